@@ -1,0 +1,101 @@
+"""Entrypoints: the WebSocket routes here, REST routes in chalicelib/entrypoints/rest.py."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Chalice, Response
+from chalice.app import WebsocketEvent
+
+from chalicelib.domain.errors import DomainError, UnknownAction
+from chalicelib.domain.model import Principal, now_ms
+from chalicelib.domain.validation import parse_json_object
+from chalicelib.entrypoints.errors import error_body
+from chalicelib.entrypoints.rest import rest
+from chalicelib.realtime.push import pusher
+from chalicelib.services import chat, notify
+
+app = Chalice(app_name="livechat")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.register_blueprint(rest)
+app.log.setLevel(logging.INFO)
+
+
+@app.on_ws_connect()
+def ws_connect(event: WebsocketEvent) -> Response:
+    pusher.remember_event_endpoint(event.to_dict()["requestContext"])
+    token = (event.to_dict().get("queryStringParameters") or {}).get("token")
+    try:
+        chat.connect(event.connection_id, token)
+    except Exception as exc:  # noqa: BLE001 - every refusal is a non-2xx answer, never a crash
+        status, body = error_body(exc)
+        return Response(body=body, status_code=status)
+    return Response(body="", status_code=200)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: WebsocketEvent) -> None:
+    try:
+        chat.disconnect(event.connection_id)
+    except Exception:  # noqa: BLE001 - $disconnect is best effort; the sweeper catches leftovers
+        app.log.exception("disconnect cleanup failed for %s", event.connection_id)
+
+
+def _ping(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "pong", "at": now_ms()}
+
+
+def _send(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    message = chat.send_message(principal, connection_id, body)
+    return {"type": "message.ack", "clientMessageId": body.get("clientMessageId"), "message": message}
+
+
+def _sync(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "messages.batch", **chat.sync_messages(principal, body)}
+
+
+def _typing(principal: Principal, connection_id: str, body: dict[str, Any]) -> None:
+    chat.typing(principal, connection_id, body)
+
+
+def _status(principal: Principal, connection_id: str, body: dict[str, Any]) -> None:
+    chat.set_status(principal, body)  # the new status reaches every tab, this one included
+
+
+ACTIONS: dict[str, Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]] = {
+    "ping": _ping,
+    "message.send": _send,
+    "messages.sync": _sync,
+    "typing": _typing,
+    "status.set": _status,
+}
+
+
+@app.on_ws_message()
+def ws_message(event: WebsocketEvent) -> None:
+    raw = event.to_dict().get("body")
+    connection_id = event.connection_id
+    pusher.remember_event_endpoint(event.to_dict()["requestContext"])
+    body: dict[str, Any] = {}
+    try:
+        body = parse_json_object(raw)
+        action = body.get("action")
+        handler = ACTIONS.get(action) if isinstance(action, str) else None
+        if handler is None:
+            raise UnknownAction(f"unknown action; expected one of: {', '.join(ACTIONS)}")
+        principal = chat.principal_of_connection(connection_id)
+        reply = handler(principal, connection_id, body)
+    except Exception as exc:  # noqa: BLE001 - a client mistake becomes an error frame, never a Lambda error
+        _, error = error_body(exc)
+        if isinstance(exc, DomainError) and exc.field:
+            error["field"] = exc.field
+        if isinstance(body.get("action"), str):
+            error["action"] = body["action"][:64]
+        if isinstance(body.get("clientMessageId"), str):
+            error["clientMessageId"] = body["clientMessageId"][:64]
+        notify.to_connection(connection_id, error)
+        return
+    if reply is not None:
+        notify.to_connection(connection_id, reply)

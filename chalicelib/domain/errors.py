@@ -1,0 +1,66 @@
+"""Domain failures. Each maps, in one place (chalicelib/http.py), to an error frame or HTTP status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "internal"
+    http_status = 500
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def to_body(self) -> dict[str, str]:
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+class BadJson(DomainError):
+    code = "bad_json"
+    http_status = 400
+
+
+class UnknownAction(DomainError):
+    code = "unknown_action"
+    http_status = 400
+
+
+class InvalidField(DomainError):
+    code = "invalid_field"
+    http_status = 400
+
+
+class TooLong(DomainError):
+    code = "too_long"
+    http_status = 400
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    http_status = 401
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    http_status = 404
+
+
+class ConversationEnded(DomainError):
+    code = "conversation_ended"
+    http_status = 409
+
+
+class NotAssigned(DomainError):
+    code = "not_assigned"
+    http_status = 409
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    http_status = 409

@@ -1,0 +1,148 @@
+"""The chat's rules in plain Python: who may do what, states, assignment choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from chalicelib.domain.errors import ConversationEnded, Forbidden, NotAssigned
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    ADMIN = "admin"
+
+
+class AgentStatus(StrEnum):
+    ONLINE = "online"
+    BREAK = "break"
+    OFFLINE = "offline"
+
+
+class ConversationState(StrEnum):
+    WAITING = "waiting"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class Rating(StrEnum):
+    SATISFIED = "satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+class TicketChannel(StrEnum):
+    CHAT = "chat"
+    INQUIRY = "inquiry"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a customer (bound to one conversation), an agent or an admin."""
+
+    role: Role
+    user_id: str
+    display_name: str = ""
+    email: str = ""
+    conversation_id: str | None = None  # customers only
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.AGENT, Role.ADMIN)
+
+    @property
+    def key(self) -> str:
+        """The connections index partition this principal's connections live under."""
+        if self.role is Role.CUSTOMER:
+            return f"chat#{self.conversation_id}"
+        return f"agent#{self.user_id}"
+
+
+@dataclass(frozen=True)
+class ConversationAccess:
+    """The facts about a conversation that access rules need."""
+
+    conversation_id: str
+    state: ConversationState
+    agent_id: str | None
+
+
+def check_can_read(principal: Principal, conv: ConversationAccess) -> None:
+    """Customers read only their own chat, agents only chats assigned to them, admins all."""
+    if principal.role is Role.ADMIN:
+        return
+    if principal.role is Role.CUSTOMER:
+        if principal.conversation_id != conv.conversation_id:
+            raise Forbidden("this conversation is not yours")
+        return
+    if conv.agent_id != principal.user_id:
+        raise Forbidden("this conversation is not assigned to you")
+
+
+def check_can_send(principal: Principal, conv: ConversationAccess) -> None:
+    check_can_read(principal, conv)
+    if conv.state is ConversationState.ENDED:
+        raise ConversationEnded("the conversation has ended")
+    if principal.is_staff and conv.state is ConversationState.WAITING:
+        raise NotAssigned("the chat is waiting for an agent")
+
+
+def check_can_edit_record(principal: Principal, conv: ConversationAccess) -> None:
+    """Customer/counsel info and tickets: the assigned agent while live; any staff from history."""
+    if not principal.is_staff:
+        raise Forbidden("only agents and admins edit chat records")
+    if principal.role is Role.ADMIN or conv.state is ConversationState.ENDED:
+        return
+    check_can_read(principal, conv)
+
+
+@dataclass(frozen=True)
+class AgentCapacity:
+    agent_id: str
+    active_chats: int
+    max_chats: int
+    last_assigned_at: int
+    chat_permission: bool = True
+
+
+def choose_agent(candidates: list[AgentCapacity]) -> AgentCapacity | None:
+    """The online agent with the fewest active chats; ties go to the one idle longest."""
+    free = [a for a in candidates if a.chat_permission and a.active_chats < a.max_chats]
+    if not free:
+        return None
+    return min(free, key=lambda a: (a.active_chats, a.last_assigned_at, a.agent_id))
+
+
+def effective_max_chats(agent_override: int | None, default_max: int) -> int:
+    return agent_override if agent_override is not None else default_max
+
+
+def is_handled(first_response_at: int | None) -> bool:
+    """처리 (handled) when an agent answered; 미처리 (unhandled) otherwise."""
+    return first_response_at is not None
+
+
+def now_ms() -> int:
+    return int(datetime.now(UTC).timestamp() * 1000)
+
+
+def month_of(epoch_ms: int) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m")
+
+
+def months_between(from_ms: int, to_ms: int) -> list[str]:
+    """Every YYYY-MM from to_ms back to from_ms, newest first (history partitions to read)."""
+    start = datetime.fromtimestamp(from_ms / 1000, UTC)
+    end = datetime.fromtimestamp(to_ms / 1000, UTC)
+    months: list[str] = []
+    year, month = end.year, end.month
+    while (year, month) >= (start.year, start.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def time_key(epoch_ms: int, item_id: str) -> str:
+    """A sort key that orders by time, then id: `<13-digit ms>#<id>`."""
+    return f"{epoch_ms:013d}#{item_id}"

@@ -1,0 +1,146 @@
+"""Validation of client input: every field checked before anything is read or stored."""
+
+from __future__ import annotations
+
+import json
+import re
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from chalicelib.domain.errors import BadJson, InvalidField, TooLong
+
+MAX_MESSAGE_CHARS = 2000
+MAX_NAME_CHARS = 100
+MAX_TITLE_CHARS = 200
+MAX_CONTENT_CHARS = 10000
+MAX_MEMO_CHARS = 2000
+MAX_ID_CHARS = 64
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
+_ID = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
+# C0 controls other than tab/newline/carriage return are never meaningful in chat text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_json_object(raw: str | bytes | None) -> dict[str, Any]:
+    if raw is None or raw == "":
+        raise BadJson("the body must be a JSON object")
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadJson("the body is not valid UTF-8") from exc
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise BadJson("the body is not valid JSON") from exc
+    if not isinstance(value, dict):
+        raise BadJson("the body must be a JSON object")
+    return value
+
+
+def text_field(
+    body: dict[str, Any],
+    name: str,
+    *,
+    max_chars: int,
+    required: bool = True,
+    allow_newlines: bool = False,
+) -> str | None:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidField(f"'{name}' is required", field=name)
+        return None
+    if not isinstance(value, str):
+        raise InvalidField(f"'{name}' must be a string", field=name)
+    if _has_lone_surrogate(value):
+        raise InvalidField(f"'{name}' is not valid Unicode text", field=name)
+    value = value.strip()
+    if not allow_newlines and ("\n" in value or "\r" in value):
+        raise InvalidField(f"'{name}' must be a single line", field=name)
+    if _CONTROL.search(value):
+        raise InvalidField(f"'{name}' contains control characters", field=name)
+    if len(value) > max_chars:
+        raise TooLong(f"'{name}' is longer than {max_chars} characters", field=name)
+    if not value:
+        if required:
+            raise InvalidField(f"'{name}' must not be empty", field=name)
+        return None
+    return value
+
+
+def _has_lone_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def id_field(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not _ID.match(value):
+        raise InvalidField(f"'{name}' must be an id of 1-{MAX_ID_CHARS} letters, digits or -_:.", field=name)
+    return value
+
+
+def int_field(body: dict[str, Any], name: str, *, minimum: int, maximum: int, default: int | None = None) -> int:
+    value = body.get(name, default)
+    if value is None:
+        raise InvalidField(f"'{name}' is required", field=name)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)  # query strings arrive as text
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidField(f"'{name}' must be an integer", field=name)
+    if not minimum <= value <= maximum:
+        raise InvalidField(f"'{name}' must be between {minimum} and {maximum}", field=name)
+    return value
+
+
+def bool_field(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name)
+    if not isinstance(value, bool):
+        raise InvalidField(f"'{name}' must be true or false", field=name)
+    return value
+
+
+def enum_field(body: dict[str, Any], name: str, enum: type[E], *, required: bool = True) -> E | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    try:
+        return enum(value)
+    except ValueError as exc:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidField(f"'{name}' must be one of: {allowed}", field=name) from exc
+
+
+def email_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
+    value = text_field(body, name, max_chars=254, required=required)
+    if value is not None and not _EMAIL.match(value):
+        raise InvalidField(f"'{name}' is not a valid email address", field=name)
+    return value
+
+
+def phone_field(body: dict[str, Any], name: str) -> str | None:
+    value = text_field(body, name, max_chars=20, required=False)
+    if value is not None and not _PHONE.match(value):
+        raise InvalidField(f"'{name}' is not a valid phone number", field=name)
+    return value
+
+
+def choice_field(body: dict[str, Any], name: str, choices: list[str], *, required: bool) -> str | None:
+    value = text_field(body, name, max_chars=MAX_NAME_CHARS, required=required)
+    if value is not None and value not in choices:
+        raise InvalidField(f"'{name}' must be one of the configured values: {', '.join(choices)}", field=name)
+    return value
+
+
+def only_fields(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise InvalidField(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])

@@ -1,0 +1,61 @@
+"""Who hears about what: fan-out of events to the cached connection sets, and gone-connection cleanup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.realtime.push import pusher
+from chalicelib.store import repository as store
+from chalicelib.store.models import AgentModel, ConversationModel
+
+
+def forget_connection(connection_id: str, *, conversation_id: str | None = None, agent_id: str | None = None) -> None:
+    """Remove a closed connection everywhere it is cached, then its own item."""
+    connection = store.get_connection(connection_id)
+    if connection is not None:
+        conversation_id = conversation_id or connection.conversation_id
+        if connection.role != "customer":
+            agent_id = agent_id or connection.user_id
+    if agent_id:
+        store.remove_agent_connection(agent_id, connection_id)
+        for conv in store.live_conversations_of(agent_id):
+            if connection_id in (conv.agent_connections or set()):
+                store.remove_conversation_connection(conv.conversation_id, connection_id)
+    if conversation_id:
+        store.remove_conversation_connection(conversation_id, connection_id)
+    if connection is not None:
+        store.delete_connection(connection_id)
+
+
+def send(connection_ids: Iterable[str], frame: dict[str, Any], **context: str | None) -> None:
+    for gone in pusher.send(connection_ids, frame):
+        forget_connection(gone, **context)
+
+
+def to_customer(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:
+    ids = [c for c in (conv.customer_connections or set()) if c != skip]
+    send(ids, frame, conversation_id=conv.conversation_id)
+
+
+def to_chat_agent(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:
+    ids = [c for c in (conv.agent_connections or set()) if c != skip]
+    send(ids, frame, conversation_id=conv.conversation_id, agent_id=conv.agent_id)
+
+
+def to_both_sides(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:
+    to_customer(conv, frame, skip=skip)
+    to_chat_agent(conv, frame, skip=skip)
+
+
+def to_agent(agent: AgentModel, frame: dict[str, Any]) -> None:
+    send(agent.connection_ids or set(), frame, agent_id=agent.agent_id)
+
+
+def to_agents(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
+    for agent in agents:
+        to_agent(agent, frame)
+
+
+def to_connection(connection_id: str, frame: dict[str, Any]) -> None:
+    send([connection_id], frame)

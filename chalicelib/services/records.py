@@ -1,0 +1,249 @@
+"""Tickets (S-4), 1:1 inquiries (S-2.4) and chat history search (S-7)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from pynamodb.expressions.condition import Condition
+from ulid import ULID
+
+from chalicelib.domain import model as rules
+from chalicelib.domain.errors import Forbidden, InvalidField
+from chalicelib.domain.model import ConversationState, Principal, Rating, Role, TicketChannel
+from chalicelib.domain.validation import (
+    MAX_CONTENT_CHARS,
+    MAX_NAME_CHARS,
+    MAX_TITLE_CHARS,
+    bool_field,
+    choice_field,
+    email_field,
+    enum_field,
+    int_field,
+    text_field,
+)
+from chalicelib.services.settings import load_settings
+from chalicelib.services.views import access_of, conversation_view, message_view, ticket_view
+from chalicelib.store import repository as store
+from chalicelib.store.models import ConversationModel, TicketModel
+
+DAY_MS = 24 * 3600 * 1000
+MAX_HISTORY_RANGE_MS = 366 * DAY_MS
+PAGE_MAX = 100
+
+
+def _encode_cursor(value: dict[str, Any] | None) -> str | None:
+    if not value:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
+
+
+def _decode_cursor(raw: Any) -> dict[str, Any] | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
+    if not isinstance(value, dict):
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
+    return value
+
+
+def _ticket_fields(body: dict[str, Any]) -> dict[str, Any]:
+    settings = load_settings()
+    return {
+        "inquiry_type": choice_field(body, "inquiryType", settings.inquiry_types, required=True),
+        "title": text_field(body, "title", max_chars=MAX_TITLE_CHARS),
+        "content": text_field(body, "content", max_chars=MAX_CONTENT_CHARS, allow_newlines=True),
+    }
+
+
+def create_ticket_from_chat(principal: Principal, conversation_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    conv = store.get_conversation(conversation_id)
+    rules.check_can_edit_record(principal, access_of(conv))
+    fields = _ticket_fields(body)
+    now = rules.now_ms()
+    ticket_id = str(ULID())
+    ticket = TicketModel(
+        ticket_id,
+        channel=TicketChannel.CHAT.value,
+        conversation_id=conversation_id,
+        created_by=principal.user_id,
+        requester_name=conv.customer_name,
+        requester_email=conv.customer_email,
+        **fields,
+        **store.new_ticket_keys(ticket_id, now),
+    )
+    store.put_ticket(ticket)
+    return ticket_view(ticket)
+
+
+def leave_inquiry(body: dict[str, Any]) -> dict[str, Any]:
+    """A 1:1 inquiry when no agent is online: stored as a ticket with channel `inquiry`."""
+    if bool_field(body, "consent") is not True:
+        raise InvalidField("the customer must agree to the personal-information consent", field="consent")
+    name = text_field(body, "name", max_chars=MAX_NAME_CHARS)
+    email = email_field(body, "email", required=True)
+    fields = _ticket_fields(body)
+    now = rules.now_ms()
+    ticket_id = str(ULID())
+    ticket = TicketModel(
+        ticket_id,
+        channel=TicketChannel.INQUIRY.value,
+        requester_name=name,
+        requester_email=email,
+        **fields,
+        **store.new_ticket_keys(ticket_id, now),
+    )
+    store.put_ticket(ticket)
+    return {"ticketId": ticket_id, "createdAt": now}
+
+
+def _require_staff(principal: Principal) -> None:
+    if not principal.is_staff:
+        raise Forbidden("agents and admins only")
+
+
+def list_tickets(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+    _require_staff(principal)
+    channel = enum_field(params, "channel", TicketChannel, required=False)
+    limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
+    items, last_key = store.list_tickets(
+        channel.value if channel else None, limit, _decode_cursor(params.get("cursor"))
+    )
+    return {"tickets": [ticket_view(t) for t in items], "nextCursor": _encode_cursor(last_key)}
+
+
+def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
+    _require_staff(principal)
+    ticket = store.get_ticket(ticket_id)
+    transcript = [message_view(m) for m in store.transcript(ticket.conversation_id)] if ticket.conversation_id else []
+    return {**ticket_view(ticket), "transcript": transcript}
+
+
+def transcript(principal: Principal, conversation_id: str) -> dict[str, Any]:
+    _require_staff(principal)
+    conv = store.get_conversation(conversation_id)
+    if principal.role is Role.AGENT and conv.state != ConversationState.ENDED.value:
+        rules.check_can_read(principal, access_of(conv))
+    return {
+        "conversation": conversation_view(conv),
+        "messages": [message_view(m) for m in store.transcript(conversation_id)],
+    }
+
+
+# --- history (S-7) -------------------------------------------------------------------------
+
+
+def history_filter(params: dict[str, Any]) -> tuple[int, int, Condition | None, str | None]:
+    """Validate history search parameters into (from, to, filter condition, agent id)."""
+    now = rules.now_ms()
+    to_ms = int_field(params, "to", minimum=0, maximum=2**53, default=now)
+    from_ms = int_field(params, "from", minimum=0, maximum=2**53, default=to_ms - 30 * DAY_MS)
+    if from_ms > to_ms:
+        raise InvalidField("'from' must not be after 'to'", field="from")
+    if to_ms - from_ms > MAX_HISTORY_RANGE_MS:
+        raise InvalidField("the period may span at most 366 days", field="from")
+    condition: Condition | None = None
+
+    def add(extra: Condition) -> None:
+        nonlocal condition
+        condition = extra if condition is None else condition & extra
+
+    processing_type = text_field(params, "processingType", max_chars=MAX_NAME_CHARS, required=False)
+    if processing_type:
+        add(ConversationModel.processing_type == processing_type)
+    status = params.get("status")
+    if status not in (None, ""):
+        if status not in ("handled", "unhandled"):
+            raise InvalidField("'status' must be handled or unhandled", field="status")
+        add(
+            ConversationModel.first_response_at.exists()
+            if status == "handled"
+            else ConversationModel.first_response_at.does_not_exist()
+        )
+    user_name = text_field(params, "userName", max_chars=MAX_NAME_CHARS, required=False)
+    if user_name:
+        add(ConversationModel.customer_name_lower.startswith(user_name.lower()))
+    rating = enum_field(params, "rating", Rating, required=False) if params.get("rating") else None
+    if rating is not None:
+        add(ConversationModel.rating == rating.value)
+    state = params.get("state")
+    if state not in (None, ""):
+        try:
+            add(ConversationModel.state == ConversationState(state).value)
+        except ValueError as exc:
+            raise InvalidField("'state' must be waiting, active or ended", field="state") from exc
+    agent_id = text_field(params, "agentId", max_chars=128, required=False)
+    return from_ms, to_ms, condition, agent_id
+
+
+def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+    """Newest first, through the month index (or the agent index); never a Scan."""
+    _require_staff(principal)
+    limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
+    from_ms, to_ms, condition, agent_id = history_filter(params)
+    cursor = _decode_cursor(params.get("cursor")) or {}
+    rows: list[ConversationModel] = []
+    next_cursor: dict[str, Any] | None = None
+    partitions = _history_partitions(from_ms, to_ms, agent_id, cursor)
+    for partition, index, start_key in partitions:
+        if len(rows) >= limit:
+            next_cursor = {"p": partition, "k": None}
+            break
+        result = index.query(
+            partition,
+            index_range(from_ms, to_ms),
+            filter_condition=condition,
+            scan_index_forward=False,
+            limit=limit - len(rows),
+            last_evaluated_key=start_key,
+            page_size=max(limit - len(rows), 25),
+        )
+        rows.extend(result)
+        if result.last_evaluated_key:
+            next_cursor = {"p": partition, "k": result.last_evaluated_key}
+            break
+    return {"items": [history_row(c) for c in rows], "nextCursor": _encode_cursor(next_cursor)}
+
+
+def index_range(from_ms: int, to_ms: int) -> Condition:
+    return ConversationModel.inbound_key.between(f"{from_ms:013d}#", f"{to_ms:013d}#~")
+
+
+def _history_partitions(
+    from_ms: int, to_ms: int, agent_id: str | None, cursor: dict[str, Any]
+) -> list[tuple[str, Any, dict[str, Any] | None]]:
+    if agent_id:
+        partitions = [agent_id]
+        index: Any = ConversationModel.by_agent
+    else:
+        partitions = rules.months_between(from_ms, to_ms)
+        index = ConversationModel.by_month
+    resume = cursor.get("p")
+    if resume is not None:
+        if resume not in partitions:
+            raise InvalidField("'cursor' does not belong to this search", field="cursor")
+        partitions = partitions[partitions.index(resume) :]
+    return [(p, index, cursor.get("k") if p == resume else None) for p in partitions]
+
+
+def history_row(conv: ConversationModel) -> dict[str, Any]:
+    return {
+        "conversationId": conv.conversation_id,
+        "inboundAt": conv.inbound_at,
+        "firstResponseAt": conv.first_response_at,
+        "firstResponseSeconds": (conv.first_response_at - conv.inbound_at) // 1000 if conv.first_response_at else None,
+        "endedAt": conv.ended_at,
+        "state": conv.state,
+        "processingType": conv.processing_type,
+        "status": "handled" if rules.is_handled(conv.first_response_at) else "unhandled",
+        "agentId": conv.agent_id,
+        "agentName": conv.agent_name,
+        "userName": conv.customer_name,
+        "email": conv.customer_email,
+        "rating": conv.rating,
+        "messageCount": conv.last_seq,
+    }

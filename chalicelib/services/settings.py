@@ -1,0 +1,145 @@
+"""Chat settings: Korean defaults, validation of changes, consent text versions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from chalicelib.domain.errors import InvalidField
+from chalicelib.domain.model import Principal, now_ms
+from chalicelib.domain.validation import MAX_NAME_CHARS, bool_field, int_field, text_field
+from chalicelib.store import repository as store
+from chalicelib.store.models import SettingsModel
+
+CHAT_SETTINGS = "chat"
+MAX_TYPES = 50
+
+
+@dataclass
+class ChatSettings:
+    chat_enabled: bool = True
+    consent_version: int = 1
+    consent_text: str = (
+        "고객센터 채팅 상담을 위해 아래와 같이 개인정보를 수집·이용합니다.\n"
+        "수집 항목: 이름, 이메일, 상담 내용\n이용 목적: 상담 및 문의 처리\n보유 기간: 상담 종료 후 3년\n"
+        "동의를 거부할 수 있으며, 거부 시 채팅 상담을 이용하실 수 없습니다."
+    )
+    absence_message: str = "지금은 상담원이 부재중입니다. 문의하기를 남겨 주시면 확인 후 답변드리겠습니다."
+    greeting: str = "안녕하세요, 고객센터입니다. 무엇을 도와드릴까요?"
+    rating_request_text: str = "상담은 만족스러우셨나요? 평가를 남겨 주세요."
+    max_chats_per_agent: int = 3
+    inquiry_types: list[str] = field(
+        default_factory=lambda: ["일반 문의", "주문/결제", "배송", "환불/교환", "계정", "기타"]
+    )
+    processing_types: list[str] = field(
+        default_factory=lambda: ["상담 완료", "추가 확인 필요", "담당 부서 이관", "단순 문의"]
+    )
+    security_service: bool = False
+    agents_may_export: bool = False
+    version: int = 0
+
+    def public(self) -> dict[str, Any]:
+        """What the widget may read, without signing in."""
+        return {
+            "enabled": self.chat_enabled,
+            "consent": {"version": self.consent_version, "text": self.consent_text},
+            "absenceMessage": self.absence_message,
+            "greeting": self.greeting,
+            "inquiryTypes": list(self.inquiry_types),
+        }
+
+    def to_api(self) -> dict[str, Any]:
+        return {
+            "chatEnabled": self.chat_enabled,
+            "consentVersion": self.consent_version,
+            "consentText": self.consent_text,
+            "absenceMessage": self.absence_message,
+            "greeting": self.greeting,
+            "ratingRequestText": self.rating_request_text,
+            "maxChatsPerAgent": self.max_chats_per_agent,
+            "inquiryTypes": list(self.inquiry_types),
+            "processingTypes": list(self.processing_types),
+            "securityService": self.security_service,
+            "agentsMayExport": self.agents_may_export,
+            "version": self.version,
+        }
+
+
+def load_settings() -> ChatSettings:
+    item = store.get_setting(CHAT_SETTINGS)
+    if item is None:
+        return ChatSettings()
+    values = json.loads(item.document)
+    known = {k: v for k, v in values.items() if k in ChatSettings.__dataclass_fields__ and k != "version"}
+    return ChatSettings(**known, version=item.version)
+
+
+def _type_list(body: dict[str, Any], name: str) -> list[str]:
+    value = body.get(name)
+    if not isinstance(value, list) or not value or len(value) > MAX_TYPES:
+        raise InvalidField(f"'{name}' must be a list of 1-{MAX_TYPES} names", field=name)
+    names = [text_field({name: v}, name, max_chars=MAX_NAME_CHARS) for v in value]
+    if len(set(names)) != len(names):
+        raise InvalidField(f"'{name}' has duplicate names", field=name)
+    return [n for n in names if n]
+
+
+_FIELDS = {
+    "chatEnabled": ("chat_enabled", lambda b, n: bool_field(b, n)),
+    "consentText": ("consent_text", lambda b, n: text_field(b, n, max_chars=5000, allow_newlines=True)),
+    "absenceMessage": ("absence_message", lambda b, n: text_field(b, n, max_chars=1000, allow_newlines=True)),
+    "greeting": ("greeting", lambda b, n: text_field(b, n, max_chars=1000, allow_newlines=True)),
+    "ratingRequestText": ("rating_request_text", lambda b, n: text_field(b, n, max_chars=500, allow_newlines=True)),
+    "maxChatsPerAgent": ("max_chats_per_agent", lambda b, n: int_field(b, n, minimum=1, maximum=50)),
+    "inquiryTypes": ("inquiry_types", _type_list),
+    "processingTypes": ("processing_types", _type_list),
+    "securityService": ("security_service", lambda b, n: bool_field(b, n)),
+    "agentsMayExport": ("agents_may_export", lambda b, n: bool_field(b, n)),
+}
+
+
+def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSettings, ChatSettings]:
+    """Validate every given field first, then save with an optimistic version check.
+
+    Returns (before, after). A new consent text gets a new version; the old text is kept
+    under `consent#<version>` so each chat's agreed version stays readable.
+    """
+    unknown = sorted(set(body) - set(_FIELDS) - {"version"})
+    if unknown:
+        raise InvalidField(f"unknown setting(s): {', '.join(unknown)}", field=unknown[0])
+    changes = {attr: parse(body, name) for name, (attr, parse) in _FIELDS.items() if name in body}
+    before = load_settings()
+    after = ChatSettings(**{**asdict(before), **changes})
+    if "consent_text" in changes and changes["consent_text"] != before.consent_text:
+        after.consent_version = before.consent_version + 1
+    after.version = before.version + 1
+    now = now_ms()
+    document = {k: v for k, v in asdict(after).items() if k != "version"}
+    store.put_setting(
+        SettingsModel(
+            CHAT_SETTINGS,
+            document=json.dumps(document, ensure_ascii=False),
+            updated_at=now,
+            updated_by=actor.user_id,
+            version=after.version,
+        ),
+        expected_version=before.version if before.version else None,
+    )
+    if after.consent_version != before.consent_version:
+        _save_consent_version(after.consent_version, after.consent_text, actor, now)
+    return before, after
+
+
+def _save_consent_version(version: int, text: str, actor: Principal, now: int) -> None:
+    item = SettingsModel(f"consent#{version}", document=text, updated_at=now, updated_by=actor.user_id, version=version)
+    item.save()
+
+
+def consent_text(version: int, settings: ChatSettings) -> str | None:
+    if version == settings.consent_version:
+        return settings.consent_text
+    item = store.get_setting(f"consent#{version}")
+    if item is not None:
+        return item.document
+    return ChatSettings().consent_text if version == 1 else None

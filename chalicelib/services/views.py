@@ -1,0 +1,102 @@
+"""How stored items look on the wire (camelCase JSON for the widget and the console)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
+from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TicketModel
+
+
+def access_of(conv: ConversationModel) -> ConversationAccess:
+    return ConversationAccess(conv.conversation_id, ConversationState(conv.state), conv.agent_id)
+
+
+def message_view(message: MessageModel) -> dict[str, Any]:
+    return {
+        "conversationId": message.conversation_id,
+        "seq": message.seq,
+        "role": message.sender_role,
+        "senderName": message.sender_name,
+        "text": message.text,
+        "clientMessageId": message.client_message_id,
+        "createdAt": message.created_at,
+        "kind": "system" if message.sender_role == "system" else "text",
+        "systemCode": message.system_code,
+    }
+
+
+def conversation_view(conv: ConversationModel) -> dict[str, Any]:
+    return {
+        "conversationId": conv.conversation_id,
+        "state": conv.state,
+        "inboundAt": conv.inbound_at,
+        "assignedAt": conv.assigned_at,
+        "firstResponseAt": conv.first_response_at,
+        "endedAt": conv.ended_at,
+        "endedBy": conv.ended_by,
+        "status": "handled" if is_handled(conv.first_response_at) else "unhandled",
+        "agentId": conv.agent_id,
+        "agentName": conv.agent_name,
+        "lastSeq": conv.last_seq,
+        "lastMessageAt": conv.last_message_at,
+        "customer": {
+            "name": conv.customer_name,
+            "email": conv.customer_email,
+            "phone": conv.customer_phone,
+            "memo": conv.customer_memo,
+        },
+        "counsel": {
+            "inquiryType": conv.inquiry_type,
+            "processingType": conv.processing_type,
+            "note": conv.counsel_note,
+        },
+        "rating": conv.rating,
+        "ratingComment": conv.rating_comment,
+        "ratedAt": conv.rated_at,
+        "ratingRequestedAt": conv.rating_requested_at,
+        "consentVersion": conv.consent_version,
+        "consentedAt": conv.consented_at,
+    }
+
+
+def customer_conversation_view(conv: ConversationModel) -> dict[str, Any]:
+    """What a customer may see of their own chat: no agent memo or counsel notes."""
+    return {
+        "conversationId": conv.conversation_id,
+        "state": conv.state,
+        "agentName": conv.agent_name,
+        "lastSeq": conv.last_seq,
+        "rating": conv.rating,
+        "ratingRequestedAt": conv.rating_requested_at,
+        "endedAt": conv.ended_at,
+    }
+
+
+def agent_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
+    return {
+        "agentId": agent.agent_id,
+        "displayName": agent.display_name,
+        "email": agent.email,
+        "role": agent.role,
+        "status": agent.status,
+        "activeChats": agent.active_chats,
+        "maxChats": agent.max_chats if agent.max_chats is not None else default_max,
+        "chatPermission": agent.chat_permission,
+    }
+
+
+def ticket_view(ticket: TicketModel) -> dict[str, Any]:
+    return {
+        "ticketId": ticket.ticket_id,
+        "channel": ticket.channel,
+        "conversationId": ticket.conversation_id,
+        "inquiryType": ticket.inquiry_type,
+        "title": ticket.title,
+        "content": ticket.content,
+        "createdAt": ticket.created_at,
+        "createdBy": ticket.created_by,
+        "requesterName": ticket.requester_name,
+        "requesterEmail": ticket.requester_email,
+        "status": ticket.status,
+    }

@@ -1,0 +1,274 @@
+"""pynamodb models: the one place that knows the tables, keys and indexes.
+
+Every request-path access is a GetItem or a Query on a key or an index listed in
+docs/data-model.md. The AWS template and the local stack derive their table
+definitions from these classes (see chalicelib/store/schema.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.config import table_name
+
+QUEUE_PARTITION = "waiting"
+TICKET_PARTITION = "tickets"
+
+
+class BaseMeta:
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-northeast-2"
+    billing_mode = "PAY_PER_REQUEST"
+    # Far below API Gateway's 29 s integration limit (pynamodb's default read timeout is 30 s).
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
+    max_retry_attempts = 4
+
+
+def _meta(suffix: str) -> type:
+    return type("Meta", (BaseMeta,), {"table_name": table_name(suffix)})
+
+
+# --- connections -------------------------------------------------------------------------
+
+
+class ConnectionsByPrincipal(GlobalSecondaryIndex["ConnectionModel"]):
+    class Meta:
+        index_name = "principal-index"
+        projection = AllProjection()
+
+    principal = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
+class ConnectionModel(Model):
+    """One open WebSocket connection. principal is `agent#<id>` or `chat#<conversation id>`."""
+
+    Meta = _meta("connections")
+
+    connection_id = UnicodeAttribute(hash_key=True)
+    principal = UnicodeAttribute()
+    role = UnicodeAttribute()  # customer | agent | admin
+    user_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute(null=True)
+    connected_at = NumberAttribute()
+    # API Gateway closes every connection after 2 hours; the item expires shortly after.
+    expires_at = TTLAttribute()
+
+    by_principal = ConnectionsByPrincipal()
+
+
+# --- agents ------------------------------------------------------------------------------
+
+
+class AgentsByStatus(GlobalSecondaryIndex["AgentModel"]):
+    class Meta:
+        index_name = "status-index"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    agent_id = UnicodeAttribute(range_key=True)
+
+
+class AgentModel(Model):
+    """An agent's presence and capacity. agent_id is the Cognito username."""
+
+    Meta = _meta("agents")
+
+    agent_id = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(default="agent")
+    status = UnicodeAttribute(default="offline")
+    status_changed_at = NumberAttribute(default=0)
+    active_chats = NumberAttribute(default=0)
+    max_chats = NumberAttribute(null=True)  # per-agent override of the setting
+    last_assigned_at = NumberAttribute(default=0)
+    chat_permission = BooleanAttribute(default=True)
+    # Open console connections (all tabs), kept here so a push needs no extra query.
+    connection_ids = UnicodeSetAttribute(null=True)
+
+    by_status = AgentsByStatus()
+
+
+# --- conversations -----------------------------------------------------------------------
+
+
+class ConversationsInQueue(GlobalSecondaryIndex["ConversationModel"]):
+    """Sparse: only waiting chats carry queue_partition. FIFO by queued_key."""
+
+    class Meta:
+        index_name = "queue-index"
+        projection = AllProjection()
+
+    queue_partition = UnicodeAttribute(hash_key=True)
+    queued_key = UnicodeAttribute(range_key=True)
+
+
+class ConversationsLiveByAgent(GlobalSecondaryIndex["ConversationModel"]):
+    """Sparse: live_agent_id is set while a chat is assigned and not ended."""
+
+    class Meta:
+        index_name = "agent-live-index"
+        projection = AllProjection()
+
+    live_agent_id = UnicodeAttribute(hash_key=True)
+    inbound_key = UnicodeAttribute(range_key=True)
+
+
+class ConversationsByMonth(GlobalSecondaryIndex["ConversationModel"]):
+    class Meta:
+        index_name = "history-index"
+        projection = AllProjection()
+
+    inbound_month = UnicodeAttribute(hash_key=True)
+    inbound_key = UnicodeAttribute(range_key=True)
+
+
+class ConversationsByAgent(GlobalSecondaryIndex["ConversationModel"]):
+    class Meta:
+        index_name = "agent-history-index"
+        projection = AllProjection()
+
+    agent_id = UnicodeAttribute(hash_key=True)
+    inbound_key = UnicodeAttribute(range_key=True)
+
+
+class ConversationModel(Model):
+    Meta = _meta("conversations")
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    state = UnicodeAttribute()  # waiting | active | ended
+    customer_id = UnicodeAttribute()
+    inbound_at = NumberAttribute()
+    inbound_key = UnicodeAttribute()  # "<inbound ms, 13 digits>#<id>": sorts by time
+    inbound_month = UnicodeAttribute()  # "YYYY-MM" (UTC): history partition
+    queued_key = UnicodeAttribute(null=True)
+    queue_partition = UnicodeAttribute(null=True)
+    consent_version = NumberAttribute()
+    consented_at = NumberAttribute()
+    agent_id = UnicodeAttribute(null=True)
+    agent_name = UnicodeAttribute(null=True)
+    live_agent_id = UnicodeAttribute(null=True)
+    assigned_at = NumberAttribute(null=True)
+    first_response_at = NumberAttribute(null=True)
+    ended_at = NumberAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)
+    last_seq = NumberAttribute(default=0)
+    last_message_at = NumberAttribute(null=True)
+    customer_name = UnicodeAttribute(null=True)
+    customer_name_lower = UnicodeAttribute(null=True)
+    customer_email = UnicodeAttribute(null=True)
+    customer_phone = UnicodeAttribute(null=True)
+    customer_memo = UnicodeAttribute(null=True)
+    inquiry_type = UnicodeAttribute(null=True)
+    processing_type = UnicodeAttribute(null=True)
+    counsel_note = UnicodeAttribute(null=True)
+    rating = UnicodeAttribute(null=True)  # satisfied | dissatisfied
+    rating_comment = UnicodeAttribute(null=True)
+    rated_at = NumberAttribute(null=True)
+    rating_requested_at = NumberAttribute(null=True)
+    # Cached connection ids of both sides: a message is pushed without another query.
+    customer_connections = UnicodeSetAttribute(null=True)
+    agent_connections = UnicodeSetAttribute(null=True)
+
+    in_queue = ConversationsInQueue()
+    live_by_agent = ConversationsLiveByAgent()
+    by_month = ConversationsByMonth()
+    by_agent = ConversationsByAgent()
+
+
+# --- messages ----------------------------------------------------------------------------
+
+
+class MessageModel(Model):
+    """Messages (sort key `m#<seq, 10 digits>`) and resend markers (`c#<client id>`) of one chat."""
+
+    Meta = _meta("messages")
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+    seq = NumberAttribute()
+    sender_role = UnicodeAttribute(null=True)  # customer | agent | system
+    sender_id = UnicodeAttribute(null=True)
+    sender_name = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    system_code = UnicodeAttribute(null=True)
+    client_message_id = UnicodeAttribute(null=True)
+    created_at = NumberAttribute(null=True)
+
+
+# --- tickets -----------------------------------------------------------------------------
+
+
+class TicketsByCreation(GlobalSecondaryIndex["TicketModel"]):
+    class Meta:
+        index_name = "created-index"
+        projection = AllProjection()
+
+    list_partition = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class TicketsByChannel(GlobalSecondaryIndex["TicketModel"]):
+    class Meta:
+        index_name = "channel-index"
+        projection = AllProjection()
+
+    channel = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class TicketModel(Model):
+    Meta = _meta("tickets")
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    channel = UnicodeAttribute()  # chat | inquiry
+    list_partition = UnicodeAttribute(default=TICKET_PARTITION)
+    created_key = UnicodeAttribute()
+    created_at = NumberAttribute()
+    created_by = UnicodeAttribute(null=True)
+    conversation_id = UnicodeAttribute(null=True)
+    inquiry_type = UnicodeAttribute()
+    title = UnicodeAttribute()
+    content = UnicodeAttribute()
+    requester_name = UnicodeAttribute(null=True)
+    requester_email = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="open")
+
+    by_creation = TicketsByCreation()
+    by_channel = TicketsByChannel()
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+class SettingsModel(Model):
+    """Key `chat`: the chat settings as a JSON document; `consent#<n>`: consent text versions."""
+
+    Meta = _meta("settings")
+
+    name = UnicodeAttribute(hash_key=True)
+    document = UnicodeAttribute()
+    updated_at = NumberAttribute(default=0)
+    updated_by = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    ConnectionModel,
+    AgentModel,
+    ConversationModel,
+    MessageModel,
+    TicketModel,
+    SettingsModel,
+)

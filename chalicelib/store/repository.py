@@ -1,0 +1,437 @@
+"""Queries, conditional writes and transactions on the models. Only GetItem and Query here.
+
+Every write that protects an invariant (an agent's maximum, a chat assigned once, the
+sequence of a conversation) is conditional or transactional, so races lose cleanly with
+`Conflict` instead of corrupting state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role, time_key
+from chalicelib.store.models import (
+    QUEUE_PARTITION,
+    TICKET_PARTITION,
+    AgentModel,
+    BaseMeta,
+    ConnectionModel,
+    ConversationModel,
+    MessageModel,
+    SettingsModel,
+    TicketModel,
+)
+
+CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway's 2-hour cap plus slack
+
+
+def _tx() -> TransactWrite:
+    return TransactWrite(connection=Connection(region=BaseMeta.region))
+
+
+def _is_condition_failure(exc: Exception) -> bool:
+    return getattr(exc, "cause_response_code", None) in (
+        "ConditionalCheckFailedException",
+        "TransactionCanceledException",
+        "TransactionConflictException",
+    )
+
+
+def message_sort_key(seq: int) -> str:
+    return f"m#{seq:010d}"
+
+
+def client_marker_key(client_message_id: str) -> str:
+    return f"c#{client_message_id}"
+
+
+# --- connections ---------------------------------------------------------------------------
+
+
+def put_connection(connection_id: str, principal: Principal, now_ms: int) -> ConnectionModel:
+    item = ConnectionModel(
+        connection_id,
+        principal=principal.key,
+        role=principal.role.value,
+        user_id=principal.user_id,
+        conversation_id=principal.conversation_id,
+        connected_at=now_ms,
+        expires_at=timedelta(seconds=CONNECTION_TTL_SECONDS),
+    )
+    item.save()
+    return item
+
+
+def get_connection(connection_id: str) -> ConnectionModel | None:
+    try:
+        return ConnectionModel.get(connection_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def delete_connection(connection_id: str) -> None:
+    ConnectionModel(connection_id).delete()
+
+
+def connections_of_principal(principal_key: str) -> list[str]:
+    return [c.connection_id for c in ConnectionModel.by_principal.query(principal_key)]
+
+
+# --- agents --------------------------------------------------------------------------------
+
+
+def get_agent(agent_id: str) -> AgentModel | None:
+    try:
+        return AgentModel.get(agent_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def ensure_agent(principal: Principal) -> AgentModel:
+    """The agent's item, created offline on first sign-in (S-1: a new agent starts offline)."""
+    agent = get_agent(principal.user_id)
+    if agent is not None:
+        if agent.role != principal.role.value or (principal.email and agent.email != principal.email):
+            agent.update(actions=[AgentModel.role.set(principal.role.value), AgentModel.email.set(principal.email)])
+        return agent
+    agent = AgentModel(
+        principal.user_id,
+        display_name=principal.display_name,
+        email=principal.email,
+        role=principal.role.value,
+        status=AgentStatus.OFFLINE.value,
+    )
+    try:
+        agent.save(condition=AgentModel.agent_id.does_not_exist())
+    except PutError as exc:
+        if not _is_condition_failure(exc):
+            raise
+        return AgentModel.get(principal.user_id, consistent_read=True)
+    return agent
+
+
+def set_agent_status(agent: AgentModel, status: AgentStatus, now_ms: int) -> AgentModel:
+    actions = [AgentModel.status.set(status.value), AgentModel.status_changed_at.set(now_ms)]
+    if status is AgentStatus.ONLINE and agent.status != AgentStatus.ONLINE.value:
+        # Coming online counts as the start of idle time for the tie-break.
+        actions.append(AgentModel.last_assigned_at.set(now_ms))
+    agent.update(actions=actions)
+    return agent
+
+
+def add_agent_connection(agent_id: str, connection_id: str) -> AgentModel:
+    agent = AgentModel(agent_id)
+    agent.update(actions=[AgentModel.connection_ids.add({connection_id})])
+    return agent
+
+
+def remove_agent_connection(agent_id: str, connection_id: str) -> None:
+    try:
+        AgentModel(agent_id).update(
+            actions=[AgentModel.connection_ids.delete({connection_id})],
+            condition=AgentModel.agent_id.exists(),
+        )
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+
+
+def online_agents() -> list[AgentModel]:
+    return list(AgentModel.by_status.query(AgentStatus.ONLINE.value))
+
+
+def agents_with_status(status: AgentStatus) -> list[AgentModel]:
+    return list(AgentModel.by_status.query(status.value))
+
+
+def set_agent_max_chats(agent_id: str, max_chats: int | None) -> None:
+    action = AgentModel.max_chats.set(max_chats) if max_chats is not None else AgentModel.max_chats.remove()
+    AgentModel(agent_id).update(actions=[action], condition=AgentModel.agent_id.exists())
+
+
+# --- conversations -------------------------------------------------------------------------
+
+
+def create_conversation(item: ConversationModel) -> None:
+    item.save(condition=ConversationModel.conversation_id.does_not_exist())
+
+
+def get_conversation(conversation_id: str) -> ConversationModel:
+    try:
+        return ConversationModel.get(conversation_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("no such conversation") from exc
+
+
+def waiting_conversations(limit: int | None = None) -> list[ConversationModel]:
+    """The queue, oldest first."""
+    return list(ConversationModel.in_queue.query(QUEUE_PARTITION, limit=limit, scan_index_forward=True))
+
+
+def queue_position(queued_key: str) -> int:
+    return ConversationModel.in_queue.count(QUEUE_PARTITION, ConversationModel.queued_key <= queued_key)
+
+
+def queue_length() -> int:
+    return ConversationModel.in_queue.count(QUEUE_PARTITION)
+
+
+def live_conversations_of(agent_id: str) -> list[ConversationModel]:
+    return list(ConversationModel.live_by_agent.query(agent_id, scan_index_forward=True))
+
+
+def assign_conversation(
+    conv: ConversationModel, agent: AgentModel, max_chats: int, connection_ids: set[str], now_ms: int
+) -> None:
+    """Atomically: the agent takes one more chat (below max, still online) and the chat leaves the queue."""
+    conv_actions = [
+        ConversationModel.state.set(ConversationState.ACTIVE.value),
+        ConversationModel.agent_id.set(agent.agent_id),
+        ConversationModel.agent_name.set(agent.display_name or agent.agent_id),
+        ConversationModel.live_agent_id.set(agent.agent_id),
+        ConversationModel.assigned_at.set(now_ms),
+        ConversationModel.queue_partition.remove(),
+    ]
+    conv_actions.append(
+        ConversationModel.agent_connections.set(connection_ids)
+        if connection_ids
+        else ConversationModel.agent_connections.remove()
+    )
+    try:
+        with _tx() as tx:
+            tx.update(
+                AgentModel(agent.agent_id),
+                actions=[AgentModel.active_chats.add(1), AgentModel.last_assigned_at.set(now_ms)],
+                condition=(AgentModel.active_chats < max_chats)
+                & (AgentModel.status == AgentStatus.ONLINE.value)
+                & (AgentModel.chat_permission == True),  # noqa: E712 - a DynamoDB condition, not a comparison
+            )
+            tx.update(
+                ConversationModel(conv.conversation_id),
+                actions=conv_actions,
+                condition=ConversationModel.state == ConversationState.WAITING.value,
+            )
+    except TransactWriteError as exc:
+        raise Conflict("assignment lost a race") from exc
+
+
+def return_to_queue(conv: ConversationModel, agent_id: str) -> None:
+    """An unanswered chat goes back to the queue at its original place (FIFO by first arrival)."""
+    try:
+        with _tx() as tx:
+            tx.update(AgentModel(agent_id), actions=[AgentModel.active_chats.add(-1)])
+            tx.update(
+                ConversationModel(conv.conversation_id),
+                actions=[
+                    ConversationModel.state.set(ConversationState.WAITING.value),
+                    ConversationModel.queue_partition.set(QUEUE_PARTITION),
+                    ConversationModel.agent_id.remove(),
+                    ConversationModel.agent_name.remove(),
+                    ConversationModel.live_agent_id.remove(),
+                    ConversationModel.agent_connections.remove(),
+                    ConversationModel.assigned_at.remove(),
+                ],
+                condition=(ConversationModel.state == ConversationState.ACTIVE.value)
+                & (ConversationModel.agent_id == agent_id)
+                & ConversationModel.first_response_at.does_not_exist(),
+            )
+    except TransactWriteError as exc:
+        raise Conflict("the chat changed meanwhile") from exc
+
+
+def end_conversation(conv: ConversationModel, ended_by: Role, now_ms: int) -> None:
+    actions = [
+        ConversationModel.state.set(ConversationState.ENDED.value),
+        ConversationModel.ended_at.set(now_ms),
+        ConversationModel.ended_by.set(ended_by.value),
+        ConversationModel.live_agent_id.remove(),
+        ConversationModel.queue_partition.remove(),
+    ]
+    try:
+        with _tx() as tx:
+            tx.update(
+                ConversationModel(conv.conversation_id),
+                actions=actions,
+                condition=ConversationModel.state == conv.state,
+            )
+            if conv.state == ConversationState.ACTIVE.value and conv.agent_id:
+                tx.update(AgentModel(conv.agent_id), actions=[AgentModel.active_chats.add(-1)])
+    except TransactWriteError as exc:
+        raise Conflict("the chat changed meanwhile") from exc
+
+
+def add_customer_connection(conversation_id: str, connection_id: str) -> None:
+    ConversationModel(conversation_id).update(
+        actions=[ConversationModel.customer_connections.add({connection_id})],
+        condition=ConversationModel.conversation_id.exists(),
+    )
+
+
+def remove_conversation_connection(conversation_id: str, connection_id: str) -> None:
+    try:
+        ConversationModel(conversation_id).update(
+            actions=[
+                ConversationModel.customer_connections.delete({connection_id}),
+                ConversationModel.agent_connections.delete({connection_id}),
+            ],
+            condition=ConversationModel.conversation_id.exists(),
+        )
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+
+
+def add_agent_connection_to_chat(conversation_id: str, agent_id: str, connection_id: str) -> None:
+    try:
+        ConversationModel(conversation_id).update(
+            actions=[ConversationModel.agent_connections.add({connection_id})],
+            condition=ConversationModel.live_agent_id == agent_id,
+        )
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+
+
+def update_conversation(conv: ConversationModel, values: dict[str, Any], *, allow_ended: bool) -> ConversationModel:
+    """Set (or remove, for None) plain attributes; refused if the chat ended meanwhile unless allowed."""
+    actions = []
+    for name, value in values.items():
+        attribute = getattr(ConversationModel, name)
+        actions.append(attribute.set(value) if value is not None else attribute.remove())
+    condition = ConversationModel.conversation_id.exists()
+    if not allow_ended:
+        condition &= ConversationModel.state != ConversationState.ENDED.value
+    try:
+        conv.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if _is_condition_failure(exc):
+            raise Conflict("the chat changed meanwhile") from exc
+        raise
+    return conv
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def append_message(conv: ConversationModel, message: MessageModel, *, agent_reply: bool) -> None:
+    """Store the message with the next seq, its resend marker and the chat's new last_seq, atomically.
+
+    Raises Conflict if another message took the seq first (caller re-reads and retries) or
+    if the client id was used before (caller returns the stored message).
+    """
+    conv_actions = [
+        ConversationModel.last_seq.set(message.seq),
+        ConversationModel.last_message_at.set(message.created_at),
+    ]
+    if agent_reply:
+        conv_actions.append(
+            ConversationModel.first_response_at.set(ConversationModel.first_response_at | message.created_at)
+        )
+    try:
+        with _tx() as tx:
+            tx.update(
+                ConversationModel(conv.conversation_id),
+                actions=conv_actions,
+                condition=(ConversationModel.last_seq == message.seq - 1)
+                & (ConversationModel.state != ConversationState.ENDED.value),
+            )
+            tx.save(message, condition=MessageModel.sort_key.does_not_exist())
+            if message.client_message_id:
+                marker = MessageModel(
+                    conv.conversation_id,
+                    client_marker_key(message.client_message_id),
+                    seq=message.seq,
+                    sender_id=message.sender_id,
+                )
+                tx.save(marker, condition=MessageModel.sort_key.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = exc.cancellation_reasons or []
+        duplicate = len(reasons) > 2 and reasons[2] is not None and reasons[2].code == "ConditionalCheckFailed"
+        raise Conflict("duplicate" if duplicate else "sequence taken") from exc
+
+
+def message_by_client_id(conversation_id: str, client_message_id: str) -> MessageModel | None:
+    try:
+        marker = MessageModel.get(conversation_id, client_marker_key(client_message_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    try:
+        return MessageModel.get(conversation_id, message_sort_key(marker.seq), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def messages_after(conversation_id: str, after_seq: int, limit: int) -> list[MessageModel]:
+    return list(
+        MessageModel.query(
+            conversation_id,
+            MessageModel.sort_key.between(message_sort_key(after_seq + 1), message_sort_key(9_999_999_999)),
+            consistent_read=True,
+            limit=limit,
+        )
+    )
+
+
+def transcript(conversation_id: str) -> Iterator[MessageModel]:
+    return MessageModel.query(conversation_id, MessageModel.sort_key.startswith("m#"), consistent_read=True)
+
+
+# --- tickets -------------------------------------------------------------------------------
+
+
+def put_ticket(ticket: TicketModel) -> None:
+    ticket.save(condition=TicketModel.ticket_id.does_not_exist())
+
+
+def get_ticket(ticket_id: str) -> TicketModel:
+    try:
+        return TicketModel.get(ticket_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("no such ticket") from exc
+
+
+def list_tickets(channel: str | None, limit: int, start_key: dict[str, Any] | None) -> tuple[list[TicketModel], Any]:
+    if channel:
+        result = TicketModel.by_channel.query(
+            channel, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+        )
+    else:
+        result = TicketModel.by_creation.query(
+            TICKET_PARTITION, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+        )
+    items = list(result)
+    return items, result.last_evaluated_key
+
+
+def new_ticket_keys(ticket_id: str, created_at: int) -> dict[str, Any]:
+    return {"created_key": time_key(created_at, ticket_id), "created_at": created_at}
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def get_setting(name: str) -> SettingsModel | None:
+    try:
+        return SettingsModel.get(name, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def put_setting(item: SettingsModel, expected_version: int | None) -> None:
+    """Optimistic write: refused if someone saved a newer version meanwhile."""
+    condition = (
+        SettingsModel.name.does_not_exist() if expected_version is None else SettingsModel.version == expected_version
+    )
+    try:
+        item.save(condition=condition)
+    except PutError as exc:
+        if _is_condition_failure(exc):
+            raise Conflict("the settings were changed by someone else; reload and try again") from exc
+        raise
