@@ -240,7 +240,8 @@ def _announce_assignment(conversation_id: str, agent: AgentModel) -> None:
 
 
 def _push_queue_positions() -> None:
-    waiting = store.waiting_conversations()
+    """The queue moved: every waiting customer learns their new place, every online agent the count."""
+    waiting = store.waiting_queue_connections()
     for position, conv in enumerate(waiting, start=1):
         if conv.customer_connections:
             notify.to_customer(

@@ -32,8 +32,20 @@ from chalicelib.store.models import (
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway's 2-hour cap plus slack
 
 
+_tx_connection: Connection | None = None
+
+
 def _tx() -> TransactWrite:
-    return TransactWrite(connection=Connection(region=BaseMeta.region))
+    # One connection (one botocore client) for all transactions: creating a client costs ~100 ms.
+    global _tx_connection
+    if _tx_connection is None:
+        _tx_connection = Connection(
+            region=BaseMeta.region,
+            connect_timeout_seconds=BaseMeta.connect_timeout_seconds,
+            read_timeout_seconds=BaseMeta.read_timeout_seconds,
+            max_retry_attempts=BaseMeta.max_retry_attempts,
+        )
+    return TransactWrite(connection=_tx_connection)
 
 
 def _is_condition_failure(exc: Exception) -> bool:
@@ -173,6 +185,17 @@ def get_conversation(conversation_id: str) -> ConversationModel:
 def waiting_conversations(limit: int | None = None) -> list[ConversationModel]:
     """The queue, oldest first."""
     return list(ConversationModel.in_queue.query(QUEUE_PARTITION, limit=limit, scan_index_forward=True))
+
+
+def waiting_queue_connections() -> list[ConversationModel]:
+    """The queue, oldest first, reading only what a position push needs."""
+    return list(
+        ConversationModel.in_queue.query(
+            QUEUE_PARTITION,
+            scan_index_forward=True,
+            attributes_to_get=["conversation_id", "queued_key", "customer_connections"],
+        )
+    )
 
 
 def queue_position(queued_key: str) -> int:
