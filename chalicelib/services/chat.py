@@ -115,17 +115,18 @@ def set_status(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
     agent = store.ensure_agent(principal)
     settings = load_settings()
     store.set_agent_status(agent, status, rules.now_ms())
-    if status is not AgentStatus.ONLINE:
-        _return_unanswered_chats(agent)
+    returned = _return_unanswered_chats(agent) if status is not AgentStatus.ONLINE else 0
     agent.refresh(consistent_read=True)
     view = agent_view(agent, settings.max_chats_per_agent)
     notify.to_agent(agent, {"type": "agent.status", **view})
-    assign_waiting_chats(settings)
+    if not assign_waiting_chats(settings) and returned:
+        _push_queue_positions()  # returned chats moved ahead of those already waiting
     return view
 
 
-def _return_unanswered_chats(agent: AgentModel) -> None:
+def _return_unanswered_chats(agent: AgentModel) -> int:
     """Break or offline: chats not yet answered go back to the queue; answered ones stay."""
+    returned = 0
     for conv in store.live_conversations_of(agent.agent_id):
         if conv.first_response_at is not None:
             continue
@@ -133,9 +134,11 @@ def _return_unanswered_chats(agent: AgentModel) -> None:
             store.return_to_queue(conv, agent.agent_id)
         except Conflict:
             continue  # answered or ended meanwhile
+        returned += 1
         notify.to_agent(agent, {"type": "chat.unassigned", "conversationId": conv.conversation_id})
         conv.refresh(consistent_read=True)
         _append_system_message(conv, "returned_to_queue")
+    return returned
 
 
 # --- intake (S-2) --------------------------------------------------------------------------

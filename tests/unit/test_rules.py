@@ -1,0 +1,113 @@
+"""Pure domain rules, no AWS."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain import model as rules
+from chalicelib.domain.errors import ConversationEnded, Forbidden, InvalidField, NotAssigned, TooLong
+from chalicelib.domain.model import AgentCapacity, ConversationAccess, ConversationState, Principal, Role
+from chalicelib.domain.validation import id_field, int_field, parse_json_object, text_field
+
+CUSTOMER = Principal(Role.CUSTOMER, "cust-1", conversation_id="c1")
+AGENT = Principal(Role.AGENT, "alice")
+OTHER_AGENT = Principal(Role.AGENT, "bob")
+ADMIN = Principal(Role.ADMIN, "root")
+
+
+def access(state: ConversationState, agent: str | None = "alice") -> ConversationAccess:
+    return ConversationAccess("c1", state, agent)
+
+
+def test_choose_agent_prefers_fewest_chats_then_longest_idle():
+    agents = [
+        AgentCapacity("a", active_chats=2, max_chats=3, last_assigned_at=1),
+        AgentCapacity("b", active_chats=1, max_chats=3, last_assigned_at=50),
+        AgentCapacity("c", active_chats=1, max_chats=3, last_assigned_at=10),
+    ]
+    assert rules.choose_agent(agents).agent_id == "c"
+
+
+def test_choose_agent_skips_full_and_unpermitted_agents():
+    agents = [
+        AgentCapacity("full", active_chats=3, max_chats=3, last_assigned_at=0),
+        AgentCapacity("noperm", active_chats=0, max_chats=3, last_assigned_at=0, chat_permission=False),
+    ]
+    assert rules.choose_agent(agents) is None
+    assert rules.choose_agent([*agents, AgentCapacity("ok", 2, 5, 0)]).agent_id == "ok"
+
+
+@pytest.mark.parametrize(
+    ("principal", "conv", "error"),
+    [
+        (CUSTOMER, access(ConversationState.ACTIVE), None),
+        (Principal(Role.CUSTOMER, "cust-2", conversation_id="c2"), access(ConversationState.ACTIVE), Forbidden),
+        (AGENT, access(ConversationState.ACTIVE), None),
+        (OTHER_AGENT, access(ConversationState.ACTIVE), Forbidden),
+        (ADMIN, access(ConversationState.ACTIVE, agent="zed"), None),
+        (CUSTOMER, access(ConversationState.ENDED), ConversationEnded),
+        (CUSTOMER, access(ConversationState.WAITING, agent=None), None),
+        (ADMIN, access(ConversationState.WAITING, agent=None), NotAssigned),
+    ],
+)
+def test_who_may_send(principal, conv, error):
+    if error is None:
+        rules.check_can_send(principal, conv)
+    else:
+        with pytest.raises(error):
+            rules.check_can_send(principal, conv)
+
+
+def test_records_editable_by_assigned_agent_live_and_any_staff_after_end():
+    rules.check_can_edit_record(AGENT, access(ConversationState.ACTIVE))
+    with pytest.raises(Forbidden):
+        rules.check_can_edit_record(OTHER_AGENT, access(ConversationState.ACTIVE))
+    rules.check_can_edit_record(OTHER_AGENT, access(ConversationState.ENDED))
+    with pytest.raises(Forbidden):
+        rules.check_can_edit_record(CUSTOMER, access(ConversationState.ACTIVE))
+
+
+def test_months_between_spans_year_boundary_newest_first():
+    dec = 1733011200000  # 2024-12-01T00:00Z
+    feb = 1738368000000  # 2025-02-01T00:00Z
+    assert rules.months_between(dec, feb) == ["2025-02", "2025-01", "2024-12"]
+    assert rules.month_of(feb) == "2025-02"
+
+
+def test_time_key_sorts_by_time():
+    assert rules.time_key(5, "b") < rules.time_key(10, "a")
+    assert rules.time_key(1764000000000, "x") == "1764000000000#x"
+
+
+@pytest.mark.parametrize("raw", [None, "", "[]", "nope", b"\xff\xfe", "1", '"s"'])
+def test_parse_json_object_refuses_non_objects(raw):
+    with pytest.raises(Exception) as info:
+        parse_json_object(raw)
+    assert info.value.code == "bad_json"
+
+
+def test_text_field_limits_and_cleaning():
+    assert text_field({"t": "  hi  "}, "t", max_chars=5) == "hi"
+    with pytest.raises(TooLong):
+        text_field({"t": "x" * 6}, "t", max_chars=5)
+    with pytest.raises(InvalidField):
+        text_field({"t": 5}, "t", max_chars=5)
+    with pytest.raises(InvalidField):
+        text_field({"t": "a\x00b"}, "t", max_chars=5)
+    with pytest.raises(InvalidField):
+        text_field({"t": "a\ud800"}, "t", max_chars=5)
+    with pytest.raises(InvalidField):
+        text_field({"t": "a\nb"}, "t", max_chars=5)
+    assert text_field({"t": "a\nb"}, "t", max_chars=5, allow_newlines=True) == "a\nb"
+    assert text_field({"t": "한글😀"}, "t", max_chars=3) == "한글😀"
+
+
+def test_id_and_int_fields():
+    assert id_field({"i": "c-1:x.y_z"}, "i") == "c-1:x.y_z"
+    for bad in ["", "a b", "x" * 65, 3, None, "<script>"]:
+        with pytest.raises(InvalidField):
+            id_field({"i": bad}, "i")
+    assert int_field({"n": "7"}, "n", minimum=0, maximum=9) == 7
+    for bad in [True, 1.5, "x", -1, 10]:
+        with pytest.raises(InvalidField):
+            int_field({"n": bad}, "n", minimum=0, maximum=9)
