@@ -29,6 +29,8 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from infra.local.routes import match_route
+
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 REGION = "ap-northeast-2"
@@ -218,25 +220,9 @@ class Gateway:
 
     # --- REST ---------------------------------------------------------------------------------
 
-    def _route(self, path: str) -> tuple[str, dict[str, str]] | None:
-        parts = path.strip("/").split("/")
-        for resource in self.app.routes:
-            template = resource.strip("/").split("/")
-            if len(template) != len(parts):
-                continue
-            params: dict[str, str] = {}
-            for t, p in zip(template, parts, strict=True):
-                if t.startswith("{") and p:
-                    params[t[1:-1]] = p
-                elif t != p:
-                    break
-            else:
-                return resource, params
-        return None
-
     async def rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
-        found = self._route(path)
+        found = match_route(self.app.routes, path)
         if found is None:
             return web.json_response({"message": "Missing Authentication Token"}, status=403)
         resource, params = found

@@ -39,6 +39,7 @@ from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
 from chalicelib.config import get_config  # noqa: E402
 from chalicelib.store.models import ALL_MODELS  # noqa: E402
 from chalicelib.store.schema import create_tables  # noqa: E402
+from infra.local.routes import match_route  # noqa: E402
 
 # moto signs Cognito tokens with this key pair and serves the public half in server mode;
 # in-process, the app reads the same public keys from a file:// URL.
@@ -187,20 +188,9 @@ class Harness:
     # --- REST, as an API Gateway proxy event -------------------------------------------------
 
     def _resource_for(self, path: str) -> tuple[str, dict[str, str]]:
-        parts = path.strip("/").split("/")
-        for resource in self.app.routes:
-            template = resource.strip("/").split("/")
-            if len(template) != len(parts):
-                continue
-            params: dict[str, str] = {}
-            for t, p in zip(template, parts, strict=True):
-                if t.startswith("{"):
-                    params[t[1:-1]] = p
-                elif t != p:
-                    break
-            else:
-                return resource, params
-        raise AssertionError(f"no route for {path}")
+        found = match_route(self.app.routes, path)
+        assert found is not None, f"no route for {path}"
+        return found
 
     def rest(
         self,
