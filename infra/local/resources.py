@@ -1,58 +1,260 @@
-"""Create the emulated AWS resources in moto: tables from the models, bucket, queue, key, user pool.
+"""Create in moto what infra/aws/template.py declares for AWS, by walking that same template.
 
-Tables come from chalicelib.store.schema (the same definitions the AWS template uses).
+Tables are created through chalicelib.store.schema.create_tables from the pynamodb models the
+template's tables were derived from; the other resources are translated property by property.
+Then the demo users are added (data, not infrastructure: they are not in the template).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 
-from chalicelib.store.models import ALL_MODELS
-from chalicelib.store.schema import create_tables
+ACCOUNT_ID = "123456789012"  # moto's default account
 
-DEMO_USERS = (
+DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("admin@example.com", "Admin-Passw0rd!", "admins"),
     ("agent1@example.com", "Agent1-Passw0rd!", "agents"),
     ("agent2@example.com", "Agent2-Passw0rd!", "agents"),
 )
 
 
-@dataclass(frozen=True)
-class LocalResources:
-    user_pool_id: str
-    client_id: str
-    exports_bucket: str
-    export_queue_url: str
-    masking_key_id: str
+@dataclass
+class LocalStack:
+    """Physical ids of the created resources, by logical id, and the resolved function environment."""
+
+    stack_name: str
+    region: str
+    refs: dict[str, str] = field(default_factory=dict)
+    arns: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
 
 
-def create_resources(endpoint: str, region: str, prefix: str) -> LocalResources:
-    def client(service: str) -> Any:
-        return boto3.client(service, endpoint_url=endpoint, region_name=region)
+class Unresolvable(Exception):
+    """A template value names something the local stack does not create (e.g. Chalice's WebsocketAPI)."""
 
-    create_tables(client("dynamodb"), ALL_MODELS)
-    bucket = f"{prefix}exports"
-    client("s3").create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    sqs = client("sqs")
-    dlq_url = sqs.create_queue(QueueName=f"{prefix}exports-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.create_queue(
-        QueueName=f"{prefix}exports",
-        Attributes={"RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"3"}}'},
-    )["QueueUrl"]
-    key_id = client("kms").create_key(Description="livechat masking key")["KeyMetadata"]["KeyId"]
-    cognito = client("cognito-idp")
-    pool_id = cognito.create_user_pool(PoolName=f"{prefix}users")["UserPool"]["Id"]
-    client_id = cognito.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="console",
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    )["UserPoolClient"]["ClientId"]
-    for group in ("agents", "admins"):
-        cognito.create_group(UserPoolId=pool_id, GroupName=group)
+
+_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+def resolve(value: Any, stack: LocalStack) -> Any:
+    """Evaluate the intrinsic functions the template uses: Ref, Fn::GetAtt, Fn::Sub."""
+    if isinstance(value, list):
+        return [resolve(v, stack) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref":
+            return _ref(arg, stack)
+        if key == "Fn::GetAtt":
+            logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
+            return _get_att(logical_id, attribute, stack)
+        if key == "Fn::Sub":
+            text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], resolve(arg[1], stack))
+
+            def substitute(match: re.Match[str]) -> str:
+                name = match.group(1)
+                if name in variables:
+                    return str(variables[name])
+                if "." in name:
+                    return str(_get_att(*name.split(".", 1), stack))
+                return str(_ref(name, stack))
+
+            return _SUB_VAR.sub(substitute, text)
+    return {k: resolve(v, stack) for k, v in value.items()}
+
+
+def _ref(name: str, stack: LocalStack) -> str:
+    pseudo = {
+        "AWS::StackName": stack.stack_name,
+        "AWS::Region": stack.region,
+        "AWS::AccountId": ACCOUNT_ID,
+        "AWS::Partition": "aws",
+        "AWS::URLSuffix": "amazonaws.com",
+    }
+    if name in pseudo:
+        return pseudo[name]
+    if name in stack.refs:
+        return stack.refs[name]
+    raise Unresolvable(name)
+
+
+def _get_att(logical_id: str, attribute: str, stack: LocalStack) -> str:
+    if attribute == "Arn" and logical_id in stack.arns:
+        return stack.arns[logical_id]
+    raise Unresolvable(f"{logical_id}.{attribute}")
+
+
+def _cfn_lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    # CloudFormation's S3 lifecycle shape differs from the S3 API's.
+    api_rule: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"], "Filter": {"Prefix": ""}}
+    if "ExpirationInDays" in rule:
+        api_rule["Expiration"] = {"Days": rule["ExpirationInDays"]}
+    if "AbortIncompleteMultipartUpload" in rule:
+        api_rule["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+    return api_rule
+
+
+class _Creator:
+    def __init__(self, endpoint: str, stack: LocalStack) -> None:
+        self.stack = stack
+        self._endpoint = endpoint
+        self._clients: dict[str, Any] = {}
+        self.tables: list[str] = []
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = boto3.client(
+                service, endpoint_url=self._endpoint, region_name=self.stack.region
+            )
+        return self._clients[service]
+
+    def create(self, logical_id: str, resource: dict[str, Any]) -> None:
+        handler: Callable[[str, dict[str, Any]], None] | None = getattr(
+            self, "_" + resource["Type"].replace("::", "_").lower(), None
+        )
+        if handler is None:
+            return  # IAM and such: nothing to emulate locally
+        handler(logical_id, resolve(resource.get("Properties", {}), self.stack))
+
+    # --- one method per resource type ----------------------------------------------------
+
+    def _aws_dynamodb_table(self, logical_id: str, props: dict[str, Any]) -> None:
+        # Created together afterwards through schema.create_tables (the models are the truth).
+        self.tables.append(props["TableName"])
+        self.stack.refs[logical_id] = props["TableName"]
+        self.stack.arns[logical_id] = (
+            f"arn:aws:dynamodb:{self.stack.region}:{ACCOUNT_ID}:table/{props['TableName']}"
+        )
+
+    def _aws_s3_bucket(self, logical_id: str, props: dict[str, Any]) -> None:
+        name = props.get("BucketName") or f"{self.stack.stack_name}-{logical_id.lower()}"
+        s3 = self.client("s3")
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.stack.region})
+        if "PublicAccessBlockConfiguration" in props:
+            s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+            )
+        if "BucketEncryption" in props:
+            s3.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={
+                    # CloudFormation says ServerSideEncryptionByDefault, the S3 API Apply…
+                    "Rules": [
+                        {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+                        for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+                    ]
+                },
+            )
+        if "LifecycleConfiguration" in props:
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name,
+                LifecycleConfiguration={
+                    "Rules": [_cfn_lifecycle_rule(r) for r in props["LifecycleConfiguration"]["Rules"]]
+                },
+            )
+        self.stack.refs[logical_id] = name
+        self.stack.arns[logical_id] = f"arn:aws:s3:::{name}"
+
+    def _aws_sqs_queue(self, logical_id: str, props: dict[str, Any]) -> None:
+        name = props.get("QueueName") or f"{self.stack.stack_name}-{logical_id}"
+        attributes = {
+            k: (json.dumps(v) if isinstance(v, dict) else str(v).lower() if isinstance(v, bool) else str(v))
+            for k, v in props.items()
+            if k not in ("QueueName", "Tags")
+        }
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        self.stack.refs[logical_id] = url
+        self.stack.arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+
+    def _aws_kms_key(self, logical_id: str, props: dict[str, Any]) -> None:
+        kms = self.client("kms")
+        metadata = kms.create_key(
+            Description=props.get("Description", ""),
+            KeyUsage=props.get("KeyUsage", "ENCRYPT_DECRYPT"),
+            KeySpec=props.get("KeySpec", "SYMMETRIC_DEFAULT"),
+            Policy=json.dumps(props["KeyPolicy"]) if "KeyPolicy" in props else None,
+        )["KeyMetadata"]
+        if props.get("EnableKeyRotation"):
+            kms.enable_key_rotation(KeyId=metadata["KeyId"])
+        self.stack.refs[logical_id] = metadata["KeyId"]
+        self.stack.arns[logical_id] = metadata["Arn"]
+
+    def _aws_kms_alias(self, logical_id: str, props: dict[str, Any]) -> None:
+        self.client("kms").create_alias(AliasName=props["AliasName"], TargetKeyId=props["TargetKeyId"])
+        self.stack.refs[logical_id] = props["AliasName"]
+
+    def _aws_cognito_userpool(self, logical_id: str, props: dict[str, Any]) -> None:
+        passthrough = ("Policies", "AutoVerifiedAttributes", "AdminCreateUserConfig", "Schema")
+        pool = self.client("cognito-idp").create_user_pool(
+            PoolName=props["UserPoolName"], **{k: props[k] for k in passthrough if k in props}
+        )["UserPool"]
+        self.stack.refs[logical_id] = pool["Id"]
+        self.stack.arns[logical_id] = pool["Arn"]
+
+    def _aws_cognito_userpoolclient(self, logical_id: str, props: dict[str, Any]) -> None:
+        passthrough = ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors")
+        client = self.client("cognito-idp").create_user_pool_client(
+            UserPoolId=props["UserPoolId"],
+            ClientName=props["ClientName"],
+            **{k: props[k] for k in passthrough if k in props},
+        )["UserPoolClient"]
+        self.stack.refs[logical_id] = client["ClientId"]
+
+    def _aws_cognito_userpoolgroup(self, logical_id: str, props: dict[str, Any]) -> None:
+        self.client("cognito-idp").create_group(UserPoolId=props["UserPoolId"], GroupName=props["GroupName"])
+        self.stack.refs[logical_id] = props["GroupName"]
+
+    def _aws_secretsmanager_secret(self, logical_id: str, props: dict[str, Any]) -> None:
+        # The only consumer is a {{resolve:…}} in the environment; a fresh random value per run.
+        self.stack.refs[logical_id] = f"local:{logical_id}"
+
+
+def _resolve_environment(variables: dict[str, Any], stack: LocalStack) -> dict[str, str]:
+    environment: dict[str, str] = {}
+    for name, value in variables.items():
+        try:
+            resolved = str(resolve(value, stack))
+        except Unresolvable:
+            continue  # Chalice-generated resources (the WebSocket API): the local stack sets these itself
+        if resolved.startswith("{{resolve:"):
+            resolved = secrets.token_urlsafe(32)  # a secret reference: random per run
+        environment[name] = resolved
+    return environment
+
+
+def create_local_stack(
+    endpoint: str, region: str, stack_name: str, template: dict[str, Any], models: tuple[Any, ...]
+) -> LocalStack:
+    """Create every template resource in moto; return their ids and the resolved function environment."""
+    from chalicelib.store.schema import create_tables
+
+    stack = LocalStack(stack_name=stack_name, region=region)
+    creator = _Creator(endpoint, stack)
+    for logical_id, resource in template["Resources"].items():
+        creator.create(logical_id, resource)
+    by_name = {model.Meta.table_name: model for model in models}
+    missing = [name for name in creator.tables if name not in by_name]
+    if missing:
+        raise RuntimeError(f"template tables {missing} have no model; is TABLE_PREFIX {stack_name}-?")
+    create_tables(creator.client("dynamodb"), tuple(by_name[name] for name in creator.tables))
+    variables = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    stack.environment = _resolve_environment(variables, stack)
+    return stack
+
+
+def create_demo_users(endpoint: str, region: str, pool_id: str) -> None:
+    cognito = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=region)
     for username, password, group in DEMO_USERS:
         cognito.admin_create_user(
             UserPoolId=pool_id,
@@ -62,4 +264,3 @@ def create_resources(endpoint: str, region: str, prefix: str) -> LocalResources:
         )
         cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
-    return LocalResources(pool_id, client_id, bucket, queue_url, key_id)

@@ -1,0 +1,322 @@
+"""The CloudFormation merge template for `chalice package --merge-template infra/aws/resources.json`.
+
+Everything the handlers need besides what Chalice generates (functions, APIs, the role):
+DynamoDB tables (from the pynamodb models), the exports bucket, the export queue with its
+dead-letter queue, the masking KMS key, the Cognito user pool with its app client and groups,
+the customer-token secret, and the function environment that points at all of them.
+
+The local stack (infra/local/resources.py) walks this same dict to create the equivalent
+resources in moto, so AWS and local cannot drift apart.
+
+Naming: deploy the stack as `livechat-<stage>` so that the tables, named
+`${AWS::StackName}-<suffix>`, match TABLE_PREFIX=`livechat-<stage>-` from .chalice/config.json.
+
+    python -m infra.aws.template > infra/aws/resources.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from pynamodb.models import Model
+
+from chalicelib.config import table_name
+from chalicelib.store.models import ALL_MODELS
+from chalicelib.store.schema import cloudformation_table
+
+# Chalice's logical ids in the template it generates (chalice/package.py, deploy/appgraph.py).
+CHALICE_ROLE = "DefaultRole"
+CHALICE_WEBSOCKET_API = "WebsocketAPI"
+WEBSOCKET_STAGE = "ws"  # .chalice/config.json websocket_api_stage
+
+EXPORT_RETENTION_DAYS = 7
+EXPORT_MAX_RECEIVES = 3  # failed export jobs go to the DLQ after this many attempts
+EXPORT_VISIBILITY_SECONDS = 900  # ≥ 6 × the export function's timeout, as AWS recommends for SQS → Lambda
+AGENT_GROUPS = ("agents", "admins")
+
+
+def _sub(text: str) -> dict[str, str]:
+    return {"Fn::Sub": text}
+
+
+def table_suffix(model: type[Model]) -> str:
+    """`connections` for ConnectionModel: the model's table name without the current prefix."""
+    prefix = table_name("")
+    name: str = model.Meta.table_name
+    if not name.startswith(prefix):
+        raise ValueError(f"{name} does not start with TABLE_PREFIX {prefix!r}")
+    return name[len(prefix) :]
+
+
+def table_logical_id(model: type[Model]) -> str:
+    return "".join(part.capitalize() for part in table_suffix(model).replace("_", "-").split("-")) + "Table"
+
+
+def _tables() -> dict[str, Any]:
+    return {
+        table_logical_id(model): cloudformation_table(model, _sub(f"${{AWS::StackName}}-{table_suffix(model)}"))
+        for model in ALL_MODELS
+    }
+
+
+def _exports() -> dict[str, Any]:
+    return {
+        "ExportsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Delete",
+            "Properties": {
+                # No BucketName: CloudFormation picks a globally unique one; handlers get it from env.
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                # Exports hold personal data: they disappear on their own.
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "expire-exports",
+                            "Status": "Enabled",
+                            "ExpirationInDays": EXPORT_RETENTION_DAYS,
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                        }
+                    ]
+                },
+            },
+        },
+        # The DLQ comes first: the local bootstrap creates resources in template order.
+        "ExportDeadLetterQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": _sub("${AWS::StackName}-exports-dlq"),
+                "MessageRetentionPeriod": 14 * 24 * 3600,
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        "ExportQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": _sub("${AWS::StackName}-exports"),
+                "VisibilityTimeout": EXPORT_VISIBILITY_SECONDS,
+                "MessageRetentionPeriod": 4 * 24 * 3600,
+                "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {
+                    "deadLetterTargetArn": {"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]},
+                    "maxReceiveCount": EXPORT_MAX_RECEIVES,
+                },
+            },
+        },
+    }
+
+
+def _masking_key() -> dict[str, Any]:
+    return {
+        "MaskingKey": {
+            "Type": "AWS::KMS::Key",
+            "DeletionPolicy": "Retain",
+            "Properties": {
+                "Description": _sub("${AWS::StackName} masked personal data originals"),
+                "EnableKeyRotation": True,
+                "KeySpec": "SYMMETRIC_DEFAULT",
+                "KeyUsage": "ENCRYPT_DECRYPT",
+                "KeyPolicy": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            # Access is granted by IAM policies (the function role below).
+                            "Sid": "AccountAdministers",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": _sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        }
+                    ],
+                },
+            },
+        },
+        "MaskingKeyAlias": {
+            "Type": "AWS::KMS::Alias",
+            "Properties": {
+                "AliasName": _sub("alias/${AWS::StackName}-masking"),
+                "TargetKeyId": {"Ref": "MaskingKey"},
+            },
+        },
+    }
+
+
+def _cognito() -> dict[str, Any]:
+    resources: dict[str, Any] = {
+        "UserPool": {
+            "Type": "AWS::Cognito::UserPool",
+            "DeletionPolicy": "Retain",
+            "Properties": {
+                # Username stays the sign-in name (the e-mail): it is the agent id the app stores.
+                "UserPoolName": _sub("${AWS::StackName}-users"),
+                "AutoVerifiedAttributes": ["email"],
+                "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+                "Policies": {
+                    "PasswordPolicy": {
+                        "MinimumLength": 12,
+                        "RequireLowercase": True,
+                        "RequireUppercase": True,
+                        "RequireNumbers": True,
+                        "RequireSymbols": True,
+                        "TemporaryPasswordValidityDays": 7,
+                    }
+                },
+                "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}],
+            },
+        },
+        "UserPoolClient": {
+            "Type": "AWS::Cognito::UserPoolClient",
+            "Properties": {
+                "UserPoolId": {"Ref": "UserPool"},
+                "ClientName": _sub("${AWS::StackName}-console"),
+                # A browser app: no secret; the console signs in with USER_PASSWORD_AUTH.
+                "GenerateSecret": False,
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "PreventUserExistenceErrors": "ENABLED",
+            },
+        },
+    }
+    for group in AGENT_GROUPS:
+        resources[f"{group.capitalize()}Group"] = {
+            "Type": "AWS::Cognito::UserPoolGroup",
+            "Properties": {"UserPoolId": {"Ref": "UserPool"}, "GroupName": group},
+        }
+    return resources
+
+
+def _secret() -> dict[str, Any]:
+    return {
+        "CustomerTokenSecret": {
+            "Type": "AWS::SecretsManager::Secret",
+            "Properties": {
+                "Name": _sub("${AWS::StackName}/customer-token"),
+                "Description": "HS256 key for customer chat session tokens",
+                "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True},
+            },
+        }
+    }
+
+
+def _function_policy(table_ids: list[str]) -> dict[str, Any]:
+    table_arns: list[Any] = []
+    for logical_id in table_ids:
+        table_arns.append({"Fn::GetAtt": [logical_id, "Arn"]})
+        table_arns.append({"Fn::Sub": f"${{{logical_id}.Arn}}/index/*"})
+    return {
+        "FunctionResourcesPolicy": {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "Roles": [{"Ref": CHALICE_ROLE}],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "dynamodb:GetItem",
+                                "dynamodb:PutItem",
+                                "dynamodb:UpdateItem",
+                                "dynamodb:DeleteItem",
+                                "dynamodb:Query",
+                                "dynamodb:BatchGetItem",
+                                "dynamodb:BatchWriteItem",
+                                "dynamodb:ConditionCheckItem",
+                                "dynamodb:DescribeTable",
+                            ],
+                            "Resource": table_arns,
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": ["s3:PutObject", "s3:GetObject"],
+                            "Resource": _sub("${ExportsBucket.Arn}/*"),
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "sqs:SendMessage",
+                                "sqs:ReceiveMessage",
+                                "sqs:DeleteMessage",
+                                "sqs:GetQueueAttributes",
+                            ],
+                            "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
+                        },
+                        {
+                            "Effect": "Allow",
+                            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+                            "Resource": {"Fn::GetAtt": ["MaskingKey", "Arn"]},
+                        },
+                        {
+                            "Effect": "Allow",
+                            # POST, GET and DELETE on @connections: push, inspect, close.
+                            "Action": "execute-api:ManageConnections",
+                            "Resource": _sub(
+                                f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:"
+                                f"${{{CHALICE_WEBSOCKET_API}}}/{WEBSOCKET_STAGE}/*/@connections/*"
+                            ),
+                        },
+                    ],
+                },
+            },
+        }
+    }
+
+
+def function_environment() -> dict[str, Any]:
+    """Environment of every function (SAM Globals); the names are chalicelib/config.py's contract."""
+    return {
+        "COGNITO_USER_POOL_ID": {"Ref": "UserPool"},
+        "COGNITO_CLIENT_ID": {"Ref": "UserPoolClient"},
+        "EXPORTS_BUCKET": {"Ref": "ExportsBucket"},
+        "EXPORT_QUEUE_URL": {"Ref": "ExportQueue"},
+        "MASKING_KEY_ID": {"Ref": "MaskingKey"},
+        "CUSTOMER_TOKEN_SECRET": _sub("{{resolve:secretsmanager:${CustomerTokenSecret}:SecretString}}"),
+        # Pushes from REST and SQS handlers need it; WebSocket handlers could derive it from the event.
+        "WS_MANAGEMENT_ENDPOINT": _sub(
+            f"https://${{{CHALICE_WEBSOCKET_API}}}.execute-api.${{AWS::Region}}.amazonaws.com/{WEBSOCKET_STAGE}"
+        ),
+    }
+
+
+def build_template() -> dict[str, Any]:
+    tables = _tables()
+    resources: dict[str, Any] = {
+        **tables,
+        **_exports(),
+        **_masking_key(),
+        **_cognito(),
+        **_secret(),
+        **_function_policy(list(tables)),
+    }
+    outputs = {
+        "UserPoolId": {"Value": {"Ref": "UserPool"}},
+        "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
+        "ExportsBucketName": {"Value": {"Ref": "ExportsBucket"}},
+        "ExportQueueUrl": {"Value": {"Ref": "ExportQueue"}},
+        "MaskingKeyId": {"Value": {"Ref": "MaskingKey"}},
+    }
+    return {
+        "Globals": {"Function": {"Environment": {"Variables": function_environment()}}},
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+
+
+def main() -> None:
+    json.dump(build_template(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

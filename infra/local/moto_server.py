@@ -1,0 +1,48 @@
+"""moto's threaded server, plus the one thing its HTTP routing misses: Cognito's public JWKS URL.
+
+moto decides which emulated service a request is for from its signature; the
+`/<pool id>/.well-known/jwks.json` route is unsigned on AWS, so moto 5.1 cannot place it and
+answers 500. A WSGI wrapper marks such requests as Cognito's, so COGNITO_JWKS_URL can point
+at moto exactly as it points at cognito-idp.<region>.amazonaws.com on AWS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+
+class _CognitoJwksRouting:
+    def __init__(self, app: Callable[..., Iterable[bytes]], region: str) -> None:
+        self.app = app
+        self.region = region
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.endswith("/.well-known/jwks.json") and "HTTP_AUTHORIZATION" not in environ:
+            environ["HTTP_AUTHORIZATION"] = (
+                f"AWS4-HMAC-SHA256 Credential=unsigned/20200101/{self.region}/cognito-idp/aws4_request"
+            )
+        return self.app(environ, start_response)
+
+
+class LocalMotoServer(ThreadedMotoServer):
+    """ThreadedMotoServer on 127.0.0.1; port 0 picks a free port (see `port`)."""
+
+    def __init__(self, region: str, port: int = 0) -> None:
+        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        self._region = region
+
+    def _server_entry(self) -> None:
+        app = _CognitoJwksRouting(DomainDispatcherApplication(create_backend_app), self._region)
+        self._server = make_server(self._ip_address, self._port, app, threaded=True)
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+    @property
+    def port(self) -> int:
+        return self.get_host_and_port()[1]
