@@ -56,7 +56,9 @@ def table_logical_id(model: type[Model]) -> str:
 
 def _tables() -> dict[str, Any]:
     return {
-        table_logical_id(model): cloudformation_table(model, _sub(f"${{AWS::StackName}}-{table_suffix(model)}"))
+        table_logical_id(model): cloudformation_table(
+            model, _sub(f"${{AWS::StackName}}-{table_suffix(model)}")
+        )
         for model in ALL_MODELS
     }
 
@@ -173,7 +175,9 @@ def _cognito() -> dict[str, Any]:
                         "TemporaryPasswordValidityDays": 7,
                     }
                 },
-                "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}],
+                "Schema": [
+                    {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
+                ],
             },
         },
         "UserPoolClient": {

@@ -28,7 +28,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from chalice import Chalice
 
-from infra.local.lambda_context import LambdaContext
+from infra.local.lambda_context import LambdaContext, resolve_handler
 
 log = logging.getLogger("infra.local.gateway")
 
@@ -107,11 +107,13 @@ class WebSocketGateway:
         if config is None:
             return None  # no integration for the route: API Gateway just accepts
         context = LambdaContext(f"{self.app.app_name}-{config.name}", self.lambda_timeout_seconds)
-        call = functools.partial(config.handler_function, event, context)
+        call = functools.partial(resolve_handler(self.app, config), event, context)
         # Blocking boto3 code: never on the event loop thread.
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
-    def _request_context(self, route_key: str, event_type: str, conn: Connection, domain: str) -> dict[str, Any]:
+    def _request_context(
+        self, route_key: str, event_type: str, conn: Connection, domain: str
+    ) -> dict[str, Any]:
         now = _now_ms()
         context: dict[str, Any] = {
             "routeKey": route_key,

@@ -1,9 +1,11 @@
-"""A Lambda-like context object for handlers invoked by the local stack."""
+"""What Lambda provides to a handler: the entry point named by its handler string, and a context."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 
 class LambdaContext:
@@ -23,3 +25,15 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def resolve_handler(app: Any, config: Any) -> Callable[[dict[str, Any], Any], Any]:
+    """What Lambda calls for a Chalice handler config (WebSocket route, SQS source, …).
+
+    That is the wrapper the decorator returned (Lambda's handler `app.<name>`): it builds the
+    event object, applies middleware and shapes the response. Chalice keeps it in
+    `app.handler_map[name]`. The config's `handler_function` is the undecorated user function,
+    which takes the event object rather than (event, context).
+    """
+    handler: Callable[[dict[str, Any], Any], Any] = app.handler_map[config.name]
+    return handler

@@ -94,7 +94,11 @@ def _get_att(logical_id: str, attribute: str, stack: LocalStack) -> str:
 
 def _cfn_lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     # CloudFormation's S3 lifecycle shape differs from the S3 API's.
-    api_rule: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"], "Filter": {"Prefix": ""}}
+    api_rule: dict[str, Any] = {
+        "ID": rule.get("Id", "rule"),
+        "Status": rule["Status"],
+        "Filter": {"Prefix": ""},
+    }
     if "ExpirationInDays" in rule:
         api_rule["Expiration"] = {"Days": rule["ExpirationInDays"]}
     if "AbortIncompleteMultipartUpload" in rule:
@@ -259,8 +263,13 @@ def create_demo_users(endpoint: str, region: str, pool_id: str) -> None:
         cognito.admin_create_user(
             UserPoolId=pool_id,
             Username=username,
-            UserAttributes=[{"Name": "email", "Value": username}, {"Name": "email_verified", "Value": "true"}],
+            UserAttributes=[
+                {"Name": "email", "Value": username},
+                {"Name": "email_verified", "Value": "true"},
+            ],
             MessageAction="SUPPRESS",
         )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+        )
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)

@@ -70,7 +70,9 @@ class RestProxy:
         result: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(self.executor, call)
         return self._response(result)
 
-    async def _event(self, request: web.Request, resource: str, path: str, params: dict[str, str]) -> dict[str, Any]:
+    async def _event(
+        self, request: web.Request, resource: str, path: str, params: dict[str, str]
+    ) -> dict[str, Any]:
         raw = await request.read()
         content_type = request.headers.get("Content-Type", "").split(";")[0].strip()
         is_binary = content_type in self.app.api.binary_types
@@ -102,11 +104,16 @@ class RestProxy:
                 "domainPrefix": request.host.split(":")[0],
                 "requestTimeEpoch": int(now * 1000),
                 "requestId": str(uuid.uuid4()),
-                "identity": {"sourceIp": request.remote or "127.0.0.1", "userAgent": request.headers.get("User-Agent")},
+                "identity": {
+                    "sourceIp": request.remote or "127.0.0.1",
+                    "userAgent": request.headers.get("User-Agent"),
+                },
                 "domainName": request.host,
                 "apiId": self.api_id,
             },
-            "body": (base64.b64encode(raw).decode("ascii") if is_binary else raw.decode("utf-8")) if raw else None,
+            "body": (base64.b64encode(raw).decode("ascii") if is_binary else raw.decode("utf-8"))
+            if raw
+            else None,
             "isBase64Encoded": bool(raw) and is_binary,
         }
 

@@ -16,7 +16,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from chalice.app import SQSEventConfig
 
-from infra.local.lambda_context import LambdaContext
+from infra.local.lambda_context import LambdaContext, resolve_handler
 
 log = logging.getLogger("infra.local.sqs")
 
@@ -64,7 +64,7 @@ class SqsPoller:
         """Start one poller per SQS handler; return a description of each for the banner."""
         described = []
         for source in sqs_sources(self.app):
-            handler = getattr(self.app_module, source.handler_string.rsplit(".", 1)[-1], None)
+            handler = self.app.handler_map.get(source.name) and resolve_handler(self.app, source)
             queue = source.queue or (source.queue_arn or "").rsplit(":", 1)[-1]
             if handler is None or not queue:
                 log.warning("SQS handler %s: cannot resolve handler or queue", source.name)
@@ -87,7 +87,9 @@ class SqsPoller:
         sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=self.region)
         try:
             url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
         except ClientError:
             log.warning("SQS handler %s: queue %s does not exist locally; not polling", source.name, queue)
             return
@@ -113,7 +115,9 @@ class SqsPoller:
                 handler(event, LambdaContext(f"{self.app.app_name}-{source.name}", timeout_seconds=900))
             except Exception:
                 # Left in the queue: retried after the visibility timeout, then dead-lettered.
-                log.exception("SQS handler %s failed; %d message(s) stay in the queue", source.name, len(messages))
+                log.exception(
+                    "SQS handler %s failed; %d message(s) stay in the queue", source.name, len(messages)
+                )
                 continue
             sqs.delete_message_batch(
                 QueueUrl=url,

@@ -31,7 +31,9 @@ class StaticSite:
         router.add_route("HEAD", "/{path:.*}", self.handle)
 
     def _not_found(self) -> web.Response:
-        return web.Response(status=404, text="<h1>404 Not Found</h1>", content_type="text/html", charset="utf-8")
+        return web.Response(
+            status=404, text="<h1>404 Not Found</h1>", content_type="text/html", charset="utf-8"
+        )
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         target = (self.root / request.match_info["path"]).resolve()
