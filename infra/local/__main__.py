@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"cannot start: {exc} (is port {args.port} in use? try PORT=9000 make run)", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        pass  # Ctrl-C while still starting up: stop quietly
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         moto.stop()
