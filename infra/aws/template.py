@@ -16,6 +16,7 @@ Naming: deploy the stack as `livechat-<stage>` so that the tables, named
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
@@ -27,7 +28,9 @@ from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import cloudformation_table
 
 # Chalice's logical ids in the template it generates (chalice/package.py, deploy/appgraph.py).
-CHALICE_ROLE = "DefaultRole"
+# With autogen_policy (the default) all functions share DefaultRole; with autogen_policy false each
+# function has `<Function>Role` (ApiHandlerRole, WebsocketConnectRole, …): pass those as --role.
+CHALICE_ROLES = ("DefaultRole",)
 CHALICE_WEBSOCKET_API = "WebsocketAPI"
 WEBSOCKET_STAGE = "ws"  # .chalice/config.json websocket_api_stage
 
@@ -213,7 +216,7 @@ def _secret() -> dict[str, Any]:
     }
 
 
-def _function_policy(table_ids: list[str]) -> dict[str, Any]:
+def _function_policy(table_ids: list[str], roles: tuple[str, ...]) -> dict[str, Any]:
     table_arns: list[Any] = []
     for logical_id in table_ids:
         table_arns.append({"Fn::GetAtt": [logical_id, "Arn"]})
@@ -222,7 +225,7 @@ def _function_policy(table_ids: list[str]) -> dict[str, Any]:
         "FunctionResourcesPolicy": {
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {
-                "Roles": [{"Ref": CHALICE_ROLE}],
+                "Roles": [{"Ref": role} for role in roles],
                 "PolicyDocument": {
                     "Version": "2012-10-17",
                     "Statement": [
@@ -293,7 +296,7 @@ def function_environment() -> dict[str, Any]:
     }
 
 
-def build_template() -> dict[str, Any]:
+def build_template(roles: tuple[str, ...] = CHALICE_ROLES) -> dict[str, Any]:
     tables = _tables()
     resources: dict[str, Any] = {
         **tables,
@@ -301,7 +304,7 @@ def build_template() -> dict[str, Any]:
         **_masking_key(),
         **_cognito(),
         **_secret(),
-        **_function_policy(list(tables)),
+        **_function_policy(list(tables), roles),
     }
     outputs = {
         "UserPoolId": {"Value": {"Ref": "UserPool"}},
@@ -317,8 +320,14 @@ def build_template() -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    json.dump(build_template(), sys.stdout, indent=2, ensure_ascii=False)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.aws.template", description="Write the merge template."
+    )
+    parser.add_argument("--role", action="append", help="Chalice role logical id(s) (default DefaultRole)")
+    args = parser.parse_args(argv)
+    template = build_template(tuple(args.role) if args.role else CHALICE_ROLES)
+    json.dump(template, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
