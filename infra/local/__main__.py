@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
-    logging.getLogger("botocore.credentials").setLevel(logging.WARNING)
+    for noisy in ("botocore", "pynamodb", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     sys.path.insert(0, str(ROOT))
 
     moto = LocalMotoServer(REGION)
