@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Browser tests drive Debian's Chromium (a browser download is not possible in CI).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint unit integration e2e clean
 
@@ -16,7 +18,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	PORT=$(PORT) $(PY) -m infra.local
 
-test: $(STAMP)
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 

@@ -96,6 +96,21 @@ def provision(moto_endpoint: str, port: int) -> dict[str, Any]:
     return {"userPoolId": pool_id, "clientId": stack.refs["UserPoolClient"], "resources": stack.refs}
 
 
+def runtime_config(status: dict[str, Any]) -> dict[str, Any]:
+    """What the front ends read from /config.json; on AWS `make publish-frontend` writes the same keys."""
+    return {
+        "api": status["api"],
+        "websocket": status["websocket"],
+        "cognito": {
+            "region": status["region"],
+            "userPoolId": status["userPoolId"],
+            "clientId": status["clientId"],
+            # The browser calls InitiateAuth itself, as on AWS; moto's server answers CORS.
+            "endpoint": status["awsEndpoint"],
+        },
+    }
+
+
 def build_web_app(app_module: Any, executor: ThreadPoolExecutor, status: dict[str, Any]) -> web.Application:
     app = app_module.app
     gateway = WebSocketGateway(app, executor, stage=WS_STAGE, limits=_limits())
@@ -108,7 +123,7 @@ def build_web_app(app_module: Any, executor: ThreadPoolExecutor, status: dict[st
     web_app.router.add_get("/_local/status", local_status)
     gateway.add_routes(web_app.router, "/ws", MANAGEMENT_BASE_PATH)
     RestProxy(app, executor).add_routes(web_app.router)
-    StaticSite(ROOT / "frontend").add_routes(web_app.router)
+    StaticSite(ROOT / "frontend", runtime_config(status)).add_routes(web_app.router)
     return web_app
 
 

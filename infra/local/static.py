@@ -4,12 +4,15 @@
 it (as S3 website hosting does); content types carry a charset for text. The help-centre page's
 widget snippet names the WebSocket URL of the default port; like a deployment that writes the
 real endpoint into the page it uploads, the local host rewrites it to this server's address.
+`/config.json` is the runtime configuration the console and admin pages read (API and WebSocket
+URLs, the Cognito pool, client and endpoint); `make publish-frontend` writes the same file to S3.
 """
 
 from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -22,13 +25,18 @@ mimetypes.add_type("image/svg+xml", ".svg")
 
 
 class StaticSite:
-    def __init__(self, root: Path, ws_path: str = "/ws") -> None:
+    def __init__(self, root: Path, runtime_config: dict[str, Any], ws_path: str = "/ws") -> None:
         self.root = root.resolve()
+        self.runtime_config = runtime_config
         self.ws_path = ws_path
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_route("GET", "/config.json", self.config)
         router.add_route("GET", "/{path:.*}", self.handle)
         router.add_route("HEAD", "/{path:.*}", self.handle)
+
+    async def config(self, _: web.Request) -> web.Response:
+        return web.json_response(self.runtime_config, headers={"Cache-Control": "no-cache"})
 
     def _not_found(self) -> web.Response:
         return web.Response(
