@@ -1,0 +1,45 @@
+// REST client: bearer token, JSON both ways, errors as ApiError {status, code, message} with the
+// server's documented codes (docs/protocol.md#error-codes).
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function createApi(baseUrl, getToken) {
+  async function request(method, path, body) {
+    const headers = { Accept: "application/json" };
+    const token = await getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response;
+    try {
+      response = await fetch(baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new ApiError(0, "network", error.message);
+    }
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || response.statusText);
+    return data;
+  }
+  return {
+    request,
+    get: (path) => request("GET", path),
+    post: (path, body = {}) => request("POST", path, body),
+    put: (path, body = {}) => request("PUT", path, body),
+    del: (path) => request("DELETE", path),
+  };
+}
+
+/** `?a=1&b=x` from an object, skipping empty values. */
+export function query(params) {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  return entries.length ? "?" + new URLSearchParams(entries).toString() : "";
+}
