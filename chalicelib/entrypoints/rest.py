@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint, CORSConfig
+from chalice import Blueprint
 
 from chalicelib.auth.tokens import bearer_token, principal_from_token
 from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import id_field, parse_json_object
+from chalicelib.entrypoints.cors import staff_cors, widget_cors
 from chalicelib.entrypoints.errors import json_response, rest_errors
 from chalicelib.services import chat, records, settings
 
 rest = Blueprint(__name__)
 
-# Bearer tokens, never cookies: any origin may call, as the widget runs on customers' sites.
-CORS = CORSConfig(allow_origin="*", allow_headers=["Authorization", "Content-Type"], max_age=600)
+# Bearer tokens, never cookies. Staff routes answer the configured console origin; the routes the
+# widget calls answer the widget's (any site by default). See chalicelib/entrypoints/cors.py.
+CORS = staff_cors()
+WIDGET_CORS = widget_cors()
 
 
 def _body() -> dict[str, Any]:
@@ -52,19 +55,19 @@ def _conversation_id(raw: str) -> str:
 # --- public: the widget before a chat exists -------------------------------------------------
 
 
-@rest.route("/widget/availability", methods=["GET"], cors=CORS)
+@rest.route("/widget/availability", methods=["GET"], cors=WIDGET_CORS)
 @rest_errors
 def availability() -> dict[str, Any]:
     return chat.availability()
 
 
-@rest.route("/chats", methods=["POST"], cors=CORS)
+@rest.route("/chats", methods=["POST"], cors=WIDGET_CORS)
 @rest_errors
 def start_chat() -> Any:
     return json_response(chat.start_chat(_body()), 201)
 
 
-@rest.route("/inquiries", methods=["POST"], cors=CORS)
+@rest.route("/inquiries", methods=["POST"], cors=WIDGET_CORS)
 @rest_errors
 def leave_inquiry() -> Any:
     return json_response(records.leave_inquiry(_body()), 201)
@@ -73,13 +76,13 @@ def leave_inquiry() -> Any:
 # --- customer or staff ---------------------------------------------------------------------
 
 
-@rest.route("/chats/{conversation_id}", methods=["GET"], cors=CORS)
+@rest.route("/chats/{conversation_id}", methods=["GET"], cors=WIDGET_CORS)
 @rest_errors
 def get_chat(conversation_id: str) -> dict[str, Any]:
     return chat.get_conversation(_caller(), _conversation_id(conversation_id))
 
 
-@rest.route("/chats/{conversation_id}/messages", methods=["GET"], cors=CORS)
+@rest.route("/chats/{conversation_id}/messages", methods=["GET"], cors=WIDGET_CORS)
 @rest_errors
 def chat_messages(conversation_id: str) -> dict[str, Any]:
     params = _params()
@@ -89,13 +92,13 @@ def chat_messages(conversation_id: str) -> dict[str, Any]:
     return chat.sync_messages(_caller(), body)
 
 
-@rest.route("/chats/{conversation_id}/rating", methods=["POST"], cors=CORS)
+@rest.route("/chats/{conversation_id}/rating", methods=["POST"], cors=WIDGET_CORS)
 @rest_errors
 def submit_rating(conversation_id: str) -> dict[str, Any]:
     return chat.submit_rating(_caller(), _conversation_id(conversation_id), _body())
 
 
-@rest.route("/chats/{conversation_id}/end", methods=["POST"], cors=CORS)
+@rest.route("/chats/{conversation_id}/end", methods=["POST"], cors=WIDGET_CORS)
 @rest_errors
 def end_chat(conversation_id: str) -> dict[str, Any]:
     return chat.end_chat(_caller(), _conversation_id(conversation_id))

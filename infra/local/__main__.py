@@ -75,6 +75,8 @@ def _base_environment(moto_endpoint: str, port: int) -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
         "TABLE_PREFIX": f"{STACK_NAME}-",  # the template names tables ${AWS::StackName}-<suffix>
         "WS_MANAGEMENT_ENDPOINT": f"http://127.0.0.1:{port}{MANAGEMENT_BASE_PATH}",
+        # Staff REST routes answer CORS for the console's own origin only (see chalicelib/entrypoints/cors.py).
+        "CORS_ALLOW_ORIGIN": os.environ.get("CORS_ALLOW_ORIGIN") or f"http://127.0.0.1:{port}",
     }
 
 
