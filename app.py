@@ -13,6 +13,7 @@ from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import parse_json_object
 from chalicelib.entrypoints.errors import error_body
+from chalicelib.entrypoints.masking import masking_routes
 from chalicelib.entrypoints.rest import rest
 from chalicelib.realtime.push import pusher
 from chalicelib.services import chat, notify
@@ -20,6 +21,7 @@ from chalicelib.services import chat, notify
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(rest)
+app.register_blueprint(masking_routes)
 app.log.setLevel(logging.INFO)
 
 

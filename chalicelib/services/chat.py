@@ -28,7 +28,7 @@ from chalicelib.domain.validation import (
     phone_field,
     text_field,
 )
-from chalicelib.services import notify
+from chalicelib.services import masking, notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import (
     access_of,
@@ -284,6 +284,10 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
     rules.check_can_send(principal, access_of(conv))
     role = "customer" if principal.role is Role.CUSTOMER else "agent"
     sender_name = conv.customer_name or "고객" if role == "customer" else conv.agent_name or principal.user_id
+    # autoMaskPii: personal data is masked and its original encrypted before anything is stored.
+    auto_masked = masking.auto_mask(conv.conversation_id, text) if role == "customer" and text else None
+    if auto_masked:
+        text, auto_masks = auto_masked
     for _ in range(_APPEND_ATTEMPTS):
         message = MessageModel(
             conv.conversation_id,
@@ -296,6 +300,8 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
             client_message_id=client_message_id,
             created_at=rules.now_ms(),
         )
+        if auto_masked:
+            message.masks, message.mask_version = auto_masks, 1
         try:
             store.append_message(conv, message, agent_reply=role == "agent")
             break
@@ -308,6 +314,8 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
             rules.check_can_send(principal, access_of(conv))
     else:
         raise Conflict("the conversation is too busy; retry with the same clientMessageId")
+    if auto_masked:
+        masking.audit_auto_masks(message)
     view = message_view(message)
     notify.to_both_sides(conv, {"type": "message.new", "message": view}, skip=connection_id)
     return view

@@ -37,6 +37,7 @@ class ChatSettings:
     )
     security_service: bool = False
     agents_may_export: bool = False
+    auto_mask_pii: bool = False  # mask detected personal data in customer messages (with security_service)
     version: int = 0
 
     def public(self) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class ChatSettings:
             "processingTypes": list(self.processing_types),
             "securityService": self.security_service,
             "agentsMayExport": self.agents_may_export,
+            "autoMaskPii": self.auto_mask_pii,
             "version": self.version,
         }
 
@@ -96,6 +98,7 @@ _FIELDS = {
     "processingTypes": ("processing_types", _type_list),
     "securityService": ("security_service", lambda b, n: bool_field(b, n)),
     "agentsMayExport": ("agents_may_export", lambda b, n: bool_field(b, n)),
+    "autoMaskPii": ("auto_mask_pii", lambda b, n: bool_field(b, n)),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TicketModel
 
@@ -23,6 +24,18 @@ def message_view(message: MessageModel) -> dict[str, Any]:
         "createdAt": message.created_at,
         "kind": "system" if message.sender_role == "system" else "text",
         "systemCode": message.system_code,
+        **masking_view(message),
+    }
+
+
+def masking_view(message: MessageModel) -> dict[str, Any]:
+    """Where the asterisks are and where likely personal data is (code points of `text`); never originals."""
+    if message.sender_role == "system" or not message.text:
+        return {"masks": [], "pii": [], "maskVersion": 0}
+    return {
+        "masks": [{"maskId": m.mask_id, "start": m.start, "end": m.end} for m in message.masks or []],
+        "pii": [{"kind": p.kind, "start": p.start, "end": p.end} for p in detect_pii(message.text)],
+        "maskVersion": int(message.mask_version or 0),
     }
 
 

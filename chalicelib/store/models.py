@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -190,6 +193,20 @@ class ConversationModel(Model):
 # --- messages ----------------------------------------------------------------------------
 
 
+class MaskAttribute(MapAttribute):
+    """One masked stretch of a message: where its asterisks are (code points of `text`) and its
+    original, only as AES-GCM ciphertext with the KMS-encrypted data key beside it."""
+
+    mask_id = UnicodeAttribute()
+    start = NumberAttribute()
+    end = NumberAttribute()
+    encrypted_key = BinaryAttribute(legacy_encoding=False)
+    nonce = BinaryAttribute(legacy_encoding=False)
+    ciphertext = BinaryAttribute(legacy_encoding=False)
+    created_at = NumberAttribute()
+    created_by = UnicodeAttribute()
+
+
 class MessageModel(Model):
     """Messages (sort key `m#<seq, 10 digits>`) and resend markers (`c#<client id>`) of one chat."""
 
@@ -205,6 +222,9 @@ class MessageModel(Model):
     system_code = UnicodeAttribute(null=True)
     client_message_id = UnicodeAttribute(null=True)
     created_at = NumberAttribute(null=True)
+    # Masking: `text` holds the masked text; the originals are in `masks`, encrypted.
+    masks = ListAttribute(of=MaskAttribute, null=True)
+    mask_version = NumberAttribute(null=True)  # +1 per mask/unmask: optimistic concurrency
 
 
 # --- tickets -----------------------------------------------------------------------------
@@ -264,6 +284,38 @@ class SettingsModel(Model):
     version = NumberAttribute(default=0)
 
 
+# --- masking audit ---------------------------------------------------------------------------
+
+
+class MaskAuditByMonth(GlobalSecondaryIndex["MaskAuditModel"]):
+    class Meta:
+        index_name = "month-index"
+        projection = AllProjection()
+
+    month = UnicodeAttribute(hash_key=True)
+    at_key = UnicodeAttribute(range_key=True)
+
+
+class MaskAuditModel(Model):
+    """Who masked or unmasked which span of which message, when. Never the text itself."""
+
+    Meta = _meta("mask-audit")
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    at_key = UnicodeAttribute(range_key=True)  # "<13-digit ms>#<audit id>"
+    month = UnicodeAttribute()  # "YYYY-MM" (UTC)
+    at = NumberAttribute()
+    action = UnicodeAttribute()  # mask | unmask | auto_mask
+    actor_id = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    seq = NumberAttribute()
+    mask_id = UnicodeAttribute()
+    start = NumberAttribute()  # the span in the message text as it was after the action
+    end = NumberAttribute()
+
+    by_month = MaskAuditByMonth()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ConnectionModel,
     AgentModel,
@@ -271,4 +323,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     MessageModel,
     TicketModel,
     SettingsModel,
+    MaskAuditModel,
 )

@@ -24,6 +24,8 @@ from chalicelib.store.models import (
     BaseMeta,
     ConnectionModel,
     ConversationModel,
+    MaskAttribute,
+    MaskAuditModel,
     MessageModel,
     SettingsModel,
     TicketModel,
@@ -458,3 +460,48 @@ def put_setting(item: SettingsModel, expected_version: int | None) -> None:
         if _is_condition_failure(exc):
             raise Conflict("the settings were changed by someone else; reload and try again") from exc
         raise
+
+
+# --- masking -------------------------------------------------------------------------------
+
+
+def get_message(conversation_id: str, seq: int) -> MessageModel:
+    try:
+        return MessageModel.get(conversation_id, message_sort_key(seq), consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("no such message") from exc
+
+
+def save_masking(message: MessageModel, text: str, masks: list[MaskAttribute]) -> None:
+    """Store a message's new masked text and masks, if nobody masked it meanwhile."""
+    version = int(message.mask_version or 0)
+    condition = MessageModel.mask_version == version if version else MessageModel.mask_version.does_not_exist()
+    actions = [
+        MessageModel.text.set(text),
+        MessageModel.masks.set(masks) if masks else MessageModel.masks.remove(),
+        MessageModel.mask_version.set(version + 1),
+    ]
+    try:
+        message.update(actions=actions, condition=condition & MessageModel.sort_key.exists())
+    except UpdateError as exc:
+        if _is_condition_failure(exc):
+            raise Conflict("the message was masked or unmasked meanwhile; reload it") from exc
+        raise
+
+
+def put_mask_audit(entry: MaskAuditModel) -> None:
+    entry.save(condition=MaskAuditModel.at_key.does_not_exist())
+
+
+def mask_audit_of_conversation(
+    conversation_id: str, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[MaskAuditModel], Any]:
+    result = MaskAuditModel.query(
+        conversation_id, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+    )
+    return list(result), result.last_evaluated_key
+
+
+def mask_audit_of_month(month: str, limit: int, start_key: dict[str, Any] | None) -> tuple[list[MaskAuditModel], Any]:
+    result = MaskAuditModel.by_month.query(month, scan_index_forward=False, limit=limit, last_evaluated_key=start_key)
+    return list(result), result.last_evaluated_key

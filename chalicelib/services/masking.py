@@ -1,0 +1,252 @@
+"""Masking use cases (S-5): mask spans of a message, unmask a mask, the audit log, auto-masking.
+
+Each change is: check the setting and who may, read the message, decrypt only the originals
+the change needs, encrypt new originals, write the message with a version condition, write
+the audit entry, and only then push `message.updated` (masked text only, or the restored
+text after an unmask) to the staff tabs that show the chat.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from ulid import ULID
+
+from chalicelib.crypto.envelope import Sealed, seal, unseal
+from chalicelib.domain import masking as rules
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, NotFound
+from chalicelib.domain.model import ConversationState, Principal, Role, month_of, now_ms, time_key
+from chalicelib.domain.validation import id_field, int_field
+from chalicelib.services import notify
+from chalicelib.services.settings import ChatSettings, load_settings
+from chalicelib.services.views import access_of, message_view
+from chalicelib.store import repository as store
+from chalicelib.store.models import ConversationModel, MaskAttribute, MaskAuditModel, MessageModel
+
+AUDIT_PAGE_DEFAULT = 50
+AUDIT_PAGE_MAX = 100
+SYSTEM_ACTOR = "system"
+
+
+def _context(conversation_id: str, mask_id: str) -> dict[str, str]:
+    """KMS encryption context and AES-GCM associated data: an original only opens in its place."""
+    return {"purpose": "livechat-mask", "conversationId": conversation_id, "maskId": mask_id}
+
+
+def _new_ids() -> Iterator[str]:
+    while True:
+        yield str(ULID())
+
+
+def _masks_of(message: MessageModel) -> list[rules.Mask]:
+    return [rules.Mask(m.mask_id, int(m.start), int(m.end)) for m in message.masks or []]
+
+
+def _open(conversation_id: str, attribute: MaskAttribute) -> str:
+    sealed = Sealed(bytes(attribute.encrypted_key), bytes(attribute.nonce), bytes(attribute.ciphertext))
+    return unseal(sealed, _context(conversation_id, attribute.mask_id))
+
+
+def _seal(conversation_id: str, mask: rules.Mask, original: str, actor: str, now: int) -> MaskAttribute:
+    sealed = seal(original, _context(conversation_id, mask.mask_id))
+    return MaskAttribute(
+        mask_id=mask.mask_id,
+        start=mask.start,
+        end=mask.end,
+        encrypted_key=sealed.encrypted_key,
+        nonce=sealed.nonce,
+        ciphertext=sealed.ciphertext,
+        created_at=now,
+        created_by=actor,
+    )
+
+
+def _moved(attribute: MaskAttribute, mask: rules.Mask) -> MaskAttribute:
+    attribute.start, attribute.end = mask.start, mask.end
+    return attribute
+
+
+def _require_security_service(settings: ChatSettings) -> None:
+    if not settings.security_service:
+        raise Forbidden("masking needs the security service; an admin turns it on in the settings")
+
+
+def _load(principal: Principal, conversation_id: str, seq: int) -> tuple[ConversationModel, MessageModel]:
+    _require_security_service(load_settings())
+    conv = store.get_conversation(conversation_id)
+    rules.check_can_mask(principal, access_of(conv))
+    message = store.get_message(conversation_id, seq)
+    if message.sender_role not in ("customer", "agent") or not message.text:
+        raise InvalidField("only customer and agent messages can be masked", field="seq")
+    return conv, message
+
+
+def _audit(action: str, actor: Principal | None, conversation_id: str, seq: int, mask: rules.Mask, now: int) -> None:
+    audit_id = str(ULID())
+    store.put_mask_audit(
+        MaskAuditModel(
+            conversation_id,
+            time_key(now, audit_id),
+            month=month_of(now),
+            at=now,
+            action=action,
+            actor_id=actor.user_id if actor else SYSTEM_ACTOR,
+            actor_role=actor.role.value if actor else SYSTEM_ACTOR,
+            seq=seq,
+            mask_id=mask.mask_id,
+            start=mask.start,
+            end=mask.end,
+        )
+    )
+
+
+def _push(conv: ConversationModel, actor: Principal, message: MessageModel, *, to_customer: bool) -> None:
+    """The acting user's tabs, the assigned agent's tabs and (for a mask only) the customer's widget."""
+    frame = {"type": "message.updated", "message": message_view(message)}
+    agent = store.get_agent(actor.user_id)
+    actor_tabs = set(agent.connection_ids or ()) if agent else set()
+    if agent is not None:
+        notify.to_agent(agent, frame)
+    others = set(conv.agent_connections or ()) - actor_tabs
+    if others:
+        notify.send(others, frame, conversation_id=conv.conversation_id, agent_id=conv.agent_id)
+    if to_customer and conv.state != ConversationState.ENDED.value:
+        notify.to_customer(conv, frame)
+
+
+def _seq(raw: Any) -> int:
+    value = int_field({"seq": raw}, "seq", minimum=1, maximum=10**9)
+    assert value is not None
+    return value
+
+
+def mask_message(principal: Principal, conversation_id: str, raw_seq: Any, body: dict[str, Any]) -> dict[str, Any]:
+    """Mask spans (code points of the current text) of one message; returns the updated message."""
+    seq = _seq(raw_seq)
+    conv, message = _load(principal, conversation_id, seq)
+    expected = body.get("maskVersion")
+    if expected is not None and int_field(body, "maskVersion", minimum=0, maximum=10**9) != int(
+        message.mask_version or 0
+    ):
+        raise Conflict("the message was masked or unmasked meanwhile; reload it")
+    spans = rules.parse_spans(body.get("spans"), message.text)
+    masks = _masks_of(message)
+    groups = rules.plan_masks(message.text, masks, spans)
+    if not groups:
+        return message_view(message)  # everything asked for is masked already
+    stored = {m.mask_id: m for m in message.masks or []}
+    originals = {mask_id: _open(conversation_id, stored[mask_id]) for g in groups for mask_id in g.absorbed}
+    result = rules.apply_masks(message.text, masks, groups, originals, _new_ids())
+    now = now_ms()
+    created = {
+        mask.mask_id: _seal(conversation_id, mask, original, principal.user_id, now)
+        for mask, original in result.created
+    }
+    attributes = [created.get(m.mask_id) or _moved(stored[m.mask_id], m) for m in result.masks]
+    store.save_masking(message, result.text, attributes)
+    for mask, _ in result.created:
+        _audit("mask", principal, conversation_id, seq, mask, now)
+    _push(conv, principal, message, to_customer=True)
+    return message_view(message)
+
+
+def unmask_message(principal: Principal, conversation_id: str, raw_seq: Any, raw_mask_id: str) -> dict[str, Any]:
+    """Restore one mask's original in the stored message; returns the updated message."""
+    seq = _seq(raw_seq)
+    mask_id = id_field({"maskId": raw_mask_id}, "maskId")
+    conv, message = _load(principal, conversation_id, seq)
+    stored = {m.mask_id: m for m in message.masks or []}
+    if mask_id not in stored:
+        raise NotFound("no such mask on this message")
+    original = _open(conversation_id, stored[mask_id])
+    text, kept = rules.apply_unmask(message.text, _masks_of(message), mask_id, original)
+    store.save_masking(message, text, [_moved(stored[m.mask_id], m) for m in kept])
+    start = stored[mask_id].start
+    now = now_ms()
+    _audit("unmask", principal, conversation_id, seq, rules.Mask(mask_id, start, start + len(original)), now)
+    # The customer's widget is not sent the original back; it shows the restored text after a reload.
+    _push(conv, principal, message, to_customer=False)
+    return message_view(message)
+
+
+# --- auto-masking of customer messages ------------------------------------------------------
+
+
+def auto_mask(conversation_id: str, text: str) -> tuple[str, list[MaskAttribute]] | None:
+    """With the security service and `autoMaskPii` on: the text with detected personal data masked
+    and the encrypted originals, before anything is stored. None when nothing is masked."""
+    settings = load_settings()
+    if not (settings.security_service and settings.auto_mask_pii):
+        return None
+    spans = rules.pii_spans(text)
+    if not spans:
+        return None
+    result = rules.apply_masks(text, [], rules.plan_masks(text, [], spans), {}, _new_ids())
+    now = now_ms()
+    return result.text, [_seal(conversation_id, m, original, SYSTEM_ACTOR, now) for m, original in result.created]
+
+
+def audit_auto_masks(message: MessageModel) -> None:
+    now = now_ms()
+    for mask in _masks_of(message):
+        _audit("auto_mask", None, message.conversation_id, int(message.seq), mask, now)
+
+
+# --- the audit log (admins) ------------------------------------------------------------------
+
+
+def _encode_cursor(value: dict[str, Any] | None) -> str | None:
+    if not value:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
+
+
+def _decode_cursor(raw: Any) -> dict[str, Any] | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
+    if not isinstance(value, dict):
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
+    return value
+
+
+def audit_view(entry: MaskAuditModel) -> dict[str, Any]:
+    return {
+        "conversationId": entry.conversation_id,
+        "seq": entry.seq,
+        "maskId": entry.mask_id,
+        "action": entry.action,
+        "actorId": entry.actor_id,
+        "actorRole": entry.actor_role,
+        "at": entry.at,
+        "span": {"start": entry.start, "end": entry.end},
+    }
+
+
+def audit_entries(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+    """Newest first, of one conversation (`conversationId`) or one UTC month (`month`, YYYY-MM)."""
+    if principal.role is not Role.ADMIN:
+        raise Forbidden("admins only")
+    limit = int_field(params, "limit", minimum=1, maximum=AUDIT_PAGE_MAX, default=AUDIT_PAGE_DEFAULT)
+    assert limit is not None
+    start_key = _decode_cursor(params.get("cursor"))
+    if params.get("conversationId"):
+        conversation_id = id_field(params, "conversationId")
+        entries, last = store.mask_audit_of_conversation(conversation_id, limit, start_key)
+    else:
+        month = params.get("month") or month_of(now_ms())
+        if (
+            not isinstance(month, str)
+            or len(month) != 7
+            or month[4] != "-"
+            or not (month[:4].isdigit() and month[5:].isdigit() and 1 <= int(month[5:]) <= 12)
+        ):
+            raise InvalidField("'month' must be YYYY-MM", field="month")
+        entries, last = store.mask_audit_of_month(month, limit, start_key)
+    return {"entries": [audit_view(e) for e in entries], "cursor": _encode_cursor(last)}
