@@ -18,6 +18,7 @@ to existing masks merges them into one mask whose original is the whole merged s
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -95,11 +96,11 @@ def stars_for(original: str) -> str:
     return MASK_CHAR * grapheme_count(original)
 
 
-def snap(text: str, span: Span) -> Span:
-    """Widen a span to whole grapheme clusters."""
-    bounds = grapheme_boundaries(text)
-    start = max(b for b in bounds if b <= span.start)
-    end = min(b for b in bounds if b >= span.end)
+def snap(text: str, span: Span, bounds: Sequence[int] | None = None) -> Span:
+    """Widen a span to whole grapheme clusters (`bounds`: grapheme_boundaries(text), if known)."""
+    bounds = bounds if bounds is not None else grapheme_boundaries(text)
+    start = bounds[bisect.bisect_right(bounds, span.start) - 1]
+    end = bounds[bisect.bisect_left(bounds, span.end)]
     return Span(start, end)
 
 
@@ -147,7 +148,9 @@ def plan_masks(text: str, masks: Sequence[Mask], spans: Iterable[Span]) -> list[
 
     A span wholly inside one existing mask changes nothing (no group).
     """
-    intervals: list[tuple[int, int, str | None]] = [(s.start, s.end, None) for s in (snap(text, s) for s in spans)]
+    bounds = grapheme_boundaries(text)
+    snapped = (snap(text, s, bounds) for s in spans)
+    intervals: list[tuple[int, int, str | None]] = [(s.start, s.end, None) for s in snapped]
     intervals += [(m.start, m.end, m.mask_id) for m in masks]
     intervals.sort(key=lambda i: (i[0], i[1]))
     groups: list[tuple[int, int, list[str | None]]] = []
