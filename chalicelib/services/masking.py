@@ -145,7 +145,7 @@ def mask_message(principal: Principal, conversation_id: str, raw_seq: Any, body:
         mask.mask_id: _seal(conversation_id, mask, original, principal.user_id, now)
         for mask, original in result.created
     }
-    attributes = [created.get(m.mask_id) or _moved(stored[m.mask_id], m) for m in result.masks]
+    attributes = [created[m.mask_id] if m.mask_id in created else _moved(stored[m.mask_id], m) for m in result.masks]
     store.save_masking(message, result.text, attributes)
     for mask, _ in result.created:
         _audit("mask", principal, conversation_id, seq, mask, now)
