@@ -84,9 +84,14 @@ def _mount(page: Page, stack: dict[str, Any], token: str, message: dict[str, Any
     page.evaluate(MOUNT, [token, message])
 
 
+def _last_message(stack: dict[str, Any], token: str, conversation_id: str) -> dict[str, Any]:
+    url = f"{stack['api']}/chats/{conversation_id}/messages"
+    _, _, body = http("GET", url, None, {"Authorization": f"Bearer {token}"})
+    return body["messages"][-1]
+
+
 def _stored_text(stack: dict[str, Any], token: str, conversation_id: str) -> str:
-    _, _, body = http("GET", f"{stack['api']}/chats/{conversation_id}/messages", None, {"Authorization": f"Bearer {token}"})
-    return body["messages"][-1]["text"]
+    return _last_message(stack, token, conversation_id)["text"]
 
 
 def test_select_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> None:
@@ -115,8 +120,7 @@ def test_select_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> None
 
     # Reload: the served message is masked.
     page.reload()
-    _, _, body = http("GET", f"{stack['api']}/chats/{cid}/messages", None, {"Authorization": f"Bearer {token}"})
-    _mount(page, stack, token, body["messages"][-1])
+    _mount(page, stack, token, _last_message(stack, token, cid))
     expect(text).to_have_text(masked_text)
 
     # Clicking a masked region asks first; dismissing changes nothing, accepting restores it.
