@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -276,3 +277,63 @@ def test_detector_spans_are_in_bounds_and_disjoint(text):
         assert 0 <= m.start < m.end <= len(text)
     for a, b in itertools.pairwise(matches):
         assert a.end <= b.start
+
+
+def _rrn_with_check_digit(first12: str) -> str:
+    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+    total = sum(int(d) * w for d, w in zip(first12, weights, strict=True))
+    return first12 + str((11 - total % 11) % 10)
+
+
+def _luhn_complete(body: str) -> str:
+    for last in "0123456789":
+        if luhn_ok(body + last):
+            return body + last
+    raise AssertionError("unreachable")
+
+
+_KOREAN_FILLER = st.sampled_from(["안녕하세요 ", "제 정보는 ", "확인 부탁드려요: ", "", "문의 "])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    birth=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(1999, 12, 31)),
+    sex=st.sampled_from("12"),
+    serial=st.from_regex(r"[0-9]{5}", fullmatch=True),
+    hyphen=st.booleans(),
+    before=_KOREAN_FILLER,
+    after=_KOREAN_FILLER,
+)
+def test_every_valid_rrn_is_found_and_a_wrong_check_digit_is_not(birth, sex, serial, hyphen, before, after):
+    digits = _rrn_with_check_digit(birth.strftime("%y%m%d") + sex + serial)
+    written = digits[:6] + ("-" if hyphen else "") + digits[6:]
+    assert _found(f"{before}{written} {after}") == [("rrn", written)]
+    wrong = written[:-1] + str((int(written[-1]) + 1) % 10)
+    assert ("rrn", wrong) not in _found(f"{before}{wrong} {after}")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    prefix=st.sampled_from(["4", "51", "52", "55", "37", "6011", "9410"]),
+    length=st.sampled_from([16]),
+    rest=st.from_regex(r"[0-9]{18}", fullmatch=True),
+    separator=st.sampled_from(["", " ", "-"]),
+    before=_KOREAN_FILLER,
+)
+def test_every_luhn_valid_card_is_found(prefix, length, rest, separator, before):
+    number = _luhn_complete((prefix + rest)[: length - 1])
+    written = separator.join(number[i : i + 4] for i in range(0, 16, 4))
+    assert _found(f"{before}카드 {written} 입니다") == [("card", written)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    head=st.sampled_from(["010", "011", "016", "02", "031", "051", "064", "070"]),
+    middle=st.from_regex(r"[1-9][0-9]{2,3}", fullmatch=True),
+    last=st.from_regex(r"[0-9]{4}", fullmatch=True),
+    separator=st.sampled_from(["-", " ", ".", ""]),
+    before=_KOREAN_FILLER,
+)
+def test_every_phone_number_is_found(head, middle, last, separator, before):
+    written = separator.join([head, middle, last])
+    assert _found(f"{before}{written} 로 연락 주세요") == [("phone", written)]
