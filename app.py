@@ -7,14 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, Response
-from chalice.app import WebsocketEvent
+from chalice.app import SQSEvent, WebsocketEvent
 
 from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import parse_json_object
 from chalicelib.entrypoints.errors import error_body
+from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
 from chalicelib.entrypoints.rest import rest
+from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
 from chalicelib.services import chat, notify
 
@@ -22,6 +24,7 @@ app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(rest)
 app.register_blueprint(masking_routes)
+app.register_blueprint(exports)
 app.log.setLevel(logging.INFO)
 
 
@@ -101,3 +104,11 @@ def ws_message(event: WebsocketEvent) -> None:
         return
     if reply is not None:
         notify.to_connection(connection_id, reply)
+
+
+@app.on_sqs_message(queue=export_queue_name(), batch_size=1, name="export_jobs")
+def export_jobs(event: SQSEvent) -> dict[str, Any]:
+    # Imported here: openpyxl loads only in the export function, never in a chat handler's cold start.
+    from chalicelib.export.runner import handle_batch
+
+    return handle_batch([record.to_dict() for record in event], event.context)

@@ -26,6 +26,7 @@ from chalicelib.config import table_name
 
 QUEUE_PARTITION = "waiting"
 TICKET_PARTITION = "tickets"
+EXPORT_PARTITION = "exports"
 
 
 class BaseMeta:
@@ -316,6 +317,60 @@ class MaskAuditModel(Model):
     by_month = MaskAuditByMonth()
 
 
+# --- export jobs -------------------------------------------------------------------------
+
+
+class ExportJobsByCreation(GlobalSecondaryIndex["ExportJobModel"]):
+    """Every job under one partition, newest last: the admin's recent-exports list."""
+
+    class Meta:
+        index_name = "created-index"
+        projection = AllProjection()
+
+    list_partition = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class ExportJobsByRequester(GlobalSecondaryIndex["ExportJobModel"]):
+    class Meta:
+        index_name = "requester-index"
+        projection = AllProjection()
+
+    requested_by = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class ExportJobModel(Model):
+    """One Excel export (S-7): who asked, the history filters, and how far the export function got."""
+
+    Meta = _meta("export-jobs")
+
+    export_id = UnicodeAttribute(hash_key=True)  # ULID
+    list_partition = UnicodeAttribute(default=EXPORT_PARTITION)
+    created_key = UnicodeAttribute()  # "<created ms, 13 digits>#<id>"
+    created_at = NumberAttribute()
+    requested_by = UnicodeAttribute()  # agent id (Cognito username)
+    requested_by_name = UnicodeAttribute(null=True)
+    requested_role = UnicodeAttribute()  # agent | admin
+    filters = UnicodeAttribute()  # JSON: the validated history filters, with from/to fixed at request time
+    status = UnicodeAttribute(default="queued")  # queued | running | done | failed
+    progress = NumberAttribute(default=0)  # percent, 0-100
+    chat_rows = NumberAttribute(default=0)
+    message_rows = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)
+    lease_until = NumberAttribute(null=True)  # a running attempt owns the job until then
+    started_at = NumberAttribute(null=True)
+    finished_at = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    s3_key = UnicodeAttribute(null=True)
+    file_name = UnicodeAttribute(null=True)
+    size_bytes = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # the job record outlives its file for a while, then goes
+
+    by_creation = ExportJobsByCreation()
+    by_requester = ExportJobsByRequester()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     ConnectionModel,
     AgentModel,
@@ -324,4 +379,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TicketModel,
     SettingsModel,
     MaskAuditModel,
+    ExportJobModel,
 )

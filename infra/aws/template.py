@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -34,9 +35,12 @@ CHALICE_ROLES = ("DefaultRole",)
 CHALICE_WEBSOCKET_API = "WebsocketAPI"
 WEBSOCKET_STAGE = "ws"  # .chalice/config.json websocket_api_stage
 
-EXPORT_RETENTION_DAYS = 7
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS") or 7)  # export files expire after this
 EXPORT_MAX_RECEIVES = 3  # failed export jobs go to the DLQ after this many attempts
-EXPORT_VISIBILITY_SECONDS = 900  # ≥ 6 × the export function's timeout, as AWS recommends for SQS → Lambda
+EXPORT_FUNCTION_TIMEOUT = 900  # .chalice/config.json lambda_functions.export_jobs.lambda_timeout
+EXPORT_VISIBILITY_SECONDS = 6 * EXPORT_FUNCTION_TIMEOUT  # 6 × the function timeout, as AWS recommends for SQS → Lambda
+EXPORT_FUNCTION = "ExportJobs"  # Chalice's logical id for the `export_jobs` SQS handler in app.py
+EXPORT_EPHEMERAL_STORAGE_MB = 2048  # /tmp for openpyxl's uncompressed sheet files (see bench/export.py)
 AGENT_GROUPS = ("agents", "admins")
 
 
@@ -66,7 +70,7 @@ def _tables() -> dict[str, Any]:
     }
 
 
-def _exports() -> dict[str, Any]:
+def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
     return {
         "ExportsBucket": {
             "Type": "AWS::S3::Bucket",
@@ -91,7 +95,7 @@ def _exports() -> dict[str, Any]:
                         {
                             "Id": "expire-exports",
                             "Status": "Enabled",
-                            "ExpirationInDays": EXPORT_RETENTION_DAYS,
+                            "ExpirationInDays": retention_days,
                             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
                         }
                     ]
@@ -117,6 +121,20 @@ def _exports() -> dict[str, Any]:
                 "RedrivePolicy": {
                     "deadLetterTargetArn": {"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]},
                     "maxReceiveCount": EXPORT_MAX_RECEIVES,
+                },
+            },
+        },
+        # Merged into the function Chalice generates for `export_jobs`: what Chalice's config cannot say.
+        EXPORT_FUNCTION: {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "EphemeralStorage": {"Size": EXPORT_EPHEMERAL_STORAGE_MB},
+                "Events": {
+                    f"{EXPORT_FUNCTION}SqsEventSource": {
+                        "Type": "SQS",
+                        # The handler answers {"batchItemFailures": [...]}: only those messages return.
+                        "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]},
+                    }
                 },
             },
         },
@@ -246,7 +264,7 @@ def _function_policy(table_ids: list[str], roles: tuple[str, ...]) -> dict[str, 
                         },
                         {
                             "Effect": "Allow",
-                            "Action": ["s3:PutObject", "s3:GetObject"],
+                            "Action": ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
                             "Resource": _sub("${ExportsBucket.Arn}/*"),
                         },
                         {
@@ -256,6 +274,7 @@ def _function_policy(table_ids: list[str], roles: tuple[str, ...]) -> dict[str, 
                                 "sqs:ReceiveMessage",
                                 "sqs:DeleteMessage",
                                 "sqs:GetQueueAttributes",
+                                "sqs:ChangeMessageVisibility",
                             ],
                             "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
                         },
@@ -287,6 +306,7 @@ def function_environment() -> dict[str, Any]:
         "COGNITO_CLIENT_ID": {"Ref": "UserPoolClient"},
         "EXPORTS_BUCKET": {"Ref": "ExportsBucket"},
         "EXPORT_QUEUE_URL": {"Ref": "ExportQueue"},
+        "EXPORT_RETENTION_DAYS": str(EXPORT_RETENTION_DAYS),
         "MASKING_KEY_ID": {"Ref": "MaskingKey"},
         "CUSTOMER_TOKEN_SECRET": _sub("{{resolve:secretsmanager:${CustomerTokenSecret}:SecretString}}"),
         # Pushes from REST and SQS handlers need it; WebSocket handlers could derive it from the event.

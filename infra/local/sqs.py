@@ -112,14 +112,20 @@ class SqsPoller:
                 continue
             event = {"Records": [_record(m, arn, self.region) for m in messages]}
             try:
-                handler(event, LambdaContext(f"{self.app.app_name}-{source.name}", timeout_seconds=900))
+                result = handler(event, LambdaContext(f"{self.app.app_name}-{source.name}", timeout_seconds=900))
             except Exception:
                 # Left in the queue: retried after the visibility timeout, then dead-lettered.
                 log.exception(
                     "SQS handler %s failed; %d message(s) stay in the queue", source.name, len(messages)
                 )
                 continue
-            sqs.delete_message_batch(
-                QueueUrl=url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
-            )
+            # ReportBatchItemFailures: the messages the handler names stay in the queue.
+            failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])} if isinstance(
+                result, dict
+            ) else set()
+            done = [m for m in messages if m["MessageId"] not in failed]
+            if done:
+                sqs.delete_message_batch(
+                    QueueUrl=url,
+                    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                )

@@ -1,0 +1,165 @@
+"""Export requests (S-7 데이터 추출): create the job, queue it, show it, sign its download.
+
+The workbook itself is built by the export function (chalicelib/export/runner.py), never here:
+this module is imported by the REST handlers and must stay light (no openpyxl).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import QueryError
+from ulid import ULID
+
+from chalicelib.domain.errors import DomainError, Forbidden, InvalidField
+from chalicelib.domain.model import Principal, Role, now_ms
+from chalicelib.domain.validation import int_field
+from chalicelib.export import files
+from chalicelib.export.options import export_options
+from chalicelib.services.records import history_filter
+from chalicelib.services.settings import load_settings
+from chalicelib.store import export_jobs as store
+from chalicelib.store.export_jobs import JobStatus
+from chalicelib.store.models import ExportJobModel
+
+log = logging.getLogger("livechat.exports")
+
+FILTER_FIELDS = ("from", "to", "processingType", "status", "agentId", "userName", "rating", "state")
+IGNORED_FIELDS = ("limit", "cursor")  # history paging: meaningless for an export of every match
+DAY_MS = 24 * 3600 * 1000
+LIST_MAX = 100
+
+
+class QueueUnavailable(DomainError):
+    code = "unavailable"
+    http_status = 503
+
+
+def check_may_export(principal: Principal) -> None:
+    """Admins always; agents only while the setting `agentsMayExport` is on."""
+    if principal.role is Role.ADMIN:
+        return
+    if principal.role is Role.AGENT and load_settings().agents_may_export:
+        return
+    raise Forbidden("only admins may export chat history" if principal.is_staff else "agents and admins only")
+
+
+def export_filters(body: dict[str, Any], now: int) -> dict[str, Any]:
+    """The history filters, validated like GET /history, with the period fixed now."""
+    unknown = sorted(set(body) - set(FILTER_FIELDS) - set(IGNORED_FIELDS))
+    if unknown:
+        raise InvalidField(f"unknown filter(s): {', '.join(unknown)}", field=unknown[0])
+    params = {k: body[k] for k in FILTER_FIELDS if body.get(k) not in (None, "")}
+    for name in ("processingType", "status", "agentId", "userName", "rating", "state"):
+        if name in params and not isinstance(params[name], str):
+            raise InvalidField(f"'{name}' must be a string", field=name)
+    params["to"] = int_field(params, "to", minimum=0, maximum=2**53, default=now)
+    params["from"] = int_field(params, "from", minimum=0, maximum=2**53, default=params["to"] - 30 * DAY_MS)
+    history_filter(params)  # the same checks and messages as GET /history
+    return params
+
+
+def request_export(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    check_may_export(principal)
+    now = now_ms()
+    filters = export_filters(body, now)
+    export_id = str(ULID())
+    job = store.new_job(
+        export_id,
+        requested_by=principal.user_id,
+        requested_by_name=principal.display_name or principal.email or None,
+        role=principal.role.value,
+        filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),
+        now_ms=now,
+    )
+    store.create_job(job)  # persist first: the message only names the job
+    try:
+        files.queue_export(export_id)
+    except (BotoCoreError, ClientError) as exc:
+        store.fail_job(job, "the export could not be queued; try again", now_ms())
+        raise QueueUnavailable("the export could not be queued; try again") from exc
+    return {"exportId": export_id, "status": JobStatus.QUEUED}
+
+
+def _can_see(principal: Principal, job: ExportJobModel) -> bool:
+    if principal.role is Role.ADMIN:
+        return True
+    return principal.user_id == job.requested_by
+
+
+def job_view(job: ExportJobModel, *, with_url: bool) -> dict[str, Any]:
+    options = export_options()
+    file_expires_at = (
+        job.finished_at + options.retention_days * DAY_MS if job.status == JobStatus.DONE and job.finished_at else None
+    )
+    view: dict[str, Any] = {
+        "exportId": job.export_id,
+        "status": job.status,
+        "progress": int(job.progress or 0),
+        "chatRows": int(job.chat_rows or 0),
+        "messageRows": int(job.message_rows or 0),
+        "rows": int((job.chat_rows or 0) + (job.message_rows or 0)),
+        "error": job.error,
+        "fileName": job.file_name,
+        "size": int(job.size_bytes) if job.size_bytes is not None else None,
+        "requestedBy": job.requested_by,
+        "requestedByName": job.requested_by_name,
+        "filters": json.loads(job.filters),
+        "createdAt": job.created_at,
+        "startedAt": job.started_at,
+        "finishedAt": job.finished_at,
+        "attempts": int(job.attempts or 0),
+        "fileExpiresAt": file_expires_at,
+    }
+    expired = file_expires_at is not None and file_expires_at <= now_ms()
+    view["fileExpired"] = expired
+    if with_url and job.status == JobStatus.DONE and job.s3_key and job.file_name and not expired:
+        # A fresh URL on every read: none is stored, and each lives only url_seconds.
+        view["downloadUrl"] = files.download_url(job.s3_key, job.file_name, options.url_seconds)
+        view["downloadUrlExpiresAt"] = now_ms() + options.url_seconds * 1000
+    return view
+
+
+def get_export(principal: Principal, export_id: str) -> dict[str, Any]:
+    check_may_export(principal)
+    job = store.get_job(export_id)
+    if not _can_see(principal, job):
+        raise Forbidden("this export is not yours")
+    return job_view(job, with_url=True)
+
+
+def _encode_cursor(value: dict[str, Any] | None) -> str | None:
+    if not value:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
+
+
+def _decode_cursor(raw: Any) -> dict[str, Any] | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
+    if not isinstance(value, dict):
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
+    return value
+
+
+def list_exports(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+    """Admins: every recent export, newest first. Agents allowed to export: their own."""
+    check_may_export(principal)
+    limit = int_field(params, "limit", minimum=1, maximum=LIST_MAX, default=20)
+    cursor = _decode_cursor(params.get("cursor"))
+    try:
+        if principal.role is Role.ADMIN:
+            jobs, last_key = store.recent_jobs(limit, cursor)
+        else:
+            jobs, last_key = store.jobs_of(principal.user_id, limit, cursor)
+    except QueryError as exc:  # a cursor from another listing: DynamoDB refuses the start key
+        raise InvalidField("'cursor' does not belong to this listing", field="cursor") from exc
+    return {"exports": [job_view(j, with_url=False) for j in jobs], "nextCursor": _encode_cursor(last_key)}
