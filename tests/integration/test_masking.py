@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import urllib.parse
+import zipfile
 from typing import Any
 
 import boto3
 import pytest
+from export_support import BUCKET, ExportRig
 
 from chalicelib.config import get_config
 from chalicelib.crypto.envelope import CryptoUnavailable, seal, unseal
@@ -286,3 +290,38 @@ def test_views_carry_pii_hints_and_no_ciphertext(m):
     )[1]
     assert masked["pii"] == []
     assert set(masked["masks"][0]) == {"maskId", "start", "end"}
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def test_exports_contain_masked_text_only(m):
+    rig = ExportRig(m)
+    admin = m.staff_token("admin@example.com", "admins")
+    assert m.rest("PUT", "/settings", {"autoMaskPii": True}, token=admin)[0] == 200
+    c = _live_chat(m, f"제 이름은 {SECRET_NAME}입니다")  # no detectable personal data: the agent masks it
+    cid = c["cid"]
+    name_at = f"제 이름은 {SECRET_NAME}입니다".index(SECRET_NAME)
+    span = {"spans": [{"start": name_at, "end": name_at + 3}]}
+    assert m.rest("POST", f"/chats/{cid}/messages/{c['seq']}/masks", span, token=c["token"])[0] == 200
+    auto = f"번호는 {SECRET_PHONE} 이메일 secret.kim@example.com"  # auto-masked on arrival
+    m.send(c["customer"], {"action": "message.send", "conversationId": cid, "clientMessageId": "c2", "text": auto})
+    assert m.rest("POST", f"/chats/{cid}/end", token=c["token"])[0] == 200
+
+    status, accepted = m.rest("POST", "/exports", {}, token=admin)
+    assert status == 202, accepted
+    rig.run_queue()
+    job = m.rest("GET", f"/exports/{accepted['exportId']}", token=admin)[1]
+    assert job["status"] == "done", job
+    path = urllib.parse.urlparse(job["downloadUrl"]).path
+    key = urllib.parse.unquote(path.split(f"/{BUCKET}/", 1)[-1].lstrip("/"))
+    raw = rig.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+
+    cells = repr([list(r) for r in rig.workbook(key)["Messages"].iter_rows(values_only=True)])
+    assert "제 이름은 ***입니다" in cells
+    assert f"번호는 {'*' * 13} 이메일 {'*' * 22}" in cells
+    # Every part of the .xlsx (shared strings, sheets) is free of the originals.
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        content = "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+    for secret in (SECRET_NAME, SECRET_PHONE, "secret.kim"):
+        assert secret not in content, secret
