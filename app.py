@@ -12,6 +12,7 @@ from chalice.app import SQSEvent, WebsocketEvent
 from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import parse_json_object
+from chalicelib.entrypoints.admin import admin_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
@@ -25,6 +26,7 @@ app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(rest)
 app.register_blueprint(masking_routes)
 app.register_blueprint(exports)
+app.register_blueprint(admin_routes)
 app.log.setLevel(logging.INFO)
 
 

@@ -12,7 +12,7 @@ from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import id_field, parse_json_object
 from chalicelib.entrypoints.cors import staff_cors, widget_cors
 from chalicelib.entrypoints.errors import json_response, rest_errors
-from chalicelib.services import chat, records, settings
+from chalicelib.services import accounts, chat, records, settings
 
 rest = Blueprint(__name__)
 
@@ -38,6 +38,7 @@ def _staff() -> Principal:
     principal = _caller()
     if not principal.is_staff:
         raise Forbidden("agents and admins only")
+    accounts.check_active(principal)
     return principal
 
 
@@ -45,6 +46,7 @@ def _admin() -> Principal:
     principal = _caller()
     if principal.role is not Role.ADMIN:
         raise Forbidden("admins only")
+    accounts.check_active(principal)
     return principal
 
 
@@ -194,4 +196,5 @@ def put_settings() -> dict[str, Any]:
     before, after = settings.update_settings(_body(), admin)
     if after.max_chats_per_agent > before.max_chats_per_agent:
         chat.assign_waiting_chats(after)  # raised capacity takes waiting chats at once
+    accounts.announce_settings(after)
     return after.to_api()

@@ -66,7 +66,8 @@ def connect(connection_id: str, token: str | None) -> Principal:
         store.put_connection(connection_id, principal, now)
         store.add_customer_connection(principal.conversation_id or "", connection_id)
         return principal
-    store.ensure_agent(principal)
+    if store.ensure_agent(principal).disabled:
+        raise Forbidden("this account is disabled")
     store.put_connection(connection_id, principal, now)
     store.add_agent_connection(principal.user_id, connection_id)
     for conv in store.live_conversations_of(principal.user_id):
@@ -113,6 +114,8 @@ def set_status(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
     status = enum_field(body, "status", AgentStatus)
     assert status is not None
     agent = store.ensure_agent(principal)
+    if agent.disabled:
+        raise Forbidden("this account is disabled")
     settings = load_settings()
     store.set_agent_status(agent, status, rules.now_ms())
     returned = _return_unanswered_chats(agent) if status is not AgentStatus.ONLINE else 0
@@ -138,6 +141,26 @@ def _return_unanswered_chats(agent: AgentModel) -> int:
         notify.to_agent(agent, {"type": "chat.unassigned", "conversationId": conv.conversation_id})
         conv.refresh(consistent_read=True)
         _append_system_message(conv, "returned_to_queue")
+    return returned
+
+
+def apply_agent_change(agent_id: str) -> int:
+    """After an admin changed an agent (chat permission, maximum, disabled): act on it at once.
+
+    An agent who may no longer take chats gives back the unanswered ones (answered chats stay
+    until ended); the agent's tabs get the new `agent.status` (the console hides or shows its
+    chat widget by `chatPermission`); freed or added capacity takes waiting chats.
+    """
+    agent = store.get_agent(agent_id)
+    if agent is None:
+        return 0
+    may_chat = bool(agent.chat_permission) and not agent.disabled and agent.status == AgentStatus.ONLINE.value
+    returned = 0 if may_chat else _return_unanswered_chats(agent)
+    agent.refresh(consistent_read=True)
+    settings = load_settings()
+    notify.to_agent(agent, {"type": "agent.status", **agent_view(agent, settings.max_chats_per_agent)})
+    if not assign_waiting_chats(settings) and returned:
+        _push_queue_positions()
     return returned
 
 

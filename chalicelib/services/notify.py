@@ -59,3 +59,19 @@ def to_agents(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
 
 def to_connection(connection_id: str, frame: dict[str, Any]) -> None:
     send([connection_id], frame)
+
+
+def close_agent_connections(agent_id: str) -> int:
+    """Close every open connection of an agent (all tabs) through the management API and forget them."""
+    agent = store.get_agent(agent_id)
+    ids = set(agent.connection_ids or ()) if agent is not None else set()
+    ids.update(store.connections_of_principal(f"agent#{agent_id}"))
+    for connection_id in ids:
+        pusher.close(connection_id)
+        forget_connection(connection_id, agent_id=agent_id)
+    return len(ids)
+
+
+def to_all_staff(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
+    """Every open console and admin tab, whatever the agent's status."""
+    to_agents((a for a in agents if a.connection_ids), frame)

@@ -6,14 +6,15 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from chalicelib.domain import type_catalog
 from chalicelib.domain.errors import InvalidField
 from chalicelib.domain.model import Principal, now_ms
-from chalicelib.domain.validation import MAX_NAME_CHARS, bool_field, int_field, text_field
+from chalicelib.domain.type_catalog import TypeEntry
+from chalicelib.domain.validation import bool_field, int_field, text_field
 from chalicelib.store import repository as store
 from chalicelib.store.models import SettingsModel
 
 CHAT_SETTINGS = "chat"
-MAX_TYPES = 50
 
 
 @dataclass
@@ -38,7 +39,22 @@ class ChatSettings:
     security_service: bool = False
     agents_may_export: bool = False
     auto_mask_pii: bool = False  # mask detected personal data in customer messages (with security_service)
+    # The catalogues behind inquiry_types / processing_types (ids, order, retired, former names);
+    # the two name lists are always the catalogues' types in use, in order.
+    inquiry_type_catalog: list[dict[str, Any]] = field(default_factory=list)
+    processing_type_catalog: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.inquiry_type_catalog:
+            self.inquiry_type_catalog = [e.to_document() for e in type_catalog.catalog_from_names(self.inquiry_types)]
+        if not self.processing_type_catalog:
+            self.processing_type_catalog = [
+                e.to_document() for e in type_catalog.catalog_from_names(self.processing_types)
+            ]
+
+    def catalog(self, attr: str) -> list[TypeEntry]:
+        return [TypeEntry.from_document(d) for d in getattr(self, attr)]
 
     def public(self) -> dict[str, Any]:
         """What the widget may read, without signing in."""
@@ -64,6 +80,8 @@ class ChatSettings:
             "securityService": self.security_service,
             "agentsMayExport": self.agents_may_export,
             "autoMaskPii": self.auto_mask_pii,
+            "inquiryTypeCatalog": [e.to_api() for e in self.catalog("inquiry_type_catalog")],
+            "processingTypeCatalog": [e.to_api() for e in self.catalog("processing_type_catalog")],
             "version": self.version,
         }
 
@@ -77,16 +95,6 @@ def load_settings() -> ChatSettings:
     return ChatSettings(**known, version=item.version)
 
 
-def _type_list(body: dict[str, Any], name: str) -> list[str]:
-    value = body.get(name)
-    if not isinstance(value, list) or not value or len(value) > MAX_TYPES:
-        raise InvalidField(f"'{name}' must be a list of 1-{MAX_TYPES} names", field=name)
-    names = [text_field({name: v}, name, max_chars=MAX_NAME_CHARS) for v in value]
-    if len(set(names)) != len(names):
-        raise InvalidField(f"'{name}' has duplicate names", field=name)
-    return [n for n in names if n]
-
-
 _FIELDS = {
     "chatEnabled": ("chat_enabled", lambda b, n: bool_field(b, n)),
     "consentText": ("consent_text", lambda b, n: text_field(b, n, max_chars=5000, allow_newlines=True)),
@@ -94,12 +102,34 @@ _FIELDS = {
     "greeting": ("greeting", lambda b, n: text_field(b, n, max_chars=1000, allow_newlines=True)),
     "ratingRequestText": ("rating_request_text", lambda b, n: text_field(b, n, max_chars=500, allow_newlines=True)),
     "maxChatsPerAgent": ("max_chats_per_agent", lambda b, n: int_field(b, n, minimum=1, maximum=50)),
-    "inquiryTypes": ("inquiry_types", _type_list),
-    "processingTypes": ("processing_types", _type_list),
     "securityService": ("security_service", lambda b, n: bool_field(b, n)),
     "agentsMayExport": ("agents_may_export", lambda b, n: bool_field(b, n)),
     "autoMaskPii": ("auto_mask_pii", lambda b, n: bool_field(b, n)),
 }
+
+
+# (names form, catalogue form, catalogue attribute, names attribute)
+_TYPE_FIELDS = {
+    "inquiryTypes": ("inquiryTypeCatalog", "inquiry_type_catalog", "inquiry_types", False),
+    "inquiryTypeCatalog": ("inquiryTypes", "inquiry_type_catalog", "inquiry_types", True),
+    "processingTypes": ("processingTypeCatalog", "processing_type_catalog", "processing_types", False),
+    "processingTypeCatalog": ("processingTypes", "processing_type_catalog", "processing_types", True),
+}
+
+
+def _type_changes(body: dict[str, Any], before: ChatSettings) -> dict[str, Any]:
+    """Add, rename, reorder, retire types: either by the list of names in use or by the full catalogue."""
+    changes: dict[str, Any] = {}
+    for name, (other, catalog_attr, names_attr, full) in _TYPE_FIELDS.items():
+        if name not in body:
+            continue
+        if other in body:
+            raise InvalidField(f"send either '{name}' or '{other}', not both", field=name)
+        merge = type_catalog.merge_catalog if full else type_catalog.merge_names
+        catalog = merge(before.catalog(catalog_attr), body[name], name)
+        changes[catalog_attr] = [e.to_document() for e in catalog]
+        changes[names_attr] = type_catalog.active_names(catalog)
+    return changes
 
 
 def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSettings, ChatSettings]:
@@ -108,11 +138,12 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
     Returns (before, after). A new consent text gets a new version; the old text is kept
     under `consent#<version>` so each chat's agreed version stays readable.
     """
-    unknown = sorted(set(body) - set(_FIELDS) - {"version"})
+    unknown = sorted(set(body) - set(_FIELDS) - set(_TYPE_FIELDS) - {"version"})
     if unknown:
         raise InvalidField(f"unknown setting(s): {', '.join(unknown)}", field=unknown[0])
     changes = {attr: parse(body, name) for name, (attr, parse) in _FIELDS.items() if name in body}
     before = load_settings()
+    changes.update(_type_changes(body, before))
     after = ChatSettings(**{**asdict(before), **changes})
     if "consent_text" in changes and changes["consent_text"] != before.consent_text:
         after.consent_version = before.consent_version + 1

@@ -98,6 +98,7 @@ class AgentModel(Model):
     max_chats = NumberAttribute(null=True)  # per-agent override of the setting
     last_assigned_at = NumberAttribute(default=0)
     chat_permission = BooleanAttribute(default=True)
+    disabled = BooleanAttribute(null=True)  # account disabled by an admin: no sign-in, no status, no chats
     # Open console connections (all tabs), kept here so a push needs no extra query.
     connection_ids = UnicodeSetAttribute(null=True)
 

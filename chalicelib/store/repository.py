@@ -170,6 +170,55 @@ def set_agent_max_chats(agent_id: str, max_chats: int | None) -> None:
     AgentModel(agent_id).update(actions=[action], condition=AgentModel.agent_id.exists())
 
 
+# --- agent accounts (admin) ------------------------------------------------------------------
+
+
+def upsert_agent_account(agent_id: str, email: str | None, display_name: str | None, role: Role) -> None:
+    """The agent's item with these identity fields; presence defaults only where none exist yet."""
+    actions = [
+        AgentModel.role.set(role.value),
+        AgentModel.status.set(AgentModel.status | AgentStatus.OFFLINE.value),
+        AgentModel.status_changed_at.set(AgentModel.status_changed_at | 0),
+        AgentModel.active_chats.set(AgentModel.active_chats | 0),
+        AgentModel.last_assigned_at.set(AgentModel.last_assigned_at | 0),
+        AgentModel.chat_permission.set(AgentModel.chat_permission | True),
+    ]
+    if email:
+        actions.append(AgentModel.email.set(email))
+    if display_name:
+        actions.append(AgentModel.display_name.set(display_name))
+    AgentModel(agent_id).update(actions=actions)
+
+
+def agents_by_ids(agent_ids: list[str]) -> dict[str, AgentModel]:
+    """BatchGetItem (pynamodb splits into 100-key requests and retries unprocessed keys)."""
+    if not agent_ids:
+        return {}
+    return {a.agent_id: a for a in AgentModel.batch_get(list(dict.fromkeys(agent_ids)), consistent_read=True)}
+
+
+def agents_in_every_status() -> list[AgentModel]:
+    """Every agent item: one Query of status-index per status (online, break, offline)."""
+    agents: list[AgentModel] = []
+    for status in AgentStatus:
+        agents.extend(AgentModel.by_status.query(status.value))
+    return agents
+
+
+def set_agent_chat_permission(agent_id: str, allowed: bool) -> None:
+    AgentModel(agent_id).update(
+        actions=[AgentModel.chat_permission.set(allowed)], condition=AgentModel.agent_id.exists()
+    )
+
+
+def set_agent_disabled(agent_id: str, disabled: bool, now_ms: int) -> None:
+    """Disabling also sets the agent offline, so no assignment can pick them any more."""
+    actions = [AgentModel.disabled.set(True)] if disabled else [AgentModel.disabled.remove()]
+    if disabled:
+        actions += [AgentModel.status.set(AgentStatus.OFFLINE.value), AgentModel.status_changed_at.set(now_ms)]
+    AgentModel(agent_id).update(actions=actions, condition=AgentModel.agent_id.exists())
+
+
 # --- conversations -------------------------------------------------------------------------
 
 

@@ -285,6 +285,24 @@ def _function_policy(table_ids: list[str], roles: tuple[str, ...]) -> dict[str, 
                         },
                         {
                             "Effect": "Allow",
+                            # The admin view's staff accounts (chalicelib/auth/directory.py), on this pool only.
+                            "Action": [
+                                "cognito-idp:ListUsers",
+                                "cognito-idp:ListUsersInGroup",
+                                "cognito-idp:AdminGetUser",
+                                "cognito-idp:AdminListGroupsForUser",
+                                "cognito-idp:AdminCreateUser",
+                                "cognito-idp:AdminDeleteUser",
+                                "cognito-idp:AdminAddUserToGroup",
+                                "cognito-idp:AdminRemoveUserFromGroup",
+                                "cognito-idp:AdminDisableUser",
+                                "cognito-idp:AdminEnableUser",
+                                "cognito-idp:AdminUserGlobalSignOut",
+                            ],
+                            "Resource": {"Fn::GetAtt": ["UserPool", "Arn"]},
+                        },
+                        {
+                            "Effect": "Allow",
                             # POST, GET and DELETE on @connections: push, inspect, close.
                             "Action": "execute-api:ManageConnections",
                             "Resource": _sub(

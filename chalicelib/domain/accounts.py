@@ -1,0 +1,53 @@
+"""Rules for staff accounts: roles from Cognito groups, usernames, temporary passwords."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+import urllib.parse
+from enum import StrEnum
+
+from chalicelib.domain.errors import InvalidField
+
+ADMINS_GROUP = "admins"
+AGENTS_GROUP = "agents"
+MAX_USERNAME_CHARS = 128
+# Cognito usernames: no whitespace or control characters; we also refuse '/' (it is a path separator).
+_USERNAME = re.compile(r"^[^\s/\x00-\x1f\x7f]{1,128}$")
+_SYMBOLS = "!#$%&*+-=?@^_~"
+
+
+class StaffRole(StrEnum):
+    AGENT = "agent"
+    ADMIN = "admin"
+
+
+GROUP_OF_ROLE = {StaffRole.AGENT: AGENTS_GROUP, StaffRole.ADMIN: ADMINS_GROUP}
+
+
+def role_of_groups(groups: set[str]) -> StaffRole | None:
+    """The same precedence as token verification: admins over agents; neither → no role."""
+    if ADMINS_GROUP in groups:
+        return StaffRole.ADMIN
+    if AGENTS_GROUP in groups:
+        return StaffRole.AGENT
+    return None
+
+
+def username_from_path(raw: str) -> str:
+    """An agent id from a URL path segment (decoded once if the gateway left it encoded)."""
+    value = urllib.parse.unquote(raw) if "%" in raw else raw
+    if not _USERNAME.match(value):
+        raise InvalidField(f"'agentId' must be a username of 1-{MAX_USERNAME_CHARS} characters", field="agentId")
+    return value
+
+
+def temporary_password(length: int = 16) -> str:
+    """Meets the pool's policy (12+, upper, lower, digit, symbol); the user must change it at first sign-in."""
+    pools = [string.ascii_uppercase, string.ascii_lowercase, string.digits, _SYMBOLS]
+    alphabet = "".join(pools)
+    chars = [secrets.choice(pool) for pool in pools]
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)

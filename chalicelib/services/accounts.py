@@ -1,0 +1,244 @@
+"""Admin use cases: staff accounts (Cognito users + agent items), chat permission, presence.
+
+Every change is validated first; Cognito is changed before DynamoDB, and a failure after the
+Cognito step is undone where it can be (an invite whose group step fails deletes the user).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.auth import directory
+from chalicelib.domain import accounts as rules
+from chalicelib.domain.accounts import GROUP_OF_ROLE, StaffRole
+from chalicelib.domain.errors import Conflict, Forbidden, InvalidField
+from chalicelib.domain.model import AgentStatus, Principal, Role, effective_max_chats, now_ms
+from chalicelib.domain.validation import (
+    MAX_NAME_CHARS,
+    bool_field,
+    email_field,
+    enum_field,
+    int_field,
+    only_fields,
+    text_field,
+)
+from chalicelib.services import chat, notify
+from chalicelib.services.settings import ChatSettings, load_settings
+from chalicelib.store import repository as store
+from chalicelib.store.models import AgentModel
+
+MAX_CHATS_LIMIT = 50
+
+
+def require_admin(principal: Principal) -> None:
+    if principal.role is not Role.ADMIN:
+        raise Forbidden("admins only")
+    check_active(principal)
+
+
+def check_active(principal: Principal) -> None:
+    """A disabled account's ID token stays valid until it expires; refuse it anyway (one GetItem)."""
+    if principal.is_staff:
+        agent = store.get_agent(principal.user_id)
+        if agent is not None and agent.disabled:
+            raise Forbidden("this account is disabled")
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def _account_view(
+    user: directory.DirectoryUser, role: StaffRole | None, agent: AgentModel | None, default_max: int
+) -> dict[str, Any]:
+    override = int(agent.max_chats) if agent is not None and agent.max_chats is not None else None
+    return {
+        "agentId": user.username,
+        "email": user.email,
+        "displayName": user.name or (agent.display_name if agent is not None else None) or user.email,
+        "role": role.value if role else None,
+        "enabled": user.enabled,
+        "accountStatus": user.status,
+        "createdAt": user.created_at,
+        "chatPermission": bool(agent.chat_permission) if agent is not None else True,
+        "maxChats": effective_max_chats(override, default_max),
+        "maxChatsOverride": override,
+        "status": agent.status if agent is not None else AgentStatus.OFFLINE.value,
+        "activeChats": int(agent.active_chats or 0) if agent is not None else 0,
+    }
+
+
+def _presence_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
+    return {
+        "agentId": agent.agent_id,
+        "displayName": agent.display_name or agent.email or agent.agent_id,
+        "email": agent.email,
+        "role": agent.role,
+        "status": agent.status,
+        "statusChangedAt": int(agent.status_changed_at or 0),
+        "activeChats": int(agent.active_chats or 0),
+        "maxChats": effective_max_chats(agent.max_chats, default_max),
+        "chatPermission": bool(agent.chat_permission),
+        "connections": len(agent.connection_ids or ()),
+    }
+
+
+def _one(agent_id: str) -> dict[str, Any]:
+    user = directory.get_user(agent_id)
+    role = rules.role_of_groups(directory.groups_of(agent_id))
+    return _account_view(user, role, store.get_agent(agent_id), load_settings().max_chats_per_agent)
+
+
+def _staff_target(actor: Principal, agent_id: str, *, not_self: str | None = None) -> StaffRole:
+    """The target must exist in Cognito and be an agent or admin; some actions refuse yourself."""
+    if not_self and agent_id == actor.user_id:
+        raise Conflict(not_self)
+    directory.get_user(agent_id)  # NotFound for an unknown user
+    role = rules.role_of_groups(directory.groups_of(agent_id))
+    if role is None:
+        raise Conflict("the user is neither an agent nor an admin")
+    return role
+
+
+def _ensure_item(agent_id: str, role: StaffRole) -> None:
+    user = directory.get_user(agent_id)
+    store.upsert_agent_account(agent_id, user.email, user.name, Role(role.value))
+
+
+# --- use cases ---------------------------------------------------------------------------------
+
+
+def list_accounts(actor: Principal) -> dict[str, Any]:
+    """Every Cognito user with role, chat permission and presence: ListUsers + ListUsersInGroup ×2 + BatchGet."""
+    require_admin(actor)
+    users = directory.list_users()
+    admins = directory.usernames_in_group(rules.ADMINS_GROUP)
+    agents_group = directory.usernames_in_group(rules.AGENTS_GROUP)
+    items = store.agents_by_ids([u.username for u in users])
+    default_max = load_settings().max_chats_per_agent
+    accounts = []
+    for user in users:
+        role = rules.role_of_groups(_groups(user.username, admins, agents_group))
+        accounts.append(_account_view(user, role, items.get(user.username), default_max))
+    accounts.sort(key=lambda a: (a["role"] is None, a["role"] != "admin", (a["email"] or a["agentId"]).lower()))
+    return {"accounts": accounts, "defaultMaxChats": default_max}
+
+
+def _groups(username: str, admins: set[str], agents: set[str]) -> set[str]:
+    return {g for g, members in ((rules.ADMINS_GROUP, admins), (rules.AGENTS_GROUP, agents)) if username in members}
+
+
+def invite(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    require_admin(actor)
+    only_fields(body, {"email", "displayName", "role", "chatPermission", "maxChats"})
+    email = email_field(body, "email", required=True)
+    assert email is not None
+    email = email.lower()  # the username: sign-in is by e-mail, case-insensitively
+    name = text_field(body, "displayName", max_chars=MAX_NAME_CHARS, required=False)
+    role = enum_field(body, "role", StaffRole, required=False) or StaffRole.AGENT
+    permission = bool_field(body, "chatPermission") if "chatPermission" in body else True
+    max_chats = _max_chats(body) if "maxChats" in body else None
+    password = rules.temporary_password()
+    user = directory.create_user(email, email, name, password)
+    try:
+        directory.add_to_group(email, GROUP_OF_ROLE[role])
+        store.upsert_agent_account(email, email, name, Role(role.value))
+        store.set_agent_chat_permission(email, permission)
+        store.set_agent_max_chats(email, max_chats)
+    except Exception:
+        directory.delete_user(email)  # undo: the invite either happens whole or not at all
+        raise
+    view = _account_view(user, role, store.get_agent(email), load_settings().max_chats_per_agent)
+    # Shown once to the inviting admin (Cognito also e-mails it where the pool sends mail); never logged.
+    return {**view, "temporaryPassword": password}
+
+
+def _max_chats(body: dict[str, Any]) -> int | None:
+    value = body.get("maxChats")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):  # JSON numbers only, unlike query strings
+        raise InvalidField("'maxChats' must be an integer 1-50, or null for the default", field="maxChats")
+    return int_field(body, "maxChats", minimum=1, maximum=MAX_CHATS_LIMIT)
+
+
+def set_chat_permission(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    require_admin(actor)
+    only_fields(body, {"chatPermission"})
+    allowed = bool_field(body, "chatPermission")
+    role = _staff_target(actor, agent_id)
+    _ensure_item(agent_id, role)
+    store.set_agent_chat_permission(agent_id, allowed)
+    chat.apply_agent_change(agent_id)
+    return _one(agent_id)
+
+
+def set_max_chats(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    require_admin(actor)
+    only_fields(body, {"maxChats"})
+    if "maxChats" not in body:
+        raise InvalidField("'maxChats' is required (an integer 1-50, or null for the default)", field="maxChats")
+    max_chats = _max_chats(body)
+    role = _staff_target(actor, agent_id)
+    _ensure_item(agent_id, role)
+    store.set_agent_max_chats(agent_id, max_chats)
+    chat.apply_agent_change(agent_id)  # a raised maximum takes waiting chats at once
+    return _one(agent_id)
+
+
+def set_role(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Agent ↔ admin. Takes effect at the user's next sign-in or token refresh (groups are in the token)."""
+    require_admin(actor)
+    only_fields(body, {"role"})
+    role = enum_field(body, "role", StaffRole)
+    assert role is not None
+    current = _staff_target(actor, agent_id, not_self="you cannot change your own role")
+    if role is not current:
+        directory.add_to_group(agent_id, GROUP_OF_ROLE[role])  # add first: never in no group
+        directory.remove_from_group(agent_id, GROUP_OF_ROLE[current])
+    _ensure_item(agent_id, role)
+    return _one(agent_id)
+
+
+def disable(actor: Principal, agent_id: str) -> dict[str, Any]:
+    """No more sign-ins or token refreshes, connections closed, unanswered chats back to the queue."""
+    require_admin(actor)
+    role = _staff_target(actor, agent_id, not_self="you cannot disable your own account")
+    directory.disable(agent_id)
+    directory.sign_out_everywhere(agent_id)
+    _ensure_item(agent_id, role)
+    store.set_agent_disabled(agent_id, True, now_ms())
+    chat.apply_agent_change(agent_id)
+    notify.close_agent_connections(agent_id)
+    return _one(agent_id)
+
+
+def enable(actor: Principal, agent_id: str) -> dict[str, Any]:
+    require_admin(actor)
+    role = _staff_target(actor, agent_id)
+    directory.enable(agent_id)
+    _ensure_item(agent_id, role)
+    store.set_agent_disabled(agent_id, False, now_ms())
+    return _one(agent_id)
+
+
+def presence(actor: Principal) -> dict[str, Any]:
+    """Who is online / on break / offline with their chat counts, and the queue length."""
+    require_admin(actor)
+    default_max = load_settings().max_chats_per_agent
+    agents = [a for a in store.agents_in_every_status() if not a.disabled]
+    order = [s.value for s in AgentStatus]  # online, break, offline
+    views = [_presence_view(a, default_max) for a in agents]
+    views.sort(key=lambda v: (order.index(v["status"]) if v["status"] in order else 3, v["displayName"].lower()))
+    counts = {s.value: sum(1 for v in views if v["status"] == s.value) for s in AgentStatus}
+    return {
+        "agents": views,
+        "counts": counts,
+        "activeChats": sum(v["activeChats"] for v in views),
+        "queue": {"waiting": store.queue_length()},
+        "at": now_ms(),
+    }
+
+
+def announce_settings(settings: ChatSettings) -> None:
+    """Open consoles and admin pages learn the new settings at once; widgets at their next availability check."""
+    notify.to_all_staff(store.agents_in_every_status(), {"type": "settings.changed", "settings": settings.to_api()})
