@@ -38,8 +38,8 @@ from chalicelib.services import notify
 from chalicelib.services.records import history_filter, index_range
 from chalicelib.store import export_jobs as store
 from chalicelib.store import repository
-from chalicelib.store.export_jobs import JobStatus
-from chalicelib.store.models import ConversationModel, ExportJobModel, MessageModel
+from chalicelib.store.export_jobs import ExportedMessage, JobStatus
+from chalicelib.store.models import ConversationModel, ExportJobModel
 
 log = logging.getLogger("livechat.export")
 
@@ -94,7 +94,7 @@ def chat_row(conv: ConversationModel, ticket_ids: list[str] | None, tz: tzinfo) 
     ]
 
 
-def message_row(message: MessageModel, tz: tzinfo) -> list[Any]:
+def message_row(message: ExportedMessage, tz: tzinfo) -> list[Any]:
     # `text` is what the store keeps for everyone: masked where masking applies, never an original.
     text = message.text
     if text is None and message.system_code:
@@ -121,12 +121,12 @@ def history_partitions(from_ms: int, to_ms: int, agent_id: str | None) -> list[t
 
 def chats_with_messages(
     filters: dict[str, Any], read_ahead: int
-) -> Iterator[tuple[ConversationModel, list[MessageModel]]]:
+) -> Iterator[tuple[ConversationModel, list[ExportedMessage]]]:
     """Every matching chat, oldest first, with its messages fetched up to `read_ahead` chats early."""
     from_ms, to_ms, condition, agent_id = history_filter(filters)
     key_range = index_range(from_ms, to_ms)
     pool = ThreadPoolExecutor(max_workers=read_ahead, thread_name_prefix="export-read")
-    window: deque[tuple[ConversationModel, Future[list[MessageModel]] | None]] = deque()
+    window: deque[tuple[ConversationModel, Future[list[ExportedMessage]] | None]] = deque()
     try:
         for index, partition in history_partitions(from_ms, to_ms, agent_id):
             for conv in store.history_chats(index, partition, key_range, condition):

@@ -7,10 +7,14 @@ so an SQS redelivery can neither run a finished job again nor overwrite a newer 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import boto3
+from botocore.config import Config as BotoConfig
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -18,6 +22,7 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.model import TicketChannel, time_key
 from chalicelib.store.models import (
     EXPORT_PARTITION,
+    BaseMeta,
     ConversationModel,
     ExportJobModel,
     MessageModel,
@@ -211,9 +216,79 @@ def history_chats(
     return index.query(partition, key_range, filter_condition=condition, scan_index_forward=True)
 
 
-def chat_messages(conversation_id: str) -> list[MessageModel]:
+@dataclass(frozen=True)
+class ExportedMessage:
+    """The message fields the export writes, read without building pynamodb models (a million of them)."""
+
+    conversation_id: str
+    seq: int
+    sender_role: str | None
+    sender_name: str | None
+    text: str | None  # as stored: masked text where masking applies, never an original
+    system_code: str | None
+    created_at: int | None
+
+
+_MESSAGE_PROJECTION = "seq, sender_role, sender_name, #text, system_code, created_at"
+_client_lock = threading.Lock()
+_clients: list[Any] = []
+
+
+def _dynamodb() -> Any:
+    with _client_lock:
+        if not _clients:
+            _clients.append(
+                boto3.session.Session().client(
+                    "dynamodb",
+                    region_name=BaseMeta.region,
+                    config=BotoConfig(
+                        connect_timeout=BaseMeta.connect_timeout_seconds,
+                        read_timeout=BaseMeta.read_timeout_seconds,
+                        retries={"mode": "standard", "max_attempts": BaseMeta.max_retry_attempts},
+                        max_pool_connections=32,
+                    ),
+                )
+            )
+        return _clients[0]
+
+
+def _s(item: dict[str, Any], name: str) -> str | None:
+    value = item.get(name)
+    return value.get("S") if value else None
+
+
+def _n(item: dict[str, Any], name: str) -> int | None:
+    value = item.get(name)
+    return int(value["N"]) if value and "N" in value else None
+
+
+def chat_messages(conversation_id: str) -> list[ExportedMessage]:
     """A chat's messages in order (not the resend markers); ended chats need no strong read."""
-    return list(MessageModel.query(conversation_id, MessageModel.sort_key.startswith("m#")))
+    messages: list[ExportedMessage] = []
+    request: dict[str, Any] = {
+        "TableName": MessageModel.Meta.table_name,
+        "KeyConditionExpression": "conversation_id = :c AND begins_with(sort_key, :m)",
+        "ExpressionAttributeValues": {":c": {"S": conversation_id}, ":m": {"S": "m#"}},
+        "ExpressionAttributeNames": {"#text": "text"},
+        "ProjectionExpression": _MESSAGE_PROJECTION,
+    }
+    while True:
+        page = _dynamodb().query(**request)
+        for item in page.get("Items", []):
+            messages.append(
+                ExportedMessage(
+                    conversation_id,
+                    _n(item, "seq") or 0,
+                    _s(item, "sender_role"),
+                    _s(item, "sender_name"),
+                    _s(item, "text"),
+                    _s(item, "system_code"),
+                    _n(item, "created_at"),
+                )
+            )
+        if "LastEvaluatedKey" not in page:
+            return messages
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def chat_ticket_ids_since(from_ms: int) -> dict[str, list[str]]:
