@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's Chromium against the local stack (python -m infra.local).
 
-One stack per test module (`stack`), one browser per session; every test gets fresh contexts
+One stack and one browser per test module (`stack`, `browser`); every test gets fresh contexts
 from `new_page`. Screenshots: browser_support.screenshot → tests/artifacts/.
 """
 
@@ -38,7 +38,9 @@ def stack() -> Iterator[dict[str, Any]]:
         yield running
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open, the main thread counts as
+# running an event loop, so a later module's asyncio.run() (the e2e tests) would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
