@@ -6,13 +6,14 @@
 // here only. The server widens spans to whole characters, so a selection ending inside an emoji
 // or before a combining accent still masks whole characters.
 //
-// Hooks for the chat screen (all optional but `renderText`):
+// Hooks for a screen (the live chat screen and the history dialog use the same object):
 //   const masking = createMasking({ api, lang, securityService, onUpdated });
-//   bubble.append(masking.renderText(message));       // instead of the plain text node
-//   toolbar.append(masking.button);                   // the masking icon (hidden when off)
+//   bubble.append(masking.renderText(message));  // the text; it re-renders itself on every update
+//   toolbar.append(masking.createButton());      // a masking icon (hidden while securityService is off)
 //   socket.on("message.updated", (f) => masking.updated(f.message)); // other tabs, live
-//   masking.setEnabled(settings.securityService);     // after settings change
-import { el } from "../shared/dom.js";
+//   masking.setEnabled(settings.securityService); // after a settings change
+// `onUpdated(message)` (optional) tells the screen about a changed message, e.g. for its own store.
+import { clear, el } from "../shared/dom.js";
 
 export const MASKING_STRINGS = {
   ko: {
@@ -80,15 +81,32 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
   const report = onError || ((text) => window.alert(text));
   let enabled = Boolean(securityService);
   let lastSelection = null; // {container, start, end} in code points, inside one message
+  const rendered = new Set(); // every container renderText made; pruned once out of the page
+  const buttons = new Set();
+  const keyOf = (message) => `${message.conversationId}#${message.seq}`;
+
+  // A push and a REST answer for the same change may arrive in either order: never go back.
+  const isNewer = (next, shown) => (next.maskVersion || 0) >= (shown?.maskVersion || 0);
+
+  /** Re-render every shown copy of this message (this tab's screens), then tell the screen. */
+  function updated(message) {
+    for (const container of [...rendered]) {
+      if (!container.isConnected) rendered.delete(container);
+      else if (container.dataset.key === keyOf(message) && isNewer(message, container.maskingMessage)) {
+        fill(container, message);
+      }
+    }
+    onUpdated(message);
+  }
 
   const messagePath = (message) =>
     `/chats/${encodeURIComponent(message.conversationId)}/messages/${encodeURIComponent(message.seq)}/masks`;
 
   async function mask(message, spans) {
     try {
-      const updated = await api.post(messagePath(message), { spans, maskVersion: message.maskVersion || 0 });
-      onUpdated(updated);
-      return updated;
+      const result = await api.post(messagePath(message), { spans, maskVersion: message.maskVersion || 0 });
+      updated(result);
+      return result;
     } catch (error) {
       report(t("maskFailed", { message: error.message }));
       return null;
@@ -98,9 +116,9 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
   async function unmask(message, maskId) {
     if (!window.confirm(t("unmaskConfirm"))) return null;
     try {
-      const updated = await api.del(`${messagePath(message)}/${encodeURIComponent(maskId)}`);
-      onUpdated(updated);
-      return updated;
+      const result = await api.del(`${messagePath(message)}/${encodeURIComponent(maskId)}`);
+      updated(result);
+      return result;
     } catch (error) {
       report(t("unmaskFailed", { message: error.message }));
       return null;
@@ -108,7 +126,13 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
   }
 
   function renderText(message) {
-    const container = el("span", { class: "masking-text", dataset: { seq: String(message.seq) } });
+    const container = el("span", { class: "masking-text", dataset: { key: keyOf(message), seq: String(message.seq) } });
+    rendered.add(container);
+    return fill(container, message);
+  }
+
+  function fill(container, message) {
+    clear(container);
     container.maskingMessage = message;
     const masks = enabled;
     for (const segment of segmentsOf(message)) {
@@ -186,30 +210,36 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
     else if (!document.getSelection()?.isCollapsed) lastSelection = null; // a selection across messages
   });
 
-  const button = el(
-    "button",
-    {
-      type: "button",
-      class: "masking-icon",
-      title: `${t("maskIcon")}: ${t("maskHint")}`,
-      "aria-label": t("maskSelection"),
-      // Keep the text selection: the button must not take it away on press.
-      onmousedown: (event) => event.preventDefault(),
-      onclick: async () => {
-        const chosen = selectionInOneMessage() || lastSelection;
-        if (!chosen || !chosen.container.isConnected) {
-          report(t("maskHint"));
-          return;
-        }
-        lastSelection = null;
-        document.getSelection()?.removeAllRanges();
-        await mask(chosen.container.maskingMessage, [{ start: chosen.start, end: chosen.end }]);
+  function createButton() {
+    const button = el(
+      "button",
+      {
+        type: "button",
+        class: "masking-icon",
+        title: `${t("maskIcon")}: ${t("maskHint")}`,
+        "aria-label": t("maskSelection"),
+        // Keep the text selection: the button must not take it away on press.
+        onmousedown: (event) => event.preventDefault(),
+        onclick: async () => {
+          const chosen = selectionInOneMessage() || lastSelection;
+          if (!chosen || !chosen.container.isConnected) {
+            report(t("maskHint"));
+            return;
+          }
+          lastSelection = null;
+          document.getSelection()?.removeAllRanges();
+          await mask(chosen.container.maskingMessage, [{ start: chosen.start, end: chosen.end }]);
+        },
       },
-    },
-    LOCK_ICON,
-    el("span", { class: "visually-hidden" }, t("maskSelection")),
-  );
-  button.classList.toggle("hidden", !enabled);
+      LOCK_ICON,
+      el("span", { class: "visually-hidden" }, t("maskSelection")),
+    );
+    button.classList.toggle("hidden", !enabled);
+    buttons.add(button);
+    return button;
+  }
+
+  const button = createButton();
 
   return {
     button,
@@ -219,13 +249,16 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
     get enabled() {
       return enabled;
     },
+    createButton,
     setEnabled(value) {
       enabled = Boolean(value);
-      button.classList.toggle("hidden", !enabled);
+      for (const node of buttons) node.classList.toggle("hidden", !enabled);
+      for (const container of [...rendered]) {
+        if (!container.isConnected) rendered.delete(container);
+        else fill(container, container.maskingMessage);
+      }
     },
-    /** A `message.updated` frame from another tab (or this one): hand the message to the screen. */
-    updated(message) {
-      onUpdated(message);
-    },
+    /** A `message.updated` frame (another tab, another screen) or a REST answer: re-render it. */
+    updated,
   };
 }

@@ -46,7 +46,7 @@ def live_chat_with_message(stack: dict[str, Any], text: str) -> dict[str, Any]:
         return pool.submit(asyncio.run, scenario()).result()
 
 
-# Renders one message with the module, re-rendering it on every update, as the chat screen does.
+# Renders one message with the module (it re-renders itself on every update) and a masking icon.
 MOUNT = """async ([token, message]) => {
   const { createMasking } = await import('/console/masking.js');
   const { createApi } = await import('/shared/api.js');
@@ -55,11 +55,10 @@ MOUNT = """async ([token, message]) => {
   const host = document.createElement('div');
   host.id = 'masking-host';
   document.body.replaceChildren(host);
-  let masking;
-  const show = (m) => { window.shownMessage = m; host.replaceChildren(masking.renderText(m), masking.button); };
-  masking = createMasking({ api, lang: 'ko', securityService: true, onUpdated: show,
-                            onError: (text) => { window.lastError = text; } });
-  show(message);
+  const masking = createMasking({ api, lang: 'ko', securityService: true,
+                                  onUpdated: (m) => { window.shownMessage = m; },
+                                  onError: (text) => { window.lastError = text; } });
+  host.replaceChildren(masking.renderText(message), masking.createButton());
 }"""
 
 # Selects `needle` inside the rendered message with a DOM Range (UTF-16 offsets, as a mouse drag makes).
