@@ -1,0 +1,5 @@
+// Sections other features add to the admin page (see README.md in this folder). Each entry:
+//   { id: "exports", title: { ko: "최근 추출", en: "Recent exports" }, mount(container, ctx) { … } }
+// mount() builds its content inside `container` (a <div> under the section's <h2>) with ctx =
+// { api, auth, socket, user, t, lang, el }. The page adds a nav link and a labelled section.
+export const extensions = [];

@@ -1,0 +1,195 @@
+"""The admin page in Chromium against the local stack: settings, an invited agent, presence, a customer.
+
+An admin changes the absence message and the maximum chats, invites an agent; the agent signs in
+with the temporary password (new-password challenge) and goes online; the admin sees them online;
+a customer sees the new settings through GET /widget/availability and the new maximum at work.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from browser_support import screenshot
+from e2e_support import http
+from playwright.sync_api import Page, expect
+
+NEW_ABSENCE = "지금은 상담 시간이 아닙니다. 문의를 남겨 주세요 (관리자 변경)."
+NEW_AGENT = "new.agent@example.com"
+NEW_PASSWORD = "Chosen-Passw0rd!"
+
+GO_ONLINE = """
+async () => {
+  const { loadConfig } = await import('/shared/config.js');
+  const { CognitoAuth } = await import('/shared/auth.js');
+  const { ChatSocket } = await import('/shared/socket.js');
+  const config = await loadConfig();
+  const auth = new CognitoAuth(config.cognito);  // the session the sign-in form stored
+  const socket = new ChatSocket(config.websocket, () => auth.token());
+  const status = new Promise((resolve) => socket.on('agent.status', resolve));
+  socket.on('open', () => socket.send('status.set', { status: 'online' }));
+  await socket.connect();
+  window.agentSocket = socket;  // stays connected while the page lives
+  return await status;
+}
+"""
+
+
+def _watch(page: Page) -> list[str]:
+    """Console errors and CSP violations of a page (there must be none)."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def _sign_in(page: Page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/admin/")
+    expect(page.locator("#signin-email")).to_be_focused()
+    page.fill("#signin-email", email)
+    page.fill("#signin-password", password)
+    page.keyboard.press("Enter")
+
+
+def _availability(stack: dict[str, Any]) -> dict[str, Any]:
+    status, _, body = http("GET", stack["base"] + "/api/widget/availability")
+    assert status == 200
+    return body
+
+
+def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str, Any], new_page: Any) -> None:
+    base = stack["base"]
+    admin = new_page()
+    admin_problems = _watch(admin)
+    _sign_in(admin, base, "admin@example.com", "Admin-Passw0rd!")
+    expect(admin.locator("#settings-status")).to_contain_text("저장됨", timeout=20_000)
+    expect(admin.locator("#who")).to_have_text("admin@example.com")
+
+    # Bad input is refused in the page and nothing is sent.
+    admin.fill("#set-greeting", "")
+    admin.click("#settings-save")
+    expect(admin.locator("#set-greeting")).to_have_attribute("aria-invalid", "true")
+    expect(admin.locator("#set-greeting")).to_be_focused()
+    expect(admin.locator("#settings-status")).to_contain_text("고쳐 주세요")
+    admin.fill("#set-maxChatsPerAgent", "99")
+    admin.click("#settings-reset")
+    expect(admin.locator("#set-greeting")).not_to_have_value("")
+
+    # The absence message and the maximum: typed, saved, and the saved state shown.
+    admin.fill("#set-absenceMessage", NEW_ABSENCE)
+    admin.fill("#set-maxChatsPerAgent", "1")
+    expect(admin.locator("#settings-status")).to_contain_text("저장하지 않은")
+    admin.click("#settings-save")
+    expect(admin.locator("#settings-status")).to_have_text(re.compile(r"저장됨 · 버전 \d+"))
+    screenshot(admin, "admin-settings")
+
+    # Invite: the temporary password is shown once.
+    admin.fill("#invite-email", NEW_AGENT)
+    admin.fill("#invite-name", "신입 상담원")
+    admin.click("#invite-submit")
+    password = admin.locator("#invite-password").inner_text(timeout=10_000)
+    assert len(password) >= 12
+    row = admin.locator(f'#agents-rows tr[data-agent="{NEW_AGENT}"]')
+    expect(row).to_contain_text("신입 상담원")
+    expect(row).to_contain_text("첫 로그인 전")
+    screenshot(admin, "admin-agents")
+
+    # No one is online yet: the customer's widget would show the new absence message.
+    before = _availability(stack)
+    assert before["absenceMessage"] == NEW_ABSENCE
+    assert before["agentsOnline"] is False
+
+    # The invited agent signs in with the temporary password and must choose a new one.
+    agent = new_page()
+    agent_problems = _watch(agent)
+    _sign_in(agent, base, NEW_AGENT, password)
+    expect(agent.locator("#new-password")).to_be_focused()
+    agent.fill("#new-password", "short")
+    agent.fill("#new-password-again", "short")
+    agent.click("button[type=submit]")
+    expect(agent.locator("#new-password-error")).to_be_visible()
+    agent.fill("#new-password", NEW_PASSWORD)
+    agent.fill("#new-password-again", NEW_PASSWORD)
+    agent.click("button[type=submit]")
+    expect(agent.locator("#not-admin")).to_contain_text(NEW_AGENT)  # an agent: pointed to the console
+    expect(agent.locator("#console-link")).to_have_attribute("href", "/console/")
+    pushed = agent.evaluate(GO_ONLINE)
+    assert pushed["status"] == "online" and pushed["maxChats"] == 1 and pushed["chatPermission"] is True
+
+    # The admin's live view shows them online.
+    online_row = admin.locator(f'#presence-rows tr[data-agent="{NEW_AGENT}"]')
+    expect(online_row).to_have_attribute("data-status", "online", timeout=15_000)
+    expect(admin.locator("#count-online")).to_have_text("1")
+
+    # The customer sees the new settings: an agent online, the new absence text, and a maximum
+    # of one chat per agent (the second customer waits).
+    after = _availability(stack)
+    assert after["agentsOnline"] is True and after["absenceMessage"] == NEW_ABSENCE
+    chats = []
+    for name in ("고객 하나", "고객 둘"):
+        status, _, chat = http(
+            "POST",
+            base + "/api/chats",
+            {"consent": True, "consentVersion": after["consent"]["version"], "customerName": name},
+        )
+        assert status == 201, chat
+        chats.append(chat)
+    assert [c["state"] for c in chats] == ["active", "waiting"]
+    expect(admin.locator("#count-waiting")).to_have_text("1", timeout=15_000)
+    expect(online_row).to_contain_text("1 / 1")
+    screenshot(admin, "admin-presence")
+
+    # Chat permission removed from the table: the agent no longer counts for the widget.
+    admin.once("dialog", lambda dialog: dialog.accept())
+    row.locator(".permission-toggle").click()
+    expect(admin.locator("#agents-message")).to_contain_text("변경했습니다")
+    expect(row.locator(".permission-toggle")).to_have_text("권한 주기")
+    assert _availability(stack)["agentsOnline"] is False
+    assert admin_problems == [] and agent_problems == []
+
+
+def test_english_keyboard_and_a_non_admin(stack: dict[str, Any], new_page: Any) -> None:
+    page = new_page(locale="en-GB")
+    problems = _watch(page)
+    page.goto(stack["base"] + "/admin/")
+    page.select_option("#language", "en")
+    expect(page.locator("#signin-title")).to_have_text("Admin sign-in")
+    # Keyboard only: type, tab, type, Enter.
+    page.locator("#signin-email").focus()
+    page.keyboard.type("admin@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("wrong-password")
+    page.keyboard.press("Enter")
+    expect(page.locator("#signin-error")).to_have_text("Wrong email or password.")
+    problems.clear()  # Cognito's 400 for the wrong password is logged by the browser, as it should be
+    page.fill("#signin-password", "Admin-Passw0rd!")
+    page.keyboard.press("Enter")
+    expect(page.locator("#settings-title")).to_have_text("Chat settings")
+    expect(page.locator("#settings-status")).to_contain_text("Saved", timeout=20_000)
+    # Every form control has a label (its own <label for>, or aria-label).
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')].filter((c) =>
+             !c.getAttribute('aria-label') && !(c.id && document.querySelector(`label[for="${c.id}"]`))
+           ).map((c) => c.outerHTML)"""
+    )
+    assert unlabelled == []
+    # Types: add one with the keyboard, move it up, save; the widget's list follows.
+    page.fill("#types-inquiry-new", "Warranty")
+    page.keyboard.press("Enter")
+    expect(page.locator("#types-inquiry-new")).to_be_focused()
+    last = page.locator("#settings ol.types").first.locator("li").last
+    expect(last.locator("input")).to_have_value("Warranty")
+    last.get_by_role("button", name="Move Warranty up").click()
+    page.click("#settings-save")
+    expect(page.locator("#settings-status")).to_contain_text("Saved · version")
+    inquiry_types = _availability(stack)["inquiryTypes"]
+    assert inquiry_types[-2] == "Warranty"
+    screenshot(page, "admin-english")
+    page.click("#sign-out")
+    expect(page.locator("#signin-email")).to_be_visible()
+    # An agent is refused by the page (and by the API).
+    page.fill("#signin-email", "agent1@example.com")
+    page.fill("#signin-password", "Agent1-Passw0rd!")
+    page.keyboard.press("Enter")
+    expect(page.locator("#not-admin")).to_contain_text("agent1@example.com")
+    assert problems == []
