@@ -1,0 +1,426 @@
+// The agent console's shell: sign-in, the top bar (status menu top left, navigation, language,
+// sign-out), the chat widget at the bottom right (blinks on a new chat, counts in the tab title),
+// hash routing between view modules, keyboard shortcuts with a help overlay.
+//
+// View modules (README.md): `mount(container, ctx)` → optional {show(params), hide()}; mounted once
+// on first visit (the chat view at start: it tracks new chats while another view is shown) and
+// kept, so their state and socket listeners survive navigation.
+import { createApi, ApiError } from "../shared/api.js";
+import { CognitoAuth } from "../shared/auth.js";
+import { loadConfig } from "../shared/config.js";
+import { clear, el } from "../shared/dom.js";
+import { createI18n } from "../shared/i18n.js";
+import { ChatSocket } from "../shared/socket.js";
+import { createMasking } from "./masking.js";
+import { CONSOLE_STRINGS } from "./strings.js";
+
+const i18n = createI18n(CONSOLE_STRINGS);
+const { t, lang } = i18n;
+const root = document.getElementById("app");
+document.documentElement.lang = lang;
+document.title = t("appTitle");
+
+const STATUSES = ["online", "break", "offline"];
+
+// Route name → how to mount it. history.js (helper module) is a factory: adapted here.
+const VIEWS = {
+  chat: { label: "navChat", key: "1", load: async () => (await import("./chat.js")).mount },
+  tickets: { label: "navTickets", key: "2", load: async () => (await import("./tickets.js")).mount },
+  history: { label: "navHistory", key: "3", load: async () => mountHistory },
+};
+
+async function mountHistory(container, ctx) {
+  const { createHistory } = await import("./history.js");
+  const history = createHistory({
+    api: ctx.api,
+    socket: ctx.socket,
+    lang: ctx.lang,
+    role: ctx.me.role === "admin" || ctx.user.isAdmin ? "admin" : "agent",
+    settings: ctx.settings,
+    masking: ctx.masking,
+  });
+  container.append(history.element);
+  let searched = false;
+  return {
+    show() {
+      if (!searched) history.search();
+      searched = true;
+    },
+  };
+}
+
+// --- sign-in ------------------------------------------------------------------------------------
+
+function field(label, input) {
+  input.id = input.id || `f-${input.name}`;
+  return [el("label", { for: input.id }, label), input];
+}
+
+function showSignIn(auth, onSignedIn, message = "") {
+  clear(root);
+  const error = el("p", { class: "notice error hidden", role: "alert" });
+  const show = (text) => {
+    error.textContent = text;
+    error.classList.toggle("hidden", !text);
+  };
+  show(message);
+  const email = el("input", { name: "email", type: "email", autocomplete: "username", required: true });
+  const password = el("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
+  const button = el("button", { type: "submit", class: "primary" }, t("signIn"));
+  const form = el(
+    "form",
+    { class: "signin", "aria-labelledby": "signin-title" },
+    el("h1", { id: "signin-title" }, t("signInTitle")),
+    error,
+    field(t("email"), email),
+    field(t("password"), password),
+    button,
+    el("p", { class: "lang-switch" }, languageButton()),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    button.disabled = true;
+    button.textContent = t("signingIn");
+    show("");
+    try {
+      const result = await auth.signIn(email.value.trim(), password.value);
+      if (result?.challenge) showNewPassword(auth, result, onSignedIn);
+      else onSignedIn();
+    } catch (err) {
+      show(t("signInFailed", { message: err.message }));
+      button.disabled = false;
+      button.textContent = t("signIn");
+    }
+  });
+  root.append(el("main", {}, form));
+  email.focus();
+}
+
+function showNewPassword(auth, challenge, onSignedIn) {
+  clear(root);
+  const error = el("p", { class: "notice error hidden", role: "alert" });
+  const password = el("input", { name: "newPassword", type: "password", autocomplete: "new-password", required: true });
+  const form = el(
+    "form",
+    { class: "signin", "aria-labelledby": "newpw-title" },
+    el("h1", { id: "newpw-title" }, t("newPasswordTitle")),
+    el("p", {}, t("newPasswordHint")),
+    error,
+    field(t("newPassword"), password),
+    el("button", { type: "submit", class: "primary" }, t("savePassword")),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await auth.completeNewPassword(challenge, password.value);
+      onSignedIn();
+    } catch (err) {
+      error.textContent = t("signInFailed", { message: err.message });
+      error.classList.remove("hidden");
+    }
+  });
+  root.append(el("main", {}, form));
+  password.focus();
+}
+
+function languageButton() {
+  return el(
+    "button",
+    { type: "button", class: "lang", lang: lang === "ko" ? "en" : "ko", "aria-label": t("languageLabel"), onclick: () => i18n.setLanguage(lang === "ko" ? "en" : "ko") },
+    t("language"),
+  );
+}
+
+// --- the console ----------------------------------------------------------------------------------
+
+async function startConsole(config, auth) {
+  const api = createApi(config.api, () => auth.token());
+  const signOut = () => {
+    socket.close();
+    auth.signOut();
+    location.hash = "";
+    location.reload();
+  };
+  let me;
+  let settings;
+  try {
+    [me, settings] = await Promise.all([api.get("/me"), api.get("/settings")]);
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+      auth.signOut();
+      return showSignIn(auth, () => startConsole(config, auth), t("signInFailed", { message: err.message }));
+    }
+    throw err;
+  }
+  const socket = new ChatSocket(config.websocket, () => auth.token());
+  const bus = new EventTarget();
+  const emit = (type, detail) => bus.dispatchEvent(new CustomEvent(type, { detail }));
+  const toastBox = el("div", { class: "toast", role: "status", "aria-live": "polite" });
+  let toastTimer = null;
+  const toast = (text) => {
+    toastBox.textContent = text;
+    toastBox.classList.add("show");
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => toastBox.classList.remove("show"), 5000);
+  };
+  const masking = createMasking({
+    api,
+    lang,
+    securityService: settings.securityService,
+    onUpdated: (message) => emit("message-updated", message),
+    onError: toast,
+  });
+  const ctx = { config, auth, api, socket, t, lang, user: auth.user(), me, settings, masking, bus, emit, toast, signOut };
+  window.consoleContext = ctx; // for modules loaded later and for debugging; holds no secret beyond the page's own
+
+  // --- top bar ---
+  const statusButton = el("button", { type: "button", class: "status-button", "aria-haspopup": "menu", "aria-expanded": "false", id: "status-button" });
+  const statusMenu = el(
+    "ul",
+    { class: "status-menu hidden", role: "menu", "aria-labelledby": "status-button" },
+    STATUSES.map((status) =>
+      el("li", { role: "none" },
+        el("button", { type: "button", role: "menuitemradio", class: `status-option status-${status}`, dataset: { status }, onclick: () => chooseStatus(status) },
+          el("span", { class: "dot", "aria-hidden": "true" }), t(`status_${status}`))),
+    ),
+  );
+  const seats = el("span", { class: "seats" });
+  const connection = el("span", { class: "connection", role: "status" });
+  const notifyButton = el("button", { type: "button", class: "notify-enable hidden", onclick: () => Notification.requestPermission().then(renderNotify) }, t("notifyEnable"));
+  const navLinks = Object.entries(VIEWS).map(([name, view]) =>
+    el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
+  );
+  const adminLink = ctx.user.isAdmin || me.role === "admin" ? el("a", { href: "/admin/", class: "nav-link admin-link" }, t("navAdmin")) : null;
+  const helpButton = el("button", { type: "button", class: "help-button", "aria-label": t("shortcuts"), title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
+  const topbar = el(
+    "header",
+    { class: "topbar" },
+    el("div", { class: "status-area" }, statusButton, statusMenu, seats, connection),
+    el("nav", { "aria-label": t("nav") }, navLinks, adminLink),
+    el("div", { class: "user-area" }, notifyButton, el("span", { class: "user-name" }, ctx.user.email), languageButton(), helpButton,
+      el("button", { type: "button", class: "sign-out", onclick: signOut }, t("signOut"))),
+  );
+  const viewsHost = el("main", { class: "views", id: "views" });
+  const badge = el("span", { class: "widget-badge hidden" });
+  const widget = el("button", { type: "button", class: "chat-widget", "aria-label": t("widgetLabel"), title: t("widgetLabel"), onclick: () => openChatScreen() },
+    el("span", { class: "widget-icon", "aria-hidden": "true" }, "\u{1F4AC}"), badge);
+  const help = helpOverlay();
+  clear(root).append(topbar, viewsHost, widget, help, toastBox);
+
+  function renderStatus() {
+    const status = ctx.me.status || "offline";
+    statusButton.replaceChildren(el("span", { class: `dot dot-${status}`, "aria-hidden": "true" }), t(`status_${status}`), " ▾");
+    statusButton.setAttribute("aria-label", t("statusMenu", { status: t(`status_${status}`) }));
+    statusButton.dataset.status = status;
+    for (const option of statusMenu.querySelectorAll(".status-option")) {
+      option.setAttribute("aria-checked", String(option.dataset.status === status));
+    }
+    seats.textContent = t("seats", { active: ctx.me.activeChats ?? 0, max: ctx.me.maxChats ?? 0 });
+    const allowed = ctx.me.chatPermission !== false;
+    widget.classList.toggle("hidden", !allowed);
+  }
+  function setMenu(open) {
+    statusMenu.classList.toggle("hidden", !open);
+    statusButton.setAttribute("aria-expanded", String(open));
+    if (open) statusMenu.querySelector(`[data-status="${ctx.me.status}"]`)?.focus();
+  }
+  statusButton.addEventListener("click", () => setMenu(statusMenu.classList.contains("hidden")));
+  statusMenu.addEventListener("keydown", (event) => {
+    const options = [...statusMenu.querySelectorAll(".status-option")];
+    const at = options.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      options[(at + (event.key === "ArrowDown" ? 1 : options.length - 1)) % options.length].focus();
+    } else if (event.key === "Escape") {
+      setMenu(false);
+      statusButton.focus();
+    }
+  });
+  document.addEventListener("click", (event) => {
+    if (!statusMenu.contains(event.target) && event.target !== statusButton && !statusButton.contains(event.target)) setMenu(false);
+  });
+  async function chooseStatus(status) {
+    setMenu(false);
+    statusButton.focus();
+    try {
+      ctx.me = await api.put("/me/status", { status });
+      renderStatus();
+      emit("me", ctx.me);
+    } catch (err) {
+      toast(t("statusFailed", { message: err.message }));
+    }
+  }
+  function renderConnection(online) {
+    connection.textContent = t(online ? "connection_online" : "connection_offline");
+    connection.dataset.online = String(online);
+  }
+  function renderNotify() {
+    const ask = "Notification" in window && Notification.permission === "default";
+    notifyButton.classList.toggle("hidden", !ask);
+  }
+
+  // --- server events shared by all views ---
+  socket.on("agent.status", (frame) => {
+    ctx.me = { ...ctx.me, ...frame };
+    delete ctx.me.type;
+    renderStatus();
+    emit("me", ctx.me);
+  });
+  socket.on("settings.changed", (frame) => {
+    ctx.settings = frame.settings;
+    masking.setEnabled(frame.settings.securityService);
+    emit("settings", ctx.settings);
+  });
+  socket.on("message.updated", (frame) => masking.updated(frame.message));
+  socket.on("state", ({ online }) => renderConnection(online));
+  socket.on("open", async () => {
+    // After any (re)connect the server's view wins: status may have changed while we were away.
+    try {
+      ctx.me = await api.get("/me");
+      renderStatus();
+      emit("me", ctx.me);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) signOut();
+    }
+  });
+
+  // --- the widget: blink on a new chat, counts in the title ---
+  let attention = 0;
+  bus.addEventListener("unread", (event) => {
+    const count = event.detail.count;
+    document.title = count ? `(${count}) ${t("appTitle")}` : t("appTitle");
+    badge.textContent = String(count);
+    badge.classList.toggle("hidden", !count);
+    widget.setAttribute("aria-label", count ? `${t("widgetLabel")} · ${t("widgetNew", { count })}` : t("widgetLabel"));
+    if (!count) stopBlinking();
+  });
+  bus.addEventListener("assigned", (event) => {
+    attention += 1;
+    widget.classList.add("blink");
+    const name = event.detail.customer?.name || t("customerFallback");
+    if (document.hidden && "Notification" in window && Notification.permission === "granted") {
+      try {
+        new Notification(t("newChatNotice", { name }), { tag: event.detail.conversationId });
+      } catch {
+        /* notifications unavailable here */
+      }
+    }
+  });
+  function stopBlinking() {
+    attention = 0;
+    widget.classList.remove("blink");
+  }
+  function openChatScreen() {
+    stopBlinking();
+    if (location.hash.startsWith("#/chat")) emit("open-first-unread");
+    else location.hash = "#/chat";
+  }
+  ctx.stopBlinking = stopBlinking;
+
+  // --- routing ---
+  const mounted = new Map();
+  async function mountView(name) {
+    if (!mounted.has(name)) {
+      const section = el("section", { class: `view view-${name} hidden`, dataset: { view: name }, "aria-label": t(VIEWS[name].label) });
+      viewsHost.append(section);
+      const entry = { section, handle: null, ready: null };
+      mounted.set(name, entry);
+      entry.ready = VIEWS[name].load().then((mount) => mount(section, ctx)).then((handle) => (entry.handle = handle || {}));
+    }
+    const entry = mounted.get(name);
+    await entry.ready;
+    return entry;
+  }
+  let current = null;
+  async function route() {
+    const [name, ...params] = location.hash.replace(/^#\/?/, "").split("/");
+    const target = VIEWS[name] ? name : "chat";
+    for (const link of navLinks) link.toggleAttribute("aria-current", link.dataset.view === target);
+    if (current && current !== target) {
+      const previous = mounted.get(current);
+      previous.section.classList.add("hidden");
+      previous.handle?.hide?.();
+    }
+    current = target;
+    const entry = await mountView(target);
+    if (current !== target) return;
+    entry.section.classList.remove("hidden");
+    entry.handle?.show?.(params.map(decodeURIComponent));
+    if (target === "chat") stopBlinking();
+  }
+  window.addEventListener("hashchange", route);
+
+  // --- keyboard shortcuts ---
+  function helpOverlay() {
+    const rows = [
+      ["Alt + ↓", "shortcutNext"],
+      ["Alt + ↑", "shortcutPrev"],
+      ["Alt + M", "shortcutInput"],
+      ["Alt + 1 / 2 / 3", "shortcutViews"],
+      ["?", "shortcutHelp"],
+      ["Esc", "shortcutClose"],
+    ];
+    return el(
+      "div",
+      { class: "help-overlay hidden", role: "dialog", "aria-modal": "true", "aria-labelledby": "help-title", tabindex: "-1" },
+      el("div", { class: "help-box" },
+        el("h2", { id: "help-title" }, t("shortcuts")),
+        el("dl", {}, rows.map(([keys, label]) => [el("dt", {}, el("kbd", {}, keys)), el("dd", {}, t(label))])),
+        el("button", { type: "button", class: "help-close", onclick: () => toggleHelp(false) }, t("close"))),
+    );
+  }
+  let helpReturn = null;
+  function toggleHelp(open = help.classList.contains("hidden")) {
+    help.classList.toggle("hidden", !open);
+    if (open) {
+      helpReturn = document.activeElement;
+      help.querySelector(".help-close").focus();
+    } else helpReturn?.focus?.();
+  }
+  const typingIn = (target) => target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !help.classList.contains("hidden")) {
+      event.preventDefault();
+      toggleHelp(false);
+      return;
+    }
+    if (event.altKey && !event.ctrlKey && !event.metaKey) {
+      const view = Object.entries(VIEWS).find(([, v]) => event.code === `Digit${v.key}`);
+      if (view) {
+        event.preventDefault();
+        location.hash = `#/${view[0]}`;
+        return;
+      }
+      const shortcut = { ArrowDown: "next", ArrowUp: "previous", KeyM: "focus-input" }[event.code];
+      if (shortcut) {
+        event.preventDefault();
+        if (!location.hash.startsWith("#/chat") && location.hash !== "") location.hash = "#/chat";
+        emit("shortcut", shortcut);
+      }
+      return;
+    }
+    if (event.key === "?" && !typingIn(event.target)) {
+      event.preventDefault();
+      toggleHelp();
+    }
+  });
+
+  renderStatus();
+  renderConnection(false);
+  renderNotify();
+  await mountView("chat"); // always running: new chats blink while another view is shown
+  await route();
+  socket.connect();
+}
+
+async function main() {
+  const config = await loadConfig();
+  const auth = new CognitoAuth(config.cognito);
+  const start = () => startConsole(config, auth);
+  if (auth.session && (await auth.token())) start();
+  else showSignIn(auth, start);
+}
+
+main().catch((err) => {
+  clear(root).append(el("p", { class: "notice error", role: "alert" }, String(err.message || err)));
+});

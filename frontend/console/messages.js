@@ -1,0 +1,42 @@
+// How the console draws messages: one <li class="msg"> per message, carrying data-seq, its role
+// and its text in a `.msg-text` element. The text is inserted as text only, or drawn by masking.js
+// (ctx.masking.renderText) when the security service is on. After a list is (re)drawn,
+// `console:messages-rendered` is dispatched on document: {detail: {list, conversationId}}.
+import { el, formatTime } from "../shared/dom.js";
+
+export const MESSAGES_RENDERED = "console:messages-rendered";
+
+/** The text part of a message: masking's segments when enabled, else one text node. */
+export function renderText(message, ctx) {
+  const masking = ctx.masking;
+  if (masking && masking.enabled && message.kind !== "system") {
+    return el("span", { class: "msg-text" }, masking.renderText(message));
+  }
+  return el("span", { class: "msg-text" }, message.text || "");
+}
+
+export function renderMessage(message, ctx) {
+  const role = message.kind === "system" ? "system" : message.role;
+  const item = el(
+    "li",
+    {
+      class: `msg msg-${role}${message.pending ? " msg-pending" : ""}${message.failed ? " msg-failed" : ""}`,
+      dataset: { seq: message.seq === undefined ? "" : String(message.seq), role },
+    },
+    role === "system"
+      ? null
+      : el("span", { class: "msg-sender" }, message.senderName || (role === "agent" ? ctx.t("agentSide") : ctx.t("customerFallback"))),
+    renderText(message, ctx),
+    el("time", { class: "msg-time", dateTime: message.createdAt ? new Date(message.createdAt).toISOString() : "" },
+      message.pending ? ctx.t("sending") : formatTime(message.createdAt, ctx.lang)),
+  );
+  if (message.clientMessageId) item.dataset.clientMessageId = message.clientMessageId;
+  return item;
+}
+
+/** Fill `list` (an <ol>) with `messages` (ascending seq) and announce it. */
+export function renderMessages(list, messages, ctx, conversationId) {
+  list.replaceChildren(...messages.map((m) => renderMessage(m, ctx)));
+  document.dispatchEvent(new CustomEvent(MESSAGES_RENDERED, { detail: { list, conversationId } }));
+  return list;
+}

@@ -1,0 +1,100 @@
+// 티켓 (S-4.2, S-4.3): the ticket list, newest first, with each ticket's channel (채팅 / 문의), a
+// channel filter and "more" paging; a ticket opens with its content and, for chat tickets, the
+// chat transcript. Routes: #/tickets, #/tickets/<ticketId>.
+import { query } from "../shared/api.js";
+import { el, formatTime } from "../shared/dom.js";
+import { renderMessages } from "./messages.js";
+
+export function mount(container, ctx) {
+  const { api, t, lang } = ctx;
+  const channel = el("select", { id: "tickets-channel", name: "channel" },
+    el("option", { value: "" }, t("all")),
+    el("option", { value: "chat" }, t("channel_chat")),
+    el("option", { value: "inquiry" }, t("channel_inquiry")));
+  const status = el("p", { class: "tickets-status", role: "status", "aria-live": "polite" });
+  const tbody = el("tbody");
+  const more = el("button", { type: "button", class: "tickets-more hidden", onclick: () => load(false) }, t("more"));
+  const listView = el(
+    "div",
+    { class: "tickets-list" },
+    el("header", { class: "view-header" }, el("h2", {}, t("tickets")),
+      el("div", { class: "tickets-filter" }, el("label", { for: channel.id }, t("channel")), channel)),
+    el("table", { class: "tickets-table" },
+      el("thead", {}, el("tr", {}, [t("createdAt"), t("channel"), t("inquiryType"), t("ticketTitle"), t("requester")].map((h) => el("th", { scope: "col" }, h)))),
+      tbody),
+    status,
+    more,
+  );
+  const detail = el("div", { class: "ticket-detail hidden" });
+  container.append(listView, detail);
+  let cursor = null;
+  let generation = 0;
+
+  async function load(reset) {
+    const mine = ++generation;
+    if (reset) {
+      cursor = null;
+      tbody.replaceChildren();
+    }
+    status.textContent = t("loading");
+    try {
+      const data = await api.get(`/tickets${query({ channel: channel.value, limit: 50, cursor })}`);
+      if (mine !== generation) return;
+      cursor = data.nextCursor;
+      for (const ticket of data.tickets) {
+        const link = el("a", { href: `#/tickets/${encodeURIComponent(ticket.ticketId)}`, class: "ticket-open" }, ticket.title);
+        tbody.append(
+          el("tr", { dataset: { ticketId: ticket.ticketId, channel: ticket.channel } },
+            el("td", {}, formatTime(ticket.createdAt, lang, true)),
+            el("td", { class: "ticket-channel" }, t(`channel_${ticket.channel}`)),
+            el("td", {}, ticket.inquiryType || ""),
+            el("td", {}, link),
+            el("td", {}, [ticket.requesterName, ticket.requesterEmail].filter(Boolean).join(" · "))),
+        );
+      }
+      status.textContent = tbody.children.length ? "" : t("noTickets");
+      more.classList.toggle("hidden", !cursor);
+    } catch (err) {
+      status.textContent = t("loadFailed", { message: err.message });
+    }
+  }
+  channel.addEventListener("change", () => load(true));
+
+  async function open(ticketId) {
+    listView.classList.add("hidden");
+    detail.classList.remove("hidden");
+    detail.replaceChildren(el("p", { role: "status" }, t("loading")));
+    try {
+      const ticket = await api.get(`/tickets/${encodeURIComponent(ticketId)}`);
+      const transcript = el("ol", { class: "messages transcript", "aria-label": t("transcript") });
+      const messages = ticket.transcript?.messages || ticket.transcript || [];
+      detail.replaceChildren(
+        el("p", {}, el("a", { href: "#/tickets", class: "back" }, `← ${t("back")}`)),
+        el("h2", { class: "ticket-title" }, ticket.title),
+        el("dl", { class: "ticket-fields" },
+          el("dt", {}, t("channel")), el("dd", { class: "ticket-channel" }, t(`channel_${ticket.channel}`)),
+          el("dt", {}, t("inquiryType")), el("dd", {}, ticket.inquiryType || ""),
+          el("dt", {}, t("createdAt")), el("dd", {}, formatTime(ticket.createdAt, lang, true)),
+          el("dt", {}, t("requester")), el("dd", {}, [ticket.requesterName, ticket.requesterEmail].filter(Boolean).join(" · ")),
+          el("dt", {}, t("ticketStatus")), el("dd", {}, ticket.status || "")),
+        el("h3", {}, t("ticketContent")),
+        el("p", { class: "ticket-content" }, ticket.content),
+        ticket.channel === "chat" ? [el("h3", {}, t("transcript")), messages.length ? transcript : el("p", {}, t("noTranscript"))] : null,
+      );
+      if (messages.length) renderMessages(transcript, messages, ctx, ticket.conversationId);
+      detail.querySelector("h2").setAttribute("tabindex", "-1");
+      detail.querySelector("h2").focus();
+    } catch (err) {
+      detail.replaceChildren(el("p", {}, el("a", { href: "#/tickets" }, `← ${t("back")}`)), el("p", { class: "notice error" }, t("loadFailed", { message: err.message })));
+    }
+  }
+
+  return {
+    show([ticketId] = []) {
+      if (ticketId) return open(ticketId);
+      detail.classList.add("hidden");
+      listView.classList.remove("hidden");
+      load(true); // tickets are made in other tabs and by other agents: always the current list
+    },
+  };
+}
