@@ -6,6 +6,7 @@ Cognito step is undone where it can be (an invite whose group step fails deletes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.auth import directory
@@ -82,26 +83,26 @@ def _presence_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
     }
 
 
-def _one(agent_id: str) -> dict[str, Any]:
-    user = directory.get_user(agent_id)
-    role = rules.role_of_groups(directory.groups_of(agent_id))
-    return _account_view(user, role, store.get_agent(agent_id), load_settings().max_chats_per_agent)
+def _one(user: directory.DirectoryUser, role: StaffRole | None) -> dict[str, Any]:
+    """The account after a change (the caller passes what it changed in Cognito: no second read)."""
+    return _account_view(user, role, store.get_agent(user.username), load_settings().max_chats_per_agent)
 
 
-def _staff_target(actor: Principal, agent_id: str, *, not_self: str | None = None) -> StaffRole:
+def _staff_target(
+    actor: Principal, agent_id: str, *, not_self: str | None = None
+) -> tuple[directory.DirectoryUser, StaffRole]:
     """The target must exist in Cognito and be an agent or admin; some actions refuse yourself."""
     if not_self and agent_id == actor.user_id:
         raise Conflict(not_self)
-    directory.get_user(agent_id)  # NotFound for an unknown user
+    user = directory.get_user(agent_id)  # NotFound for an unknown user
     role = rules.role_of_groups(directory.groups_of(agent_id))
     if role is None:
         raise Conflict("the user is neither an agent nor an admin")
-    return role
+    return user, role
 
 
-def _ensure_item(agent_id: str, role: StaffRole) -> None:
-    user = directory.get_user(agent_id)
-    store.upsert_agent_account(agent_id, user.email, user.name, Role(role.value))
+def _ensure_item(user: directory.DirectoryUser, role: StaffRole) -> None:
+    store.upsert_agent_account(user.username, user.email, user.name, Role(role.value))
 
 
 # --- use cases ---------------------------------------------------------------------------------
@@ -165,11 +166,11 @@ def set_chat_permission(actor: Principal, agent_id: str, body: dict[str, Any]) -
     require_admin(actor)
     only_fields(body, {"chatPermission"})
     allowed = bool_field(body, "chatPermission")
-    role = _staff_target(actor, agent_id)
-    _ensure_item(agent_id, role)
+    user, role = _staff_target(actor, agent_id)
+    _ensure_item(user, role)
     store.set_agent_chat_permission(agent_id, allowed)
     chat.apply_agent_change(agent_id)
-    return _one(agent_id)
+    return _one(user, role)
 
 
 def set_max_chats(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -178,11 +179,11 @@ def set_max_chats(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict
     if "maxChats" not in body:
         raise InvalidField("'maxChats' is required (an integer 1-50, or null for the default)", field="maxChats")
     max_chats = _max_chats(body)
-    role = _staff_target(actor, agent_id)
-    _ensure_item(agent_id, role)
+    user, role = _staff_target(actor, agent_id)
+    _ensure_item(user, role)
     store.set_agent_max_chats(agent_id, max_chats)
     chat.apply_agent_change(agent_id)  # a raised maximum takes waiting chats at once
-    return _one(agent_id)
+    return _one(user, role)
 
 
 def set_role(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -191,34 +192,34 @@ def set_role(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str,
     only_fields(body, {"role"})
     role = enum_field(body, "role", StaffRole)
     assert role is not None
-    current = _staff_target(actor, agent_id, not_self="you cannot change your own role")
+    user, current = _staff_target(actor, agent_id, not_self="you cannot change your own role")
     if role is not current:
         directory.add_to_group(agent_id, GROUP_OF_ROLE[role])  # add first: never in no group
         directory.remove_from_group(agent_id, GROUP_OF_ROLE[current])
-    _ensure_item(agent_id, role)
-    return _one(agent_id)
+    _ensure_item(user, role)
+    return _one(user, role)
 
 
 def disable(actor: Principal, agent_id: str) -> dict[str, Any]:
     """No more sign-ins or token refreshes, connections closed, unanswered chats back to the queue."""
     require_admin(actor)
-    role = _staff_target(actor, agent_id, not_self="you cannot disable your own account")
+    user, role = _staff_target(actor, agent_id, not_self="you cannot disable your own account")
     directory.disable(agent_id)
     directory.sign_out_everywhere(agent_id)
-    _ensure_item(agent_id, role)
+    _ensure_item(user, role)
     store.set_agent_disabled(agent_id, True, now_ms())
     chat.apply_agent_change(agent_id)
     notify.close_agent_connections(agent_id)
-    return _one(agent_id)
+    return _one(replace(user, enabled=False), role)
 
 
 def enable(actor: Principal, agent_id: str) -> dict[str, Any]:
     require_admin(actor)
-    role = _staff_target(actor, agent_id)
+    user, role = _staff_target(actor, agent_id)
     directory.enable(agent_id)
-    _ensure_item(agent_id, role)
+    _ensure_item(user, role)
     store.set_agent_disabled(agent_id, False, now_ms())
-    return _one(agent_id)
+    return _one(replace(user, enabled=True), role)
 
 
 def presence(actor: Principal) -> dict[str, Any]:

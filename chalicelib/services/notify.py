@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalicelib.realtime.push import pusher
 from chalicelib.store import repository as store
 from chalicelib.store.models import AgentModel, ConversationModel
+
+_FAN_OUT_WORKERS = 8
 
 
 def forget_connection(connection_id: str, *, conversation_id: str | None = None, agent_id: str | None = None) -> None:
@@ -73,5 +76,13 @@ def close_agent_connections(agent_id: str) -> int:
 
 
 def to_all_staff(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
-    """Every open console and admin tab, whatever the agent's status."""
-    to_agents((a for a in agents if a.connection_ids), frame)
+    """Every open console and admin tab, whatever the agent's status.
+
+    A few agents at a time: one POST per tab, and a large centre has hundreds of tabs open.
+    """
+    listening = [a for a in agents if a.connection_ids]
+    if len(listening) <= 1:
+        to_agents(listening, frame)
+        return
+    with ThreadPoolExecutor(max_workers=_FAN_OUT_WORKERS) as pool:
+        list(pool.map(lambda agent: to_agent(agent, frame), listening))

@@ -1,0 +1,113 @@
+"""Admin view figures: AWS requests and time per admin action, for a pool of N staff users.
+
+    .venv/bin/python bench/admin_bench.py [N]      (default N=200)
+
+moto runs in-process, so times measure our code plus moto's, not AWS latency; the request
+counts (per service and operation) are what an AWS deployment would make. Prints figures only.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.update(
+    {
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "TABLE_PREFIX": "bench-",
+        "CUSTOMER_TOKEN_SECRET": "bench-secret",
+        "WS_MANAGEMENT_ENDPOINT": "https://bench.execute-api.us-east-1.amazonaws.com/dev",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+import boto3  # noqa: E402
+from botocore.client import BaseClient  # noqa: E402
+from moto import mock_aws  # noqa: E402
+
+from chalicelib.config import get_config  # noqa: E402
+from chalicelib.domain.model import AgentStatus, Principal, Role  # noqa: E402
+
+CALLS: collections.Counter[str] = collections.Counter()
+_original = BaseClient._make_api_call
+
+
+def _counting(self: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+    CALLS[f"{self.meta.service_model.service_name}:{operation}"] += 1
+    return _original(self, operation, params)
+
+
+BaseClient._make_api_call = _counting  # type: ignore[method-assign]
+
+
+def measure(label: str, action: Any) -> Any:
+    CALLS.clear()
+    start = time.perf_counter()
+    result = action()
+    elapsed = (time.perf_counter() - start) * 1000
+    calls = ", ".join(f"{name} ×{count}" for name, count in sorted(CALLS.items()))
+    print(f"{label}: {elapsed:.0f} ms; {sum(CALLS.values())} AWS requests ({calls})")
+    return result
+
+
+def main(n: int) -> None:
+    with mock_aws():
+        from chalicelib.services import accounts, chat, settings
+        from chalicelib.store import repository as store
+        from chalicelib.store.models import ALL_MODELS
+        from chalicelib.store.schema import create_tables
+
+        create_tables(boto3.client("dynamodb"), ALL_MODELS)
+        cognito = boto3.client("cognito-idp")
+        pool = cognito.create_user_pool(PoolName="bench")["UserPool"]["Id"]
+        for group in ("agents", "admins"):
+            cognito.create_group(UserPoolId=pool, GroupName=group)
+        os.environ["COGNITO_USER_POOL_ID"] = pool
+        get_config.cache_clear()
+        admin = Principal(Role.ADMIN, "admin@example.com", email="admin@example.com")
+        cognito.admin_create_user(UserPoolId=pool, Username=admin.user_id, MessageAction="SUPPRESS")
+        cognito.admin_add_user_to_group(UserPoolId=pool, Username=admin.user_id, GroupName="admins")
+        statuses = list(AgentStatus)
+        for i in range(n):
+            username = f"agent{i:04d}@example.com"
+            cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
+            cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="agents")
+            principal = Principal(Role.AGENT, username, email=username)
+            agent = store.ensure_agent(principal)
+            store.set_agent_status(agent, statuses[i % 3], 0)
+            store.add_agent_connection(username, f"conn-{i}=")
+        print(f"pool: {n} agents + 1 admin (a third each online / break / offline, one open tab each)")
+        body = measure("GET /admin/agents (list_accounts)", lambda: accounts.list_accounts(admin))
+        print(f"  → {len(body['accounts'])} accounts")
+        body = measure("GET /admin/presence", lambda: accounts.presence(admin))
+        print(f"  → counts {body['counts']}, queue {body['queue']}")
+        invited = measure(
+            "POST /admin/agents (invite)", lambda: accounts.invite(admin, {"email": "new@example.com"})
+        )
+        target = invited["agentId"]
+        measure(
+            "PUT chat-permission false",
+            lambda: accounts.set_chat_permission(admin, target, {"chatPermission": False}),
+        )
+        measure("PUT max-chats 5", lambda: accounts.set_max_chats(admin, target, {"maxChats": 5}))
+        measure("PUT role admin", lambda: accounts.set_role(admin, target, {"role": "admin"}))
+        measure("POST disable", lambda: accounts.disable(admin, target))
+
+        def save_and_announce() -> None:
+            _, after = settings.update_settings({"greeting": "안녕하세요!"}, admin)
+            accounts.announce_settings(after)
+
+        measure(f"PUT /settings + settings.changed to {n} open tabs", save_and_announce)
+        measure("availability (the widget's check)", chat.availability)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
