@@ -499,7 +499,7 @@ function agentsSection(ctx, onChanged) {
     t("role"),
     el("select", {}, el("option", { value: "agent" }, t("roleAgent")), el("option", { value: "admin" }, t("roleAdmin"))),
   );
-  const inviteMax = field("invite-max", t("maxChats"), el("input", { type: "number", min: "1", max: "50", step: "1" }));
+  const inviteMax = field("invite-max", t("maxChats"), el("input", { type: "number", min: "1", max: "50", step: "1" }), t("inviteMaxHelp"));
   const invitePermission = checkbox("invite-permission", t("chatPermission"));
   invitePermission.control.checked = true;
   const inviteResult = el("div", { id: "invite-result", "aria-live": "polite" });

@@ -11,29 +11,12 @@ import re
 from typing import Any
 
 from browser_support import screenshot
-from e2e_support import http
+from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
 NEW_ABSENCE = "지금은 상담 시간이 아닙니다. 문의를 남겨 주세요 (관리자 변경)."
 NEW_AGENT = "new.agent@example.com"
 NEW_PASSWORD = "Chosen-Passw0rd!"
-
-GO_ONLINE = """
-async () => {
-  const { loadConfig } = await import('/shared/config.js');
-  const { CognitoAuth } = await import('/shared/auth.js');
-  const { ChatSocket } = await import('/shared/socket.js');
-  const config = await loadConfig();
-  const auth = new CognitoAuth(config.cognito);  // the session the sign-in form stored
-  const socket = new ChatSocket(config.websocket, () => auth.token());
-  const status = new Promise((resolve) => socket.on('agent.status', resolve));
-  socket.on('open', () => socket.send('status.set', { status: 'online' }));
-  await socket.connect();
-  window.agentSocket = socket;  // stays connected while the page lives
-  return await status;
-}
-"""
-
 
 def _watch(page: Page) -> list[str]:
     """Console errors and CSP violations of a page (there must be none)."""
@@ -99,22 +82,18 @@ def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str
     assert before["absenceMessage"] == NEW_ABSENCE
     assert before["agentsOnline"] is False
 
-    # The invited agent signs in with the temporary password and must choose a new one.
+    # The invited agent signs in to the console with the temporary password, must choose a new
+    # one, and goes online from the status menu.
     agent = new_page()
-    agent_problems = _watch(agent)
-    _sign_in(agent, base, NEW_AGENT, password)
-    expect(agent.locator("#new-password")).to_be_focused()
-    agent.fill("#new-password", "short")
-    agent.fill("#new-password-again", "short")
-    agent.click("button[type=submit]")
-    expect(agent.locator("#new-password-error")).to_be_visible()
-    agent.fill("#new-password", NEW_PASSWORD)
-    agent.fill("#new-password-again", NEW_PASSWORD)
-    agent.click("button[type=submit]")
-    expect(agent.locator("#not-admin")).to_contain_text(NEW_AGENT)  # an agent: pointed to the console
-    expect(agent.locator("#console-link")).to_have_attribute("href", "/console/")
-    pushed = agent.evaluate(GO_ONLINE)
-    assert pushed["status"] == "online" and pushed["maxChats"] == 1 and pushed["chatPermission"] is True
+    agent.goto(base + "/console/")
+    agent.fill("input[name=email]", NEW_AGENT)
+    agent.fill("input[name=password]", password)
+    agent.keyboard.press("Enter")
+    agent.fill("input[name=newPassword]", NEW_PASSWORD)
+    agent.keyboard.press("Enter")
+    agent.click("#status-button", timeout=20_000)
+    agent.click(".status-option[data-status=online]")
+    screenshot(agent, "admin-invited-agent-console")
 
     # The admin's live view shows them online.
     online_row = admin.locator(f'#presence-rows tr[data-agent="{NEW_AGENT}"]')
@@ -145,7 +124,35 @@ def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str
     expect(admin.locator("#agents-message")).to_contain_text("변경했습니다")
     expect(row.locator(".permission-toggle")).to_have_text("권한 주기")
     assert _availability(stack)["agentsOnline"] is False
-    assert admin_problems == [] and agent_problems == []
+    assert admin_problems == []
+
+
+def test_an_invited_admin_chooses_a_password_on_the_admin_page(stack: dict[str, Any], new_page: Any) -> None:
+    token = sign_in(stack, "admin@example.com")
+    status, _, invited = http(
+        "POST",
+        stack["api"] + "/admin/agents",
+        {"email": "second.admin@example.com", "role": "admin"},
+        {"Authorization": f"Bearer {token}"},
+    )
+    assert status == 201, invited
+    page = new_page()
+    problems = _watch(page)
+    _sign_in(page, stack["base"], "second.admin@example.com", invited["temporaryPassword"])
+    expect(page.locator("#new-password")).to_be_focused()
+    page.fill("#new-password", "short")
+    page.fill("#new-password-again", "short")
+    page.keyboard.press("Enter")
+    expect(page.locator("#new-password-error")).to_contain_text("12자")
+    page.fill("#new-password", NEW_PASSWORD)
+    page.fill("#new-password-again", NEW_PASSWORD + "x")
+    page.keyboard.press("Enter")
+    expect(page.locator("#new-password-error")).to_contain_text("다릅니다")
+    page.fill("#new-password-again", NEW_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#who")).to_have_text("second.admin@example.com", timeout=20_000)
+    expect(page.locator('#agents-rows tr[data-agent="second.admin@example.com"]')).to_contain_text("(나)")
+    assert problems == []
 
 
 def test_english_keyboard_and_a_non_admin(stack: dict[str, Any], new_page: Any) -> None:
