@@ -468,7 +468,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       async (body) => t("ticketCreated", { id: (await api.post(`${path}/tickets`, body)).ticketId }),
     );
     clear(dialog).append(
-      el("header", {}, title, closeButton),
+      el("header", {}, title, masking ? masking.createButton() : null, closeButton), // masking icon (S-5)
       el(
         "div",
         { class: "history-dialog-body" },
