@@ -462,10 +462,8 @@ export function mount(container, ctx) {
 
   function renderRating(conv) {
     if (conv.rating) {
-      ratingBox.replaceChildren(
-        el("p", { class: `rating-value rating-${conv.rating}` }, t(`rating_${conv.rating}`)),
-        conv.ratingComment ? el("p", { class: "rating-comment" }, t("ratingComment", { comment: conv.ratingComment })) : null,
-      );
+      ratingBox.replaceChildren(el("p", { class: `rating-value rating-${conv.rating}` }, t(`rating_${conv.rating}`)));
+      if (conv.ratingComment) ratingBox.append(el("p", { class: "rating-comment" }, t("ratingComment", { comment: conv.ratingComment })));
     } else if (conv.ratingRequestedAt) {
       ratingBox.replaceChildren(el("p", { class: "rating-requested" }, t("rateRequested", { time: formatTime(conv.ratingRequestedAt, lang) })));
     } else {

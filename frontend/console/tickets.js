@@ -79,8 +79,9 @@ export function mount(container, ctx) {
           el("dt", {}, t("ticketStatus")), el("dd", {}, ticket.status || "")),
         el("h3", {}, t("ticketContent")),
         el("p", { class: "ticket-content" }, ticket.content),
-        ticket.channel === "chat" ? [el("h3", {}, t("transcript")), messages.length ? transcript : el("p", {}, t("noTranscript"))] : null,
       );
+      // replaceChildren takes nodes only: optional parts are appended after.
+      if (ticket.channel === "chat") detail.append(el("h3", {}, t("transcript")), messages.length ? transcript : el("p", {}, t("noTranscript")));
       if (messages.length) renderMessages(transcript, messages, ctx, ticket.conversationId);
       detail.querySelector("h2").setAttribute("tabindex", "-1");
       detail.querySelector("h2").focus();
