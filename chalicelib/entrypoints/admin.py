@@ -21,6 +21,7 @@ admin_routes = Blueprint(__name__)
 
 
 def _caller() -> Principal:
+    # Not callers.caller_of: every admin use case checks the account is active itself (require_admin).
     return principal_from_token(bearer_token(admin_routes.current_request.headers))
 
 

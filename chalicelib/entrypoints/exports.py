@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.auth.tokens import bearer_token, principal_from_token
 from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import id_field, parse_json_object
+from chalicelib.entrypoints.callers import caller_of
 from chalicelib.entrypoints.errors import json_response, rest_errors
 from chalicelib.entrypoints.rest import CORS
 from chalicelib.services import exports as service
@@ -17,7 +17,7 @@ exports = Blueprint(__name__)
 
 
 def _caller() -> Principal:
-    return principal_from_token(bearer_token(exports.current_request.headers))
+    return caller_of(exports.current_request)  # refuses disabled staff accounts
 
 
 @exports.route("/exports", methods=["POST"], cors=CORS)

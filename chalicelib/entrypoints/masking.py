@@ -6,9 +6,9 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.auth.tokens import bearer_token, principal_from_token
 from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import id_field, parse_json_object
+from chalicelib.entrypoints.callers import caller_of
 from chalicelib.entrypoints.errors import rest_errors
 from chalicelib.entrypoints.rest import CORS
 from chalicelib.services import masking
@@ -17,7 +17,7 @@ masking_routes = Blueprint(__name__)
 
 
 def _caller() -> Principal:
-    return principal_from_token(bearer_token(masking_routes.current_request.headers))
+    return caller_of(masking_routes.current_request)  # refuses disabled staff accounts
 
 
 def _conversation_id(raw: str) -> str:

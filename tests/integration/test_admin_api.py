@@ -475,3 +475,21 @@ def test_presence_counts_statuses_chats_and_queue(h):
     assert by_id["agent1@example.com"]["activeChats"] == 1 and by_id["agent1@example.com"]["maxChats"] == 1
     assert by_id["agent2@example.com"]["status"] == "break" and by_id["agent2@example.com"]["connections"] == 1
     assert [a["status"] for a in body["agents"]] == ["online", "break", "offline"]
+
+
+def test_a_disabled_account_is_refused_by_every_blueprint(h):
+    admin = _admin(h)
+    token = h.staff_token("agent1@example.com")
+    assert h.rest("GET", "/me", token=token)[0] == 200
+    assert h.rest("POST", f"/admin/agents/{_path('agent1@example.com')}/disable", token=admin)[0] == 200
+    for method, path in [
+        ("GET", "/me"),
+        ("GET", "/settings"),
+        ("GET", "/history"),
+        ("GET", "/exports"),
+        ("GET", "/masking/audit"),
+        ("POST", "/chats/01J00000000000000000000000/messages/1/masks"),
+    ]:
+        body = {"spans": [{"start": 0, "end": 1}]} if method == "POST" else None
+        status, error = h.rest(method, path, body, token=token)
+        assert (status, error["code"], error["message"]) == (403, "forbidden", "this account is disabled"), path
