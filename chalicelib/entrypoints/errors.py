@@ -18,7 +18,9 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Contro
 
 
 def json_response(body: Any, status_code: int = 200) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status_code, headers=JSON_HEADERS)
+    # A copy each time: Chalice adds the route's CORS headers into this dict, and a shared one would
+    # carry the staff origin into the next (widget) response of a warm Lambda.
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status_code, headers=dict(JSON_HEADERS))
 
 
 def error_body(exc: Exception) -> tuple[int, dict[str, str]]:

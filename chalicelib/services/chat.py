@@ -423,7 +423,11 @@ def get_conversation(principal: Principal, conversation_id: str) -> dict[str, An
     conv = store.get_conversation(conversation_id)
     if principal.role is Role.CUSTOMER:
         rules.check_can_read(principal, access_of(conv))
-        return customer_conversation_view(conv)
+        view = customer_conversation_view(conv)
+        if conv.state == ConversationState.WAITING.value and conv.queued_key:
+            # A widget resuming after a reload or a drop missed the chat.queued pushes meanwhile.
+            view["position"] = store.queue_position(conv.queued_key)
+        return view
     if principal.role is Role.AGENT and conv.state != ConversationState.ENDED.value:
         rules.check_can_read(principal, access_of(conv))
     return conversation_view(conv)
