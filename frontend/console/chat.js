@@ -634,6 +634,13 @@ export function mount(container, ctx) {
     refreshQueueSoon();
   });
   socket.on("open", () => {
+    // A frame written into a dying connection is lost without an error: send every message still
+    // waiting for its ack again. The same clientMessageId makes the server return the stored one.
+    for (const th of threads.values()) {
+      for (const m of th.pending.values()) {
+        if (!m.failed) socket.send("message.send", { conversationId: m.conversationId, clientMessageId: m.clientMessageId, text: m.text });
+      }
+    }
     refreshChats().catch(() => {});
     refreshQueue();
   });

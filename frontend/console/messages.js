@@ -34,9 +34,29 @@ export function renderMessage(message, ctx) {
   return item;
 }
 
-/** Fill `list` (an <ol>) with `messages` (ascending seq) and announce it. */
+// What a drawn message depends on: an element whose key is unchanged is kept as it is, so a text
+// selection (masking's drag-select) survives the arrival of other messages.
+function keyOf(message, ctx) {
+  const masks = (message.masks || []).map((m) => `${m.start}-${m.end}`).join(",");
+  return [message.seq, message.clientMessageId, message.pending, message.failed, message.maskVersion, masks,
+    message.text, ctx.masking?.enabled, ctx.lang].join("|");
+}
+
+/** Fill `list` (an <ol>) with `messages` (ascending seq), reusing unchanged elements, and announce it. */
 export function renderMessages(list, messages, ctx, conversationId) {
-  list.replaceChildren(...messages.map((m) => renderMessage(m, ctx)));
+  const drawn = new Map();
+  for (const child of list.children) if (child.messageKey) drawn.set(child.messageKey, child);
+  const wanted = messages.map((message) => {
+    const key = keyOf(message, ctx);
+    const node = drawn.get(key) || renderMessage(message, ctx);
+    node.messageKey = key;
+    drawn.delete(key);
+    return node;
+  });
+  wanted.forEach((node, i) => {
+    if (list.children[i] !== node) list.insertBefore(node, list.children[i] || null);
+  });
+  while (list.children.length > wanted.length) list.lastElementChild.remove();
   document.dispatchEvent(new CustomEvent(MESSAGES_RENDERED, { detail: { list, conversationId } }));
   return list;
 }
