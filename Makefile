@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Browser tests drive Debian's Chromium (a browser download is not possible in CI).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint unit integration e2e clean
+.PHONY: run test lint unit integration e2e clean package deploy publish-frontend destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,23 @@ test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
+# AWS (docs/deploy.md). `package` needs no credentials: build/$(STAGE)/sam.json + deployment.zip.
+STAGE ?= dev
+
+package: $(STAMP)
+	$(PY) -m infra.aws.deploy package --stage $(STAGE)
+
+deploy: $(STAMP)
+	$(PY) -m infra.aws.deploy deploy --stage $(STAGE)
+
+publish-frontend: $(STAMP)
+	$(PY) -m infra.aws.deploy publish-frontend --stage $(STAGE)
+
+destroy: $(STAMP)
+	$(PY) -m infra.aws.deploy destroy --stage $(STAGE)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build

@@ -9,6 +9,7 @@ from typing import Any
 from chalice import Chalice, Response
 from chalice.app import SQSEvent, WebsocketEvent
 
+from chalicelib import observability
 from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import parse_json_object
@@ -28,6 +29,8 @@ app.register_blueprint(masking_routes)
 app.register_blueprint(exports)
 app.register_blueprint(admin_routes)
 app.log.setLevel(logging.INFO)
+# JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
+app.register_middleware(observability.middleware, "all")
 
 
 @app.on_ws_connect()
@@ -95,6 +98,7 @@ def ws_message(event: WebsocketEvent) -> None:
         principal = chat.principal_of_connection(connection_id)
         reply = handler(principal, connection_id, body)
     except Exception as exc:  # noqa: BLE001 - a client mistake becomes an error frame, never a Lambda error
+        observability.failure(exc, expected=isinstance(exc, DomainError))
         _, error = error_body(exc)
         if isinstance(exc, DomainError) and exc.field:
             error["field"] = exc.field

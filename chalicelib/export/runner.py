@@ -26,6 +26,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib import observability
 from chalicelib.config import get_config
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import DomainError
@@ -271,6 +272,7 @@ def run_job(
     options: ExportOptions | None = None,
 ) -> Outcome:
     options = options or export_options()
+    observability.annotate(export_id=export_id)
     job = store.find_job(export_id)
     if job is None:
         log.warning("export %s: no such job; message dropped", export_id)
@@ -289,15 +291,18 @@ def run_job(
     if not store.claim_job(job, now, options.lease_seconds * 1000):
         return Outcome("skipped", "claimed by another attempt")
     attempt = int(job.attempts)
+    started = time.monotonic()
     try:
         key, file_name, size, chat_rows, message_rows = write_export(job, attempt, options, remaining_ms)
     except ExportFailed as exc:
+        observability.metric("ExportFailures")
         if store.fail_job(job, _reason(exc), rules.now_ms(), attempt):
             job.refresh(consistent_read=True)
             _push(job, _result_frame(job))
         return Outcome("failed", str(exc))
     except Exception as exc:  # noqa: BLE001 - any other failure may pass: retry, then give up with a reason
         log.exception("export %s: attempt %d failed", export_id, attempt)
+        observability.failure(exc, expected=False)
         reason = _reason(exc)
         if attempt >= options.max_attempts or receive_count >= options.max_attempts:
             if store.fail_job(job, f"{reason}; gave up after {attempt} attempt(s)", rules.now_ms(), attempt):
@@ -318,6 +323,8 @@ def run_job(
     ):
         job.refresh(consistent_read=True)
         _push(job, _result_frame(job))
+    observability.metric("ExportDuration", round((time.monotonic() - started) * 1000), "Milliseconds")
+    observability.metric("ExportRows", chat_rows + message_rows)
     return Outcome("done")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ulid import ULID
 
+from chalicelib import observability
 from chalicelib.auth.tokens import issue_customer_token, principal_from_token
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField
@@ -251,6 +252,9 @@ def assign_waiting_chats(settings: ChatSettings | None = None) -> int:
         except Conflict:
             continue
         assigned += 1
+        observability.annotate(conversation_id=conv.conversation_id)
+        observability.metric("Assignments")
+        observability.metric("QueueWait", max(0, rules.now_ms() - conv.inbound_at), "Milliseconds")
         _announce_assignment(conv.conversation_id, agent)
     if assigned:
         _push_queue_positions()
@@ -299,6 +303,7 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
     client_message_id = id_field(body, "clientMessageId")
     text = text_field(body, "text", max_chars=MAX_MESSAGE_CHARS, allow_newlines=True)
     conv = _conversation_for(principal, body)
+    observability.annotate(conversation_id=conv.conversation_id)
     existing = store.message_by_client_id(conv.conversation_id, client_message_id)
     if existing is not None:
         if existing.sender_id != principal.user_id:
@@ -339,6 +344,7 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
         raise Conflict("the conversation is too busy; retry with the same clientMessageId")
     if auto_masked:
         masking.audit_auto_masks(message)
+    observability.metric("Messages")
     view = message_view(message)
     notify.to_both_sides(conv, {"type": "message.new", "message": view}, skip=connection_id)
     return view

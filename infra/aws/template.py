@@ -1,9 +1,11 @@
 """The CloudFormation merge template for `chalice package --merge-template infra/aws/resources.json`.
 
-Everything the handlers need besides what Chalice generates (functions, APIs, the role):
+Everything the handlers need besides what Chalice generates (functions, APIs, their roles):
 DynamoDB tables (from the pynamodb models), the exports bucket, the export queue with its
 dead-letter queue, the masking KMS key, the Cognito user pool with its app client and groups,
-the customer-token secret, and the function environment that points at all of them.
+the customer-token secret, the function environment that points at all of them, one IAM policy
+per function (infra/aws/iam.py), log groups and alarms (infra/aws/alarms.py), and the static
+hosting: S3 + CloudFront with origin access control (infra/aws/hosting.py).
 
 The local stack (infra/local/resources.py) walks this same dict to create the equivalent
 resources in moto, so AWS and local cannot drift apart.
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from pynamodb.models import Model
@@ -27,13 +30,21 @@ from pynamodb.models import Model
 from chalicelib.config import table_name
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import cloudformation_table
+from infra.aws import alarms, hosting, iam
 
-# Chalice's logical ids in the template it generates (chalice/package.py, deploy/appgraph.py).
-# With autogen_policy (the default) all functions share DefaultRole; with autogen_policy false each
-# function has `<Function>Role` (ApiHandlerRole, WebsocketConnectRole, …): pass those as --role.
-CHALICE_ROLES = ("DefaultRole",)
-CHALICE_WEBSOCKET_API = "WebsocketAPI"
-WEBSOCKET_STAGE = "ws"  # .chalice/config.json websocket_api_stage
+ROOT = Path(__file__).resolve().parents[2]
+CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
+
+
+def api_stage() -> str:
+    """Chalice names both API stages after `api_gateway_stage` (it has no separate WebSocket stage)."""
+    return str(json.loads(CHALICE_CONFIG.read_text(encoding="utf-8")).get("api_gateway_stage", "api"))
+
+
+CHALICE_WEBSOCKET_API = "WebsocketAPI"  # Chalice's logical ids (chalice/package.py)
+CHALICE_REST_API = "RestAPI"
+WEBSOCKET_STAGE = api_stage()
+LOG_RETENTION_DAYS = 30
 
 EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS") or 7)  # export files expire after this
 EXPORT_MAX_RECEIVES = 3  # failed export jobs go to the DLQ after this many attempts
@@ -133,6 +144,8 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
                     f"{EXPORT_FUNCTION}SqsEventSource": {
                         "Type": "SQS",
                         # The handler answers {"batchItemFailures": [...]}: only those messages return.
+                        # (The queue ARN is Chalice's, from the name; `make package` sets TABLE_PREFIX
+                        # for the stage so that it names this stack's queue: tests/infra checks it.)
                         "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]},
                     }
                 },
@@ -234,89 +247,6 @@ def _secret() -> dict[str, Any]:
     }
 
 
-def _function_policy(table_ids: list[str], roles: tuple[str, ...]) -> dict[str, Any]:
-    table_arns: list[Any] = []
-    for logical_id in table_ids:
-        table_arns.append({"Fn::GetAtt": [logical_id, "Arn"]})
-        table_arns.append({"Fn::Sub": f"${{{logical_id}.Arn}}/index/*"})
-    return {
-        "FunctionResourcesPolicy": {
-            "Type": "AWS::IAM::ManagedPolicy",
-            "Properties": {
-                "Roles": [{"Ref": role} for role in roles],
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Action": [
-                                "dynamodb:GetItem",
-                                "dynamodb:PutItem",
-                                "dynamodb:UpdateItem",
-                                "dynamodb:DeleteItem",
-                                "dynamodb:Query",
-                                "dynamodb:BatchGetItem",
-                                "dynamodb:BatchWriteItem",
-                                "dynamodb:ConditionCheckItem",
-                                "dynamodb:DescribeTable",
-                            ],
-                            "Resource": table_arns,
-                        },
-                        {
-                            "Effect": "Allow",
-                            "Action": ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                            "Resource": _sub("${ExportsBucket.Arn}/*"),
-                        },
-                        {
-                            "Effect": "Allow",
-                            "Action": [
-                                "sqs:SendMessage",
-                                "sqs:ReceiveMessage",
-                                "sqs:DeleteMessage",
-                                "sqs:GetQueueAttributes",
-                                "sqs:ChangeMessageVisibility",
-                            ],
-                            "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
-                        },
-                        {
-                            "Effect": "Allow",
-                            "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
-                            "Resource": {"Fn::GetAtt": ["MaskingKey", "Arn"]},
-                        },
-                        {
-                            "Effect": "Allow",
-                            # The admin view's staff accounts (chalicelib/auth/directory.py), on this pool only.
-                            "Action": [
-                                "cognito-idp:ListUsers",
-                                "cognito-idp:ListUsersInGroup",
-                                "cognito-idp:AdminGetUser",
-                                "cognito-idp:AdminListGroupsForUser",
-                                "cognito-idp:AdminCreateUser",
-                                "cognito-idp:AdminDeleteUser",
-                                "cognito-idp:AdminAddUserToGroup",
-                                "cognito-idp:AdminRemoveUserFromGroup",
-                                "cognito-idp:AdminDisableUser",
-                                "cognito-idp:AdminEnableUser",
-                                "cognito-idp:AdminUserGlobalSignOut",
-                            ],
-                            "Resource": {"Fn::GetAtt": ["UserPool", "Arn"]},
-                        },
-                        {
-                            "Effect": "Allow",
-                            # POST, GET and DELETE on @connections: push, inspect, close.
-                            "Action": "execute-api:ManageConnections",
-                            "Resource": _sub(
-                                f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:"
-                                f"${{{CHALICE_WEBSOCKET_API}}}/{WEBSOCKET_STAGE}/*/@connections/*"
-                            ),
-                        },
-                    ],
-                },
-            },
-        }
-    }
-
-
 def function_environment() -> dict[str, Any]:
     """Environment of every function (SAM Globals); the names are chalicelib/config.py's contract."""
     return {
@@ -329,12 +259,18 @@ def function_environment() -> dict[str, Any]:
         "CUSTOMER_TOKEN_SECRET": _sub("{{resolve:secretsmanager:${CustomerTokenSecret}:SecretString}}"),
         # Pushes from REST and SQS handlers need it; WebSocket handlers could derive it from the event.
         "WS_MANAGEMENT_ENDPOINT": _sub(
-            f"https://${{{CHALICE_WEBSOCKET_API}}}.execute-api.${{AWS::Region}}.amazonaws.com/{WEBSOCKET_STAGE}"
+            f"https://${{{CHALICE_WEBSOCKET_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{WEBSOCKET_STAGE}"
         ),
+        "STACK_NAME": {"Ref": "AWS::StackName"},  # the dimension of the EMF metrics
     }
 
 
-def build_template(roles: tuple[str, ...] = CHALICE_ROLES) -> dict[str, Any]:
+def table_ids() -> dict[str, str]:
+    """Model table suffix → logical id: `connections` → ConnectionsTable."""
+    return {table_suffix(model): table_logical_id(model) for model in ALL_MODELS}
+
+
+def build_template() -> dict[str, Any]:
     tables = _tables()
     resources: dict[str, Any] = {
         **tables,
@@ -342,16 +278,38 @@ def build_template(roles: tuple[str, ...] = CHALICE_ROLES) -> dict[str, Any]:
         **_masking_key(),
         **_cognito(),
         **_secret(),
-        **_function_policy(list(tables), roles),
+        **iam.function_policies(table_ids(), WEBSOCKET_STAGE),
+        **alarms.log_groups(LOG_RETENTION_DAYS),
+        **alarms.alarm_resources(),
+        **hosting.hosting_resources(WEBSOCKET_STAGE),
     }
+    for resource in resources.values():
+        # A replacement (a changed key schema, say) must not lose what a deletion would keep.
+        if "DeletionPolicy" in resource:
+            resource["UpdateReplacePolicy"] = resource["DeletionPolicy"]
     outputs = {
+        "WebSocketUrl": {
+            "Description": "customers and agents connect here (?token=…)",
+            "Value": _sub(hosting.websocket_url(WEBSOCKET_STAGE)),
+        },
+        "RestApiUrl": {
+            "Description": "the REST API, direct",
+            "Value": _sub(
+                f"https://${{{CHALICE_REST_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{WEBSOCKET_STAGE}"
+            ),
+        },
+        **hosting.hosting_outputs(WEBSOCKET_STAGE),
         "UserPoolId": {"Value": {"Ref": "UserPool"}},
         "UserPoolClientId": {"Value": {"Ref": "UserPoolClient"}},
         "ExportsBucketName": {"Value": {"Ref": "ExportsBucket"}},
         "ExportQueueUrl": {"Value": {"Ref": "ExportQueue"}},
+        "ExportDeadLetterQueueUrl": {"Value": {"Ref": "ExportDeadLetterQueue"}},
         "MaskingKeyId": {"Value": {"Ref": "MaskingKey"}},
+        "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
     }
     return {
+        "Parameters": alarms.PARAMETERS,
+        "Conditions": alarms.CONDITIONS,
         "Globals": {"Function": {"Environment": {"Variables": function_environment()}}},
         "Resources": resources,
         "Outputs": outputs,
@@ -359,13 +317,9 @@ def build_template(roles: tuple[str, ...] = CHALICE_ROLES) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m infra.aws.template", description="Write the merge template."
-    )
-    parser.add_argument("--role", action="append", help="Chalice role logical id(s) (default DefaultRole)")
-    args = parser.parse_args(argv)
-    template = build_template(tuple(args.role) if args.role else CHALICE_ROLES)
-    json.dump(template, sys.stdout, indent=2, ensure_ascii=False)
+    parser = argparse.ArgumentParser(prog="python -m infra.aws.template", description="Write the merge template.")
+    parser.parse_args(argv)
+    json.dump(build_template(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 
 

@@ -1,0 +1,222 @@
+"""Least-privilege IAM for each Lambda function, as managed policies merged into Chalice's template.
+
+With `autogen_policy: false` Chalice gives every function its own role, `<Function>Role`, whose
+inline policy is `.chalice/policy-<stage>.json` (CloudWatch Logs for this stage's functions only).
+Everything else a function may do is listed here, per function, on the resources of this stack:
+`FUNCTION_ACCESS` is the one place to read (and to extend when a handler starts using something).
+tests/infra checks that every function of the app has an entry and that no policy in the
+packaged template has a wildcard outside `ALLOWED_WILDCARDS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# DynamoDB item actions. TransactWriteItems / TransactGetItems are not IAM actions: a transaction
+# needs the item actions of its parts. DescribeTable: pynamodb reads the table's key schema once.
+DYNAMODB_READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable")
+DYNAMODB_WRITE = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+)
+
+CHAT_TABLES = ("connections", "agents", "conversations", "messages", "settings")
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one function may touch. Tables are model suffixes (`connections`, `export-jobs`, …)."""
+
+    tables_rw: tuple[str, ...] = ()
+    tables_ro: tuple[str, ...] = ()
+    push: bool = False  # execute-api:ManageConnections on this stack's WebSocket API
+    kms: tuple[str, ...] = ()  # on the masking key
+    s3_exports: tuple[str, ...] = ()  # on objects of the exports bucket
+    sqs_send: bool = False  # to the export queue
+    sqs_consume: bool = False  # the export queue as a Lambda event source
+    cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
+
+
+# Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
+# handlers `websocket_connect|message|disconnect`, other handlers their `name=`.
+FUNCTION_ACCESS: dict[str, Access] = {
+    "api_handler": Access(
+        # Every REST route: settings, tickets, history, masking, exports, agents.
+        tables_rw=(*CHAT_TABLES, "tickets", "mask-audit", "export-jobs"),
+        push=True,
+        kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
+        s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
+        sqs_send=True,  # POST /exports queues a job
+        # The admin view's staff accounts (chalicelib/auth/directory.py).
+        cognito_admin=(
+            "cognito-idp:ListUsers",
+            "cognito-idp:ListUsersInGroup",
+            "cognito-idp:AdminGetUser",
+            "cognito-idp:AdminListGroupsForUser",
+            "cognito-idp:AdminCreateUser",
+            "cognito-idp:AdminDeleteUser",
+            "cognito-idp:AdminAddUserToGroup",
+            "cognito-idp:AdminRemoveUserFromGroup",
+            "cognito-idp:AdminDisableUser",
+            "cognito-idp:AdminEnableUser",
+            "cognito-idp:AdminUserGlobalSignOut",
+        ),
+    ),
+    "websocket_connect": Access(tables_rw=CHAT_TABLES, push=True),
+    "websocket_message": Access(
+        tables_rw=(*CHAT_TABLES, "mask-audit"),
+        push=True,
+        kms=("kms:GenerateDataKey",),  # autoMaskPii seals detected personal data on send
+    ),
+    "websocket_disconnect": Access(tables_rw=CHAT_TABLES, push=True),
+    "export_jobs": Access(
+        tables_rw=("export-jobs",),
+        tables_ro=("conversations", "messages", "tickets", "agents", "connections"),
+        push=True,  # progress and ready frames to the requesting admin
+        s3_exports=("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"),
+        sqs_consume=True,
+    ),
+}
+
+# Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
+# `"<service>:*"` or `"Resource": "*"` in the packaged template.
+ALLOWED_WILDCARDS: tuple[dict[str, str], ...] = (
+    {
+        "resource": "MaskingKey",
+        "where": "KeyPolicy",
+        "why": "A key policy's Resource is always `*` (it means this key). `kms:*` for the account root "
+        "is AWS's default key policy: without it the key could not be administered at all; "
+        "functions get their KMS actions from IAM policies on the key's ARN.",
+    },
+)
+
+
+def cfn_name(name: str) -> str:
+    """Chalice's to_cfn_resource_name: `export_jobs` → `ExportJobs`."""
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_") if part)
+
+
+def function_logical_id(name: str) -> str:
+    return "APIHandler" if name == "api_handler" else cfn_name(name)
+
+
+def role_logical_id(name: str) -> str:
+    return cfn_name(f"{name}_role")
+
+
+def _table_arns(suffixes: tuple[str, ...], table_ids: dict[str, str]) -> list[Any]:
+    arns: list[Any] = []
+    for suffix in suffixes:
+        logical_id = table_ids[suffix]
+        arns.append({"Fn::GetAtt": [logical_id, "Arn"]})
+        arns.append({"Fn::Sub": f"${{{logical_id}.Arn}}/index/*"})
+    return arns
+
+
+def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage: str) -> list[dict[str, Any]]:
+    statements: list[dict[str, Any]] = []
+    if access.tables_rw:
+        statements.append(
+            {
+                "Sid": "TablesReadWrite",
+                "Effect": "Allow",
+                "Action": [*DYNAMODB_READ, *DYNAMODB_WRITE],
+                "Resource": _table_arns(access.tables_rw, table_ids),
+            }
+        )
+    if access.tables_ro:
+        statements.append(
+            {
+                "Sid": "TablesRead",
+                "Effect": "Allow",
+                "Action": list(DYNAMODB_READ),
+                "Resource": _table_arns(access.tables_ro, table_ids),
+            }
+        )
+    if access.push:
+        statements.append(
+            {
+                "Sid": "PushToConnections",
+                "Effect": "Allow",
+                # POST, GET and DELETE on @connections: push, inspect, close.
+                "Action": "execute-api:ManageConnections",
+                "Resource": [
+                    {
+                        "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
+                        f"${{WebsocketAPI}}/{websocket_stage}/{method}/@connections/*"
+                    }
+                    for method in ("POST", "GET", "DELETE")
+                ],
+            }
+        )
+    if access.kms:
+        statements.append(
+            {
+                "Sid": "MaskingKey",
+                "Effect": "Allow",
+                "Action": list(access.kms),
+                "Resource": {"Fn::GetAtt": ["MaskingKey", "Arn"]},
+            }
+        )
+    if access.s3_exports:
+        statements.append(
+            {
+                "Sid": "ExportFiles",
+                "Effect": "Allow",
+                "Action": list(access.s3_exports),
+                "Resource": {"Fn::Sub": "${ExportsBucket.Arn}/*"},
+            }
+        )
+    if access.sqs_send or access.sqs_consume:
+        actions = ["sqs:SendMessage"] if access.sqs_send else []
+        if access.sqs_consume:
+            actions += [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:ChangeMessageVisibility",
+            ]
+        statements.append(
+            {
+                "Sid": "ExportQueue",
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
+            }
+        )
+    if access.cognito_admin:
+        statements.append(
+            {
+                "Sid": "StaffAccounts",
+                "Effect": "Allow",
+                "Action": list(access.cognito_admin),
+                "Resource": {"Fn::GetAtt": ["UserPool", "Arn"]},
+            }
+        )
+    return statements
+
+
+def function_policies(table_ids: dict[str, str], websocket_stage: str) -> dict[str, Any]:
+    """One managed policy per function, attached to the role Chalice generates for it."""
+    resources: dict[str, Any] = {}
+    for name, access in FUNCTION_ACCESS.items():
+        resources[f"{cfn_name(name)}AccessPolicy"] = {
+            "Type": "AWS::IAM::ManagedPolicy",
+            "Properties": {
+                "Description": f"What the {name} function may do (infra/aws/iam.py)",
+                "Roles": [{"Ref": role_logical_id(name)}],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": policy_statements(access, table_ids, websocket_stage),
+                },
+            },
+        }
+    return resources
+
+
+def is_wildcard_action(action: str) -> bool:
+    return action == "*" or action.endswith(":*")

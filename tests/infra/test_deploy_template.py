@@ -1,0 +1,168 @@
+"""The packaged template: cfn-lint clean, tables equal to the models, stages and names consistent."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from infra_support import ROOT, STAGES, resources_of
+
+from chalicelib.store.models import ALL_MODELS
+from chalicelib.store.schema import create_table_kwargs, ttl_attribute_name
+from infra.aws import hosting
+from infra.aws.template import table_logical_id
+
+
+def test_cfn_lint_finds_no_errors(packaged: dict[str, Any]) -> None:
+    files = [str(ROOT / "build" / stage / "sam.json") for stage in STAGES]
+    result = subprocess.run(
+        [sys.executable, "-m", "cfnlint", "--format", "json", *files], capture_output=True, text=True, timeout=300
+    )
+    findings = json.loads(result.stdout or "[]")
+    errors = [f for f in findings if f["Level"] == "Error"]
+    assert errors == [], json.dumps(errors, indent=1)[:4000]
+    assert findings == [], "cfn-lint warnings: " + json.dumps(findings, indent=1)[:4000]
+
+
+def test_tables_are_the_models(packaged: dict[str, Any]) -> None:
+    """Keys, attribute types, indexes (keys and projection) and TTL of every table come from a model."""
+    for stage, template in packaged.items():
+        tables = resources_of(template, "AWS::DynamoDB::Table")
+        assert set(tables) == {table_logical_id(m) for m in ALL_MODELS}, stage
+        for model in ALL_MODELS:
+            props = tables[table_logical_id(model)]["Properties"]
+            expected = create_table_kwargs(model)
+            assert props["KeySchema"] == expected["KeySchema"], model.__name__
+            assert props["AttributeDefinitions"] == expected["AttributeDefinitions"], model.__name__
+            assert props.get("GlobalSecondaryIndexes", []) == expected.get("GlobalSecondaryIndexes", []), model.__name__
+            ttl = ttl_attribute_name(model)
+            assert props.get("TimeToLiveSpecification") == (
+                {"AttributeName": ttl, "Enabled": True} if ttl else None
+            ), model.__name__
+            assert props["BillingMode"] == "PAY_PER_REQUEST"
+            assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+            assert props["SSESpecification"] == {"SSEEnabled": True}
+            suffix = model.Meta.table_name.split("-", 2)[-1]
+            assert props["TableName"] == {"Fn::Sub": f"${{AWS::StackName}}-{suffix}"}
+
+
+def test_stage_names_agree(packaged: dict[str, Any]) -> None:
+    """Chalice names both API stages after api_gateway_stage; pushes, IAM and outputs must use the same one."""
+    for stage, template in packaged.items():
+        resources = template["Resources"]
+        ws_stage = resources["WebsocketAPIStage"]["Properties"]["StageName"]
+        endpoint = template["Globals"]["Function"]["Environment"]["Variables"]["WS_MANAGEMENT_ENDPOINT"]["Fn::Sub"]
+        assert endpoint.endswith(f"/{ws_stage}")
+        assert template["Outputs"]["WebSocketUrl"]["Value"]["Fn::Sub"].endswith(f"/{ws_stage}")
+        for policy in resources_of(template, "AWS::IAM::ManagedPolicy").values():
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+                if statement["Action"] == "execute-api:ManageConnections":
+                    for arn in statement["Resource"]:
+                        assert f"${{WebsocketAPI}}/{ws_stage}/" in arn["Fn::Sub"]
+        # The REST stage is what CloudFront's /api/* behaviour forwards to unchanged.
+        assert resources["RestAPI"]["Properties"]["StageName"] == "api" == ws_stage
+        # The export function reads this stack's queue: `${AWS::StackName}-exports` for livechat-<stage>.
+        events = resources["ExportJobs"]["Properties"]["Events"]
+        queue_arn = events["ExportJobsSqsEventSource"]["Properties"]["Queue"]["Fn::Sub"]
+        assert queue_arn.endswith(f":livechat-{stage}-exports")
+        assert resources["ExportQueue"]["Properties"]["QueueName"] == {"Fn::Sub": "${AWS::StackName}-exports"}
+
+
+def test_function_settings(packaged: dict[str, Any]) -> None:
+    for stage, template in packaged.items():
+        export = template["Resources"]["ExportJobs"]["Properties"]
+        assert export["Timeout"] == 900 and export["MemorySize"] >= 1769
+        assert export["EphemeralStorage"]["Size"] >= 1024
+        visibility = template["Resources"]["ExportQueue"]["Properties"]["VisibilityTimeout"]
+        assert visibility >= 6 * export["Timeout"]  # AWS: at least 6 × the function timeout
+        if stage == "prod":
+            assert export["ReservedConcurrentExecutions"] == 2
+        else:  # new accounts may have a concurrency limit of 10: dev reserves nothing
+            assert "ReservedConcurrentExecutions" not in export
+        for function in resources_of(template, "AWS::Serverless::Function").values():
+            assert function["Properties"]["Environment"]["Variables"]["TABLE_PREFIX"] == f"livechat-{stage}-"
+
+
+def test_storage_and_hosting_are_private(packaged: dict[str, Any]) -> None:
+    template = packaged["dev"]
+    resources = template["Resources"]
+    for bucket in ("ExportsBucket", "SiteBucket"):
+        props = resources[bucket]["Properties"]
+        assert all(props["PublicAccessBlockConfiguration"].values())
+        assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    rule = resources["ExportsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"][0]
+    assert rule["Status"] == "Enabled" and rule["ExpirationInDays"] >= 1
+    assert resources["MaskingKey"]["Properties"]["EnableKeyRotation"] is True
+    dlq = resources["ExportQueue"]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]
+    assert dlq == {"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]}
+    site_read = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert site_read["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert "AWS:SourceArn" in site_read["Condition"]["StringEquals"]
+    config = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    assert config["Origins"][0]["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    widget = next(b for b in config["CacheBehaviors"] if b["PathPattern"] == "/widget/*")
+    assert widget["ResponseHeadersPolicyId"] == {"Ref": "WidgetHeadersPolicy"}
+    cors = resources["WidgetHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]["CorsConfig"]
+    assert cors["AccessControlAllowOrigins"]["Items"] == ["*"]
+    for output in ("WebSocketUrl", "RestApiUrl", "ConsoleUrl", "WidgetSnippet", "SiteUrl"):
+        assert output in template["Outputs"]
+
+
+def test_alarms_cover_the_dead_letter_queue_and_every_function(packaged: dict[str, Any]) -> None:
+    template = packaged["dev"]
+    alarms = resources_of(template, "AWS::CloudWatch::Alarm")
+    watched = {
+        d["Value"]["Ref"]
+        for a in alarms.values()
+        for d in a["Properties"]["Dimensions"]
+        if d["Name"] == "FunctionName"
+    }
+    assert watched == set(resources_of(template, "AWS::Serverless::Function"))
+    dlq = [a for a in alarms.values() if a["Properties"]["Namespace"] == "AWS/SQS"]
+    assert dlq[0]["Properties"]["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["ExportDeadLetterQueue", "QueueName"]}
+
+
+def _header_names(config: dict[str, Any]) -> set[str]:
+    typed = {
+        "ContentSecurityPolicy": "content-security-policy",
+        "ContentTypeOptions": "x-content-type-options",
+        "ReferrerPolicy": "referrer-policy",
+        "FrameOptions": "x-frame-options",
+        "StrictTransportSecurity": "strict-transport-security",
+    }
+    names = {typed[k] for k in config.get("SecurityHeadersConfig", {})}
+    names |= {h["Header"].lower() for h in config.get("CustomHeadersConfig", {}).get("Items", [])}
+    if "CorsConfig" in config:
+        names.add("access-control-allow-origin")
+    return names
+
+
+def test_response_headers_policies_send_every_security_header() -> None:
+    spec = json.loads((ROOT / "infra" / "security_headers.json").read_text())
+    https = {h.lower() for h in spec["httpsOnly"]}
+    for name in ("pages", "widget"):
+        headers = hosting.deployed_headers("api")[0 if name == "pages" else 1]
+        config = hosting.headers_policy_config(name, headers)
+        assert _header_names(config) == {h.lower() for h in spec[name]} | https
+    pages = hosting.headers_policy_config("pages", hosting.deployed_headers("api")[0])
+    csp = pages["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    assert "wss://${WebsocketAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}" in csp
+    assert "https://cognito-idp.${AWS::Region}.amazonaws.com" in csp
+    assert "{" not in csp.replace("${", "")  # no placeholder left unfilled
+
+
+def test_committed_merge_template_is_current() -> None:
+    written = subprocess.run(
+        [sys.executable, "-m", "infra.aws.template"],
+        cwd=ROOT,
+        env={k: v for k, v in __import__("os").environ.items() if k != "TABLE_PREFIX"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(written) == json.loads(Path(ROOT / "infra/aws/resources.json").read_text()), (
+        "python -m infra.aws.template > infra/aws/resources.json"
+    )

@@ -1,0 +1,53 @@
+"""Structured logs keep only allowed fields; EMF lines have the shape CloudWatch extracts metrics from."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib import observability
+
+
+def test_log_record_drops_fields_that_could_carry_personal_data() -> None:
+    with observability.bound(request_id="r-1", connection_id="c-1", user_email="kim@example.com"):
+        observability.annotate(conversation_id="conv-1", agent_id="agent1@example.com")
+        record = observability.log_record("message.sent", text="안녕하세요 010-1234-5678", seq=3, name="홍길동")
+    assert record == {
+        "level": "info",
+        "event": "message.sent",
+        "request_id": "r-1",
+        "connection_id": "c-1",
+        "conversation_id": "conv-1",
+        "seq": 3,
+        "dropped": ["name", "text"],
+    }
+    assert observability.current_ids() == {}  # the binding ends with the block
+
+
+def test_long_values_are_cut() -> None:
+    record = observability.log_record("x", route="/" + "a" * 500)
+    assert len(record["route"]) == observability.MAX_VALUE_CHARS
+
+
+def test_emf_line(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("STACK_NAME", "livechat-dev")
+    with observability.bound(request_id="r-2"):
+        observability.metric("QueueWait", 1500, "Milliseconds")
+    (line,) = capsys.readouterr().out.splitlines()
+    emf = json.loads(line)
+    directive = emf["_aws"]["CloudWatchMetrics"][0]
+    assert directive == {
+        "Namespace": "Livechat",
+        "Dimensions": [["Stack"]],
+        "Metrics": [{"Name": "QueueWait", "Unit": "Milliseconds"}],
+    }
+    assert emf["Stack"] == "livechat-dev" and emf["QueueWait"] == 1500 and emf["request_id"] == "r-2"
+    assert isinstance(emf["_aws"]["Timestamp"], int)
+
+
+def test_unexpected_failures_count_as_errors_and_refusals_do_not(capsys) -> None:
+    observability.failure(ValueError("secret text 010-1234-5678"), expected=False)
+    observability.failure(KeyError("x"), expected=True)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line.get("event") for line in lines] == ["request.failed", None, "request.refused"]
+    assert lines[1]["Errors"] == 1
+    assert "secret" not in json.dumps(lines) and "010" not in json.dumps(lines)
