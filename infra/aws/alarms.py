@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.observability import METRICS_NAMESPACE
-from infra.aws.iam import FUNCTION_ACCESS, cfn_name, function_logical_id
+from infra.aws.iam import cfn_name, function_logical_id
 
 PARAMETERS = {
     "AlarmEmail": {
@@ -38,7 +38,7 @@ def _alarm(description: str, **properties: Any) -> dict[str, Any]:
     }
 
 
-def alarm_resources() -> dict[str, Any]:
+def alarm_resources(functions: list[str]) -> dict[str, Any]:
     resources: dict[str, Any] = {
         # Alarm texts hold no personal data; CloudWatch cannot publish to a topic under the AWS
         # managed SNS key, so the topic keeps SNS's default (no customer key).
@@ -66,7 +66,7 @@ def alarm_resources() -> dict[str, Any]:
             Statistic="Sum",
         ),
     }
-    for name in FUNCTION_ACCESS:
+    for name in functions:
         resources[f"{cfn_name(name)}ErrorsAlarm"] = _alarm(
             f"The {name} function failed (uncaught error, timeout or throttle)",
             Namespace="AWS/Lambda",
@@ -77,7 +77,7 @@ def alarm_resources() -> dict[str, Any]:
     return resources
 
 
-def log_groups(retention_days: int) -> dict[str, Any]:
+def log_groups(functions: list[str], retention_days: int) -> dict[str, Any]:
     """Each function's log group, created by the stack so logs expire (they hold ids, not personal data)."""
     return {
         f"{cfn_name(name)}LogGroup": {
@@ -88,5 +88,5 @@ def log_groups(retention_days: int) -> dict[str, Any]:
                 "RetentionInDays": retention_days,
             },
         }
-        for name in FUNCTION_ACCESS
+        for name in functions
     }

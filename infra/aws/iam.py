@@ -73,6 +73,10 @@ FUNCTION_ACCESS: dict[str, Access] = {
         kms=("kms:GenerateDataKey",),  # autoMaskPii seals detected personal data on send
     ),
     "websocket_disconnect": Access(tables_rw=CHAT_TABLES, push=True),
+    # The presence sweep (helper reliability's `@app.schedule`, chalicelib/services/presence.py):
+    # asks the management API which cached connections are gone, sets agents offline and
+    # requeues their chats. Entries for functions app.py does not have yet are ignored.
+    "presence_sweep": Access(tables_rw=CHAT_TABLES, push=True),
     "export_jobs": Access(
         tables_rw=("export-jobs",),
         tables_ro=("conversations", "messages", "tickets", "agents", "connections"),
@@ -93,6 +97,31 @@ ALLOWED_WILDCARDS: tuple[dict[str, str], ...] = (
         "functions get their KMS actions from IAM policies on the key's ARN.",
     },
 )
+
+
+WEBSOCKET_FUNCTIONS = {
+    "$connect": "websocket_connect",
+    "$default": "websocket_message",
+    "$disconnect": "websocket_disconnect",
+}
+
+
+def app_function_names(chalice_app: Any) -> list[str]:
+    """The Lambda functions `chalice package` makes of an app (tests/infra checks against Chalice's graph)."""
+    names = ["api_handler"] if chalice_app.routes else []
+    names += [WEBSOCKET_FUNCTIONS[route] for route in WEBSOCKET_FUNCTIONS if route in chalice_app.websocket_handlers]
+    names += [source.name for source in chalice_app.event_sources]
+    names += [function.name for function in chalice_app.pure_lambda_functions]
+    return names
+
+
+def deployed_functions(chalice_app: Any) -> list[str]:
+    """The app's functions, each with its declared access; a function without an entry is an error."""
+    names = app_function_names(chalice_app)
+    undeclared = [n for n in names if n not in FUNCTION_ACCESS]
+    if undeclared:
+        raise ValueError(f"declare what {undeclared} may do in infra/aws/iam.py FUNCTION_ACCESS")
+    return names
 
 
 def cfn_name(name: str) -> str:
@@ -200,10 +229,11 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
     return statements
 
 
-def function_policies(table_ids: dict[str, str], websocket_stage: str) -> dict[str, Any]:
+def function_policies(functions: list[str], table_ids: dict[str, str], websocket_stage: str) -> dict[str, Any]:
     """One managed policy per function, attached to the role Chalice generates for it."""
     resources: dict[str, Any] = {}
-    for name, access in FUNCTION_ACCESS.items():
+    for name in functions:
+        access = FUNCTION_ACCESS[name]
         resources[f"{cfn_name(name)}AccessPolicy"] = {
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {

@@ -270,7 +270,15 @@ def table_ids() -> dict[str, str]:
     return {table_suffix(model): table_logical_id(model) for model in ALL_MODELS}
 
 
-def build_template() -> dict[str, Any]:
+def app_functions() -> list[str]:
+    """The Lambda functions of app.py (imported here, as `chalice package` imports it)."""
+    import app
+
+    return iam.deployed_functions(app.app)
+
+
+def build_template(functions: list[str] | None = None) -> dict[str, Any]:
+    functions = app_functions() if functions is None else functions
     tables = _tables()
     resources: dict[str, Any] = {
         **tables,
@@ -278,9 +286,9 @@ def build_template() -> dict[str, Any]:
         **_masking_key(),
         **_cognito(),
         **_secret(),
-        **iam.function_policies(table_ids(), WEBSOCKET_STAGE),
-        **alarms.log_groups(LOG_RETENTION_DAYS),
-        **alarms.alarm_resources(),
+        **iam.function_policies(functions, table_ids(), WEBSOCKET_STAGE),
+        **alarms.log_groups(functions, LOG_RETENTION_DAYS),
+        **alarms.alarm_resources(functions),
         **hosting.hosting_resources(WEBSOCKET_STAGE),
     }
     for resource in resources.values():

@@ -13,7 +13,7 @@ from infra_support import ROOT, STAGES, resources_of
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import create_table_kwargs, ttl_attribute_name
 from infra.aws import hosting
-from infra.aws.template import table_logical_id
+from infra.aws.template import table_logical_id, table_suffix
 
 
 def test_cfn_lint_finds_no_errors(packaged: dict[str, Any]) -> None:
@@ -45,8 +45,7 @@ def test_tables_are_the_models(packaged: dict[str, Any]) -> None:
             assert props["BillingMode"] == "PAY_PER_REQUEST"
             assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
             assert props["SSESpecification"] == {"SSEEnabled": True}
-            suffix = model.Meta.table_name.split("-", 2)[-1]
-            assert props["TableName"] == {"Fn::Sub": f"${{AWS::StackName}}-{suffix}"}
+            assert props["TableName"] == {"Fn::Sub": f"${{AWS::StackName}}-{table_suffix(model)}"}
 
 
 def test_stage_names_agree(packaged: dict[str, Any]) -> None:
