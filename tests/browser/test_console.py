@@ -1,7 +1,8 @@
 """The agent console (frontend/console/) in Chromium against the local stack: the whole journey.
 
-Two browser contexts: the agent (two tabs of one signed-in session) and, until the customer widget
-is used here, the customer played over REST (`POST /chats`, rating) and a real WebSocket client.
+Two browser contexts: the agent (two tabs of one signed-in session) and the customer: in the long
+journey played over REST (`POST /chats`, rating) and a real WebSocket client (so the test can drop
+and count frames), in the second test the real widget on the help-centre page.
 Covers sign-in and reload, the server's status in both tabs, the blinking widget and title count,
 messages both ways (text from people stays text), typing, customer/counsel info with validation
 and after reload, a ticket with its transcript listed with channel 채팅, rating request and rating,
@@ -330,3 +331,61 @@ def test_admin_sees_the_admin_menu(stack: dict[str, Any], new_page: Any) -> None
     page.get_by_role("button", name="로그아웃").click()
     expect(page.get_by_role("heading", name="상담원 로그인")).to_be_visible()
     assert page.evaluate("localStorage.getItem('livechat.session')") is None
+
+
+def test_widget_customer_with_console_agent(stack: dict[str, Any], new_page: Any) -> None:
+    """The same journey's core with the real customer widget (help-centre page) in its own context."""
+    admin = sign_in(stack, "admin@example.com")
+    api = stack["api"]
+    assert http("PUT", f"{api}/settings", {"maxChatsPerAgent": 3}, {"Authorization": f"Bearer {admin}"})[0] == 200
+    # Start from a quiet stack whatever ran before: agent1's chats ended, agent1 offline.
+    agent1 = {"Authorization": f"Bearer {sign_in(stack, AGENT)}"}
+    for chat in http("GET", f"{api}/agent/chats", None, agent1)[2]["chats"]:
+        assert http("POST", f"{api}/chats/{chat['conversationId']}/end", None, agent1)[0] == 200
+    assert http("PUT", f"{api}/me/status", {"status": "offline"}, agent1)[0] == 200
+
+    agent: Page = new_page()
+    sign_in_page(agent, stack, "agent2@example.com")
+    choose_status(agent, "online", "온라인")
+
+    customer: Page = new_page()
+    customer.goto(stack["base"] + "/")
+    widget = customer.locator("livechat-widget")
+    widget.locator(".launcher").click()
+    widget.locator(".panel").get_by_label("이름 (선택)").fill("위젯고객")
+    widget.locator(".panel").get_by_role("button", name="동의하고 상담 시작", exact=True).click()
+    composer = widget.locator(".composer textarea")
+    expect(composer).to_be_visible()
+
+    expect(agent.locator(".chat-widget")).to_have_class(re.compile(r"\bblink\b"))
+    expect(agent).to_have_title(re.compile(r"^\(1\) "))
+    agent.locator(".chat-widget").click()
+    expect(agent.locator(".conv-title")).to_have_text("위젯고객")
+
+    composer.fill("위젯에서 보낸 <i>문의</i>")
+    composer.press("Enter")
+    expect(agent.locator(".messages li.msg-customer .msg-text")).to_have_text("위젯에서 보낸 <i>문의</i>")
+    composer.press_sequentially("입력 중")
+    expect(agent.locator(".typing")).to_be_visible()
+    agent.get_by_label("메시지 입력").fill("콘솔에서 보낸 답변")
+    agent.get_by_role("button", name="보내기").click()
+    expect(widget.locator(".log .msg.agent .bubble").last).to_have_text("콘솔에서 보낸 답변")
+    screenshot(customer, "console-widget-customer")
+
+    agent.get_by_role("button", name="평가").click()
+    request = widget.locator(".log .msg.rating-request")
+    request.get_by_role("button", name="평가하기").click()
+    dialog = widget.locator(".overlay")
+    dialog.get_by_label("만족", exact=True).check()
+    dialog.get_by_label("의견 (선택)").fill("빨라요")
+    dialog.get_by_role("button", name="보내기").click()
+    expect(agent.locator(".rating-box .rating-satisfied")).to_have_text("만족")
+    expect(agent.locator(".rating-box .rating-comment")).to_contain_text("빨라요")
+    dialog.get_by_role("button", name="채팅 창 닫기").click()
+
+    # The customer ends the chat: it leaves the agent's live list.
+    widget.locator(".bar").get_by_role("button", name="상담 종료").click()
+    widget.locator(".overlay").get_by_role("button", name="종료").click()
+    expect(chat_item(agent, "위젯고객")).to_have_count(0)
+    expect(agent.locator(".conv-notice")).to_contain_text("고객이 대화를 종료했습니다")
+    screenshot(agent, "console-ended-by-customer")
