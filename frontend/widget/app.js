@@ -672,7 +672,7 @@ class Widget {
     const form = h(
       "form",
       { class: "rating" },
-      h("fieldset", {}, h("legend", {}, t("ratingHeading")), h("div", { class: "row" }, choice("satisfied"), choice("dissatisfied"))),
+      h("fieldset", { onchange: () => (error.textContent = "") }, h("legend", { class: "sr-only" }, t("ratingHeading")), h("div", { class: "row" }, choice("satisfied"), choice("dissatisfied"))),
       h("div", { class: "field" }, h("label", { for: commentId }, t("comment")), comment),
       error,
       h("div", { class: "row" }, submit, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))),

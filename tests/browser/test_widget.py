@@ -43,7 +43,9 @@ class Agent:
 
     def __init__(self, stack: dict[str, Any], username: str, closing: ExitStack) -> None:
         self.token = sign_in(stack, username)
-        self.ws: ClientConnection = closing.enter_context(connect(f"{stack['websocket']}?token={self.token}"))
+        self.ws: ClientConnection = closing.enter_context(
+            connect(f"{stack['websocket']}?token={self.token}", close_timeout=2)
+        )
         self.unread: list[dict[str, Any]] = []
         # Set when the page has Playwright route handlers: the sync API runs them only while we call it.
         self.pump: Callable[[], None] | None = None
@@ -469,11 +471,8 @@ def test_queue_position_updates_live(stack, agents, widget, tokens) -> None:
 # --- never lose a message ---------------------------------------------------------------------
 
 
-def test_reconnect_after_server_drop_and_offline_outbox(stack, agents, widget, tokens) -> None:
-    agent = agents()
-    agent.online()
-    w = widget()
-    # The page's WebSockets go through a gate: while "offline", every connection attempt fails.
+def network_gate(w: Widget, agent: Agent) -> dict[str, bool]:
+    """The page's WebSockets go through a gate: while `on`, every connection attempt fails at once."""
     offline = {"on": False}
 
     def gate(route: Any) -> None:
@@ -484,6 +483,20 @@ def test_reconnect_after_server_drop_and_offline_outbox(stack, agents, widget, t
 
     w.page.route_web_socket(re.compile(r".*/ws\?token=.*"), gate)
     agent.pump = lambda: w.page.wait_for_timeout(20)
+    return offline
+
+
+def back_online(w: Widget, offline: dict[str, bool]) -> None:
+    """The network is back; the browser says so with an `online` event."""
+    offline["on"] = False
+    w.page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+def test_reconnect_after_server_drop_and_offline_outbox(stack, agents, widget, tokens) -> None:
+    agent = agents()
+    agent.online()
+    w = widget()
+    offline = network_gate(w, agent)
     w.start_chat()
     conversation_id = agent.new_chat()
     w.type_and_send("첫 메시지")
@@ -503,8 +516,7 @@ def test_reconnect_after_server_drop_and_offline_outbox(stack, agents, widget, t
 
     # The network is back (the browser says so with an `online` event): the outbox goes out, the
     # missed answer comes in.
-    offline["on"] = False
-    w.page.evaluate("window.dispatchEvent(new Event('online'))")
+    back_online(w, offline)
     expect(pending).to_have_attribute("data-state", "sent", timeout=15_000)
     assert agent.customer_says(conversation_id)["text"] == "오프라인에서 쓴 메시지"
     expect(w.log.locator(".msg.agent .bubble")).to_have_text(["오프라인 동안 보낸 답변"])
@@ -527,10 +539,45 @@ def test_reconnect_after_server_drop_and_offline_outbox(stack, agents, widget, t
     ]
 
 
-def test_reload_resumes_the_conversation(stack, agents, widget) -> None:
+def test_a_push_lost_in_transit_is_fetched_in_order(stack, agents, widget) -> None:
     agent = agents()
     agent.online()
     w = widget()
+    lost: list[str] = []
+
+    def lossy(route: Any) -> None:
+        # Forward every frame, except that the first push of "유실될 답변" never reaches the page.
+        server = route.connect_to_server()
+        route.on_message(server.send)
+
+        def to_page(raw: Any) -> None:
+            if isinstance(raw, str) and "유실될 답변" in raw and '"message.new"' in raw and not lost:
+                lost.append(raw)
+                return
+            route.send(raw)
+
+        server.on_message(to_page)
+
+    w.page.route_web_socket(re.compile(r".*/ws\?token=.*"), lossy)
+    agent.pump = lambda: w.page.wait_for_timeout(20)
+    w.start_chat()
+    conversation_id = agent.new_chat()
+    w.type_and_send("안녕하세요")
+    agent.customer_says(conversation_id)
+    agent.say(conversation_id, "유실될 답변")
+    agent.say(conversation_id, "다음 답변")
+    # The gap before "다음 답변" makes the widget sync: both show, in order, once.
+    expect(w.log.locator(".msg.agent .bubble")).to_have_text(["유실될 답변", "다음 답변"])
+    assert len(lost) == 1
+    seqs = w.seqs()
+    assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_reload_resumes_the_conversation(stack, agents, widget, tokens) -> None:
+    agent = agents()
+    agent.online()
+    w = widget()
+    offline = network_gate(w, agent)
     w.start_chat("이순신")
     conversation_id = agent.new_chat()
     w.type_and_send("새로고침 전 메시지")
@@ -559,6 +606,33 @@ def test_reload_resumes_the_conversation(stack, agents, widget) -> None:
     expect(w.launcher.locator(".badge")).to_have_text("1")
     w.launcher.click()
     expect(w.log.locator(".msg.agent .bubble").last).to_have_text("닫힌 동안 답변")
+
+    # Written offline, then the page is reloaded before the network is back: the outbox survives
+    # the reload and is delivered once, when the connection returns.
+    offline["on"] = True
+    drop_customer(stack, conversation_id)
+    expect(w.root.locator(".link-status")).not_to_be_empty()
+    w.type_and_send("오프라인에서 쓰고 새로고침")
+    w.page.reload()
+    pending = w.log.locator(".msg.mine").last
+    expect(pending.locator(".bubble")).to_have_text("오프라인에서 쓰고 새로고침")
+    expect(pending).to_have_attribute("data-state", "sending")
+    back_online(w, offline)
+    expect(pending).to_have_attribute("data-state", "sent", timeout=15_000)
+    assert agent.customer_says(conversation_id)["text"] == "오프라인에서 쓰고 새로고침"
+    stored = rest(stack, "GET", f"/chats/{conversation_id}/transcript", tokens["agent1"])["messages"]
+    assert [m["text"] for m in stored].count("오프라인에서 쓰고 새로고침") == 1
+    expect(w.log.locator("li[data-seq]")).to_have_count(len(stored))
+
+    # A stored token the server no longer accepts: forgotten, the intake starts again.
+    w.page.evaluate(
+        """() => { for (const key of Object.keys(localStorage).filter(k => k.startsWith('livechat.widget'))) {
+                   const saved = JSON.parse(localStorage.getItem(key)); saved.token = 'expired.or.forged';
+                   localStorage.setItem(key, JSON.stringify(saved)); } }"""
+    )
+    w.page.reload()
+    expect(w.button("동의하고 상담 시작")).to_be_visible()  # it was open: the new intake shows
+    assert w.page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('livechat.widget'))") == []
 
 
 # --- security ---------------------------------------------------------------------------------
