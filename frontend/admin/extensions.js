@@ -2,4 +2,8 @@
 //   { id: "exports", title: { ko: "최근 추출", en: "Recent exports" }, mount(container, ctx) { … } }
 // mount() builds its content inside `container` (a <div> under the section's <h2>) with ctx =
 // { api, auth, socket, user, t, lang, el }. The page adds a nav link and a labelled section.
-export const extensions = [];
+import { mountMaskingAudit } from "./masking-audit.js";
+
+export const extensions = [
+  { id: "masking-audit", title: { ko: "마스킹 감사 기록", en: "Masking audit log" }, mount: mountMaskingAudit },
+];

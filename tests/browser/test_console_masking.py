@@ -177,3 +177,20 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     screenshot(other, "console-masking-history")
     served = http("GET", f"{api}/chats/{cid}/messages", None, _bearer(agent))[2]
     assert served["messages"][1]["text"] == TEXT.replace(SECRET_NAME, "***").replace("010-9876-5432", "*" * 13)
+
+    # The admin reads the audit log on the admin page: who, what, which chat and message, no text.
+    admin_page: Page = new_page()
+    admin_page.goto(stack["base"] + "/admin/")
+    admin_page.fill("#signin-email", "admin@example.com")
+    admin_page.fill("#signin-password", "Admin-Passw0rd!")
+    admin_page.keyboard.press("Enter")
+    section = admin_page.locator("section#masking-audit")
+    admin_page.fill("#audit-conversation", cid)
+    section.get_by_role("button", name="조회").click()
+    rows = section.locator("tbody tr")
+    expect(rows).to_have_count(4)  # newest first: history mask, PII mask, unmask, first mask
+    assert [r.get_attribute("data-action") for r in rows.all()] == ["mask", "mask", "unmask", "mask"]
+    expect(rows.nth(0)).to_contain_text("agent1@example.com")
+    expect(rows.nth(3)).to_contain_text(AGENT[0])
+    assert SECRET_NAME not in section.inner_text()
+    screenshot(admin_page, "admin-masking-audit")
