@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import urllib.parse
 import zipfile
 from typing import Any
@@ -325,3 +326,27 @@ def test_exports_contain_masked_text_only(m):
         content = "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
     for secret in (SECRET_NAME, SECRET_PHONE, "secret.kim"):
         assert secret not in content, secret
+
+
+# --- logs ------------------------------------------------------------------------------------
+
+
+def test_no_original_reaches_the_logs(m, caplog, capsys):
+    caplog.set_level(logging.INFO)  # the level the functions run at
+    admin = m.staff_token("admin@example.com", "admins")
+    assert m.rest("PUT", "/settings", {"autoMaskPii": True}, token=admin)[0] == 200
+    c = _live_chat(m, f"제 이름은 {SECRET_NAME}입니다")
+    url = f"/chats/{c['cid']}/messages/{c['seq']}/masks"
+    masked = m.rest("POST", url, {"spans": [{"start": 6, "end": 9}]}, token=c["token"])[1]
+    assert m.rest("DELETE", f"{url}/{masked['masks'][0]['maskId']}", token=c["token"])[0] == 200
+    assert m.rest("POST", url, {"spans": [{"start": 0, "end": 99}]}, token=c["token"])[0] == 400
+    m.send(
+        c["customer"],
+        {"action": "message.send", "conversationId": c["cid"], "clientMessageId": "c9", "text": f"전화 {SECRET_PHONE}"},
+    )
+    assert m.frames_of_type(c["customer"], "message.ack")[-1]["message"]["masks"]
+    captured = capsys.readouterr()
+    logs = caplog.text + captured.out + captured.err
+    assert logs.count("invocation") >= 4  # the handlers did log each call
+    for secret in (SECRET_NAME, SECRET_PHONE, "9876"):
+        assert secret not in logs, secret
