@@ -12,15 +12,16 @@ from chalice.app import SQSEvent, WebsocketEvent
 from chalicelib import observability
 from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
-from chalicelib.domain.validation import parse_json_object
+from chalicelib.domain.validation import MAX_FRAME_BYTES, parse_json_object
 from chalicelib.entrypoints.admin import admin_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
 from chalicelib.entrypoints.rest import rest
+from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
-from chalicelib.services import chat, notify
+from chalicelib.services import chat, limits, notify
 
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -28,6 +29,7 @@ app.register_blueprint(rest)
 app.register_blueprint(masking_routes)
 app.register_blueprint(exports)
 app.register_blueprint(admin_routes)
+app.register_blueprint(sessions)
 app.log.setLevel(logging.INFO)
 # JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
 app.register_middleware(observability.middleware, "all")
@@ -39,6 +41,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
     token = (event.to_dict().get("queryStringParameters") or {}).get("token")
     try:
         chat.connect(event.connection_id, token)
+        limits.remember_token_expiry(event.connection_id, token)
     except Exception as exc:  # noqa: BLE001 - every refusal is a non-2xx answer, never a crash
         status, body = error_body(exc)
         return Response(body=body, status_code=status)
@@ -83,6 +86,17 @@ ACTIONS: dict[str, Callable[[Principal, str, dict[str, Any]], dict[str, Any] | N
 }
 
 
+def _echoable(value: Any) -> bool:
+    # A lone surrogate cannot be encoded as UTF-8: echoing it would make the error frame itself fail.
+    if not isinstance(value, str):
+        return False
+    try:
+        value[:64].encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @app.on_ws_message()
 def ws_message(event: WebsocketEvent) -> None:
     raw = event.to_dict().get("body")
@@ -90,22 +104,21 @@ def ws_message(event: WebsocketEvent) -> None:
     pusher.remember_event_endpoint(event.to_dict()["requestContext"])
     body: dict[str, Any] = {}
     try:
-        body = parse_json_object(raw)
+        body = parse_json_object(raw, max_bytes=MAX_FRAME_BYTES)
         action = body.get("action")
         handler = ACTIONS.get(action) if isinstance(action, str) else None
         if handler is None:
             raise UnknownAction(f"unknown action; expected one of: {', '.join(ACTIONS)}")
-        principal = chat.principal_of_connection(connection_id)
+        principal = limits.admit_frame(connection_id)  # also counts the frame against the rate limit
         reply = handler(principal, connection_id, body)
     except Exception as exc:  # noqa: BLE001 - a client mistake becomes an error frame, never a Lambda error
         observability.failure(exc, expected=isinstance(exc, DomainError))
         _, error = error_body(exc)
         if isinstance(exc, DomainError) and exc.field:
             error["field"] = exc.field
-        if isinstance(body.get("action"), str):
-            error["action"] = body["action"][:64]
-        if isinstance(body.get("clientMessageId"), str):
-            error["clientMessageId"] = body["clientMessageId"][:64]
+        for echoed in ("action", "clientMessageId"):
+            if _echoable(body.get(echoed)):
+                error[echoed] = body[echoed][:64]
         notify.to_connection(connection_id, error)
         return
     if reply is not None:

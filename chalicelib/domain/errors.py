@@ -64,3 +64,13 @@ class NotAssigned(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+    http_status = 413
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    http_status = 429

@@ -7,7 +7,7 @@ import re
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from chalicelib.domain.errors import BadJson, InvalidField, TooLong
+from chalicelib.domain.errors import BadJson, InvalidField, PayloadTooLarge, TooLong
 
 MAX_MESSAGE_CHARS = 2000
 MAX_NAME_CHARS = 100
@@ -15,6 +15,11 @@ MAX_TITLE_CHARS = 200
 MAX_CONTENT_CHARS = 10000
 MAX_MEMO_CHARS = 2000
 MAX_ID_CHARS = 64
+# Caps on a whole request, checked before parsing: the largest valid body (10,000-character content,
+# JSON-escaped as \uXXXX) stays well below them. API Gateway's own limits are 128 KB (WebSocket
+# frame) and 10 MB (REST).
+MAX_FRAME_BYTES = 32 * 1024
+MAX_BODY_BYTES = 128 * 1024
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
@@ -25,9 +30,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 E = TypeVar("E", bound=StrEnum)
 
 
-def parse_json_object(raw: str | bytes | None) -> dict[str, Any]:
+def parse_json_object(raw: str | bytes | None, *, max_bytes: int = MAX_BODY_BYTES) -> dict[str, Any]:
     if raw is None or raw == "":
         raise BadJson("the body must be a JSON object")
+    if len(raw) > max_bytes or (isinstance(raw, str) and len(raw.encode("utf-8", "surrogatepass")) > max_bytes):
+        raise PayloadTooLarge(f"the body is larger than {max_bytes} bytes")
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")

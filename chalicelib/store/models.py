@@ -67,6 +67,11 @@ class ConnectionModel(Model):
     connected_at = NumberAttribute()
     # API Gateway closes every connection after 2 hours; the item expires shortly after.
     expires_at = TTLAttribute()
+    # Rate limit (chalicelib/services/limits.py): frames counted in a fixed window starting at rate_window (s).
+    rate_window = NumberAttribute(null=True)
+    rate_count = NumberAttribute(null=True)
+    # When the token the connection was opened with expires (epoch s); frames after it are refused.
+    token_expires_at = NumberAttribute(null=True)
 
     by_principal = ConnectionsByPrincipal()
 

@@ -554,3 +554,47 @@ def mask_audit_of_conversation(
 def mask_audit_of_month(month: str, limit: int, start_key: dict[str, Any] | None) -> tuple[list[MaskAuditModel], Any]:
     result = MaskAuditModel.by_month.query(month, scan_index_forward=False, limit=limit, last_evaluated_key=start_key)
     return list(result), result.last_evaluated_key
+
+
+# --- limits (chalicelib/services/limits.py) -----------------------------------------------
+
+
+def count_connection_frame(connection_id: str, window_start: int, limit: int) -> tuple[ConnectionModel | None, bool]:
+    """Count one frame in the connection's current window, atomically: (connection or None, admitted).
+
+    One UpdateItem in the common case (same window, under the limit), two when a window starts.
+    """
+    item = ConnectionModel(connection_id)
+    try:
+        item.update(
+            actions=[ConnectionModel.rate_count.add(1)],
+            condition=ConnectionModel.connection_id.exists()
+            & (ConnectionModel.rate_window == window_start)
+            & (ConnectionModel.rate_count < limit),
+        )
+        return item, True
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+    try:
+        item.update(
+            actions=[ConnectionModel.rate_window.set(window_start), ConnectionModel.rate_count.set(1)],
+            condition=ConnectionModel.connection_id.exists()
+            & (ConnectionModel.rate_window.does_not_exist() | (ConnectionModel.rate_window < window_start)),
+        )
+        return item, True
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+    return get_connection(connection_id), False
+
+
+def set_connection_token_expiry(connection_id: str, expires_at: int) -> None:
+    try:
+        ConnectionModel(connection_id).update(
+            actions=[ConnectionModel.token_expires_at.set(expires_at)],
+            condition=ConnectionModel.connection_id.exists(),
+        )
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise

@@ -1,0 +1,26 @@
+"""Session renewal for customers: a fresh session token before the current one expires.
+
+Agents and admins renew through Cognito (the console's refresh token, REFRESH_TOKEN_AUTH) and
+reconnect; see docs/security.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.auth.tokens import bearer_token, principal_from_token
+from chalicelib.domain.validation import id_field
+from chalicelib.entrypoints.cors import widget_cors
+from chalicelib.entrypoints.errors import rest_errors
+from chalicelib.services import sessions as service
+
+sessions = Blueprint(__name__)
+
+
+@sessions.route("/chats/{conversation_id}/session", methods=["POST"], cors=widget_cors())
+@rest_errors
+def renew_customer_session(conversation_id: str) -> dict[str, Any]:
+    principal = principal_from_token(bearer_token(sessions.current_request.headers))
+    return service.renew_customer_token(principal, id_field({"conversationId": conversation_id}, "conversationId"))
