@@ -22,6 +22,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from chalicelib.config import get_config
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import create_tables
 
@@ -51,10 +52,12 @@ class World:
     tokens: dict[str, str | None]
     connections: dict[str, str]
     consent_version: int
+    mask_id: str = ""
 
     @property
     def params(self) -> dict[str, str]:
-        return {"conversation_id": self.chat_a, "ticket_id": self.ticket_id}
+        # seq 2 of chat A is the agent's answer (seq 1 is the "agent joined" line); it carries one mask.
+        return {"conversation_id": self.chat_a, "ticket_id": self.ticket_id, "seq": "2", "mask_id": self.mask_id}
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,12 @@ MATRIX: list[Row] = [
     Row("GET /history", STAFF),
     Row("GET /settings", STAFF),
     Row("PUT /settings", frozenset({ADMIN}), body={"greeting": "안녕하세요!"}, fresh=True),
+    # --- REST: masking (setting securityService on)
+    Row("POST /chats/{conversation_id}/messages/{seq}/masks", CHAT_STAFF, body={"spans": [{"start": 0, "end": 2}]}),
+    Row("DELETE /chats/{conversation_id}/messages/{seq}/masks/{mask_id}", CHAT_STAFF, fresh=True),
+    Row("GET /masking/audit", frozenset({ADMIN}), query=lambda w: {"conversationId": w.chat_a}),
+    # --- REST: sessions
+    Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
     Row("ws $connect", CONNECTED),
     Row("ws ping", CONNECTED, body={"action": "ping"}),
@@ -145,6 +154,11 @@ def build_world(h: Any) -> World:
         {"inquiryType": "기타", "title": "기존 티켓", "content": "내용"}, token=agent_token,
     )
     assert status == 201, ticket
+    status, settings = h.rest("PUT", "/settings", {"securityService": True}, token=admin_token)
+    assert status == 200, settings
+    status, masked = h.rest("POST", f"/chats/{chat_a['conversationId']}/messages/2/masks",
+                            {"spans": [{"start": 3, "end": 5}]}, token=agent_token)
+    assert status == 200, masked
     tokens = {
         ANON: None,
         CUSTOMER: chat_a["token"],
@@ -166,14 +180,21 @@ def build_world(h: Any) -> World:
         if not connection_id.startswith("never-connected"):
             h.frames(connection_id)  # start reading after the setup's frames
     return World(h, chat_a["conversationId"], chat_b["conversationId"], ticket["ticketId"], tokens, connections,
-                 availability["consent"]["version"])
+                 availability["consent"]["version"], masked["masks"][0]["maskId"])
 
 
 @contextlib.contextmanager
 def fresh_world(harness_class: type) -> Iterator[World]:
-    with mock_aws():
+    with mock_aws(), pytest.MonkeyPatch.context() as env:
         create_tables(boto3.client("dynamodb", region_name="us-east-1"), ALL_MODELS)
-        yield build_world(harness_class())
+        key_id = boto3.client("kms", region_name="us-east-1").create_key(Description="masking")["KeyMetadata"]["KeyId"]
+        env.setenv("MASKING_KEY_ID", key_id)
+        env.setenv("WS_RATE_LIMIT", "1000")
+        get_config.cache_clear()
+        try:
+            yield build_world(harness_class())
+        finally:
+            get_config.cache_clear()
 
 
 # --- one cell ------------------------------------------------------------------------------
