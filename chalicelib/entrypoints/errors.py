@@ -10,7 +10,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.errors import BadJson, DomainError
 
 log = logging.getLogger("livechat")
 
@@ -24,6 +24,9 @@ def json_response(body: Any, status_code: int = 200) -> Response:
 
 
 def error_body(exc: Exception) -> tuple[int, dict[str, str]]:
+    if isinstance(exc, UnicodeError):
+        # A body with a lone surrogate fails in Chalice's raw_body before any parsing of ours.
+        exc = BadJson("the body is not valid UTF-8")
     if isinstance(exc, DomainError):
         return exc.http_status, exc.to_body()
     log.exception("unexpected failure")

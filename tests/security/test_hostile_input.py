@@ -1,0 +1,378 @@
+"""Hostile input: generated frames to `$default` and bodies to the REST routes (hypothesis).
+
+Non-JSON, invalid UTF-8, wrong types, huge strings, deep nesting, unknown actions, control
+characters, lone surrogates, ids of other chats. The handlers are called as Lambda calls them (the
+moto harness), not through HTTP, to keep ten thousand frames fast. For every input: no uncaught
+exception (the Lambda entry point returns), every answer an error with a code documented in
+docs/protocol.md (never `internal`), the other side of the chat hears nothing, and at the end no
+table holds anything it did not hold before (rate-limit counters aside).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chalicelib.config import get_config
+from chalicelib.realtime.push import pusher
+
+ROOT = Path(__file__).resolve().parents[2]
+WS_FRAMES = int(__import__("os").environ.get("HOSTILE_WS_FRAMES", "10000"))
+REST_BODIES = int(__import__("os").environ.get("HOSTILE_REST_BODIES", "2000"))
+BATCH = 10  # frames per hypothesis example: the engine's own cost per example is several ms
+REGION = "us-east-1"
+# Attributes that change on every frame by design (the rate limit's counter), not "stored input".
+VOLATILE = {"rate_window", "rate_count"}
+
+
+def documented_codes() -> set[str]:
+    """Codes of the error table and the REST status paragraph in docs/protocol.md, minus `internal`."""
+    text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+    section = text[text.index("## Error codes"):]
+    section = section[: section.find("\n## ", 5) if section.find("\n## ", 5) > 0 else len(section)]
+    return set(re.findall(r"`([a-z_]+)`", section)) - {"internal", "action", "clientmessageid"}
+
+
+def _stored() -> dict[str, list[dict[str, Any]]]:
+    """Every item of every table (a test-only Scan), without the volatile attributes."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    dump = {}
+    for name in client.list_tables()["TableNames"]:
+        items = client.scan(TableName=name, ConsistentRead=True)["Items"]
+        dump[name] = sorted(
+            json.dumps({k: v for k, v in item.items() if k not in VOLATILE}, sort_keys=True) for item in items
+        )
+    return dump
+
+
+class RecordingManagementApi:
+    """Stands in for the API Gateway management client during the flood: records what would be pushed.
+
+    Pushing through moto costs ~10 ms a call here; the pushes themselves are tested against moto
+    elsewhere. The frame is decoded as a client would (UTF-8 JSON), so an unencodable frame still fails.
+    """
+
+    class exceptions:  # noqa: N801 - the shape of a boto3 client's `exceptions`
+        GoneException = type("GoneException", (Exception,), {})
+
+    def __init__(self) -> None:
+        self.pushed: dict[str, list[dict[str, Any]]] = {}
+
+    def post_to_connection(self, ConnectionId: str, Data: bytes) -> None:  # noqa: N803 - boto3's names
+        self.pushed.setdefault(ConnectionId, []).append(json.loads(Data.decode("utf-8")))
+
+    def take(self, connection_id: str) -> list[dict[str, Any]]:
+        return self.pushed.pop(connection_id, [])
+
+
+# --- strategies ----------------------------------------------------------------------------
+
+CONTROL = st.sampled_from(["\x00", "\x07", "\x08", "\x0b", "\x1b", "\x7f"])
+LONE_SURROGATE = st.sampled_from(["\ud800", "\udfff", "a\udc80b"])
+WRONG_TYPES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+)
+HUGE = st.integers(min_value=2_001, max_value=5_000).map(lambda n: "가" * n)
+BAD_TEXT = st.one_of(
+    WRONG_TYPES.filter(lambda v: not isinstance(v, str)),
+    st.just(""), st.just("   \n\t "), HUGE,
+    # Inside the text: str.strip() would remove a leading or trailing \x0b or \x1c-\x1f.
+    st.tuples(st.text(max_size=20), CONTROL, st.text(max_size=20)).map(lambda t: f"x{t[0]}{t[1]}{t[2]}x"),
+    st.tuples(st.text(max_size=20), LONE_SURROGATE).map("".join),
+)
+# For optional fields: leaving one empty is valid, so only values that are wrong whatever the field.
+BAD_OPTIONAL_TEXT = BAD_TEXT.filter(lambda v: v is not None and not (isinstance(v, str) and not v.strip()))
+BAD_ID = st.one_of(
+    WRONG_TYPES, st.just(""), st.text(min_size=65, max_size=200, alphabet="abc"),
+    st.text(min_size=1, max_size=20).filter(lambda s: re.search(r"[^A-Za-z0-9_\-:.]", s) is not None),
+    LONE_SURROGATE,
+)
+BAD_INT = st.one_of(
+    st.integers(max_value=-1), st.integers(min_value=10**9 + 1), st.floats(), st.booleans(),
+    st.text(max_size=10).filter(lambda s: not s.strip().lstrip("-").isdigit()), st.lists(st.integers(), max_size=2),
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def deep(n: int, kind: str) -> str:
+    if kind == "list":
+        return "[" * n + "]" * n
+    if kind == "object":
+        return '{"a":' * n + "1" + "}" * n
+    return '{"action":"message.send","conversationId":"x","clientMessageId":"c","text":' + "[" * n + "]" * n + "}"
+
+
+DEEP = st.builds(deep, st.integers(min_value=200, max_value=5_000), st.sampled_from(["list", "object", "field"]))
+
+
+@st.composite
+def invalid_action_frame(draw: st.DrawFn, conversation_ids: dict[str, str]) -> dict[str, Any]:
+    """A frame for a real action with at least one field made invalid (never a valid request)."""
+    chat = conversation_ids["chat"]
+    action = draw(st.sampled_from(["message.send", "messages.sync", "typing", "status.set"]))
+    if action == "message.send":
+        frame = {"conversationId": chat, "clientMessageId": uuid.uuid4().hex, "text": "안녕하세요"}
+        bad = {"conversationId": BAD_ID | st.just(conversation_ids["other"]) | st.just("01UNKNOWNCHAT"),
+               "clientMessageId": BAD_ID, "text": BAD_TEXT}
+    elif action == "messages.sync":
+        frame = {"conversationId": chat, "afterSeq": 0, "limit": 10}
+        bad = {"conversationId": BAD_ID | st.just(conversation_ids["other"]), "afterSeq": BAD_INT,
+               "limit": BAD_INT | st.just(0) | st.just(501)}
+    elif action == "typing":
+        frame = {"conversationId": chat, "isTyping": True}
+        bad = {"conversationId": BAD_ID | st.just(conversation_ids["other"]),
+               "isTyping": WRONG_TYPES.filter(lambda v: not isinstance(v, bool)) | st.text(max_size=5)}
+    else:
+        frame = {"status": "online"}
+        bad = {"status": WRONG_TYPES | st.text(max_size=10).filter(lambda s: s not in ("online", "break", "offline"))}
+    names = draw(st.lists(st.sampled_from(sorted(bad)), min_size=1, max_size=len(bad), unique=True))
+    for name in names:
+        if draw(st.booleans()) and name not in ("status", "limit"):  # a required field left out
+            frame.pop(name)
+        else:
+            frame[name] = draw(bad[name])
+    extra = draw(st.dictionaries(st.text(max_size=8).filter(lambda k: k not in frame and k != "action"),
+                                 JSON_VALUES, max_size=2))
+    return {"action": action, **frame, **extra}
+
+
+def ws_frames(conversation_ids: dict[str, str]) -> st.SearchStrategy[str | bytes]:
+    unknown_action = st.fixed_dictionaries(
+        {"action": st.one_of(WRONG_TYPES, st.text(max_size=40).filter(lambda a: a not in ACTION_NAMES))},
+        optional={"conversationId": st.just(conversation_ids["chat"]), "text": st.text(max_size=50)},
+    )
+    return st.one_of(
+        st.binary(max_size=200),  # mostly invalid UTF-8 or not JSON
+        st.text(max_size=200),
+        JSON_VALUES.filter(lambda v: not isinstance(v, dict)).map(json.dumps),
+        JSON_VALUES.filter(lambda v: isinstance(v, dict) and "action" not in v).map(json.dumps),
+        unknown_action.map(json.dumps),
+        # Weighted: most frames should get past the parser into validation and authorization.
+        invalid_action_frame(conversation_ids).map(lambda f: json.dumps(f, ensure_ascii=False)),
+        invalid_action_frame(conversation_ids).map(json.dumps),  # \u-escaped: lone surrogates arrive as such
+        invalid_action_frame(conversation_ids).map(json.dumps),
+        invalid_action_frame(conversation_ids).map(lambda f: json.dumps(f, ensure_ascii=False)),
+        DEEP,
+        st.integers(min_value=33_000, max_value=40_000).map(lambda n: '{"action":"ping","pad":"' + "x" * n + '"}'),
+    )
+
+
+ACTION_NAMES = {"ping", "message.send", "messages.sync", "typing", "status.set"}
+
+
+# --- the world -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(h: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch.setenv("WS_RATE_LIMIT", str(10**9))  # the limit has its own test; here every frame is parsed
+    key_id = boto3.client("kms", region_name=REGION).create_key(Description="masking")["KeyMetadata"]["KeyId"]
+    monkeypatch.setenv("MASKING_KEY_ID", key_id)
+    get_config.cache_clear()
+    agent_token, agent_conn = h.agent_online("agent1@example.com")
+    chat = h.start_chat("고객")
+    h.send(agent_conn, {"action": "message.send", "conversationId": chat["conversationId"],
+                        "clientMessageId": "answer-1", "text": "안녕하세요"})
+    other_token, _ = h.agent_online("agent2@example.com")
+    other = h.start_chat("다른고객")
+    admin = h.staff_token("admin@example.com", "admins")
+    assert h.rest("PUT", "/settings", {"securityService": True}, token=admin)[0] == 200
+    customer_conn = h.connected(chat["token"])
+    frames = RecordingManagementApi()
+    monkeypatch.setattr(pusher, "_client", lambda endpoint: frames)
+    yield {
+        "h": h, "frames": frames, "chat": chat["conversationId"], "other": other["conversationId"],
+        "customer": chat["token"], "agent": agent_token, "admin": admin, "other_agent": other_token,
+        "connections": {"customer": customer_conn, "agent": agent_conn},
+    }
+    get_config.cache_clear()
+
+
+def _ws_event(connection_id: str, body: str | bytes) -> dict[str, Any]:
+    # Raw bytes (possibly invalid UTF-8) reach the handler as they are, to exercise its decoding.
+    return {
+        "requestContext": {
+            "routeKey": "$default", "eventType": "MESSAGE", "connectionId": connection_id,
+            "domainName": "testapi.execute-api.us-east-1.amazonaws.com", "stage": "dev", "apiId": "testapi",
+            "requestId": uuid.uuid4().hex, "messageId": uuid.uuid4().hex, "requestTimeEpoch": 1764000000000,
+            "connectedAt": 1764000000000, "messageDirection": "IN",
+            "identity": {"sourceIp": "203.0.113.7", "userAgent": "pytest"},
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def test_ten_thousand_hostile_frames_answer_documented_errors_and_store_nothing(world: dict[str, Any]) -> None:
+    import app as app_module
+
+    handler = app_module.ws_message
+    codes = documented_codes()
+    frames: RecordingManagementApi = world["frames"]
+    senders = world["connections"]
+    before = _stored()
+    seen: dict[str, int] = {}
+    sent = 0
+
+    @settings(max_examples=WS_FRAMES // BATCH, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(batch=st.lists(st.tuples(ws_frames({"chat": world["chat"], "other": world["other"]}),
+                                    st.sampled_from(sorted(senders))), min_size=BATCH, max_size=BATCH))
+    def one_frame(batch: list[tuple[str | bytes, str]]) -> None:
+        nonlocal sent
+        for body, sender in batch:
+            connection = senders[sender]
+            result = handler(_ws_event(connection, body), None)  # an uncaught exception would raise here
+            sent += 1
+            assert result is None or result.get("statusCode", 200) == 200, result
+            answers = frames.take(connection)
+            assert answers, f"no answer to {body[:200]!r}"
+            for answer in answers:
+                assert answer["type"] == "error", (body[:200], answer)
+                assert answer["code"] in codes, (body[:200], answer)
+                seen[answer["code"]] = seen.get(answer["code"], 0) + 1
+            other_side = senders["agent" if sender == "customer" else "customer"]
+            assert frames.take(other_side) == [], f"the other side heard about {body[:200]!r}"
+
+    one_frame()
+    assert sent >= WS_FRAMES
+    assert _stored() == before, "a refused frame changed a table"
+    # The generator reached the validation paths, not only the JSON parser.
+    assert {"bad_json", "unknown_action", "invalid_field", "too_long", "forbidden", "payload_too_large"} <= set(seen)
+    print(f"\n{sent} frames, error codes: {dict(sorted(seen.items()))}")
+
+
+# --- REST ----------------------------------------------------------------------------------
+
+BAD_BODY = st.one_of(
+    st.binary(max_size=200).map(lambda b: b or b"\xff"),
+    st.text(max_size=200).filter(lambda t: not t.lstrip().startswith("{")),
+    JSON_VALUES.filter(lambda v: not isinstance(v, dict)).map(json.dumps),
+    # Deeper than the parser's recursion limit (a shallower object with unknown fields is a valid body).
+    st.builds(deep, st.integers(min_value=5_000, max_value=8_000), st.sampled_from(["list", "object", "field"])),
+    st.integers(min_value=131_073, max_value=140_000).map(lambda n: '{"pad":"' + "x" * n + '"}'),
+)
+
+
+def rest_cases(world: dict[str, Any]) -> st.SearchStrategy[tuple[str, str, str, Any]]:
+    """(method, path, token, body): an invalid body for every route that takes one."""
+    chat = world["chat"]
+    version = st.just(1)
+
+    def mutated(base: dict[str, Any], bad: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[str]:
+        @st.composite
+        def build(draw: st.DrawFn) -> str:
+            body = dict(base)
+            for name in draw(st.lists(st.sampled_from(sorted(bad)), min_size=1, unique=True)):
+                body[name] = draw(bad[name])
+            return json.dumps(body, ensure_ascii=draw(st.booleans()))
+
+        return build()
+
+    routes: list[tuple[str, str, str, st.SearchStrategy[Any]]] = [
+        ("POST", "/chats", "", mutated(
+            {"consent": True, "consentVersion": 1, "customerName": "고객"},
+            {"consent": WRONG_TYPES.filter(lambda v: v is not True) | st.just(False),
+             "consentVersion": BAD_INT | st.just(0), "customerName": BAD_OPTIONAL_TEXT,
+             "customerEmail": BAD_OPTIONAL_TEXT | st.just("not-an-email")})),
+        ("POST", "/inquiries", "", mutated(
+            {"consent": True, "name": "이름", "email": "a@example.com", "inquiryType": "기타", "title": "t",
+             "content": "c"},
+            {"name": BAD_TEXT, "email": BAD_TEXT | st.just("x@"), "inquiryType": BAD_TEXT | st.just("없는유형"),
+             "title": BAD_TEXT, "content": BAD_TEXT.filter(lambda v: not (isinstance(v, str) and len(v) < 10_001
+                                                                          and v.strip() and "\x00" not in v))})),
+        ("POST", f"/chats/{chat}/rating", "customer", mutated(
+            {"rating": "satisfied"},
+            {"rating": WRONG_TYPES | st.text(max_size=10).filter(lambda s: s not in ("satisfied", "dissatisfied"))})),
+        ("PUT", f"/chats/{chat}/customer", "agent", mutated(
+            {"name": "홍길동"}, {"name": BAD_OPTIONAL_TEXT,
+                              "phone": st.just("abc") | WRONG_TYPES.filter(lambda v: v is not None),
+                              "email": st.just("x@y") | LONE_SURROGATE})),
+        ("PUT", f"/chats/{chat}/counsel", "agent", mutated(
+            {"note": "메모"}, {"inquiryType": st.just("없는유형") | LONE_SURROGATE,
+                             "note": HUGE | LONE_SURROGATE | WRONG_TYPES.filter(lambda v: v is not None)})),
+        ("POST", f"/chats/{chat}/tickets", "agent", mutated(
+            {"inquiryType": "기타", "title": "t", "content": "c"},
+            {"inquiryType": BAD_TEXT | st.just("없는유형"), "title": BAD_TEXT})),
+        ("PUT", "/me/status", "agent", mutated(
+            {"status": "online"},
+            {"status": WRONG_TYPES | st.text(max_size=10).filter(lambda s: s not in ("online", "break", "offline"))})),
+        ("PUT", "/settings", "admin", mutated(
+            {"greeting": "안녕하세요"},
+            {"greeting": BAD_OPTIONAL_TEXT,
+             "maxChatsPerAgent": BAD_INT.filter(lambda v: not isinstance(v, int) or v < 1 or v > 50) | st.just(0),
+             "unknownSetting": JSON_VALUES, "chatEnabled": WRONG_TYPES.filter(lambda v: not isinstance(v, bool))})),
+        ("POST", f"/chats/{chat}/messages/2/masks", "agent", mutated(
+            {"spans": [{"start": 0, "end": 1}]},
+            {"spans": WRONG_TYPES | st.lists(st.fixed_dictionaries({"start": BAD_INT, "end": BAD_INT}), min_size=1,
+                                             max_size=3) | st.just([]) | st.just([{"start": 5, "end": 2}])})),
+    ]
+    del version
+    return st.one_of(
+        *[st.tuples(st.just(m), st.just(p), st.just(t), mutated_or_garbage)
+          for m, p, t, body in routes for mutated_or_garbage in (body, BAD_BODY)]
+    )
+
+
+def _rest_event(method: str, path: str, resource: str, params: dict[str, str], token: str | None,
+                body: str | bytes) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json", "Host": "testapi.example"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if isinstance(body, bytes):
+        body, encoded = base64.b64encode(body).decode(), True
+    else:
+        encoded = False
+    return {
+        "resource": resource, "path": path, "httpMethod": method, "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
+        "multiValueQueryStringParameters": None, "pathParameters": params or None, "stageVariables": None,
+        "requestContext": {"resourcePath": resource, "httpMethod": method, "path": f"/api{path}", "stage": "api",
+                           "identity": {"sourceIp": "203.0.113.7"}, "requestId": uuid.uuid4().hex},
+        "body": body, "isBase64Encoded": encoded,
+    }
+
+
+def test_hostile_rest_bodies_answer_documented_errors_and_store_nothing(world: dict[str, Any]) -> None:
+    from infra.local.routes import match_route
+
+    app = world["h"].app
+    codes = documented_codes()
+    before = _stored()
+    seen: dict[str, int] = {}
+    sent = 0
+
+    @settings(max_examples=REST_BODIES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=rest_cases(world))
+    def one_body(case: tuple[str, str, str, Any]) -> None:
+        nonlocal sent
+        method, path, who, body = case
+        resource, params = match_route(app.routes, path)
+        response = app(_rest_event(method, path, resource, params, world.get(who) if who else None, body), None)
+        sent += 1
+        status = response["statusCode"]
+        answer = json.loads(response["body"])
+        assert 400 <= status < 500, (method, path, body[:200], status, answer)
+        assert answer["type"] == "error" and answer["code"] in codes, (method, path, body[:200], answer)
+        seen[answer["code"]] = seen.get(answer["code"], 0) + 1
+
+    one_body()
+    assert sent >= REST_BODIES
+    assert _stored() == before, "a refused body changed a table"
+    assert {"bad_json", "invalid_field", "payload_too_large"} <= set(seen)
+    print(f"\n{sent} REST bodies, error codes: {dict(sorted(seen.items()))}")
