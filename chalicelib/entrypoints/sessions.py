@@ -12,14 +12,14 @@ from chalice import Blueprint
 
 from chalicelib.auth.tokens import bearer_token, principal_from_token
 from chalicelib.domain.validation import id_field
-from chalicelib.entrypoints.cors import widget_cors
 from chalicelib.entrypoints.errors import rest_errors
+from chalicelib.entrypoints.rest import WIDGET_CORS
 from chalicelib.services import sessions as service
 
 sessions = Blueprint(__name__)
 
 
-@sessions.route("/chats/{conversation_id}/session", methods=["POST"], cors=widget_cors())
+@sessions.route("/chats/{conversation_id}/session", methods=["POST"], cors=WIDGET_CORS)
 @rest_errors
 def renew_customer_session(conversation_id: str) -> dict[str, Any]:
     principal = principal_from_token(bearer_token(sessions.current_request.headers))

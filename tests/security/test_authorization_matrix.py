@@ -23,6 +23,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.config import get_config
+from chalicelib.export import files
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import create_tables
 
@@ -53,11 +54,13 @@ class World:
     connections: dict[str, str]
     consent_version: int
     mask_id: str = ""
+    export_id: str = ""
 
     @property
     def params(self) -> dict[str, str]:
         # seq 2 of chat A is the agent's answer (seq 1 is the "agent joined" line); it carries one mask.
-        return {"conversation_id": self.chat_a, "ticket_id": self.ticket_id, "seq": "2", "mask_id": self.mask_id}
+        return {"conversation_id": self.chat_a, "ticket_id": self.ticket_id, "seq": "2", "mask_id": self.mask_id,
+                "export_id": self.export_id}
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,10 @@ MATRIX: list[Row] = [
     Row("POST /chats/{conversation_id}/messages/{seq}/masks", CHAT_STAFF, body={"spans": [{"start": 0, "end": 2}]}),
     Row("DELETE /chats/{conversation_id}/messages/{seq}/masks/{mask_id}", CHAT_STAFF, fresh=True),
     Row("GET /masking/audit", frozenset({ADMIN}), query=lambda w: {"conversationId": w.chat_a}),
+    # --- REST: exports (the setting agentsMayExport off, as by default)
+    Row("POST /exports", frozenset({ADMIN}), body={}),
+    Row("GET /exports", frozenset({ADMIN})),
+    Row("GET /exports/{export_id}", frozenset({ADMIN})),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
@@ -159,6 +166,8 @@ def build_world(h: Any) -> World:
     status, masked = h.rest("POST", f"/chats/{chat_a['conversationId']}/messages/2/masks",
                             {"spans": [{"start": 3, "end": 5}]}, token=agent_token)
     assert status == 200, masked
+    status, export = h.rest("POST", "/exports", {}, token=admin_token)
+    assert status == 202, export
     tokens = {
         ANON: None,
         CUSTOMER: chat_a["token"],
@@ -180,7 +189,7 @@ def build_world(h: Any) -> World:
         if not connection_id.startswith("never-connected"):
             h.frames(connection_id)  # start reading after the setup's frames
     return World(h, chat_a["conversationId"], chat_b["conversationId"], ticket["ticketId"], tokens, connections,
-                 availability["consent"]["version"], masked["masks"][0]["maskId"])
+                 availability["consent"]["version"], masked["masks"][0]["maskId"], export["exportId"])
 
 
 @contextlib.contextmanager
@@ -190,7 +199,12 @@ def fresh_world(harness_class: type) -> Iterator[World]:
         key_id = boto3.client("kms", region_name="us-east-1").create_key(Description="masking")["KeyMetadata"]["KeyId"]
         env.setenv("MASKING_KEY_ID", key_id)
         env.setenv("WS_RATE_LIMIT", "1000")
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="matrix-exports")
+        env.setenv("EXPORTS_BUCKET", "matrix-exports")
+        queue = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="matrix-exports")["QueueUrl"]
+        env.setenv("EXPORT_QUEUE_URL", queue)
         get_config.cache_clear()
+        files.reset_clients()
         try:
             yield build_world(harness_class())
         finally:
