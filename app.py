@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Chalice, Response
-from chalice.app import SQSEvent, WebsocketEvent
+from chalice import Chalice, Rate, Response
+from chalice.app import CloudWatchEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import observability
 from chalicelib.domain.errors import DomainError, UnknownAction
@@ -21,7 +21,7 @@ from chalicelib.entrypoints.rest import rest
 from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
-from chalicelib.services import chat, limits, notify
+from chalicelib.services import chat, limits, notify, presence
 
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -131,3 +131,9 @@ def export_jobs(event: SQSEvent) -> dict[str, Any]:
     from chalicelib.export.runner import handle_batch
 
     return handle_batch([record.to_dict() for record in event], event.context)
+
+
+@app.schedule(Rate(2, unit=Rate.MINUTES), name="presence_sweep")
+def presence_sweep(event: CloudWatchEvent) -> dict[str, Any]:
+    """Stale connections out, agents without a connection offline (chalicelib/services/presence.py)."""
+    return presence.sweep()

@@ -73,6 +73,20 @@ class Pusher:
                 log.warning("push to %s failed: %s", connection_id, exc.response.get("Error", {}).get("Code"))
         return gone
 
+    def is_gone(self, connection_id: str) -> bool:
+        """True only when the management API says the connection is gone (410); unknown counts as alive."""
+        endpoint = self.endpoint
+        if endpoint is None:
+            return False
+        client = self._client(endpoint)
+        try:
+            client.get_connection(ConnectionId=connection_id)
+        except client.exceptions.GoneException:
+            return True
+        except ClientError as exc:
+            log.warning("get_connection %s failed: %s", connection_id, exc.response.get("Error", {}).get("Code"))
+        return False
+
     def close(self, connection_id: str) -> None:
         endpoint = self.endpoint
         if endpoint is None:

@@ -106,6 +106,9 @@ class AgentModel(Model):
     disabled = BooleanAttribute(null=True)  # account disabled by an admin: no sign-in, no status, no chats
     # Open console connections (all tabs), kept here so a push needs no extra query.
     connection_ids = UnicodeSetAttribute(null=True)
+    # Set by the presence sweep when it first finds the agent (online or on break) without a live
+    # connection; cleared when one is back. After AGENT_OFFLINE_AFTER_SECONDS the agent goes offline.
+    disconnected_since = NumberAttribute(null=True)
 
     by_status = AgentsByStatus()
 

@@ -598,3 +598,41 @@ def set_connection_token_expiry(connection_id: str, expires_at: int) -> None:
     except UpdateError as exc:
         if not _is_condition_failure(exc):
             raise
+
+
+# --- presence sweep (chalicelib/services/presence.py) --------------------------------------
+
+
+def mark_agent_disconnected_since(agent_id: str, now_ms: int) -> None:
+    """Note when the agent was first seen without a connection (kept if already noted)."""
+    try:
+        AgentModel(agent_id).update(
+            actions=[AgentModel.disconnected_since.set(now_ms)],
+            condition=AgentModel.agent_id.exists() & AgentModel.disconnected_since.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+
+
+def clear_agent_disconnected_since(agent_id: str) -> None:
+    try:
+        AgentModel(agent_id).update(
+            actions=[AgentModel.disconnected_since.remove()], condition=AgentModel.agent_id.exists()
+        )
+    except UpdateError as exc:
+        if not _is_condition_failure(exc):
+            raise
+
+
+def set_agent_active_chats(agent_id: str, recorded: int, actual: int) -> bool:
+    """Repair an agent's counter (ops/reconcile), only if nobody changed it since it was read."""
+    try:
+        AgentModel(agent_id).update(
+            actions=[AgentModel.active_chats.set(actual)], condition=AgentModel.active_chats == recorded
+        )
+    except UpdateError as exc:
+        if _is_condition_failure(exc):
+            return False
+        raise
+    return True

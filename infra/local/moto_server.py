@@ -8,6 +8,7 @@ at moto exactly as it points at cognito-idp.<region>.amazonaws.com on AWS.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,6 +31,21 @@ class _CognitoJwksRouting:
         return self.app(environ, start_response)
 
 
+class _OneRequestAtATime:
+    """DynamoDB applies each request atomically; moto's backends do not lock, so two threads could
+    interleave inside one request (seen as "dictionary changed size during iteration" 500s and
+    half-applied transactions under load). Serialising requests restores per-request atomicity;
+    our code still races between requests, as it must on AWS. The integration harness does the same."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with self._lock:
+            return list(self.app(environ, start_response))
+
+
 class LocalMotoServer(ThreadedMotoServer):
     """ThreadedMotoServer on 127.0.0.1; port 0 picks a free port (see `port`)."""
 
@@ -38,7 +54,7 @@ class LocalMotoServer(ThreadedMotoServer):
         self._region = region
 
     def _server_entry(self) -> None:
-        app = _CognitoJwksRouting(DomainDispatcherApplication(create_backend_app), self._region)
+        app = _OneRequestAtATime(_CognitoJwksRouting(DomainDispatcherApplication(create_backend_app), self._region))
         self._server = make_server(self._ip_address, self._port, app, threaded=True)
         self._server_ready_event.set()
         self._server.serve_forever()

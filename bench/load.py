@@ -1,0 +1,405 @@
+"""Load on the local stack: N customers and M agents over real WebSockets, customer→agent latency.
+
+    .venv/bin/python -m bench.load [--customers 1000] [--agents 50] [--rate 200] [--duration 60] [--quick]
+
+Starts `python -m infra.local` on a free loopback port (nothing leaves 127.0.0.1), signs M agents
+in through (moto's) Cognito, starts N chats over REST and opens N + M WebSockets. Then customers
+send `--rate` messages per second in total, round-robin, for `--duration` seconds; each agent
+console records when each `message.new` arrives. The run is bounded: after sending it waits at
+most `--drain` seconds for the tail, then stops the stack.
+
+Reports p50/p95/p99 latency (customer send → agent receive, one clock, one process), achieved
+throughput, errors, and checks that every message arrived exactly once and in order, both as
+pushed (agent frames) and as stored (GET /chats/{id}/messages afterwards). The same client then
+measures a bare WebSocket echo server on loopback (a separate process, same message rate and
+size) as the floor: the ratio says what the product adds over the network and the event loop.
+Writes bench/results/load.json; `main()` returns the same dict. BENCH_QUICK=1 or --quick: 40
+customers, 4 agents, 20 msg/s for 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import boto3
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "load.json"
+STACK_LOG = ROOT / "bench" / "results" / "load-stack.log"  # the stack's own log of the last run
+PASSWORD = "Bench-Passw0rd!"
+
+
+@dataclass
+class Options:
+    customers: int = 1000
+    agents: int = 50
+    rate: float = 200.0
+    duration: float = 60.0
+    drain: float = 120.0
+    echo_duration: float = 10.0
+    setup_concurrency: int = 16
+
+
+def options(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int)
+    parser.add_argument("--agents", type=int)
+    parser.add_argument("--rate", type=float, help="messages per second, all customers together")
+    parser.add_argument("--duration", type=float, help="seconds of sending")
+    parser.add_argument("--drain", type=float, help="longest wait for the tail after sending, seconds")
+    parser.add_argument("--quick", action="store_true", help="small sizes (also BENCH_QUICK=1)")
+    args, _ = parser.parse_known_args(argv)
+    quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    chosen = Options(customers=40, agents=4, rate=20, duration=10, drain=60, echo_duration=5) if quick else Options()
+    for name in ("customers", "agents", "rate", "duration", "drain"):
+        if getattr(args, name) is not None:
+            setattr(chosen, name, getattr(args, name))
+    # Each agent takes customers/agents chats; the settings cap is 50.
+    if chosen.customers > chosen.agents * 50:
+        parser.error("at most 50 customers per agent (maxChatsPerAgent is 1-50)")
+    return chosen
+
+
+# --- the local stack -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalStack:
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.status: dict[str, Any] = {}
+
+    def __enter__(self) -> LocalStack:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "TABLE_PREFIX"))}
+        env.update({"PORT": str(self.port), "PYTHONUNBUFFERED": "1", "LOCAL_WS_IDLE_SECONDS": "600"})
+        STACK_LOG.parent.mkdir(parents=True, exist_ok=True)
+        self.log = STACK_LOG.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 - our own module
+            [sys.executable, "-m", "infra.local"], cwd=ROOT, env=env, stdout=self.log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_local/status", timeout=1) as r:  # noqa: S310
+                    self.status = json.loads(r.read())
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("the local stack did not start")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _cognito(status: dict[str, Any]) -> Any:
+    return boto3.client("cognito-idp", region_name=status["region"], endpoint_url=status["awsEndpoint"],
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def _sign_in(status: dict[str, Any], username: str, group: str | None) -> str:
+    cognito = _cognito(status)
+    if group:
+        cognito.admin_create_user(UserPoolId=status["userPoolId"], Username=username, MessageAction="SUPPRESS",
+                                  UserAttributes=[{"Name": "email", "Value": username}])
+        cognito.admin_set_user_password(UserPoolId=status["userPoolId"], Username=username, Password=PASSWORD,
+                                        Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=status["userPoolId"], Username=username, GroupName=group)
+        password = PASSWORD
+    else:
+        password = next(u["password"] for u in status["demoUsers"] if u["username"] == username)
+    auth = cognito.initiate_auth(ClientId=status["clientId"], AuthFlow="USER_PASSWORD_AUTH",
+                                 AuthParameters={"USERNAME": username, "PASSWORD": password})
+    return auth["AuthenticationResult"]["IdToken"]
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    sent_at: dict[str, float] = field(default_factory=dict)  # clientMessageId → send time
+    sent_order: dict[str, list[int]] = field(default_factory=dict)  # conversation → n sent
+    received: dict[str, list[int]] = field(default_factory=dict)  # conversation → n received by the agent
+    latencies: list[float] = field(default_factory=list)
+    acks: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    first_receive: float | None = None
+    last_receive: float | None = None
+
+    def error(self, code: str) -> None:
+        self.errors[code] = self.errors.get(code, 0) + 1
+
+
+def percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "p99": None, "max": None}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "max": round(ordered[-1] * 1000, 2)}
+
+
+async def _agent_reader(ws: Any, tally: Tally) -> None:
+    async for raw in ws:
+        now = time.perf_counter()
+        frame = json.loads(raw)
+        if frame.get("type") == "error":
+            tally.error(frame.get("code", "?"))
+        if frame.get("type") != "message.new" or frame["message"].get("role") != "customer":
+            continue
+        message = frame["message"]
+        sent = tally.sent_at.get(message["clientMessageId"])
+        if sent is None:
+            continue  # not one of this run's messages
+        tally.latencies.append(now - sent)
+        tally.received.setdefault(message["conversationId"], []).append(int(message["text"].split(" ", 1)[0]))
+        tally.first_receive = tally.first_receive or now
+        tally.last_receive = now
+
+
+async def _customer_reader(ws: Any, tally: Tally) -> None:
+    async for raw in ws:
+        frame = json.loads(raw)
+        if frame.get("type") == "message.ack":
+            tally.acks += 1
+        elif frame.get("type") == "error":
+            tally.error(frame.get("code", "?"))
+
+
+async def _gather_limited(limit: int, coroutines: list[Any]) -> list[Any]:
+    gate = asyncio.Semaphore(limit)
+
+    async def run(coroutine: Any) -> Any:
+        async with gate:
+            return await coroutine
+
+    return await asyncio.gather(*(run(c) for c in coroutines))
+
+
+async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
+    api, ws_url = status["api"], status["websocket"]
+    loop = asyncio.get_running_loop()
+    setup_started = time.perf_counter()
+    admin = await loop.run_in_executor(None, _sign_in, status, "admin@example.com", None)
+    per_agent = -(-opts.customers // opts.agents)
+    async with aiohttp.ClientSession() as http:
+        async with http.put(f"{api}/settings", json={"maxChatsPerAgent": min(50, per_agent)},
+                            headers={"Authorization": f"Bearer {admin}"}) as response:
+            assert response.status == 200, await response.text()
+        names = [f"bench-agent-{i:03d}@example.com" for i in range(opts.agents)]
+        agent_tokens = await _gather_limited(4, [loop.run_in_executor(None, _sign_in, status, n, "agents")
+                                                 for n in names])
+        tally = Tally()
+        agent_sockets = []
+        for token in agent_tokens:
+            ws = await websockets.connect(f"{ws_url}?token={token}", max_size=2**20, open_timeout=120)
+            await ws.send(json.dumps({"action": "status.set", "status": "online"}))
+            while json.loads(await asyncio.wait_for(ws.recv(), 60)).get("type") != "agent.status":
+                pass
+            agent_sockets.append(ws)
+        readers = [asyncio.create_task(_agent_reader(ws, tally)) for ws in agent_sockets]
+        async with http.get(f"{api}/widget/availability") as response:
+            consent_version = (await response.json())["consent"]["version"]
+
+        async def start_chat(i: int) -> dict[str, Any]:
+            body = {"consent": True, "consentVersion": consent_version, "customerName": f"손님{i}"}
+            async with http.post(f"{api}/chats", json=body) as response:
+                assert response.status == 201, await response.text()
+                return await response.json()
+
+        chats = await _gather_limited(opts.setup_concurrency, [start_chat(i) for i in range(opts.customers)])
+        not_active = sum(1 for c in chats if c["state"] != "active")
+
+        async def open_customer(chat: dict[str, Any]) -> Any:
+            return await websockets.connect(f"{ws_url}?token={chat['token']}", max_size=2**20, open_timeout=120)
+
+        customer_sockets = await _gather_limited(opts.setup_concurrency, [open_customer(c) for c in chats])
+        readers += [asyncio.create_task(_customer_reader(ws, tally)) for ws in customer_sockets]
+        setup_seconds = time.perf_counter() - setup_started
+
+        # Send: one message every 1/rate seconds, round-robin over customers, on a fixed schedule.
+        total = int(opts.rate * opts.duration)
+        started = time.perf_counter()
+        counters = [0] * len(chats)
+        for i in range(total):
+            due = started + i / opts.rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            index = i % len(chats)
+            conversation = chats[index]["conversationId"]
+            n = counters[index]
+            counters[index] += 1
+            client_id = f"b{index}-{n}-{uuid.uuid4().hex[:6]}"
+            tally.sent_at[client_id] = time.perf_counter()
+            tally.sent_order.setdefault(conversation, []).append(n)
+            await customer_sockets[index].send(json.dumps(
+                {"action": "message.send", "conversationId": conversation, "clientMessageId": client_id,
+                 "text": f"{n} 배송 문의드립니다"}))
+        send_seconds = time.perf_counter() - started
+        drain_deadline = time.perf_counter() + opts.drain
+        while len(tally.latencies) < total and time.perf_counter() < drain_deadline:
+            await asyncio.sleep(0.2)
+        drained_after = time.perf_counter() - started - send_seconds
+
+        # Stored: each conversation's customer messages, exactly once and in order.
+        async def stored(chat: dict[str, Any]) -> list[int]:
+            url = f"{api}/chats/{chat['conversationId']}/messages?afterSeq=0&limit=500"
+            async with http.get(url, headers={"Authorization": f"Bearer {chat['token']}"}) as response:
+                body = await response.json()
+            return [int(m["text"].split(" ", 1)[0]) for m in body["messages"] if m["role"] == "customer"]
+
+        stored_lists = await _gather_limited(opts.setup_concurrency, [stored(c) for c in chats])
+        for ws in agent_sockets + customer_sockets:
+            await ws.close()
+        for task in readers:
+            task.cancel()
+
+    expected = {c["conversationId"]: tally.sent_order.get(c["conversationId"], []) for c in chats}
+    pushed_ok = sum(1 for cid, want in expected.items() if tally.received.get(cid, []) == want)
+    stored_ok = sum(1 for c, got in zip(chats, stored_lists, strict=True) if got == expected[c["conversationId"]])
+    received = len(tally.latencies)
+    duplicates = sum(len(v) - len(set(v)) for v in tally.received.values())
+    window = (tally.last_receive - tally.first_receive) if tally.first_receive and tally.last_receive else 0
+    return {
+        "customers": opts.customers, "agents": opts.agents, "targetRate": opts.rate, "durationSeconds": opts.duration,
+        "setupSeconds": round(setup_seconds, 1), "chatsNotAssigned": not_active,
+        "sent": total, "sendSeconds": round(send_seconds, 2), "received": received, "acks": tally.acks,
+        "drainSeconds": round(drained_after, 2),
+        "throughputPerSecond": round(received / window, 1) if window else None,
+        "latencyMs": percentiles(tally.latencies),
+        "errors": tally.errors,
+        "exactlyOnceInOrder": {
+            "pushedConversationsOk": pushed_ok, "storedConversationsOk": stored_ok, "conversations": len(chats),
+            "missingPushes": total - received, "duplicatePushes": duplicates,
+            "ok": pushed_ok == stored_ok == len(chats),
+        },
+    }
+
+
+# --- the floor: a bare WebSocket echo on loopback --------------------------------------------
+
+ECHO_SERVER = """
+import asyncio, sys, websockets
+async def echo(ws):
+    async for message in ws:
+        await ws.send(message)
+async def main():
+    async with websockets.serve(echo, "127.0.0.1", int(sys.argv[1]), max_size=2**20):
+        await asyncio.Future()
+asyncio.run(main())
+"""
+
+
+async def run_echo(opts: Options, connections: int) -> dict[str, Any]:
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-c", ECHO_SERVER, str(port)],  # noqa: S603
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                probe = await websockets.connect(f"ws://127.0.0.1:{port}")
+                await probe.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        sockets = await _gather_limited(opts.setup_concurrency, [websockets.connect(f"ws://127.0.0.1:{port}")
+                                                                 for _ in range(connections)])
+        sent_at: dict[str, float] = {}
+        latencies: list[float] = []
+
+        async def reader(ws: Any) -> None:
+            async for raw in ws:
+                latencies.append(time.perf_counter() - sent_at[json.loads(raw)["clientMessageId"]])
+
+        tasks = [asyncio.create_task(reader(ws)) for ws in sockets]
+        total = int(opts.rate * opts.echo_duration)
+        started = time.perf_counter()
+        for i in range(total):
+            delay = started + i / opts.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            client_id = f"e{i}"
+            sent_at[client_id] = time.perf_counter()
+            await sockets[i % len(sockets)].send(json.dumps(
+                {"action": "message.send", "conversationId": "01ECHO", "clientMessageId": client_id,
+                 "text": f"{i} 배송 문의드립니다"}))
+        deadline = time.perf_counter() + 10
+        while len(latencies) < total and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        for ws in sockets:
+            await ws.close()
+        for task in tasks:
+            task.cancel()
+        return {"connections": connections, "sent": total, "received": len(latencies),
+                "latencyMs": percentiles(latencies)}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    opts = options(argv if argv is not None else sys.argv[1:])
+    with LocalStack() as stack:
+        load = asyncio.run(run_load(stack.status, opts))
+    echo = asyncio.run(run_echo(opts, connections=opts.customers + opts.agents))
+    p50, floor = load["latencyMs"]["p50"], echo["latencyMs"]["p50"]
+    result = {
+        "load": load,
+        "echoFloor": echo,
+        "ratioP50": round(p50 / floor, 1) if p50 and floor else None,
+        "ratioP99": round(load["latencyMs"]["p99"] / echo["latencyMs"]["p99"], 1)
+        if load["latencyMs"]["p99"] and echo["latencyMs"]["p99"] else None,
+        "command": "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:]),
+    }
+    result["summary"] = {
+        "customers/agents": f"{opts.customers}/{opts.agents}",
+        "rate target msg/s": opts.rate,
+        "throughput msg/s": load["throughputPerSecond"],
+        "p50/p95/p99 ms": f"{load['latencyMs']['p50']}/{load['latencyMs']['p95']}/{load['latencyMs']['p99']}",
+        "echo p50/p99 ms": f"{echo['latencyMs']['p50']}/{echo['latencyMs']['p99']}",
+        "ratio p50": result["ratioP50"],
+        "errors": sum(load["errors"].values()),
+        "exactly once, in order": load["exactlyOnceInOrder"]["ok"],
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    figures = main()
+    print(json.dumps(figures["summary"], ensure_ascii=False, indent=2))
+    print(f"written to {RESULTS.relative_to(ROOT)}")

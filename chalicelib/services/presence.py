@@ -1,0 +1,70 @@
+"""The presence sweep: what `$disconnect` missed (API Gateway delivers it only on a best-effort basis).
+
+Run on a schedule (app.py `presence_sweep`). Each run:
+1. asks the management API about every cached connection of agents and of customers in live
+   chats; the ones that are gone (410) are removed everywhere they are cached;
+2. an agent who is online or on break with no live connection is first noted
+   (`disconnected_since`), and set offline once that lasts `AGENT_OFFLINE_AFTER_SECONDS`
+   (default 300): their unanswered chats return to the queue (the same path as choosing offline).
+Only Queries on indexes (agents by status, the queue, chats by live agent): no Scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from chalicelib.domain import model as rules
+from chalicelib.domain.model import AgentStatus, Principal, Role
+from chalicelib.realtime.push import pusher
+from chalicelib.services import chat, notify
+from chalicelib.store import repository as store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_OFFLINE_AFTER_SECONDS = 300
+
+
+def offline_after_ms() -> int:
+    return int(os.environ.get("AGENT_OFFLINE_AFTER_SECONDS", DEFAULT_OFFLINE_AFTER_SECONDS)) * 1000
+
+
+def sweep(now_ms: int | None = None) -> dict[str, Any]:
+    now = rules.now_ms() if now_ms is None else now_ms
+    agents = [a for status in AgentStatus for a in store.agents_with_status(status)]
+    removed = 0
+    for agent in agents:
+        for connection_id in sorted(agent.connection_ids or ()):
+            if pusher.is_gone(connection_id):
+                notify.forget_connection(connection_id, agent_id=agent.agent_id)
+                removed += 1
+    live = list(store.waiting_queue_connections())
+    for agent in agents:
+        live.extend(store.live_conversations_of(agent.agent_id))
+    for conv in live:
+        for connection_id in sorted(conv.customer_connections or ()):
+            if pusher.is_gone(connection_id):
+                notify.forget_connection(connection_id, conversation_id=conv.conversation_id)
+                removed += 1
+    offline: list[str] = []
+    for agent in agents:
+        if agent.status == AgentStatus.OFFLINE.value:
+            continue
+        agent.refresh(consistent_read=True)
+        if agent.connection_ids:
+            if agent.disconnected_since is not None:
+                store.clear_agent_disconnected_since(agent.agent_id)
+            continue
+        if agent.disconnected_since is None:
+            store.mark_agent_disconnected_since(agent.agent_id, now)
+            continue
+        if now - int(agent.disconnected_since) < offline_after_ms():
+            continue
+        principal = Principal(role=Role(agent.role), user_id=agent.agent_id)
+        chat.set_status(principal, {"status": AgentStatus.OFFLINE.value})
+        store.clear_agent_disconnected_since(agent.agent_id)
+        offline.append(agent.agent_id)
+    result = {"connectionsRemoved": removed, "agentsSetOffline": offline, "agentsChecked": len(agents)}
+    log.info("presence sweep: %s", {k: v if k != "agentsSetOffline" else len(v) for k, v in result.items()})
+    return result
