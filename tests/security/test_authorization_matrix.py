@@ -60,7 +60,7 @@ class World:
     def params(self) -> dict[str, str]:
         # seq 2 of chat A is the agent's answer (seq 1 is the "agent joined" line); it carries one mask.
         return {"conversation_id": self.chat_a, "ticket_id": self.ticket_id, "seq": "2", "mask_id": self.mask_id,
-                "export_id": self.export_id}
+                "export_id": self.export_id, "agent_id": "agent2@example.com"}
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,15 @@ MATRIX: list[Row] = [
     Row("POST /exports", frozenset({ADMIN}), body={}),
     Row("GET /exports", frozenset({ADMIN})),
     Row("GET /exports/{export_id}", frozenset({ADMIN})),
+    # --- REST: admin (accounts of agent 2)
+    Row("GET /admin/agents", frozenset({ADMIN})),
+    Row("POST /admin/agents", frozenset({ADMIN}), body=lambda w: {"email": f"new-{uuid.uuid4().hex[:8]}@example.com"}),
+    Row("PUT /admin/agents/{agent_id}/chat-permission", frozenset({ADMIN}), body={"chatPermission": True}),
+    Row("PUT /admin/agents/{agent_id}/max-chats", frozenset({ADMIN}), body={"maxChats": 5}),
+    Row("PUT /admin/agents/{agent_id}/role", frozenset({ADMIN}), body={"role": "admin"}, fresh=True),
+    Row("POST /admin/agents/{agent_id}/disable", frozenset({ADMIN}), fresh=True),
+    Row("POST /admin/agents/{agent_id}/enable", frozenset({ADMIN})),
+    Row("GET /admin/presence", frozenset({ADMIN})),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
