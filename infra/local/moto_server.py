@@ -32,7 +32,7 @@ class _CognitoJwksRouting:
 
 
 class _OneRequestAtATime:
-    """DynamoDB applies each request atomically; moto's backends do not lock, so two threads could
+    """DynamoDB applies each request atomically; moto's backend does not lock, so two threads could
     interleave inside one request (seen as "dictionary changed size during iteration" 500s and
     half-applied transactions under load). Serialising requests restores per-request atomicity;
     our code still races between requests, as it must on AWS. The integration harness does the same."""
@@ -42,6 +42,10 @@ class _OneRequestAtATime:
         self._lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        # DynamoDB only: other services hold requests open on purpose (SQS long polling waits up to
+        # 20 s inside the request) and their backends are not where the races showed.
+        if not environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_"):
+            return self.app(environ, start_response)
         with self._lock:
             return list(self.app(environ, start_response))
 
