@@ -216,8 +216,9 @@ async function startConsole(config, auth) {
       option.setAttribute("aria-checked", String(option.dataset.status === status));
     }
     seats.textContent = t("seats", { active: ctx.me.activeChats ?? 0, max: ctx.me.maxChats ?? 0 });
-    const allowed = ctx.me.chatPermission !== false;
+    const allowed = ctx.me.chatPermission !== false; // S-1.1: the widget only with chat permission
     widget.classList.toggle("hidden", !allowed);
+    if (!allowed) stopBlinking();
   }
   function setMenu(open) {
     statusMenu.classList.toggle("hidden", !open);
@@ -272,6 +273,13 @@ async function startConsole(config, auth) {
     emit("settings", ctx.settings);
   });
   socket.on("message.updated", (frame) => masking.updated(frame.message));
+  // Signed out in another tab (the shared session was removed): this tab follows.
+  window.addEventListener("storage", (event) => {
+    if (event.key === "livechat.session" && !event.newValue) {
+      socket.close();
+      location.reload();
+    }
+  });
   socket.on("state", ({ online }) => renderConnection(online));
   socket.on("open", async () => {
     // After any (re)connect the server's view wins: status may have changed while we were away.

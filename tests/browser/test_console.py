@@ -28,6 +28,20 @@ CUSTOMER_2 = "이대기"
 HTML_TEXT = "<b>굵게</b> & <img src=x onerror=alert(1)>"
 
 
+# Test instrumentation (added by Playwright, not by the page): a recording Notification and a
+# switchable document.hidden, so "notify only while the tab is hidden" can be observed.
+NOTIFICATION_PROBE = """
+window.__notifications = [];
+window.__hidden = false;
+Object.defineProperty(document, "hidden", { get: () => window.__hidden });
+window.Notification = class {
+  static permission = "granted";
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title) { window.__notifications.push(title); }
+};
+"""
+
+
 class Customer:
     """A customer over REST + WebSocket, as the widget talks to the server."""
 
@@ -345,8 +359,12 @@ def test_widget_customer_with_console_agent(stack: dict[str, Any], new_page: Any
     assert http("PUT", f"{api}/me/status", {"status": "offline"}, agent1)[0] == 200
 
     agent: Page = new_page()
+    # Desktop notifications: permission granted, the tab reported hidden, the Notification API recorded.
+    agent.context.grant_permissions(["notifications"])
+    agent.add_init_script(NOTIFICATION_PROBE)
     sign_in_page(agent, stack, "agent2@example.com")
     choose_status(agent, "online", "온라인")
+    agent.evaluate("window.__hidden = true")
 
     customer: Page = new_page()
     customer.goto(stack["base"] + "/")
@@ -359,6 +377,8 @@ def test_widget_customer_with_console_agent(stack: dict[str, Any], new_page: Any
 
     expect(agent.locator(".chat-widget")).to_have_class(re.compile(r"\bblink\b"))
     expect(agent).to_have_title(re.compile(r"^\(1\) "))
+    assert agent.evaluate("window.__notifications") == ["새 채팅: 위젯고객"]
+    agent.evaluate("window.__hidden = false")
     agent.locator(".chat-widget").click()
     expect(agent.locator(".conv-title")).to_have_text("위젯고객")
 
@@ -389,3 +409,18 @@ def test_widget_customer_with_console_agent(stack: dict[str, Any], new_page: Any
     expect(chat_item(agent, "위젯고객")).to_have_count(0)
     expect(agent.locator(".conv-notice")).to_contain_text("고객이 대화를 종료했습니다")
     screenshot(agent, "console-ended-by-customer")
+
+    # S-1.1: without chat permission the console shows no chat widget.
+    target = "/admin/agents/agent2%40example.com/chat-permission"
+    assert http("PUT", f"{api}{target}", {"chatPermission": False}, {"Authorization": f"Bearer {admin}"})[0] == 200
+    expect(agent.locator(".chat-widget")).to_be_hidden()
+    expect(agent.locator(".chat-side .notice")).to_contain_text("채팅 권한이 없습니다")
+    assert http("PUT", f"{api}{target}", {"chatPermission": True}, {"Authorization": f"Bearer {admin}"})[0] == 200
+    expect(agent.locator(".chat-widget")).to_be_visible()
+
+    # Signing out in one tab signs out the other.
+    other = agent.context.new_page()
+    other.goto(stack["base"] + "/console/")
+    expect(other.locator(".status-button")).to_be_visible()
+    agent.get_by_role("button", name="로그아웃").click()
+    expect(other.get_by_role("heading", name="상담원 로그인")).to_be_visible()
