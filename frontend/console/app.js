@@ -134,7 +134,20 @@ function languageButton() {
 // --- the console ----------------------------------------------------------------------------------
 
 async function startConsole(config, auth) {
-  const api = createApi(config.api, () => auth.token());
+  // A 401 means the session is gone (refresh refused, account disabled…): back to sign-in.
+  const raw = createApi(config.api, () => auth.token());
+  const api = {};
+  for (const [name, call] of Object.entries(raw)) {
+    api[name] = async (...args) => {
+      try {
+        return await call(...args);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 401 && started) signOut();
+        throw err;
+      }
+    };
+  }
+  let started = false;
   const signOut = () => {
     socket.close();
     auth.signOut();
@@ -416,6 +429,7 @@ async function startConsole(config, auth) {
   renderStatus();
   renderConnection(false);
   renderNotify();
+  started = true;
   await mountView("chat"); // always running: new chats blink while another view is shown
   await route();
   socket.connect();
