@@ -288,8 +288,20 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
             task.cancel()
 
     expected = {c["conversationId"]: tally.sent_order.get(c["conversationId"], []) for c in chats}
-    pushed_ok = sum(1 for cid, want in expected.items() if tally.received.get(cid, []) == want)
-    stored_ok = sum(1 for c, got in zip(chats, stored_lists, strict=True) if got == expected[c["conversationId"]])
+
+    def verdict(got: list[int], want: list[int]) -> str:
+        if got == want:
+            return "complete"
+        if len(set(got)) != len(got):
+            return "duplicate"
+        if got == want[: len(got)]:
+            return "late"  # in order, no copy, the rest not (yet) there when the run stopped
+        return "out of order or gap"
+
+    pushed = [verdict(tally.received.get(cid, []), want) for cid, want in expected.items()]
+    stored_verdicts = [verdict(got, expected[c["conversationId"]]) for c, got in zip(chats, stored_lists, strict=True)]
+    pushed_ok = pushed.count("complete")
+    stored_ok = stored_verdicts.count("complete")
     received = len(tally.latencies)
     duplicates = sum(len(v) - len(set(v)) for v in tally.received.values())
     window = (tally.last_receive - tally.first_receive) if tally.first_receive and tally.last_receive else 0
@@ -304,7 +316,11 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         "exactlyOnceInOrder": {
             "pushedConversationsOk": pushed_ok, "storedConversationsOk": stored_ok, "conversations": len(chats),
             "missingPushes": total - received, "duplicatePushes": duplicates,
+            "pushed": {v: pushed.count(v) for v in sorted(set(pushed))},
+            "stored": {v: stored_verdicts.count(v) for v in sorted(set(stored_verdicts))},
+            # Exactly once and in order: every conversation complete, as pushed and as stored.
             "ok": pushed_ok == stored_ok == len(chats),
+            "noDuplicateNoReorder": all(v in ("complete", "late") for v in pushed + stored_verdicts),
         },
     }
 
