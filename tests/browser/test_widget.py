@@ -380,6 +380,21 @@ def test_consent_refusal_starts_nothing(stack, agents, widget, tokens) -> None:
     assert w.page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('livechat.widget'))") == []
 
 
+def test_consent_text_changed_while_reading_asks_again(stack, agents, widget, tokens) -> None:
+    agents().online()
+    w = widget()
+    w.launcher.click()
+    expect(w.panel.locator(".consent")).to_be_visible()
+    rest(stack, "PUT", "/settings", tokens["admin"], {"consentText": "개정된 개인정보 수집 동의 안내"})
+    w.button("동의하고 상담 시작").click()  # agreed to the old version: refused (409), nothing started
+    expect(w.panel.locator(".consent")).to_have_text("개정된 개인정보 수집 동의 안내")
+    assert rest(stack, "GET", "/queue", tokens["admin"])["waiting"] == 0
+    assert rest(stack, "GET", "/agent/chats", tokens["agent1"])["counts"]["active"] == 0
+    w.button("동의하고 상담 시작").click()
+    expect(w.input).to_be_visible()
+    assert rest(stack, "GET", "/agent/chats", tokens["agent1"])["counts"]["active"] == 1
+
+
 def test_absence_inquiry_with_validation(stack, widget, tokens, defaults) -> None:
     w = widget()
     w.launcher.click()
