@@ -601,6 +601,8 @@ class Widget {
   /** Stored messages in seq order; unsent ones after them; everything else where it happened. */
   placeItem(key, li, seq) {
     const { log, items } = this.chat;
+    const previous = items.get(key);
+    if (previous && previous !== li) previous.remove(); // one element per message, whatever happens
     items.set(key, li);
     let before = null;
     for (const node of log.children) {

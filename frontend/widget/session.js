@@ -77,9 +77,11 @@ export class Session {
 
   /** Load the conversation (after a start or a reload) and go live; throws ApiError when it is gone. */
   async open() {
+    // Unsent messages from before a reload show at once (and only these: anything typed while the
+    // GET below runs is announced by send() itself).
+    for (const pending of this.outbox.values()) this.emit("pending", pending);
     const view = await this.call("GET", `/chats/${this.id}`);
     this.applyView(view);
-    for (const pending of this.outbox.values()) this.emit("pending", pending);
     if (this.state === "ended") {
       await this.loadOverRest();
       for (const id of [...this.outbox.keys()]) this.fail(id);

@@ -592,6 +592,32 @@ def test_a_push_lost_in_transit_is_fetched_in_order(stack, agents, widget) -> No
     assert seqs == list(range(1, len(seqs) + 1))
 
 
+def test_message_typed_before_the_conversation_has_loaded_shows_once(stack, agents, widget) -> None:
+    agent = agents()
+    agent.online()
+    w = widget()
+    held: list[Any] = []
+
+    def hold_first_load(route: Any) -> None:
+        if route.request.method == "GET" and not held:
+            held.append(route)  # answered below, after the customer has typed
+        else:
+            route.continue_()
+
+    w.page.route(re.compile(r".*/api/chats/[^/?]+$"), hold_first_load)
+    w.start_chat()
+    w.type_and_send("빠르게 입력한 메시지")
+    expect(w.log.locator(".msg.mine")).to_have_count(1)
+    assert len(held) == 1
+    held[0].continue_()
+    conversation_id = agent.new_chat()
+    mine = w.log.locator(".msg.mine")
+    expect(mine).to_have_count(1)
+    expect(mine).to_have_attribute("data-state", "sent")
+    assert agent.customer_says(conversation_id)["text"] == "빠르게 입력한 메시지"
+    expect(mine).to_have_count(1)
+
+
 def test_reload_resumes_the_conversation(stack, agents, widget, tokens) -> None:
     agent = agents()
     agent.online()
