@@ -13,24 +13,10 @@ import urllib.parse
 import uuid
 from typing import Any
 
-import pytest
-
-os.environ.update(
-    {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "TABLE_PREFIX": "test-",
-        "CUSTOMER_TOKEN_SECRET": "test-secret-" + uuid.uuid4().hex,
-        "WS_MANAGEMENT_ENDPOINT": "https://testapi.execute-api.us-east-1.amazonaws.com/dev",
-    }
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
-
+# The AWS test environment is set in tests/conftest.py, before any test module is imported.
 import boto3  # noqa: E402
 import moto  # noqa: E402
+import pytest
 from moto import mock_aws  # noqa: E402
 from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends  # noqa: E402
 from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
