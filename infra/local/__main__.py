@@ -29,6 +29,7 @@ from infra.local.gateway import Limits, WebSocketGateway
 from infra.local.moto_server import LocalMotoServer
 from infra.local.resources import DEMO_USERS, create_demo_users, create_local_stack
 from infra.local.rest import RestProxy
+from infra.local.schedule import ScheduleRunner
 from infra.local.sqs import SqsPoller
 from infra.local.static import StaticSite
 
@@ -157,7 +158,10 @@ async def serve(app_module: Any, port: int, status: dict[str, Any], executor: Th
     await site.start()
     poller = SqsPoller(app_module, status["awsEndpoint"], REGION)
     pollers = poller.start()
+    schedules = ScheduleRunner(app_module, REGION)
+    scheduled = schedules.start()
     print(_banner(status, pollers), flush=True)
+    print(f"Schedules: {', '.join(scheduled) or 'none'}", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -167,6 +171,7 @@ async def serve(app_module: Any, port: int, status: dict[str, Any], executor: Th
     print("Stopping…", flush=True)
     await web_app["gateway"].close_all()  # clients see 1001; $disconnect runs for each
     poller.stop()
+    schedules.stop()
     await runner.cleanup()
 
 
