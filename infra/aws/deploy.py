@@ -144,9 +144,15 @@ def deploy(stage: str, region: str | None, artifacts_bucket: str | None, alarm_e
     name = stack_name(stage)
     try:
         status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
-        change_type = "CREATE" if status == "REVIEW_IN_PROGRESS" else "UPDATE"
     except cfn.exceptions.ClientError:
-        change_type = "CREATE"
+        status = None
+    if status == "ROLLBACK_COMPLETE":
+        # A first creation that failed leaves a stack that can only be deleted.
+        print(f"{name} is ROLLBACK_COMPLETE after a failed creation: deleting it first")
+        cfn.delete_stack(StackName=name)
+        cfn.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig={"Delay": 10, "MaxAttempts": 180})
+        status = None
+    change_type = "CREATE" if status in (None, "REVIEW_IN_PROGRESS") else "UPDATE"
     change_set = f"deploy-{int(time.time())}"
     cfn.create_change_set(
         StackName=name,

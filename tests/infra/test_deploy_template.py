@@ -165,3 +165,18 @@ def test_committed_merge_template_is_current() -> None:
     assert json.loads(written) == json.loads(Path(ROOT / "infra/aws/resources.json").read_text()), (
         "python -m infra.aws.template > infra/aws/resources.json"
     )
+
+
+def test_lambda_package_is_the_app_and_its_runtime_dependencies(packaged: dict[str, Any]) -> None:
+    import zipfile
+
+    path = ROOT / "build" / "dev" / "deployment.zip"
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        unzipped = sum(info.file_size for info in archive.infolist())
+    assert unzipped < 250 * 1024 * 1024  # Lambda's limit for a function's unzipped code
+    assert path.stat().st_size < 50 * 1024 * 1024  # direct-upload limit: room to spare
+    top = {name.split("/", 1)[0] for name in names}
+    assert {"app.py", "chalicelib"} <= top
+    assert not top & {"infra", "tests", "bench", "frontend", "moto", "pytest", "playwright", "cfnlint"}
+    assert "chalicelib/observability.py" in names and "chalice/app.py" in names  # Chalice ships its runtime
