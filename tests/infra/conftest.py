@@ -35,3 +35,19 @@ def packaged() -> dict[str, dict[str, Any]]:
         _package(stage)
         templates[stage] = json.loads((ROOT / "build" / stage / "sam.json").read_text())
     return templates
+
+
+@pytest.fixture(scope="session")
+def app_facts() -> dict[str, Any]:
+    """Tables from the models and functions of app.py, computed in a subprocess (see app_facts.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "TABLE_PREFIX"}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "infra" / "app_facts.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from infra_support import ROOT, resources_of
 from infra.aws.iam import (
     ALLOWED_WILDCARDS,
     FUNCTION_ACCESS,
-    app_function_names,
     deployed_functions,
     is_wildcard_action,
     role_logical_id,
@@ -80,27 +78,9 @@ def test_chalice_role_policies_are_logs_of_the_stage_only() -> None:
         assert statement["Resource"] == f"arn:aws:logs:*:*:log-group:/aws/lambda/livechat-{stage}-*:*"
 
 
-def _app_functions() -> set[str]:
-    """The Lambda functions Chalice makes of app.py (its own application graph, as `chalice package` does)."""
-    from chalice.cli.factory import CLIFactory
-    from chalice.deploy import models
-    from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
-
-    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-northeast-2")
-    config = CLIFactory(str(ROOT)).create_config_obj(chalice_stage_name="dev")
-    application = ApplicationGraphBuilder().build(config, "dev")
-    return {
-        r.resource_name
-        for r in DependencyBuilder().build_dependencies(application)
-        if isinstance(r, models.LambdaFunction)
-    }
-
-
-def test_every_function_has_its_own_declared_access(packaged: dict[str, Any]) -> None:
-    import app
-
-    functions = _app_functions()
-    assert set(app_function_names(app.app)) == functions  # what the template is built for is what Chalice makes
+def test_every_function_has_its_own_declared_access(packaged: dict[str, Any], app_facts: dict[str, Any]) -> None:
+    functions = set(app_facts["chalice_functions"])
+    assert set(app_facts["app_functions"]) == functions  # the template is built for what Chalice makes
     assert functions <= set(FUNCTION_ACCESS), (
         "every Lambda function of app.py needs an entry in infra/aws/iam.py FUNCTION_ACCESS "
         f"(missing: {sorted(functions - set(FUNCTION_ACCESS))})"

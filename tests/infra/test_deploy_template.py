@@ -10,10 +10,7 @@ from typing import Any
 
 from infra_support import ROOT, STAGES, resources_of
 
-from chalicelib.store.models import ALL_MODELS
-from chalicelib.store.schema import create_table_kwargs, ttl_attribute_name
 from infra.aws import hosting
-from infra.aws.template import table_logical_id, table_suffix
 
 
 def test_cfn_lint_finds_no_errors(packaged: dict[str, Any]) -> None:
@@ -27,25 +24,29 @@ def test_cfn_lint_finds_no_errors(packaged: dict[str, Any]) -> None:
     assert findings == [], "cfn-lint warnings: " + json.dumps(findings, indent=1)[:4000]
 
 
-def test_tables_are_the_models(packaged: dict[str, Any]) -> None:
+def test_tables_are_the_models(packaged: dict[str, Any], app_facts: dict[str, Any]) -> None:
     """Keys, attribute types, indexes (keys and projection) and TTL of every table come from a model."""
+    models = app_facts["tables"]
     for stage, template in packaged.items():
         tables = resources_of(template, "AWS::DynamoDB::Table")
-        assert set(tables) == {table_logical_id(m) for m in ALL_MODELS}, stage
-        for model in ALL_MODELS:
-            props = tables[table_logical_id(model)]["Properties"]
-            expected = create_table_kwargs(model)
-            assert props["KeySchema"] == expected["KeySchema"], model.__name__
-            assert props["AttributeDefinitions"] == expected["AttributeDefinitions"], model.__name__
-            assert props.get("GlobalSecondaryIndexes", []) == expected.get("GlobalSecondaryIndexes", []), model.__name__
-            ttl = ttl_attribute_name(model)
+        assert set(tables) == set(models), stage
+        for logical_id, model in models.items():
+            props = tables[logical_id]["Properties"]
+            expected = model["kwargs"]
+            assert props["KeySchema"] == expected["KeySchema"], logical_id
+            assert props["AttributeDefinitions"] == expected["AttributeDefinitions"], logical_id
+            assert props.get("GlobalSecondaryIndexes", []) == expected.get("GlobalSecondaryIndexes", []), logical_id
+            ttl = model["ttl"]
             assert props.get("TimeToLiveSpecification") == (
                 {"AttributeName": ttl, "Enabled": True} if ttl else None
-            ), model.__name__
+            ), logical_id
             assert props["BillingMode"] == "PAY_PER_REQUEST"
             assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
             assert props["SSESpecification"] == {"SSEEnabled": True}
-            assert props["TableName"] == {"Fn::Sub": f"${{AWS::StackName}}-{table_suffix(model)}"}
+            assert props["TableName"] == {"Fn::Sub": f"${{AWS::StackName}}-{model['suffix']}"}
+    assert any(m["ttl"] for m in models.values()) and any(
+        m["kwargs"].get("GlobalSecondaryIndexes") for m in models.values()
+    )
 
 
 def test_stage_names_agree(packaged: dict[str, Any]) -> None:
