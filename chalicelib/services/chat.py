@@ -433,6 +433,8 @@ def get_conversation(principal: Principal, conversation_id: str) -> dict[str, An
         if conv.state == ConversationState.WAITING.value and conv.queued_key:
             # A widget resuming after a reload or a drop missed the chat.queued pushes meanwhile.
             view["position"] = store.queue_position(conv.queued_key)
+        if conv.rating_requested_at and not conv.rating:
+            view["ratingRequestText"] = load_settings().rating_request_text  # the push may have been missed
         return view
     if principal.role is Role.AGENT and conv.state != ConversationState.ENDED.value:
         rules.check_can_read(principal, access_of(conv))

@@ -623,6 +623,11 @@ class Widget {
 
   showRatingRequest(text) {
     if (!this.chat || this.session.rating) return;
+    const shown = this.chat.log.querySelector(".rating-request .bubble");
+    if (shown) {
+      if (text) shown.textContent = text;
+      return;
+    }
     const li = h(
       "li",
       { class: "msg rating-request" },

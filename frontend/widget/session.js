@@ -100,13 +100,13 @@ export class Session {
     this.agentName = view.agentName || this.agentName;
     this.rating = view.rating || null;
     this.setState(view.state, view.position ?? this.position);
-    if (view.ratingRequestedAt && !view.rating && view.state !== "waiting") this.ratingRequested(null);
+    if (view.ratingRequestedAt && !view.rating && view.state !== "waiting") this.ratingRequested(view.ratingRequestText);
   }
 
   ratingRequested(text) {
-    if (this.ratingAsked || this.rating) return; // one request on screen is enough
+    if (this.rating) return;
     this.ratingAsked = true;
-    this.emit("rating", text);
+    this.emit("rating", text || null); // the UI keeps one request on screen
   }
 
   setState(state, position = this.position) {

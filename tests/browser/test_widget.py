@@ -856,6 +856,9 @@ def test_rating_request_and_rating(stack, agents, widget, tokens, defaults) -> N
     rest(stack, "POST", f"/chats/{conversation_id}/rating-request", tokens["agent1"])
     request = w.log.locator(".msg.rating-request")
     expect(request.locator(".bubble")).to_have_text(defaults["ratingRequestText"])
+    w.page.reload()  # an unanswered request is still there after a reload, once
+    expect(request.locator(".bubble")).to_have_text(defaults["ratingRequestText"])
+    expect(request).to_have_count(1)
     request.get_by_role("button", name="평가하기").click()
     dialog = w.root.locator(".overlay")
     expect(dialog.get_by_role("heading", name="상담 만족도 평가")).to_be_visible()

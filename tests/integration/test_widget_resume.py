@@ -21,3 +21,15 @@ def test_customer_view_of_own_chat_has_queue_position_while_waiting(h):
     assert h.rest("GET", f"/chats/{third['conversationId']}", token=third["token"])[1]["position"] == 1
     status, other = h.rest("GET", f"/chats/{second['conversationId']}", token=third["token"])
     assert status == 403 and other["code"] == "forbidden"
+
+
+def test_customer_view_carries_the_rating_request_text_until_rated(h):
+    agent, _ = h.agent_online("agent1@example.com")
+    chat = h.start_chat("A")
+    path = f"/chats/{chat['conversationId']}"
+    assert "ratingRequestText" not in h.rest("GET", path, token=chat["token"])[1]
+    h.rest("POST", f"{path}/rating-request", token=agent)
+    view = h.rest("GET", path, token=chat["token"])[1]
+    assert view["ratingRequestText"] and view["ratingRequestedAt"]
+    assert h.rest("POST", f"{path}/rating", {"rating": "satisfied"}, token=chat["token"])[0] == 200
+    assert "ratingRequestText" not in h.rest("GET", path, token=chat["token"])[1]
