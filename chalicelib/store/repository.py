@@ -586,7 +586,16 @@ def count_connection_frame(connection_id: str, window_start: int, limit: int) ->
     except UpdateError as exc:
         if not _is_condition_failure(exc):
             raise
-    return get_connection(connection_id), False
+    # Both refused. Usually the window is full; but a write that succeeded and then timed out is
+    # retried by botocore and refused by its own effect: a count still under the limit in this
+    # window means this frame was the one counted.
+    connection = get_connection(connection_id)
+    admitted = (
+        connection is not None
+        and connection.rate_window == window_start
+        and int(connection.rate_count or 0) < limit
+    )
+    return connection, admitted
 
 
 def set_connection_token_expiry(connection_id: str, expires_at: int) -> None:

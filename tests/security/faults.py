@@ -28,6 +28,10 @@ class Faults:
         self.injected: Counter[str] = Counter()
         self.dynamodb_calls: Counter[str] = Counter()
         self.backoffs: list[float] = []
+        # DynamoDB operations applied by moto and then answered with a 500 once (a timeout after
+        # the write), so botocore retries a write that already happened.
+        # operation → which of its calls (1-based, retries included) to apply and then fail.
+        self.fail_after_apply: dict[str, set[int]] = {}
         self._lock = threading.Lock()
 
     def _dynamodb(self, request: Any) -> tuple[int, dict[str, str], str] | None:
@@ -87,6 +91,13 @@ def injected(faults: Faults) -> Iterator[Faults]:
             response = faults.answer(request)
             if response is not None:
                 return response
+            target = request.headers.get("X-Amz-Target") or b""
+            operation = (target.decode() if isinstance(target, bytes) else target).rpartition(".")[2]
+            if faults.dynamodb_calls[operation] in faults.fail_after_apply.get(operation, set()):
+                faults.injected[f"fail after apply {operation}"] += 1
+                inner(self, event_name, request, **kwargs)  # applied...
+                body = json.dumps({"__type": "com.amazon.coral.availability#InternalServerError", "message": "x"})
+                return AWSResponse(request.url, 500, {}, MockRawResponse(body))  # ...but the answer is lost
         return inner(self, event_name, request, **kwargs)
 
     BotocoreStubber.__call__ = call  # type: ignore[method-assign]

@@ -65,7 +65,10 @@ class World:
 
 @dataclass(frozen=True)
 class Row:
-    """One route or action. `body`/`query` may be callables of the world; `fresh` rebuilds the world per cell."""
+    """One route or action. `body`/`query` may be callables of the world.
+
+    `fresh`: each allowed call gets a new world (the call changes it).
+    """
 
     name: str  # "GET /chats/{conversation_id}" or "ws message.send" or "ws $connect"
     allow: frozenset[str]
@@ -290,17 +293,21 @@ def test_authorization_matrix_row(row: Row) -> None:
     from integration_harness import Harness  # loaded by tests/security/conftest.py
 
     unexpected: list[str] = []
-    with contextlib.ExitStack() as stack:
-        shared = None if row.fresh else stack.enter_context(fresh_world(Harness))
-        for caller in CALLERS:
-            if shared is None:
-                with fresh_world(Harness) as world:
-                    outcome, detail = call(world, row, caller)
-            else:
-                outcome, detail = call(shared, row, caller)
-            expected = "allow" if caller in row.allow else "deny"
-            if outcome != expected:
-                unexpected.append(f"{row.name} as {caller}: expected {expected}, got {outcome} ({detail})")
-            elif caller == ANON and expected == "deny" and not row.name.startswith("ws ") and "→ 401" not in detail:
-                unexpected.append(f"{row.name} as {caller}: a missing token must be 401 ({detail})")
+    # A refused call changes nothing, so refusals share one world; a `fresh` row's allowed calls
+    # (which change it: end a chat, rate it…) each get their own. Refusals run first, so a wrongly
+    # allowed call cannot hide behind a state another one left.
+    refused = [c for c in CALLERS if c not in row.allow]
+    allowed = [c for c in CALLERS if c in row.allow]
+    # One world for every call of a row, except a `fresh` row's allowed calls (they change it:
+    # end a chat, rate it…), which each get their own, after the refusals (moto worlds do not nest).
+    groups = [refused + allowed] if not row.fresh else [refused] + [[c] for c in allowed]
+    for group in groups:
+        with fresh_world(Harness) as world:
+            for caller in group:
+                outcome, detail = call(world, row, caller)
+                expected = "allow" if caller in row.allow else "deny"
+                if outcome != expected:
+                    unexpected.append(f"{row.name} as {caller}: expected {expected}, got {outcome} ({detail})")
+                elif caller == ANON and expected == "deny" and not row.name.startswith("ws ") and "→ 401" not in detail:
+                    unexpected.append(f"{row.name} as {caller}: a missing token must be 401 ({detail})")
     assert not unexpected, "\n".join(unexpected)

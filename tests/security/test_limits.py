@@ -116,3 +116,24 @@ def test_a_customer_renews_the_session_token(h, monkeypatch) -> None:
     status, body = h.rest("POST", f"/chats/{jwt.decode(expired, options={'verify_signature': False})['conv']}/session",
                           token=expired)
     assert (status, body["code"]) == (401, "unauthorized")
+
+
+def test_a_counted_frame_whose_answer_was_lost_is_still_admitted(h, monkeypatch) -> None:
+    """The window's first UpdateItem succeeds, its answer is lost, botocore retries it and the
+    condition now fails: the frame must still pass (seen on the loaded local stack)."""
+    from faults import Faults, injected
+
+    monkeypatch.setenv("WS_RATE_LIMIT", "5")
+    h.agent_online("agent1@example.com")
+    customer = h.connected(h.start_chat()["token"])
+    start = (int(time.time()) // 10 + 1) * 10.0  # the start of a window
+    with injected(Faults()) as faults:
+        # Call 1: same-window increment, refused (no window yet). Call 2: new window, applied, answer lost.
+        faults.fail_after_apply["UpdateItem"] = {2}
+        principal = limits.admit_frame(customer, now=start)
+    assert principal.conversation_id
+    assert faults.injected["fail after apply UpdateItem"] == 1
+    for _ in range(4):
+        limits.admit_frame(customer, now=start + 1)
+    with pytest.raises(Exception, match="slow down"):
+        limits.admit_frame(customer, now=start + 2)
