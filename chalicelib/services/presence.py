@@ -24,10 +24,20 @@ from chalicelib.store import repository as store
 log = logging.getLogger(__name__)
 
 DEFAULT_OFFLINE_AFTER_SECONDS = 300
+# A connection whose $connect is still running is not yet known to the management API (410):
+# connections younger than this are left alone.
+NEW_CONNECTION_GRACE_MS = 60_000
 
 
 def offline_after_ms() -> int:
     return int(os.environ.get("AGENT_OFFLINE_AFTER_SECONDS", DEFAULT_OFFLINE_AFTER_SECONDS)) * 1000
+
+
+def _gone(connection_id: str, now: int) -> bool:
+    item = store.get_connection(connection_id)
+    if item is not None and now - int(item.connected_at or 0) < NEW_CONNECTION_GRACE_MS:
+        return False
+    return pusher.is_gone(connection_id)
 
 
 def sweep(now_ms: int | None = None) -> dict[str, Any]:
@@ -36,7 +46,7 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
     removed = 0
     for agent in agents:
         for connection_id in sorted(agent.connection_ids or ()):
-            if pusher.is_gone(connection_id):
+            if _gone(connection_id, now):
                 notify.forget_connection(connection_id, agent_id=agent.agent_id)
                 removed += 1
     live = list(store.waiting_queue_connections())
@@ -44,7 +54,7 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
         live.extend(store.live_conversations_of(agent.agent_id))
     for conv in live:
         for connection_id in sorted(conv.customer_connections or ()):
-            if pusher.is_gone(connection_id):
+            if _gone(connection_id, now):
                 notify.forget_connection(connection_id, conversation_id=conv.conversation_id)
                 removed += 1
     offline: list[str] = []

@@ -47,7 +47,7 @@ def test_gone_connections_are_removed_and_live_ones_kept(h) -> None:
     customer_live = h.connected(chat["token"])
     with injected(Faults()) as faults:
         faults.gone |= {first_tab, customer_gone}
-        result = presence.sweep()
+        result = presence.sweep(now_ms() + presence.NEW_CONNECTION_GRACE_MS)
     assert result["connectionsRemoved"] == 2
     assert store.get_agent("agent1@example.com").connection_ids == {second_tab}
     conv = _conv(chat["conversationId"])
@@ -64,7 +64,7 @@ def test_an_agent_without_a_connection_goes_offline_after_the_configured_time(h)
     answered = h.start_chat("응답")
     h.send(tab, {"action": "message.send", "conversationId": answered["conversationId"],
                  "clientMessageId": "a-1", "text": "안녕하세요"})
-    t0 = now_ms()
+    t0 = now_ms() + presence.NEW_CONNECTION_GRACE_MS  # past the new-connection grace
     with injected(Faults()) as faults:
         faults.gone.add(tab)  # the laptop lid closed: no $disconnect ever came
         first = presence.sweep(t0)
@@ -87,7 +87,7 @@ def test_an_agent_without_a_connection_goes_offline_after_the_configured_time(h)
 def test_an_agent_who_reconnects_in_time_stays_online(h) -> None:
     token, tab = h.agent_online("agent1@example.com")
     chat = h.start_chat()
-    t0 = now_ms()
+    t0 = now_ms() + presence.NEW_CONNECTION_GRACE_MS  # past the new-connection grace
     with injected(Faults()) as faults:
         faults.gone.add(tab)
         presence.sweep(t0)
@@ -102,12 +102,20 @@ def test_an_agent_who_reconnects_in_time_stays_online(h) -> None:
 def test_an_agent_on_break_without_a_connection_also_goes_offline(h) -> None:
     _, tab = h.agent_online("agent1@example.com")
     h.send(tab, {"action": "status.set", "status": "break"})
-    t0 = now_ms()
+    t0 = now_ms() + presence.NEW_CONNECTION_GRACE_MS  # past the new-connection grace
     with injected(Faults()) as faults:
         faults.gone.add(tab)
         presence.sweep(t0)
         presence.sweep(t0 + 5 * MINUTE)
     assert store.get_agent("agent1@example.com").status == "offline"
+
+
+def test_a_connection_still_connecting_is_left_alone(h) -> None:
+    _, tab = h.agent_online("agent1@example.com")
+    with injected(Faults()) as faults:
+        faults.gone.add(tab)  # the management API does not know it until $connect has returned
+        assert presence.sweep(now_ms())["connectionsRemoved"] == 0
+    assert store.get_agent("agent1@example.com").connection_ids == {tab}
 
 
 def test_reconcile_finds_and_fixes_a_drifted_counter(h, capsys: Any) -> None:
