@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Browser tests drive Debian's Chromium (a browser download is not possible in CI).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint unit integration e2e clean package deploy publish-frontend destroy
+.PHONY: run test lint unit integration e2e clean bench package deploy publish-frontend destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ publish-frontend: $(STAMP)
 
 destroy: $(STAMP)
 	$(PY) -m infra.aws.deploy destroy --stage $(STAGE)
+
+# Benchmarks print figures and write bench/results.json; QUICK=1 for small sizes, ONLY=a,b to pick.
+bench: $(STAMP)
+	$(PY) -m bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

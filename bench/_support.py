@@ -1,0 +1,67 @@
+"""Shared pieces of the benchmarks: quick mode, the moto harness the integration tests use, bulk seeding.
+
+Import this first in a benchmark: it installs the DynamoDB meter before any botocore session
+exists, then loads `tests/integration/conftest.py`'s `Harness`, which invokes the real Chalice
+handlers with API Gateway events and real moto Cognito tokens.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from bench._dynamo_meter import METER, install
+
+ROOT = Path(__file__).resolve().parents[1]
+install()
+
+
+def quick() -> bool:
+    """Quick mode (small sizes): `python -m bench --quick`, `--quick` on a module, or BENCH_QUICK=1."""
+    return os.environ.get("BENCH_QUICK", "") not in ("", "0") or "--quick" in sys.argv[1:]
+
+
+def load_harness() -> Any:
+    """The integration tests' harness module (tests/ is not a package, so load it by path)."""
+    if "bench_integration_harness" in sys.modules:
+        return sys.modules["bench_integration_harness"]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    path = ROOT / "tests" / "integration" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("bench_integration_harness", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def batch_save(items: Iterable[Any], model: type) -> int:
+    """BatchWriteItem through pynamodb (25 items a request), uncounted by the meter."""
+    count = 0
+    with METER.pause(), model.batch_write() as batch:
+        for item in items:
+            batch.save(item)
+            count += 1
+    return count
+
+
+def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def mean(values: list[float]) -> float:
+    return round(statistics.fmean(values), 3) if values else 0.0
+
+
+def ratio(values: list[float]) -> float | None:
+    """Largest over smallest (flatness); None when the smallest is 0."""
+    return round(max(values) / min(values), 3) if values and min(values) > 0 else None

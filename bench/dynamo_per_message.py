@@ -1,0 +1,318 @@
+"""DynamoDB requests and capacity units per chat message, against the number of open conversations.
+
+    .venv/bin/python -m bench.dynamo_per_message [--quick]
+
+At each size, N open conversations (agents, their console connections, customers' connections,
+conversations and a few messages each, in the shapes the handlers store) are batch-written into
+moto; then a probe agent signs in through moto Cognito, goes online over the WebSocket handler,
+two customers start chats through the REST handler and connect, and messages go both ways
+through the real `$default` handler. Every DynamoDB request those handler invocations make is
+counted at the botocore level (bench/_dynamo_meter.py), with capacity units computed from item
+sizes by DynamoDB's rules (moto reports a constant instead; its figure is kept as `moto_units`).
+
+Baseline: what a Scan-based fan-out (AWS's simple-websockets-chat-app `sendmessage`: Scan the
+connections table, post to what it finds) costs on the same connections table, paginated until
+the whole table is read. It stores no message; ours does, and still reads less.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from bench._support import METER, batch_save, load_harness, mean, quick, ratio, timed
+
+SIZES = (10, 100, 1_000, 10_000)
+QUICK_SIZES = (10, 100)
+MESSAGES_PER_DIRECTION = 20
+QUICK_MESSAGES = 5
+PROBE_CHATS = 2
+TEXT = "안녕하세요, 주문한 상품 배송이 언제쯤 도착하는지 확인 부탁드립니다. 주문번호는 메일로 보냈어요."
+
+
+def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
+    """N live chats, each assigned to a busy online agent, with both sides connected."""
+    from ulid import ULID
+
+    from chalicelib.domain import model as rules
+    from chalicelib.store import repository as store
+    from chalicelib.store.models import AgentModel, ConnectionModel, ConversationModel, MessageModel
+
+    now = rules.now_ms()
+    agents, connections, conversations, messages = [], [], [], []
+    agent_count = math.ceil(count / max_chats)
+    for a in range(agent_count):
+        agent_id = f"seed-agent-{a:05d}"
+        console = f"seedA{a:07d}="
+        live = min(max_chats, count - a * max_chats)
+        agents.append(
+            AgentModel(
+                agent_id,
+                display_name=f"상담원 {a}",
+                email=f"{agent_id}@example.com",
+                role="agent",
+                status="online",
+                status_changed_at=now,
+                active_chats=live,
+                max_chats=live,  # full: new chats go to the probe agent
+                last_assigned_at=now,
+                chat_permission=True,
+                connection_ids={console},
+            )
+        )
+        connections.append(
+            ConnectionModel(
+                console,
+                principal=f"agent#{agent_id}",
+                role="agent",
+                user_id=agent_id,
+                connected_at=now,
+                expires_at=timedelta(seconds=store.CONNECTION_TTL_SECONDS),
+            )
+        )
+    for i in range(count):
+        conversation_id = str(ULID())
+        agent_id, console = f"seed-agent-{i // max_chats:05d}", f"seedA{i // max_chats:07d}="
+        customer = f"seedC{i:07d}="
+        inbound = now - (count - i) * 1000
+        key = rules.time_key(inbound, conversation_id)
+        conversations.append(
+            ConversationModel(
+                conversation_id,
+                state="active",
+                customer_id=f"cust-{uuid.uuid4().hex}",
+                inbound_at=inbound,
+                inbound_key=key,
+                inbound_month=rules.month_of(inbound),
+                queued_key=key,
+                consent_version=1,
+                consented_at=inbound,
+                agent_id=agent_id,
+                agent_name=f"상담원 {i // max_chats}",
+                live_agent_id=agent_id,
+                assigned_at=inbound + 500,
+                first_response_at=inbound + 900,
+                last_seq=2,
+                last_message_at=inbound + 900,
+                customer_name="고객",
+                customer_name_lower="고객",
+                customer_connections={customer},
+                agent_connections={console},
+            )
+        )
+        connections.append(
+            ConnectionModel(
+                customer,
+                principal=f"chat#{conversation_id}",
+                role="customer",
+                user_id=f"cust-{i}",
+                conversation_id=conversation_id,
+                connected_at=now,
+                expires_at=timedelta(seconds=store.CONNECTION_TTL_SECONDS),
+            )
+        )
+        for seq, role in ((1, "customer"), (2, "agent")):
+            client_id = uuid.uuid4().hex
+            messages.append(
+                MessageModel(
+                    conversation_id,
+                    store.message_sort_key(seq),
+                    seq=seq,
+                    sender_role=role,
+                    sender_id=agent_id if role == "agent" else f"cust-{i}",
+                    sender_name="고객" if role == "customer" else f"상담원 {i // max_chats}",
+                    text=TEXT,
+                    client_message_id=client_id,
+                    created_at=inbound + 100 * seq,
+                )
+            )
+            messages.append(
+                MessageModel(conversation_id, store.client_marker_key(client_id), seq=seq, sender_id=agent_id)
+            )
+    items = 0
+    for model, batch in (
+        (AgentModel, agents),
+        (ConnectionModel, connections),
+        (ConversationModel, conversations),
+        (MessageModel, messages),
+    ):
+        items += batch_save(batch, model)
+    return {"items": items, "connections": len(connections)}
+
+
+def _progress(text: str) -> None:
+    import resource
+    import sys
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"  [{text}; peak RSS {rss} MB]", file=sys.stderr, flush=True)
+
+
+def _scan_fanout(client: Any, table: str, principals: list[str]) -> list[str]:
+    """The Scan-based baseline: read the whole connections table to find a chat's connections."""
+    found: list[str] = []
+    params: dict[str, Any] = {
+        "TableName": table,
+        "ProjectionExpression": "connection_id",
+        "FilterExpression": "principal IN (:a, :b)",
+        "ExpressionAttributeValues": {":a": {"S": principals[0]}, ":b": {"S": principals[1]}},
+    }
+    while True:
+        page = client.scan(**params)
+        found.extend(item["connection_id"]["S"] for item in page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            return found
+        params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _direction_figures(windows: list[Any]) -> dict[str, Any]:
+    requests = [w.requests for w in windows]
+    units = [w.read_units + w.write_units for w in windows]
+    pushes = [w.other.get("apigatewaymanagementapi.PostToConnection", 0) for w in windows]
+    return {
+        "messages": len(windows),
+        "requests_mean": mean(requests),
+        "requests_max": max(requests),
+        "read_units_mean": mean([w.read_units for w in windows]),
+        "write_units_mean": mean([w.write_units for w in windows]),
+        "capacity_units_mean": mean(units),
+        "moto_reported_units_mean": mean([w.moto_units for w in windows]),
+        "pushes_mean": mean(pushes),
+        "operations": windows[-1].operations(),
+        "control_plane_calls": sum(sum(w.control.values()) for w in windows),
+    }
+
+
+def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
+    harness_module = load_harness()
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib.services.settings import load_settings
+    from chalicelib.store.models import ALL_MODELS, ConnectionModel
+    from chalicelib.store.schema import create_tables
+
+    with mock_aws():
+        METER.reset_tables()
+        create_tables(boto3.client("dynamodb", region_name=harness_module.REGION), ALL_MODELS)
+        h = harness_module.Harness()
+        max_chats = load_settings().max_chats_per_agent
+        seeded, seed_seconds = timed(lambda: _seed_open_conversations(open_conversations, max_chats))
+        _progress(f"{open_conversations}: seeded {seeded['items']} items in {seed_seconds:.1f} s")
+
+        _token, agent_conn = h.agent_online("bench-agent@example.com")
+        probes, chat_open = [], []
+        for n in range(PROBE_CHATS):
+            with METER.window() as opening:
+                chat, open_seconds = timed(lambda n=n: h.start_chat(name=f"고객{n}"))
+                customer_conn = h.connected(chat["token"])
+            assert chat["state"] == "active", chat  # the probe agent took it: every seeded agent is full
+            chat_open.append((opening, open_seconds))
+            _progress(f"{open_conversations}: chat {n} opened in {open_seconds:.1f} s")
+            probes.append((chat["conversationId"], customer_conn))
+        h.frames(agent_conn)
+
+        def send(sender: str, receiver: str, conversation_id: str) -> None:
+            client_id = uuid.uuid4().hex
+            frame = {"action": "message.send", "conversationId": conversation_id, "clientMessageId": client_id}
+            h.send(sender, {**frame, "text": TEXT})
+            acks = h.frames_of_type(sender, "message.ack")
+            delivered = [f for f in h.frames_of_type(receiver, "message.new") if f["message"]["text"] == TEXT]
+            assert acks and acks[-1]["clientMessageId"] == client_id, "the sender got no ack"
+            assert delivered, "the other side got no message.new"
+
+        for conversation_id, customer_conn in probes:  # warm: first use of each client and table
+            send(customer_conn, agent_conn, conversation_id)
+            send(agent_conn, customer_conn, conversation_id)
+
+        to_agent, to_customer = [], []
+        for i in range(messages):
+            conversation_id, customer_conn = probes[i % len(probes)]
+            with METER.window() as w:
+                send(customer_conn, agent_conn, conversation_id)
+            to_agent.append(w)
+            with METER.window() as w:
+                send(agent_conn, customer_conn, conversation_id)
+            to_customer.append(w)
+
+        _progress(f"{open_conversations}: {messages} messages each way measured")
+        scan_client = boto3.client("dynamodb", region_name=harness_module.REGION)
+        baseline = []
+        for conversation_id, _customer in probes:
+            with METER.window() as w:
+                found = _scan_fanout(
+                    scan_client, ConnectionModel.Meta.table_name, [f"chat#{conversation_id}", "agent#bench-agent@example.com"]
+                )
+            assert len(found) == 2, found
+            baseline.append(w)
+
+    opening, _ = chat_open[-1]
+    return {
+        "open_conversations": open_conversations,
+        "connections_in_table": seeded["connections"] + 1 + PROBE_CHATS,
+        "seeded_items": seeded["items"],
+        "seed_seconds": round(seed_seconds, 2),
+        "customer_to_agent": _direction_figures(to_agent),
+        "agent_to_customer": _direction_figures(to_customer),
+        # Not per message, but it grows: every assignment reads all online agents and tells each one
+        # the queue length (queue.changed), even when the new chat never waited.
+        "chat_open": {
+            "requests": opening.requests,
+            "read_units": opening.read_units,
+            "write_units": opening.write_units,
+            "pushes": opening.other.get("apigatewaymanagementapi.PostToConnection", 0),
+            "seconds_on_moto": round(chat_open[-1][1], 2),
+        },
+        "scan_baseline": {
+            "requests_mean": mean([w.requests for w in baseline]),
+            "read_units_mean": mean([w.read_units for w in baseline]),
+            "items_read_mean": mean([w.items_read for w in baseline]),
+        },
+    }
+
+
+def main() -> dict[str, Any]:
+    sizes = QUICK_SIZES if quick() else SIZES
+    messages = QUICK_MESSAGES if quick() else MESSAGES_PER_DIRECTION
+    runs = []
+    for size in sizes:
+        run = measure_size(size, messages)
+        runs.append(run)
+        c2a, a2c, base = run["customer_to_agent"], run["agent_to_customer"], run["scan_baseline"]
+        print(
+            f"{size:>6} open chats: customer→agent {c2a['requests_mean']} req, {c2a['capacity_units_mean']} CU; "
+            f"agent→customer {a2c['requests_mean']} req, {a2c['capacity_units_mean']} CU; "
+            f"scan baseline {base['requests_mean']} req, {base['read_units_mean']} RCU "
+            f"(seeded {run['seeded_items']} items in {run['seed_seconds']} s)",
+            flush=True,
+        )
+
+    def series(direction: str, figure: str) -> list[float]:
+        return [r[direction][figure] for r in runs]
+
+    summary: dict[str, Any] = {}
+    for direction in ("customer_to_agent", "agent_to_customer"):
+        for r in runs:
+            summary[f"{direction}.requests@{r['open_conversations']}"] = r[direction]["requests_mean"]
+        for r in runs:
+            summary[f"{direction}.capacity_units@{r['open_conversations']}"] = r[direction]["capacity_units_mean"]
+        summary[f"{direction}.requests_largest/smallest"] = ratio(series(direction, "requests_mean"))
+        summary[f"{direction}.capacity_largest/smallest"] = ratio(series(direction, "capacity_units_mean"))
+    for r in runs:
+        summary[f"scan_baseline.read_units@{r['open_conversations']}"] = r["scan_baseline"]["read_units_mean"]
+    summary["scan_baseline.largest/smallest"] = ratio(series("scan_baseline", "read_units_mean"))
+    for r in runs:
+        summary[f"chat_open.requests@{r['open_conversations']}"] = r["chat_open"]["requests"]
+        summary[f"chat_open.pushes@{r['open_conversations']}"] = r["chat_open"]["pushes"]
+    return {
+        "summary": summary,
+        "sizes": runs,
+        "capacity_note": "capacity units computed from item sizes by DynamoDB's rules (moto reports constants)",
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(), ensure_ascii=False, indent=2))
