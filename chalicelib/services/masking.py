@@ -178,11 +178,11 @@ def unmask_message(principal: Principal, conversation_id: str, raw_seq: Any, raw
 def auto_mask(conversation_id: str, text: str) -> tuple[str, list[MaskAttribute]] | None:
     """With the security service and `autoMaskPii` on: the text with detected personal data masked
     and the encrypted originals, before anything is stored. None when nothing is masked."""
-    settings = load_settings()
-    if not (settings.security_service and settings.auto_mask_pii):
-        return None
     spans = rules.pii_spans(text)
     if not spans:
+        return None  # detected first: most messages hold none, and then the settings need no read
+    settings = load_settings()
+    if not (settings.security_service and settings.auto_mask_pii):
         return None
     result = rules.apply_masks(text, [], rules.plan_masks(text, [], spans), {}, _new_ids())
     now = now_ms()

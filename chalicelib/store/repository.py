@@ -426,8 +426,10 @@ def append_message(conv: ConversationModel, message: MessageModel, *, agent_repl
                 )
                 tx.save(marker, condition=MessageModel.sort_key.does_not_exist())
     except TransactWriteError as exc:
-        reasons = exc.cancellation_reasons or []
-        duplicate = len(reasons) > 2 and reasons[2] is not None and reasons[2].code == "ConditionalCheckFailed"
+        reasons = list(exc.cancellation_reasons or [])
+        # pynamodb sends puts before updates: the reasons are [message, marker, conversation].
+        marker = reasons[1] if message.client_message_id and len(reasons) == 3 else None
+        duplicate = marker is not None and marker.code == "ConditionalCheckFailed"
         raise Conflict("duplicate" if duplicate else "sequence taken") from exc
 
 
