@@ -68,7 +68,10 @@ def machine() -> dict[str, Any]:
 
 
 def run_module(name: str, quick: bool) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     if quick:
         env["BENCH_QUICK"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
@@ -135,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (seconds, not minutes)")
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)})")
+    parser.add_argument(
+        "--out", default=str(DEFAULT_OUT), help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)})"
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     args = parser.parse_args(argv)
 
@@ -156,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = run_module(name, args.quick)
     document = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else ""),
+        "command": "python -m bench"
+        + (" --quick" if args.quick else "")
+        + (f" --only {args.only}" if args.only else ""),
         "quick": args.quick,
         "machine": machine(),
         "skipped": {name: "no top-level main() -> dict" for name in skipped},

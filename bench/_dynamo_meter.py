@@ -56,7 +56,7 @@ def _binary_size(value: Any) -> int:
 
 def attribute_size(value: dict[str, Any]) -> int:
     """Size in bytes of one attribute value in DynamoDB wire format, e.g. {"S": "abc"}."""
-    (kind, raw), = value.items()
+    ((kind, raw),) = value.items()
     if kind == "S":
         return len(raw.encode("utf-8"))
     if kind == "N":
@@ -263,7 +263,7 @@ class DynamoMeter:
             found.append((params["TableName"], params["Key"], False))
         elif operation == "TransactWriteItems":
             for entry in params["TransactItems"]:
-                (kind, body), = entry.items()
+                ((kind, body),) = entry.items()
                 key = self._key_of(body["TableName"], body["Item"]) if kind == "Put" else body["Key"]
                 found.append((body["TableName"], key, True))
         elif operation == "BatchWriteItem":
@@ -362,9 +362,13 @@ class DynamoMeter:
             )
         }
         expression = params.get("KeyConditionExpression", "")
-        names = {k: v for k, v in params.get("ExpressionAttributeNames", {}).items() if k in _NAME_TOKEN.findall(expression)}
+        names = {
+            k: v for k, v in params.get("ExpressionAttributeNames", {}).items() if k in _NAME_TOKEN.findall(expression)
+        }
         values = {
-            k: v for k, v in params.get("ExpressionAttributeValues", {}).items() if k in _VALUE_TOKEN.findall(expression)
+            k: v
+            for k, v in params.get("ExpressionAttributeValues", {}).items()
+            if k in _VALUE_TOKEN.findall(expression)
         }
         if names:
             keep["ExpressionAttributeNames"] = names

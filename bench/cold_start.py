@@ -30,7 +30,8 @@ import json, sys, time
 start = time.perf_counter()
 import {module}
 seconds = time.perf_counter() - start
-print(json.dumps({{"seconds": seconds, "modules": len(sys.modules), "heavy": [m for m in {heavy!r} if m in sys.modules]}}))
+heavy = [m for m in {heavy!r} if m in sys.modules]
+print(json.dumps({{"seconds": seconds, "modules": len(sys.modules), "heavy": heavy}}))
 """
 
 
@@ -90,7 +91,10 @@ def main() -> dict[str, Any]:
         f"import app: median {app_ms:.0f} ms; import boto3: median {boto_ms:.0f} ms; ratio {ratio:.2f}x "
         f"(aim ≤ 1.25x) over {runs} fresh interpreters each"
     )
-    print(f"openpyxl imported by app.py: {openpyxl_imported}" + ("  <-- the chat handlers must not import it" * openpyxl_imported))
+    print(
+        f"openpyxl imported by app.py: {openpyxl_imported}"
+        + ("  <-- the chat handlers must not import it" * openpyxl_imported)
+    )
     top = heaviest_imports("app")
     print("heaviest top-level imports of app.py: " + ", ".join(f"{t['package']} {t['ms']} ms" for t in top))
     return {

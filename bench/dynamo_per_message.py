@@ -244,7 +244,9 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
         for conversation_id, _customer in probes:
             with METER.window() as w:
                 found = _scan_fanout(
-                    scan_client, ConnectionModel.Meta.table_name, [f"chat#{conversation_id}", "agent#bench-agent@example.com"]
+                    scan_client,
+                    ConnectionModel.Meta.table_name,
+                    [f"chat#{conversation_id}", "agent#bench-agent@example.com"],
                 )
             assert len(found) == 2, found
             baseline.append(w)
