@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from enum import StrEnum
@@ -151,3 +152,23 @@ def only_fields(body: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise InvalidField(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    """A page's DynamoDB LastEvaluatedKey as an opaque URL-safe cursor; None on the last page."""
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(raw: Any) -> dict[str, Any] | None:
+    """The key a cursor from `encode_cursor` stands for; InvalidField for anything else."""
+    if raw in (None, ""):
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
+    except (ValueError, TypeError) as exc:
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
+    if not isinstance(value, dict):
+        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
+    return value

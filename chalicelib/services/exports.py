@@ -6,7 +6,6 @@ this module is imported by the REST handlers and must stay light (no openpyxl).
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 from typing import Any
@@ -17,7 +16,7 @@ from ulid import ULID
 
 from chalicelib.domain.errors import DomainError, Forbidden, InvalidField
 from chalicelib.domain.model import Principal, Role, now_ms
-from chalicelib.domain.validation import int_field
+from chalicelib.domain.validation import decode_cursor, encode_cursor, int_field
 from chalicelib.export import files
 from chalicelib.export.options import export_options
 from chalicelib.services.records import history_filter
@@ -132,29 +131,11 @@ def get_export(principal: Principal, export_id: str) -> dict[str, Any]:
     return job_view(job, with_url=True)
 
 
-def _encode_cursor(value: dict[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
-
-
-def _decode_cursor(raw: Any) -> dict[str, Any] | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
-    except (ValueError, TypeError) as exc:
-        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
-    if not isinstance(value, dict):
-        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
-    return value
-
-
 def list_exports(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
     """Admins: every recent export, newest first. Agents allowed to export: their own."""
     check_may_export(principal)
     limit = int_field(params, "limit", minimum=1, maximum=LIST_MAX, default=20)
-    cursor = _decode_cursor(params.get("cursor"))
+    cursor = decode_cursor(params.get("cursor"))
     try:
         if principal.role is Role.ADMIN:
             jobs, last_key = store.recent_jobs(limit, cursor)
@@ -162,4 +143,4 @@ def list_exports(principal: Principal, params: dict[str, Any]) -> dict[str, Any]
             jobs, last_key = store.jobs_of(principal.user_id, limit, cursor)
     except QueryError as exc:  # a cursor from another listing: DynamoDB refuses the start key
         raise InvalidField("'cursor' does not belong to this listing", field="cursor") from exc
-    return {"exports": [job_view(j, with_url=False) for j in jobs], "nextCursor": _encode_cursor(last_key)}
+    return {"exports": [job_view(j, with_url=False) for j in jobs], "nextCursor": encode_cursor(last_key)}

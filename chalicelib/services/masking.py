@@ -8,8 +8,6 @@ text after an unmask) to the staff tabs that show the chat.
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +17,7 @@ from chalicelib.crypto.envelope import Sealed, seal, unseal
 from chalicelib.domain import masking as rules
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role, month_of, now_ms, time_key
-from chalicelib.domain.validation import id_field, int_field
+from chalicelib.domain.validation import decode_cursor, encode_cursor, id_field, int_field
 from chalicelib.services import notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import access_of, message_view
@@ -198,24 +196,6 @@ def audit_auto_masks(message: MessageModel) -> None:
 # --- the audit log (admins) ------------------------------------------------------------------
 
 
-def _encode_cursor(value: dict[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
-
-
-def _decode_cursor(raw: Any) -> dict[str, Any] | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
-    except (ValueError, TypeError) as exc:
-        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
-    if not isinstance(value, dict):
-        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
-    return value
-
-
 def audit_view(entry: MaskAuditModel) -> dict[str, Any]:
     return {
         "conversationId": entry.conversation_id,
@@ -235,7 +215,7 @@ def audit_entries(principal: Principal, params: dict[str, Any]) -> dict[str, Any
         raise Forbidden("admins only")
     limit = int_field(params, "limit", minimum=1, maximum=AUDIT_PAGE_MAX, default=AUDIT_PAGE_DEFAULT)
     assert limit is not None
-    start_key = _decode_cursor(params.get("cursor"))
+    start_key = decode_cursor(params.get("cursor"))
     if params.get("conversationId"):
         conversation_id = id_field(params, "conversationId")
         entries, last = store.mask_audit_of_conversation(conversation_id, limit, start_key)
@@ -249,4 +229,4 @@ def audit_entries(principal: Principal, params: dict[str, Any]) -> dict[str, Any
         ):
             raise InvalidField("'month' must be YYYY-MM", field="month")
         entries, last = store.mask_audit_of_month(month, limit, start_key)
-    return {"entries": [audit_view(e) for e in entries], "cursor": _encode_cursor(last)}
+    return {"entries": [audit_view(e) for e in entries], "cursor": encode_cursor(last)}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 from pynamodb.expressions.condition import Condition
@@ -18,7 +16,9 @@ from chalicelib.domain.validation import (
     MAX_TITLE_CHARS,
     bool_field,
     choice_field,
+    decode_cursor,
     email_field,
+    encode_cursor,
     enum_field,
     int_field,
     text_field,
@@ -31,24 +31,6 @@ from chalicelib.store.models import ConversationModel, TicketModel
 DAY_MS = 24 * 3600 * 1000
 MAX_HISTORY_RANGE_MS = 366 * DAY_MS
 PAGE_MAX = 100
-
-
-def _encode_cursor(value: dict[str, Any] | None) -> str | None:
-    if not value:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
-
-
-def _decode_cursor(raw: Any) -> dict[str, Any] | None:
-    if raw in (None, ""):
-        return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(str(raw).encode()))
-    except (ValueError, TypeError) as exc:
-        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor") from exc
-    if not isinstance(value, dict):
-        raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
-    return value
 
 
 def _ticket_fields(body: dict[str, Any]) -> dict[str, Any]:
@@ -111,9 +93,9 @@ def list_tickets(principal: Principal, params: dict[str, Any]) -> dict[str, Any]
     channel = enum_field(params, "channel", TicketChannel, required=False)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
     items, last_key = store.list_tickets(
-        channel.value if channel else None, limit, _decode_cursor(params.get("cursor"))
+        channel.value if channel else None, limit, decode_cursor(params.get("cursor"))
     )
-    return {"tickets": [ticket_view(t) for t in items], "nextCursor": _encode_cursor(last_key)}
+    return {"tickets": [ticket_view(t) for t in items], "nextCursor": encode_cursor(last_key)}
 
 
 def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
@@ -185,7 +167,7 @@ def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, An
     _require_staff(principal)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
     from_ms, to_ms, condition, agent_id = history_filter(params)
-    cursor = _decode_cursor(params.get("cursor")) or {}
+    cursor = decode_cursor(params.get("cursor")) or {}
     rows: list[ConversationModel] = []
     next_cursor: dict[str, Any] | None = None
     partitions = _history_partitions(from_ms, to_ms, agent_id, cursor)
@@ -206,7 +188,7 @@ def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, An
         if result.last_evaluated_key:
             next_cursor = {"p": partition, "k": result.last_evaluated_key}
             break
-    return {"items": [history_row(c) for c in rows], "nextCursor": _encode_cursor(next_cursor)}
+    return {"items": [history_row(c) for c in rows], "nextCursor": encode_cursor(next_cursor)}
 
 
 def index_range(from_ms: int, to_ms: int) -> Condition:
