@@ -7,7 +7,14 @@ import pytest
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import ConversationEnded, Forbidden, InvalidField, NotAssigned, TooLong
 from chalicelib.domain.model import AgentCapacity, ConversationAccess, ConversationState, Principal, Role
-from chalicelib.domain.validation import id_field, int_field, parse_json_object, text_field
+from chalicelib.domain.validation import (
+    decode_cursor,
+    encode_cursor,
+    id_field,
+    int_field,
+    parse_json_object,
+    text_field,
+)
 
 CUSTOMER = Principal(Role.CUSTOMER, "cust-1", conversation_id="c1")
 AGENT = Principal(Role.AGENT, "alice")
@@ -111,3 +118,19 @@ def test_id_and_int_fields():
     for bad in [True, 1.5, "x", -1, 10]:
         with pytest.raises(InvalidField):
             int_field({"n": bad}, "n", minimum=0, maximum=9)
+
+
+def test_a_cursor_round_trips_a_last_evaluated_key_and_the_last_page_has_none() -> None:
+    key = {"pk": {"S": "대화#01J"}, "inbound_key": {"S": "2026-11-25T09:00:00Z#01J"}}
+    cursor = encode_cursor(key)
+    assert cursor is not None and "=" not in cursor.rstrip("=") and "/" not in cursor
+    assert decode_cursor(cursor) == key
+    assert encode_cursor(None) is None and encode_cursor({}) is None
+    assert decode_cursor(None) is None and decode_cursor("") is None
+
+
+@pytest.mark.parametrize("raw", ["not base64!", "bnVsbA==", "WzEsMl0=", 12])
+def test_a_cursor_the_api_did_not_return_is_a_field_error(raw: object) -> None:
+    with pytest.raises(InvalidField) as caught:
+        decode_cursor(raw)
+    assert caught.value.field == "cursor"
