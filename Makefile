@@ -41,7 +41,8 @@ publish-frontend: $(STAMP)
 destroy: $(STAMP)
 	$(PY) -m infra.aws.deploy destroy --stage $(STAGE)
 
-# Benchmarks print figures and write bench/results.json; QUICK=1 for small sizes, ONLY=a,b to pick.
+# Benchmarks print one table and write bench/results.json (committed: the README's figures);
+# QUICK=1 for small sizes (bench/results-quick.json), ONLY=a,b to re-run some (merged into the file).
 bench: $(STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 

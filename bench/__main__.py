@@ -7,8 +7,10 @@ A benchmark is a module `bench/<name>.py` (not starting with `_`) with a top-lev
 `main() -> dict`; it is also runnable alone as `python -m bench.<name>`. Each one runs in its own
 interpreter (`bench/_child.py`), so imports, moto state and peak RSS do not leak between them.
 Quick mode sets BENCH_QUICK=1 (and passes --quick): modules use small sizes.
-If the returned dict has a `summary` mapping, the table shows it; otherwise the table shows the
-dict's scalar figures, flattened. The JSON file holds everything each module returned.
+The table has one row per headline figure: the returned dict's `summary` mapping (figure →
+value; a list value shows as `a · b · c`, e.g. one value per size), else its top-level scalars;
+an optional `aims` mapping (figure → text) fills the aim column. Long values are cut in the
+table; the JSON file holds everything each module returned, whole.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
-DEFAULT_OUT = BENCH_DIR / "results.json"
+DEFAULT_OUT = BENCH_DIR / "results.json"  # a full run: committed, the README's source
+QUICK_OUT = BENCH_DIR / "results-quick.json"  # a quick run: not committed
 MODULE_TIMEOUT_SECONDS = 3600
 
 
@@ -86,52 +89,101 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
         return json.loads(output.read_text(encoding="utf-8"))
 
 
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(value, dict):
-        rows: list[tuple[str, Any]] = []
-        for key, item in value.items():
-            rows.extend(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
-        return rows
-    if isinstance(value, list | tuple):
-        return []  # series stay in the JSON; the table shows scalars
-    return [(prefix, value)]
+VALUE_WIDTH = 44  # longer values (series, errors) are cut in the table; the JSON has them whole
+FIGURE_WIDTH = 48
 
 
-def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+def headline(result: dict[str, Any]) -> dict[str, Any]:
+    """The figures a module wants in the table: its `summary`, else its top-level scalars."""
+    if isinstance(result.get("summary"), dict):
+        return result["summary"]
+    return {k: v for k, v in result.items() if not isinstance(v, dict | list | tuple)}
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def table_rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(benchmark, figure, value, aim): one row per headline figure, one row per failure."""
     rows = []
     for name, report in results.items():
         if not report.get("ok"):
-            rows.append((name, "FAILED", str(report.get("error"))))
+            rows.append((name, "FAILED", _cut(str(report.get("error")), VALUE_WIDTH), ""))
             continue
         result = report["result"]
-        shown = result["summary"] if isinstance(result.get("summary"), dict) else result
-        for figure, value in _flatten(shown):
-            rows.append((name, figure, _format(value)))
-        rows.append((name, "(run: seconds / peak RSS MB)", f"{report['seconds']} / {report['peak_rss_mb']}"))
+        aims = result.get("aims") if isinstance(result.get("aims"), dict) else {}
+        shown = headline(result)
+        if not shown:
+            rows.append((name, "(no figures)", "", ""))
+        for figure, value in shown.items():
+            rows.append(
+                (name, _cut(str(figure), FIGURE_WIDTH), _cut(_format(value), VALUE_WIDTH), str(aims.get(figure, "")))
+            )
     return rows
 
 
 def _format(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return str(value)
     if isinstance(value, float):
         return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return " · ".join(_format(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_format(v)}" for k, v in value.items())
     return str(value)
 
 
-def print_table(rows: list[tuple[str, str, str]]) -> None:
-    headers = ("benchmark", "figure", "value")
-    widths = [max(len(headers[i]), *(len(r[i]) for r in rows)) if rows else len(headers[i]) for i in range(3)]
-    line = "  ".join("-" * w for w in widths)
-    print(line)
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    print(line)
+def render_table(rows: list[tuple[str, str, str, str]]) -> str:
+    headers = ("benchmark", "figure", "value", "aim")
+    columns = 4 if any(r[3] for r in rows) else 3
+    widths = [max([len(headers[i]), *(len(r[i]) for r in rows)]) for i in range(columns)]
+    rule = "  ".join("-" * w for w in widths)
+    lines = [rule, "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False)).rstrip(), rule]
     previous = None
     for row in rows:
         name = row[0] if row[0] != previous else ""
         previous = row[0]
-        print("  ".join([name.ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2])]))
-    print(line)
+        cells = [name.ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2])]
+        if columns == 4:
+            cells.append(row[3])
+        lines.append("  ".join(cells).rstrip())
+    lines.append(rule)
+    return "\n".join(lines)
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    print(render_table(rows))
+
+
+def write_results(
+    out: Path, results: dict[str, Any], *, command: str, quick: bool, skipped: list[str], merge: bool
+) -> dict[str, Any]:
+    """Write the JSON. A partial run (--only) keeps the other benchmarks' last figures in the file,
+    each stamped with its own generated_at and command, if they come from the same kind of run."""
+    benchmarks = dict(results)
+    if merge and out.exists():
+        try:
+            previous = json.loads(out.read_text(encoding="utf-8"))
+        except ValueError:
+            previous = {}
+        if previous.get("quick") == quick:
+            benchmarks = {**previous.get("benchmarks", {}), **results}
+    document = {
+        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "command": command,
+        "quick": quick,
+        "machine": machine(),
+        "skipped": {name: "no top-level main() -> dict" for name in skipped},
+        "benchmarks": dict(sorted(benchmarks.items())),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return document
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes (seconds, not minutes)")
     parser.add_argument("--only", default="", help="comma-separated benchmark names")
     parser.add_argument(
-        "--out", default=str(DEFAULT_OUT), help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)})"
+        "--out",
+        help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)}; {QUICK_OUT.relative_to(ROOT)} with --quick)",
     )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
     args = parser.parse_args(argv)
@@ -155,25 +208,20 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(modules)}")
         modules = [m for m in modules if m in wanted]
 
+    command = "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else "")
     results: dict[str, Any] = {}
     for name in modules:
         print(f"== bench.{name}{' (quick)' if args.quick else ''}", flush=True)
-        results[name] = run_module(name, args.quick)
-    document = {
-        "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": "python -m bench"
-        + (" --quick" if args.quick else "")
-        + (f" --only {args.only}" if args.only else ""),
-        "quick": args.quick,
-        "machine": machine(),
-        "skipped": {name: "no top-level main() -> dict" for name in skipped},
-        "benchmarks": results,
-    }
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        results[name] = {**run_module(name, args.quick), "generated_at": started, "command": command}
+    out = Path(args.out) if args.out else (QUICK_OUT if args.quick else DEFAULT_OUT)
+    document = write_results(out, results, command=command, quick=args.quick, skipped=skipped, merge=bool(args.only))
     print()
     print_table(table_rows(results))
+    print(
+        "run time (s) / peak RSS (MB) of each benchmark process: "
+        + "; ".join(f"{n} {r.get('seconds', '?')}/{r.get('peak_rss_mb', '?')}" for n, r in results.items())
+    )
     m = document["machine"]
     print(f"machine: {m['nproc']} CPUs, {m['cpu']}, Python {m['python']}; figures written to {out}")
     if skipped:

@@ -135,7 +135,20 @@ class Window:
         return sum(c.moto_units or 0.0 for c in self.calls)
 
     def operations(self) -> dict[str, int]:
-        return dict(Counter(f"{c.operation} {c.table}" + (f"/{c.index}" if c.index else "") for c in self.calls))
+        return dict(Counter(_label(c) for c in self.calls))
+
+    def units_by_operation(self) -> dict[str, dict[str, float]]:
+        """Read and write units of each operation label (summed over its calls)."""
+        units: dict[str, dict[str, float]] = {}
+        for c in self.calls:
+            entry = units.setdefault(_label(c), {"read_units": 0.0, "write_units": 0.0})
+            entry["read_units"] += c.read_units
+            entry["write_units"] += c.write_units
+        return units
+
+
+def _label(call: Call) -> str:
+    return f"{call.operation} {call.table}" + (f"/{call.index}" if call.index else "")
 
 
 # --- the meter -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import os
 import statistics
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,38 @@ from typing import Any
 from bench._dynamo_meter import METER, install
 
 ROOT = Path(__file__).resolve().parents[1]
+REGION = "us-east-1"  # tests/integration/conftest.py's REGION: its harness makes its clients there
+TABLE_PREFIX = "bench-"
+
+# The environment the integration harness expects (tests/conftest.py sets it for pytest). It must
+# be in place before chalicelib.store.models is imported: the models fix their table names
+# (TABLE_PREFIX) and region (AWS_REGION) at import. Without it they were `livechat-dev-*` in
+# ap-northeast-2 while the harness created the tables in us-east-1: ResourceNotFoundException.
+BENCH_ENVIRONMENT = {
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_SESSION_TOKEN": "bench",
+    "TABLE_PREFIX": TABLE_PREFIX,
+    "CUSTOMER_TOKEN_SECRET": "bench-secret-" + uuid.uuid4().hex,
+    "WS_MANAGEMENT_ENDPOINT": f"https://benchapi.execute-api.{REGION}.amazonaws.com/dev",
+}
+
+
+def set_environment() -> None:
+    """Point the app at moto in-process; refuse if the models were already imported with other names."""
+    models = sys.modules.get("chalicelib.store.models")
+    if models is not None and not models.ConnectionModel.Meta.table_name.startswith(TABLE_PREFIX):
+        raise RuntimeError(
+            "chalicelib.store.models was imported before bench._support set TABLE_PREFIX; import bench._support first"
+        )
+    os.environ.update(BENCH_ENVIRONMENT)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.pop("AWS_PROFILE", None)
+
+
+set_environment()
 install()
 
 

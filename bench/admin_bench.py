@@ -1,6 +1,6 @@
 """Admin view figures: AWS requests and time per admin action, for a pool of N staff users.
 
-    .venv/bin/python bench/admin_bench.py [N]      (default N=200)
+    .venv/bin/python bench/admin_bench.py [N]      (default N=200; 20 with --quick or BENCH_QUICK=1)
 
 moto runs in-process, so times measure our code plus moto's, not AWS latency; the request
 counts (per service and operation) are what an AWS deployment would make. Prints figures only.
@@ -37,6 +37,9 @@ from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain.model import AgentStatus, Principal, Role  # noqa: E402
 
 CALLS: collections.Counter[str] = collections.Counter()
+FIGURES: dict[str, dict[str, Any]] = {}
+DEFAULT_AGENTS = 200
+QUICK_AGENTS = 20
 _original = BaseClient._make_api_call
 
 
@@ -55,10 +58,19 @@ def measure(label: str, action: Any) -> Any:
     elapsed = (time.perf_counter() - start) * 1000
     calls = ", ".join(f"{name} ×{count}" for name, count in sorted(CALLS.items()))
     print(f"{label}: {elapsed:.0f} ms; {sum(CALLS.values())} AWS requests ({calls})")
+    FIGURES[label] = {"ms": round(elapsed, 1), "aws_requests": sum(CALLS.values()), "calls": dict(CALLS)}
     return result
 
 
-def main(n: int) -> None:
+def _quick() -> bool:
+    return os.environ.get("BENCH_QUICK", "") not in ("", "0") or "--quick" in sys.argv[1:]
+
+
+def main(n: int | None = None) -> dict[str, Any]:
+    """Figures per admin action for a pool of n staff users (default from the command line)."""
+    if n is None:
+        n = QUICK_AGENTS if _quick() else DEFAULT_AGENTS
+    FIGURES.clear()
     with mock_aws():
         from chalicelib.services import accounts, chat, settings
         from chalicelib.store import repository as store
@@ -107,7 +119,10 @@ def main(n: int) -> None:
 
         measure(f"PUT /settings + settings.changed to {n} open tabs", save_and_announce)
         measure("availability (the widget's check)", chat.availability)
+    summary = {f"aws_requests: {label}": figures["aws_requests"] for label, figures in FIGURES.items()}
+    return {"summary": {"staff_users": n, **summary}, "actions": dict(FIGURES)}
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    counts = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(counts[0]) if counts else None)

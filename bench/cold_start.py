@@ -105,6 +105,7 @@ def main() -> dict[str, Any]:
             "openpyxl_imported_by_app": openpyxl_imported,
             "runs": runs,
         },
+        "aims": {"ratio_app_to_boto3": "≤ 1.25", "openpyxl_imported_by_app": "False"},
         "import_app_ms": [round(s * 1000, 1) for s in app_runs],
         "import_boto3_ms": [round(s * 1000, 1) for s in boto_runs],
         "modules_after_import_app": app_modules,

@@ -1,6 +1,6 @@
 """How long the console takes to draw a conversation, in Debian's Chromium (frontend/console/messages.js).
 
-    .venv/bin/python bench/console_render_bench.py [messages]   # default 500
+    .venv/bin/python bench/console_render_bench.py [messages]   # default 500 (100 with --quick)
 
 Serves frontend/ from a local HTTP server, imports messages.js in a page and times, as medians of
 several runs: the first draw of N messages (script alone, and with layout), a redraw after one new
@@ -61,7 +61,14 @@ MEASURE = """async (count) => {
 }"""
 
 
-def main(count: int) -> dict:
+DEFAULT_MESSAGES = 500
+QUICK_MESSAGES = 100
+
+
+def main(count: int | None = None) -> dict:
+    if count is None:
+        quick = os.environ.get("BENCH_QUICK", "") not in ("", "0") or "--quick" in sys.argv[1:]
+        count = QUICK_MESSAGES if quick else DEFAULT_MESSAGES
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(FRONTEND))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -86,4 +93,5 @@ def main(count: int) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    counts = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(counts[0]) if counts else None)

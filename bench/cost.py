@@ -321,6 +321,7 @@ def main() -> dict[str, Any]:
             )
             / 2,
         },
+        "aims": {"dynamodb_requests_per_message": "≤ 3"},
         "counts": counts,
         "cost": cost,
         "assumptions": ASSUMPTIONS,

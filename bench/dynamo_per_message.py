@@ -182,6 +182,7 @@ def _direction_figures(windows: list[Any]) -> dict[str, Any]:
         "moto_reported_units_mean": mean([w.moto_units for w in windows]),
         "pushes_mean": mean(pushes),
         "operations": windows[-1].operations(),
+        "units_by_operation": windows[-1].units_by_operation(),
         "control_plane_calls": sum(sum(w.control.values()) for w in windows),
     }
 
@@ -276,6 +277,10 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
     }
 
 
+def _short(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n)
+
+
 def main() -> dict[str, Any]:
     sizes = QUICK_SIZES if quick() else SIZES
     messages = QUICK_MESSAGES if quick() else MESSAGES_PER_DIRECTION
@@ -295,22 +300,26 @@ def main() -> dict[str, Any]:
     def series(direction: str, figure: str) -> list[float]:
         return [r[direction][figure] for r in runs]
 
+    at = "@" + "·".join(_short(r["open_conversations"]) for r in runs)
     summary: dict[str, Any] = {}
-    for direction in ("customer_to_agent", "agent_to_customer"):
-        for r in runs:
-            summary[f"{direction}.requests@{r['open_conversations']}"] = r[direction]["requests_mean"]
-        for r in runs:
-            summary[f"{direction}.capacity_units@{r['open_conversations']}"] = r[direction]["capacity_units_mean"]
-        summary[f"{direction}.requests_largest/smallest"] = ratio(series(direction, "requests_mean"))
-        summary[f"{direction}.capacity_largest/smallest"] = ratio(series(direction, "capacity_units_mean"))
-    for r in runs:
-        summary[f"scan_baseline.read_units@{r['open_conversations']}"] = r["scan_baseline"]["read_units_mean"]
-    summary["scan_baseline.largest/smallest"] = ratio(series("scan_baseline", "read_units_mean"))
-    for r in runs:
-        summary[f"chat_open.requests@{r['open_conversations']}"] = r["chat_open"]["requests"]
-        summary[f"chat_open.pushes@{r['open_conversations']}"] = r["chat_open"]["pushes"]
+    aims: dict[str, str] = {}
+    for direction, label in (("customer_to_agent", "customer→agent"), ("agent_to_customer", "agent→customer")):
+        summary[f"{label} requests/msg {at}"] = series(direction, "requests_mean")
+        aims[f"{label} requests/msg {at}"] = "≤ 3"
+        summary[f"{label} capacity units/msg {at}"] = series(direction, "capacity_units_mean")
+        summary[f"{label} largest/smallest (req, CU)"] = [
+            ratio(series(direction, "requests_mean")),
+            ratio(series(direction, "capacity_units_mean")),
+        ]
+        aims[f"{label} largest/smallest (req, CU)"] = "≤ 1.05"
+    summary[f"scan baseline RCU/msg {at}"] = series("scan_baseline", "read_units_mean")
+    summary["scan baseline largest/smallest"] = ratio(series("scan_baseline", "read_units_mean"))
+    aims["scan baseline largest/smallest"] = "grows"
+    summary[f"chat open: requests {at}"] = [r["chat_open"]["requests"] for r in runs]
+    summary[f"chat open: pushes {at}"] = [r["chat_open"]["pushes"] for r in runs]
     return {
         "summary": summary,
+        "aims": aims,
         "sizes": runs,
         "capacity_note": "capacity units computed from item sizes by DynamoDB's rules (moto reports constants)",
     }

@@ -41,5 +41,56 @@ def test_quick_run_writes_figures_as_json(tmp_path: pathlib.Path) -> None:
             assert figures["requests_mean"] >= 1  # the message was stored: at least its transaction
             assert figures["write_units_mean"] >= 2
             assert "TransactWriteItems" in " ".join(figures["operations"])
-    assert "customer_to_agent.requests@10" in report["result"]["summary"]
+    assert report["result"]["summary"]["customer→agent requests/msg @10·100"] == [
+        sizes[0]["customer_to_agent"]["requests_mean"],
+        sizes[1]["customer_to_agent"]["requests_mean"],
+    ]
     assert "dynamo_per_message" in completed.stdout  # the table
+
+
+def test_every_benchmark_main_takes_no_arguments() -> None:
+    """The runner calls `main()` bare: a required parameter would fail every run of that benchmark."""
+    import ast
+
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        mains = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "main"]
+        assert mains, f"{path.name} has no top-level main() -> dict"
+        arguments = mains[0].args
+        required = len(arguments.args) - len(arguments.defaults)
+        assert required == 0, f"{path.name}: main() requires {required} argument(s)"
+
+
+def test_table_has_one_short_row_per_headline_figure() -> None:
+    from bench.__main__ import VALUE_WIDTH, render_table, table_rows
+
+    results = {
+        "alpha": {
+            "ok": True,
+            "seconds": 1.0,
+            "peak_rss_mb": 10.0,
+            "result": {
+                "summary": {"requests/msg @10·100": [3.0, 3.0], "ratio": 1.0, "note": "x" * 500},
+                "aims": {"ratio": "≤ 1.05"},
+                "sizes": [{"huge": "y" * 5000}],
+            },
+        },
+        "beta": {"ok": True, "seconds": 0.1, "peak_rss_mb": 5.0, "result": {"bytes": 17767, "files": {"a": 1}}},
+        "gamma": {"ok": False, "error": "ResourceNotFoundException: " + "z" * 400},
+    }
+    rows = table_rows(results)
+    assert [(r[0], r[1]) for r in rows] == [
+        ("alpha", "requests/msg @10·100"),
+        ("alpha", "ratio"),
+        ("alpha", "note"),
+        ("beta", "bytes"),  # no summary: top-level scalars only
+        ("gamma", "FAILED"),
+    ]
+    assert rows[0][2] == "3 · 3" and rows[1][3] == "≤ 1.05" and rows[3][2] == "17,767"
+    assert all(len(r[2]) <= VALUE_WIDTH for r in rows)
+    assert rows[4][2].startswith("ResourceNotFoundException")
+    text = render_table(rows)
+    assert max(len(line) for line in text.splitlines()) < 140
+    assert "yyyy" not in text
