@@ -4,6 +4,11 @@
 as API Gateway builds it for stage `api`. Preflight OPTIONS is answered the way the API Gateway
 configuration Chalice generates answers it for CORS-enabled routes (a mock integration), and a
 path or method without a route gets API Gateway's 403 "Missing Authentication Token".
+
+One REST event at a time, as in one Lambda container: Chalice keeps the request being handled in
+`app.current_request`, one attribute shared by every thread, so two concurrent events would read
+each other's bodies. WebSocket, SQS and schedule handlers get their event as an argument and run
+concurrently.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import threading
 import time
 import uuid
 from concurrent.futures import Executor
@@ -31,6 +37,7 @@ class RestProxy:
         self.prefix = prefix.rstrip("/")
         self.stage = stage
         self.api_id = "localrestapi"
+        self._one_event_at_a_time = threading.Lock()
 
     def add_routes(self, router: web.UrlDispatcher) -> None:
         router.add_route("*", self.prefix + "/{tail:.*}", self.handle)
@@ -66,9 +73,13 @@ class RestProxy:
             return self._missing_token()
         event = await self._event(request, resource, path, params)
         context = LambdaContext(f"{self.app.app_name}-APIHandler")
-        call = functools.partial(self.app, event, context)
+        call = functools.partial(self._invoke, event, context)
         result: dict[str, Any] = await asyncio.get_running_loop().run_in_executor(self.executor, call)
         return self._response(result)
+
+    def _invoke(self, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        with self._one_event_at_a_time:
+            return self.app(event, context)
 
     async def _event(
         self, request: web.Request, resource: str, path: str, params: dict[str, str]

@@ -14,11 +14,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import websockets
-from e2e_support import ROOT, aws_client, http, local_stack, next_frame, session_processes, sign_in
+from e2e_support import ROOT, aws_client, http, local_stack, next_frame, session_processes, sign_in, stack_log
 
 pytestmark = pytest.mark.e2e
 
@@ -148,6 +149,33 @@ def test_emulated_resources_follow_the_aws_template(stack: dict[str, Any]) -> No
     assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
     with urllib.request.urlopen(stack["jwksUrl"], timeout=5) as response:  # what the app verifies with
         assert json.loads(response.read())["keys"][0]["alg"] == "RS256"
+
+
+def test_the_banner_prints_the_urls_and_the_demo_sign_ins(stack: dict[str, Any]) -> None:
+    log = stack_log(stack)
+    for line in (f"{stack['base']}/console/", f"{stack['base']}/admin/", stack["websocket"], "Ctrl-C"):
+        assert line in log, line
+    for username, password in (
+        ("admin@example.com", "Admin-Passw0rd!"),
+        ("agent1@example.com", "Agent1-Passw0rd!"),
+        ("agent2@example.com", "Agent2-Passw0rd!"),
+    ):
+        assert any(username in row and password in row for row in log.splitlines()), username
+
+
+def test_concurrent_rest_requests_each_get_their_own_body(stack: dict[str, Any]) -> None:
+    """Chalice keeps the request in one shared attribute: the proxy must not let requests mix."""
+    headers = {"Authorization": f"Bearer {sign_in(stack, 'agent1@example.com')}"}
+    url = f"{stack['api']}/me/status"
+    bodies = [{"status": "break"} if i % 2 else {"status": f"nonsense-{i}"} for i in range(40)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda body: http("PUT", url, body, headers), bodies))
+    for body, (code, _, answer) in zip(bodies, answers, strict=True):
+        if body["status"] == "break":
+            assert (code, answer["status"]) == (200, "break"), answer
+        else:
+            assert (code, answer["code"]) == (400, "invalid_field") and "status" in answer["message"], answer
+    assert http("PUT", url, {"status": "offline"}, headers)[0] == 200
 
 
 def test_sigint_stops_everything(stack: dict[str, Any]) -> None:
