@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chalicelib.domain import type_catalog
-from chalicelib.domain.errors import InvalidField
+from chalicelib.domain.errors import Conflict, InvalidField
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.type_catalog import TypeEntry
 from chalicelib.domain.validation import bool_field, int_field, text_field
@@ -142,7 +142,11 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
     if unknown:
         raise InvalidField(f"unknown setting(s): {', '.join(unknown)}", field=unknown[0])
     changes = {attr: parse(body, name) for name, (attr, parse) in _FIELDS.items() if name in body}
+    read_version = int_field(body, "version", minimum=0, maximum=2**53) if "version" in body else None
     before = load_settings()
+    if read_version is not None and read_version != before.version:
+        # The form was filled from an older version: saving it would undo someone else's change.
+        raise Conflict(f"the settings changed since version {read_version} (now {before.version}); reload them")
     changes.update(_type_changes(body, before))
     after = ChatSettings(**{**asdict(before), **changes})
     if "consent_text" in changes and changes["consent_text"] != before.consent_text:

@@ -436,6 +436,8 @@ function settingsSection(ctx) {
     }
     const body = changes();
     if (!Object.keys(body).length) return refreshStatus();
+    // The version this form was filled from: the server refuses (409) a save over a newer one.
+    if (saved) body.version = saved.version;
     saveButton.disabled = true;
     status.className = "status";
     status.textContent = t("saving");
@@ -446,7 +448,8 @@ function settingsSection(ctx) {
       const named = /'(\w+)'/.exec(failure.message || "")?.[1];
       const control = named && mark(named, failure.message);
       status.className = "status error";
-      status.textContent = t("saveFailed", { message: errorText(failure) });
+      const message = failure.code === "conflict" ? t("changedElsewhere") : errorText(failure);
+      status.textContent = t("saveFailed", { message });
       control?.focus();
     } finally {
       saveButton.disabled = false;

@@ -18,6 +18,7 @@ NEW_ABSENCE = "지금은 상담 시간이 아닙니다. 문의를 남겨 주세�
 NEW_AGENT = "new.agent@example.com"
 NEW_PASSWORD = "Chosen-Passw0rd!"
 
+
 def _watch(page: Page) -> list[str]:
     """Console errors and CSP violations of a page (there must be none)."""
     problems: list[str] = []
@@ -125,6 +126,34 @@ def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str
     expect(row.locator(".permission-toggle")).to_have_text("권한 주기")
     assert _availability(stack)["agentsOnline"] is False
     assert admin_problems == []
+
+
+def test_a_save_over_another_admins_newer_settings_is_refused(stack: dict[str, Any], new_page: Any) -> None:
+    base = stack["base"]
+    admin = new_page()
+    problems = _watch(admin)
+    _sign_in(admin, base, "admin@example.com", "Admin-Passw0rd!")
+    expect(admin.locator("#settings-status")).to_contain_text("저장됨", timeout=20_000)
+    admin.fill("#set-greeting", "이 화면에서 고친 인사")
+
+    # Another admin saves meanwhile: this tab keeps its edit and says the settings changed.
+    token = sign_in(stack, "admin@example.com")
+    headers = {"Authorization": f"Bearer {token}"}
+    code, _, current = http("GET", base + "/api/settings", None, headers)
+    code, _, newer = http(
+        "PUT", base + "/api/settings", {"greeting": "다른 관리자의 인사", "version": current["version"]}, headers
+    )
+    assert code == 200, newer
+    expect(admin.locator("#settings-status")).to_contain_text("다른 관리자가 설정을 바꿨습니다")
+
+    admin.click("#settings-save")
+    expect(admin.locator("#settings-status")).to_contain_text("저장하지 못했습니다: 다른 관리자가")
+    assert http("GET", base + "/api/settings", None, headers)[2]["greeting"] == "다른 관리자의 인사"
+    admin.click("#settings-reset")
+    expect(admin.locator("#set-greeting")).to_have_value("다른 관리자의 인사")
+    admin.click("#settings-save")  # nothing changed: nothing is sent
+    expect(admin.locator("#settings-status")).to_contain_text("저장됨")
+    assert [p for p in problems if "status of 409" not in p] == [], problems  # the refused save is logged
 
 
 def test_an_invited_admin_chooses_a_password_on_the_admin_page(stack: dict[str, Any], new_page: Any) -> None:

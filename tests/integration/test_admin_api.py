@@ -68,6 +68,15 @@ def test_each_setting_is_saved_and_read_back(h, name, value):
     assert _settings(h)[name] == after[name]
 
 
+def test_a_save_from_an_older_version_is_refused_and_changes_nothing(h):
+    read = _settings(h)
+    status, newer = _put(h, {"greeting": "다른 관리자의 인사", "version": read["version"]})
+    assert status == 200 and newer["version"] == read["version"] + 1
+    status, error = _put(h, {"greeting": "오래된 화면의 인사", "version": read["version"]})
+    assert status == 409 and error["code"] == "conflict", error
+    assert _settings(h) == newer
+
+
 BAD_SETTINGS = [
     {"chatEnabled": "yes"},
     {"consentText": ""},
@@ -95,6 +104,7 @@ BAD_SETTINGS = [
     {"processingTypeCatalog": ["a"]},
     {"unknownSetting": 1},
     {"greeting": "좋은 인사", "maxChatsPerAgent": -1},  # one bad field: nothing of the request is stored
+    {"greeting": "좋은 인사", "version": "latest"},
 ]
 
 
