@@ -129,7 +129,9 @@ class Widget {
       this.session.saved.open = true;
       this.markSeen(Math.max(0, ...this.session.messages.keys()));
       this.focusView();
-    } else if (!this.body.firstChild || this.body.dataset.view === "error") {
+    } else if (!this.body.firstChild || ["error", "absent", "consent", "inquiry-sent"].includes(this.body.dataset.view)) {
+      // Ask again on every open: an agent may have come online, or the texts changed, since the
+      // last look. A half-filled inquiry form is kept.
       this.startFlow();
     } else {
       this.focusView();

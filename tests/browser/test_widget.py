@@ -444,6 +444,21 @@ def test_absence_inquiry_with_validation(stack, widget, tokens, defaults) -> Non
     assert ticket["inquiryType"] == defaults["inquiryTypes"][0]
 
 
+def test_reopening_asks_again_whether_an_agent_is_online(stack, agents, widget, tokens) -> None:
+    w = widget()
+    w.launcher.click()
+    expect(w.panel.get_by_role("heading", name="상담원 부재중")).to_be_visible()
+    w.page.keyboard.press("Escape")
+    agents().online()  # an agent comes online while the dialog is closed
+    w.launcher.click()
+    expect(w.panel.locator(".consent")).to_be_visible()
+    w.page.keyboard.press("Escape")
+    rest(stack, "PUT", "/settings", tokens["admin"], {"absenceMessage": "점심시간입니다 (다시 열면 보이는 문구)."})
+    rest(stack, "PUT", "/me/status", tokens["agent1"], {"status": "offline"})
+    w.launcher.click()
+    expect(w.panel.locator(".note")).to_have_text("점심시간입니다 (다시 열면 보이는 문구).")
+
+
 def test_chat_turned_off_hides_the_icon(stack, widget, tokens) -> None:
     rest(stack, "PUT", "/settings", tokens["admin"], {"chatEnabled": False})
     w = widget()
