@@ -134,10 +134,23 @@ def test_agent_console_journey(stack: dict[str, Any], new_page: Any) -> None:
     )
     assert code == 200, body
     failures: list[str] = []
+    # A customer's 1:1 inquiry from the help centre: a ticket of channel 문의 in the same list.
+    settings = http("GET", f"{stack['api']}/settings", None, {"Authorization": f"Bearer {admin}"})[2]
+    inquiry = {
+        "consent": True,
+        "name": "문의고객",
+        "email": "asker@example.com",
+        "inquiryType": settings["inquiryTypes"][0],
+        "title": "영수증 재발행",
+        "content": "영수증을 다시 받고 싶어요.",
+    }
+    assert http("POST", f"{stack['api']}/inquiries", inquiry)[0] == 201
 
     # --- sign-in; the session survives a reload; a second tab shares it ---
     agent: Page = new_page()
     agent.on("pageerror", lambda error: failures.append(str(error)))
+    # CSP violations reach the console as errors, not as page errors.
+    agent.on("console", lambda m: failures.append(m.text) if m.type == "error" and "Refused" in m.text else None)
     agent.goto(stack["base"] + "/console/")
     expect(agent.get_by_role("heading", name="상담원 로그인")).to_be_visible()
     screenshot(agent, "console-sign-in")
@@ -278,7 +291,14 @@ def test_agent_console_journey(stack: dict[str, Any], new_page: Any) -> None:
     agent.get_by_role("link", name="← 목록으로").click()
     row = agent.locator(".tickets-table tbody tr", has_text="배송 지연")
     expect(row.locator(".ticket-channel")).to_have_text("채팅")
+    asked = agent.locator(".tickets-table tbody tr", has_text="영수증 재발행")
+    expect(asked.locator(".ticket-channel")).to_have_text("문의")
     screenshot(agent, "console-tickets")
+    asked.locator(".ticket-open").click()
+    expect(agent.locator(".ticket-title")).to_have_text("영수증 재발행")
+    expect(agent.locator(".ticket-detail .ticket-channel")).to_have_text("문의")
+    expect(agent.locator(".ticket-detail")).to_contain_text("영수증을 다시 받고 싶어요.")
+    agent.get_by_role("link", name="← 목록으로").click()
     agent.get_by_role("link", name="채팅", exact=True).click()
     expect(agent.locator(".conv-title")).to_have_text(CUSTOMER_1)  # the chat stays open and editable
 
