@@ -36,6 +36,7 @@ BENCH_ENVIRONMENT = {
     "TABLE_PREFIX": TABLE_PREFIX,
     "CUSTOMER_TOKEN_SECRET": "bench-secret-" + uuid.uuid4().hex,
     "WS_MANAGEMENT_ENDPOINT": f"https://benchapi.execute-api.{REGION}.amazonaws.com/dev",
+    "LOG_LEVEL": "WARNING",  # the handlers' per-invocation INFO lines would bury the figures
 }
 
 

@@ -41,6 +41,10 @@ ASSUMPTIONS: dict[str, float] = {
     "typing_frames_per_chat": 20,  # one per message typed
     "minutes_per_chat": 10,  # the customer's WebSocket connection
     "ping_interval_minutes": 4,  # frontend/shared/socket.js
+    # The rate limit's first frame in a connection's 10 s window costs one more (refused, billed)
+    # UpdateItem. A message and the typing frame before it share a window; humans rarely send two
+    # within 10 s: so one window start per message, and every ping starts one.
+    "window_starts_per_message": 1.0,
 }
 
 
@@ -93,18 +97,28 @@ def _figures(window: Any, invocations: int, rest_requests: int, ws_in: int) -> d
     }
 
 
+def _difference(more: dict[str, Any], less: dict[str, Any]) -> dict[str, Any]:
+    return {k: more[k] - less[k] for k in more}
+
+
 def measure() -> dict[str, dict[str, Any]]:
     """Counts of each unit of work, through the real handlers on moto (10 other open chats around)."""
     harness_module = load_harness()
+    import os
+
     import boto3
     from moto import mock_aws
 
-    from bench.dynamo_per_message import TEXT, _seed_open_conversations
+    from bench.dynamo_per_message import RATE_LIMIT_ENVIRONMENT, TEXT, _seed_open_conversations
     from chalicelib.services.settings import load_settings
     from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_tables
 
     counts: dict[str, dict[str, Any]] = {}
+    # Steady state (no frame starts a rate-limit window); the window start is measured on its own.
+    os.environ.update(RATE_LIMIT_ENVIRONMENT)
+    from chalicelib.store.models import ConnectionModel
+
     with mock_aws():
         METER.reset_tables()
         create_tables(boto3.client("dynamodb", region_name=harness_module.REGION), ALL_MODELS)
@@ -126,6 +140,7 @@ def measure() -> dict[str, dict[str, Any]]:
                 assert status == 201 and chat["state"] == "active", chat
                 customer = h.connected(chat["token"])
             conversation_id = chat["conversationId"]
+            h.send(customer, {"action": "ping"})  # starts the connection's rate window: counted apart
             frame = {"action": "message.send", "conversationId": conversation_id, "text": TEXT}
             with METER.window() as to_agent:
                 h.send(customer, {**frame, "clientMessageId": uuid.uuid4().hex})
@@ -135,6 +150,11 @@ def measure() -> dict[str, dict[str, Any]]:
             with METER.window() as typing:
                 h.send(customer, {"action": "typing", "conversationId": conversation_id, "isTyping": True})
             with METER.window() as ping:
+                h.send(customer, {"action": "ping"})
+            assert h.frames_of_type(customer, "pong")
+            with METER.pause():  # the customer's window now lies in the past: the next frame starts one
+                ConnectionModel(customer).update(actions=[ConnectionModel.rate_window.set(0)])
+            with METER.window() as ping_new_window:
                 h.send(customer, {"action": "ping"})
             assert h.frames_of_type(customer, "pong")
             with METER.window() as closing:
@@ -155,6 +175,10 @@ def measure() -> dict[str, dict[str, Any]]:
                     message_agent_to_customer=_figures(to_customer, invocations=1, rest_requests=0, ws_in=1),
                     typing=_figures(typing, invocations=1, rest_requests=0, ws_in=1),
                     ping=_figures(ping, invocations=1, rest_requests=0, ws_in=1),
+                    window_start_extra=_difference(
+                        _figures(ping_new_window, invocations=1, rest_requests=0, ws_in=1),
+                        _figures(ping, invocations=1, rest_requests=0, ws_in=1),
+                    ),
                     chat_close=_figures(closing, invocations=3, rest_requests=2, ws_in=0),
                 )
 
@@ -219,7 +243,10 @@ def compute(counts: dict[str, dict[str, Any]], prices: dict[str, float]) -> dict
     a = ASSUMPTIONS
     memory = _memory_mb()
     per = {name: dollars(work, prices, memory) for name, work in counts.items()}
-    message = _scaled(_add(per["message_customer_to_agent"], per["message_agent_to_customer"]), 0.5)
+    message = _add(
+        _scaled(_add(per["message_customer_to_agent"], per["message_agent_to_customer"]), 0.5),
+        _scaled(per["window_start_extra"], a["window_starts_per_message"]),
+    )
     million = _scaled(message, 1_000_000)
     million["dynamodb_storage_per_month_kept"] = (
         1_000_000 * a["message_item_bytes"] / 1e9 * prices["dynamodb_storage_gb_month"]
@@ -235,7 +262,7 @@ def compute(counts: dict[str, dict[str, Any]], prices: dict[str, float]) -> dict
         _scaled(_add(per["chat_open"], per["chat_close"]), chats),
         _scaled(message, chats * a["messages_per_chat"]),
         _scaled(per["typing"], chats * a["typing_frames_per_chat"]),
-        _scaled(per["ping"], pings),
+        _scaled(_add(per["ping"], per["window_start_extra"]), pings),
     )
     month["api_gateway"] += (agent_minutes + customer_minutes) * prices["ws_connection_minute"]
     month["dynamodb_storage_per_month_kept"] = (
@@ -320,6 +347,7 @@ def main() -> dict[str, Any]:
                 + counts["message_agent_to_customer"]["dynamodb_requests"]
             )
             / 2,
+            "extra requests when a frame starts a 10 s window": counts["window_start_extra"]["dynamodb_requests"],
         },
         "aims": {"dynamodb_requests_per_message": "≤ 3"},
         "counts": counts,

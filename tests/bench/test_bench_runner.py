@@ -41,7 +41,7 @@ def test_quick_run_writes_figures_as_json(tmp_path: pathlib.Path) -> None:
             assert figures["requests_mean"] >= 1  # the message was stored: at least its transaction
             assert figures["write_units_mean"] >= 2
             assert "TransactWriteItems" in " ".join(figures["operations"])
-    assert report["result"]["summary"]["customer→agent requests/msg @10·100"] == [
+    assert report["result"]["summary"]["to agent: requests/msg @10·100"] == [
         sizes[0]["customer_to_agent"]["requests_mean"],
         sizes[1]["customer_to_agent"]["requests_mean"],
     ]
