@@ -146,7 +146,8 @@ class SheetSeries:
         text = clean_text(value)
         if not text:
             return None
-        if needs_text_guard(value):  # judged on the text as stored (a leading CR counts)
+        # Judged on both: the stored text (a leading CR counts) and the written one (controls removed).
+        if needs_text_guard(value) or needs_text_guard(text):
             cell = self._guarded[index]
             cell.value = text
             cell.data_type = "s"  # openpyxl makes "=…" a formula; this keeps it a string
