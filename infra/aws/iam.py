@@ -25,6 +25,8 @@ DYNAMODB_WRITE = (
 )
 
 CHAT_TABLES = ("connections", "agents", "conversations", "messages", "settings")
+# What services/notify.forget_connection writes when a push meets a gone connection (410).
+PUSH_CLEANUP_TABLES = ("connections", "agents", "conversations")
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,10 @@ FUNCTION_ACCESS: dict[str, Access] = {
     # requeues their chats. Entries for functions app.py does not have yet are ignored.
     "presence_sweep": Access(tables_rw=CHAT_TABLES, push=True),
     "export_jobs": Access(
-        tables_rw=("export-jobs",),
-        tables_ro=("conversations", "messages", "tickets", "agents", "connections"),
+        # connections/agents/conversations: a push that meets a gone connection forgets it
+        # everywhere it is cached (services/notify.forget_connection), as every pusher does.
+        tables_rw=("export-jobs", *PUSH_CLEANUP_TABLES),
+        tables_ro=("messages", "tickets"),
         push=True,  # progress and ready frames to the requesting admin
         s3_exports=("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"),
         sqs_consume=True,

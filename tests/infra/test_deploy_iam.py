@@ -12,6 +12,7 @@ from infra_support import ROOT, resources_of
 from infra.aws.iam import (
     ALLOWED_WILDCARDS,
     FUNCTION_ACCESS,
+    PUSH_CLEANUP_TABLES,
     deployed_functions,
     is_wildcard_action,
     role_logical_id,
@@ -115,6 +116,14 @@ def test_only_the_functions_that_need_them_get_keys_queues_and_files(packaged: d
     assert "TablesReadWrite" in policies["ExportJobs"]
     read_only = policies["ExportJobs"]["TablesRead"]["Action"]
     assert not any(a.endswith(("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")) for a in read_only)
+
+
+def test_every_function_that_pushes_may_forget_a_gone_connection() -> None:
+    """A push answered 410 removes the connection from agents, conversations and connections:
+    moto does not enforce IAM, so this is where a pushing function without those writes is caught."""
+    for name, access in FUNCTION_ACCESS.items():
+        if access.push:
+            assert set(PUSH_CLEANUP_TABLES) <= set(access.tables_rw), name
 
 
 def test_a_function_without_declared_access_stops_the_template() -> None:
