@@ -331,10 +331,12 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
             client_message_id=client_message_id,
             created_at=rules.now_ms(),
         )
+        audit = []
         if auto_masked:
             message.masks, message.mask_version = auto_masks, 1
+            audit = masking.auto_mask_audit(message)
         try:
-            store.append_message(conv, message, agent_reply=role == "agent")
+            store.append_message(conv, message, agent_reply=role == "agent", audit=audit)
             break
         except Conflict as exc:
             if str(exc) == "duplicate":
@@ -345,8 +347,6 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
             rules.check_can_send(principal, access_of(conv))
     else:
         raise Conflict("the conversation is too busy; retry with the same clientMessageId")
-    if auto_masked:
-        masking.audit_auto_masks(message)
     observability.metric("Messages")
     view = message_view(message)
     notify.to_both_sides(conv, {"type": "message.new", "message": view}, skip=connection_id)

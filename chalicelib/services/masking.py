@@ -82,22 +82,22 @@ def _load(principal: Principal, conversation_id: str, seq: int) -> tuple[Convers
     return conv, message
 
 
-def _audit(action: str, actor: Principal | None, conversation_id: str, seq: int, mask: rules.Mask, now: int) -> None:
-    audit_id = str(ULID())
-    store.put_mask_audit(
-        MaskAuditModel(
-            conversation_id,
-            time_key(now, audit_id),
-            month=month_of(now),
-            at=now,
-            action=action,
-            actor_id=actor.user_id if actor else SYSTEM_ACTOR,
-            actor_role=actor.role.value if actor else SYSTEM_ACTOR,
-            seq=seq,
-            mask_id=mask.mask_id,
-            start=mask.start,
-            end=mask.end,
-        )
+def _audit(
+    action: str, actor: Principal | None, conversation_id: str, seq: int, mask: rules.Mask, now: int
+) -> MaskAuditModel:
+    """The audit entry of one change; stored in the same transaction as the change itself."""
+    return MaskAuditModel(
+        conversation_id,
+        time_key(now, str(ULID())),
+        month=month_of(now),
+        at=now,
+        action=action,
+        actor_id=actor.user_id if actor else SYSTEM_ACTOR,
+        actor_role=actor.role.value if actor else SYSTEM_ACTOR,
+        seq=seq,
+        mask_id=mask.mask_id,
+        start=mask.start,
+        end=mask.end,
     )
 
 
@@ -144,9 +144,8 @@ def mask_message(principal: Principal, conversation_id: str, raw_seq: Any, body:
         for mask, original in result.created
     }
     attributes = [created[m.mask_id] if m.mask_id in created else _moved(stored[m.mask_id], m) for m in result.masks]
-    store.save_masking(message, result.text, attributes)
-    for mask, _ in result.created:
-        _audit("mask", principal, conversation_id, seq, mask, now)
+    audit = [_audit("mask", principal, conversation_id, seq, mask, now) for mask, _ in result.created]
+    store.save_masking(message, result.text, attributes, audit)
     _push(conv, principal, message, to_customer=True)
     return message_view(message)
 
@@ -161,10 +160,10 @@ def unmask_message(principal: Principal, conversation_id: str, raw_seq: Any, raw
         raise NotFound("no such mask on this message")
     original = _open(conversation_id, stored[mask_id])
     text, kept = rules.apply_unmask(message.text, _masks_of(message), mask_id, original)
-    store.save_masking(message, text, [_moved(stored[m.mask_id], m) for m in kept])
     start = stored[mask_id].start
-    now = now_ms()
-    _audit("unmask", principal, conversation_id, seq, rules.Mask(mask_id, start, start + len(original)), now)
+    restored = rules.Mask(mask_id, start, start + len(original))
+    audit = [_audit("unmask", principal, conversation_id, seq, restored, now_ms())]
+    store.save_masking(message, text, [_moved(stored[m.mask_id], m) for m in kept], audit)
     # The customer's widget is not sent the original back; it shows the restored text after a reload.
     _push(conv, principal, message, to_customer=False)
     return message_view(message)
@@ -187,10 +186,10 @@ def auto_mask(conversation_id: str, text: str) -> tuple[str, list[MaskAttribute]
     return result.text, [_seal(conversation_id, m, original, SYSTEM_ACTOR, now) for m, original in result.created]
 
 
-def audit_auto_masks(message: MessageModel) -> None:
+def auto_mask_audit(message: MessageModel) -> list[MaskAuditModel]:
+    """The audit entries of a new message's automatic masks, stored with the message."""
     now = now_ms()
-    for mask in _masks_of(message):
-        _audit("auto_mask", None, message.conversation_id, int(message.seq), mask, now)
+    return [_audit("auto_mask", None, message.conversation_id, int(message.seq), m, now) for m in _masks_of(message)]
 
 
 # --- the audit log (admins) ------------------------------------------------------------------

@@ -7,7 +7,7 @@ sequence of a conversation) is conditional or transactional, so races lose clean
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -394,8 +394,15 @@ def update_conversation(conv: ConversationModel, values: dict[str, Any], *, allo
 # --- messages ------------------------------------------------------------------------------
 
 
-def append_message(conv: ConversationModel, message: MessageModel, *, agent_reply: bool) -> None:
-    """Store the message with the next seq, its resend marker and the chat's new last_seq, atomically.
+def append_message(
+    conv: ConversationModel,
+    message: MessageModel,
+    *,
+    agent_reply: bool,
+    audit: Sequence[MaskAuditModel] = (),
+) -> None:
+    """Store the message with the next seq, its resend marker, the audit entries of its automatic
+    masks and the chat's new last_seq, atomically.
 
     Raises Conflict if another message took the seq first (caller re-reads and retries) or
     if the client id was used before (caller returns the stored message).
@@ -425,10 +432,12 @@ def append_message(conv: ConversationModel, message: MessageModel, *, agent_repl
                     sender_id=message.sender_id,
                 )
                 tx.save(marker, condition=MessageModel.sort_key.does_not_exist())
+            for entry in audit:
+                tx.save(entry, condition=MaskAuditModel.at_key.does_not_exist())
     except TransactWriteError as exc:
         reasons = list(exc.cancellation_reasons or [])
-        # pynamodb sends puts before updates: the reasons are [message, marker, conversation].
-        marker = reasons[1] if message.client_message_id and len(reasons) == 3 else None
+        # pynamodb sends puts before updates: the reasons are [message, marker, audit…, conversation].
+        marker = reasons[1] if message.client_message_id and len(reasons) >= 3 else None
         duplicate = marker is not None and marker.code == "ConditionalCheckFailed"
         raise Conflict("duplicate" if duplicate else "sequence taken") from exc
 
@@ -523,8 +532,11 @@ def get_message(conversation_id: str, seq: int) -> MessageModel:
         raise NotFound("no such message") from exc
 
 
-def save_masking(message: MessageModel, text: str, masks: list[MaskAttribute]) -> None:
-    """Store a message's new masked text and masks, if nobody masked it meanwhile."""
+def save_masking(
+    message: MessageModel, text: str, masks: list[MaskAttribute], audit: Sequence[MaskAuditModel]
+) -> None:
+    """Store a message's new masked text and masks with their audit entries, atomically, if nobody
+    masked it meanwhile: a change is never stored without its audit entry."""
     version = int(message.mask_version or 0)
     condition = MessageModel.mask_version == version if version else MessageModel.mask_version.does_not_exist()
     actions = [
@@ -533,15 +545,17 @@ def save_masking(message: MessageModel, text: str, masks: list[MaskAttribute]) -
         MessageModel.mask_version.set(version + 1),
     ]
     try:
-        message.update(actions=actions, condition=condition & MessageModel.sort_key.exists())
-    except UpdateError as exc:
-        if _is_condition_failure(exc):
+        with _tx() as tx:
+            tx.update(message, actions=actions, condition=condition & MessageModel.sort_key.exists())
+            for entry in audit:
+                tx.save(entry, condition=MaskAuditModel.at_key.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = list(exc.cancellation_reasons or [])
+        # Puts first: the message's update is the last reason.
+        if reasons and reasons[-1] is not None and reasons[-1].code == "ConditionalCheckFailed":
             raise Conflict("the message was masked or unmasked meanwhile; reload it") from exc
         raise
-
-
-def put_mask_audit(entry: MaskAuditModel) -> None:
-    entry.save(condition=MaskAuditModel.at_key.does_not_exist())
+    message.text, message.masks, message.mask_version = text, masks or None, version + 1
 
 
 def mask_audit_of_conversation(

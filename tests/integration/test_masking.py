@@ -242,6 +242,34 @@ def test_audit_log_records_who_when_where_and_admins_read_it(m):
     assert SECRET_PHONE not in json.dumps(log)
 
 
+def test_a_mask_is_never_stored_without_its_audit_entry(m, monkeypatch):
+    """The change and its audit entry are one transaction: an audit write that fails (here: its
+    key taken) leaves the message as it was and the request answers an error."""
+    from chalicelib.services import masking
+
+    c = _live_chat(m, f"번호 {SECRET_PHONE}")
+    url = f"/chats/{c['cid']}/messages/{c['seq']}/masks"
+    first = m.rest("POST", url, {"spans": [{"start": 0, "end": 2}]}, token=c["token"])[1]
+    admin = m.staff_token("admin@example.com", "admins")
+    taken = m.rest("GET", "/masking/audit", token=admin, query={"conversationId": c["cid"]})[1]["entries"]
+    real_audit = masking._audit
+    existing = masking.MaskAuditModel.query(c["cid"], limit=1).next()
+    monkeypatch.setattr(masking, "_audit", lambda *a, **k: _with_key(real_audit(*a, **k), existing.at_key))
+    status, _ = m.rest("POST", url, {"spans": [{"start": 3, "end": 16}]}, token=c["token"])
+    assert status == 500  # an unexpected failure: "try again", nothing half done
+    stored = _stored(c["cid"], c["seq"])
+    assert stored.text == first["text"] and int(stored.mask_version) == first["maskVersion"]
+    status, _ = m.rest("DELETE", f"{url}/{first['masks'][0]['maskId']}", token=c["token"])
+    assert status == 500 and _stored(c["cid"], c["seq"]).text == first["text"]
+    after = m.rest("GET", "/masking/audit", token=admin, query={"conversationId": c["cid"]})[1]["entries"]
+    assert after == taken
+
+
+def _with_key(entry, at_key: str):
+    entry.at_key = at_key
+    return entry
+
+
 # --- auto-mask -------------------------------------------------------------------------------
 
 
