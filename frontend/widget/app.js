@@ -496,6 +496,9 @@ class Widget {
       case "message":
         this.showMessage(detail);
         break;
+      case "updated":
+        this.showText(chat.items.get(`s:${detail.seq}`), detail.text);
+        break;
       case "pending":
         this.placeItem(`p:${detail.clientMessageId}`, this.messageItem({ ...detail, role: "customer" }, "sending"));
         break;
@@ -591,6 +594,7 @@ class Widget {
       items.delete(pendingKey);
       li.dataset.seq = message.seq;
       this.setItemState(li, "sent");
+      this.showText(li, message.text); // as stored: autoMaskPii may have masked what was typed
     } else {
       li = this.messageItem(message, "sent");
       const seen = this.session.saved.seen || 0;
@@ -598,6 +602,11 @@ class Widget {
       else if (message.role === "agent" && message.seq > seen) this.setUnread(this.unread + 1);
     }
     this.placeItem(`s:${message.seq}`, li, message.seq);
+  }
+
+  showText(li, text) {
+    const bubble = li?.querySelector(".bubble");
+    if (bubble && bubble.textContent !== text) bubble.textContent = text;
   }
 
   /** Stored messages in seq order; unsent ones after them; everything else where it happened. */

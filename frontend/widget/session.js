@@ -162,6 +162,13 @@ export class Session {
       case "message.new":
         this.add(frame.message);
         break;
+      case "message.updated":
+        // An agent masked part of a message: show the stored (masked) text from now on.
+        if (frame.message && this.messages.has(frame.message.seq)) {
+          this.messages.set(frame.message.seq, frame.message);
+          this.emit("updated", frame.message);
+        }
+        break;
       case "messages.batch":
         this.syncing = false;
         for (const message of frame.messages || []) this.add(message);

@@ -1,8 +1,9 @@
 """What the customer's widget shows of masking (docs/protocol.md#masking), in Chromium.
 
-The agent masks part of the customer's message: after a reload the widget shows the masked
-text (sync serves the stored, masked text; the page caches no messages). With autoMaskPii, the
-customer's personal data is stored masked; after a reload their widget shows it masked too.
+The agent masks part of the customer's message: the widget shows the masked text at once
+(message.updated) and after a reload (sync serves the stored, masked text; the page caches no
+messages). With autoMaskPii, the customer's personal data is stored masked; their widget shows
+the stored text once the message is acknowledged, and after a reload.
 """
 
 from __future__ import annotations
@@ -59,19 +60,24 @@ def test_widget_shows_masked_text_after_reload_and_auto_masked_text_at_once(
     code, masked = http("POST", f"{api}/chats/{cid}/messages/{message['seq']}/masks", span, _bearer(agent))[::2]
     assert code == 200, masked
 
-    # After a reload the widget shows what is stored: the masked text.
+    # The widget replaces the message at once (message.updated) ...
+    expect(log).to_contain_text(TEXT.replace(SECRET_NAME, "***"))
+    expect(log).not_to_contain_text(SECRET_NAME)
+    # ... and after a reload it shows what is stored: the masked text.
     page.reload()
     expect(composer).to_be_visible()  # the open conversation comes back by itself
     expect(log).to_contain_text(TEXT.replace(SECRET_NAME, "***"))
     expect(log).not_to_contain_text(SECRET_NAME)
     screenshot(page, "widget-masked-after-reload")
 
-    # autoMaskPii: a resident registration number is stored masked; the widget keeps what the
-    # customer typed on their own screen until a reload, then shows the stored, masked text.
+    # autoMaskPii: a resident registration number is stored masked; once acknowledged the
+    # customer's own screen shows the stored, masked text too, and so after a reload.
     assert http("PUT", f"{api}/settings", {"autoMaskPii": True}, _bearer(admin))[0] == 200
     composer.fill("주민번호는 900101-1234568 입니다")
     composer.press("Enter")
     expect(log.locator("li").last).to_contain_text("전송됨")  # acknowledged: stored
+    expect(log.locator("li").last).to_contain_text("주민번호는 " + "*" * 14 + " 입니다")
+    expect(log).not_to_contain_text("900101-1234568")
     stored = http("GET", f"{api}/chats/{cid}/messages", None, _bearer(agent))[2]["messages"][-1]
     assert stored["text"] == "주민번호는 " + "*" * 14 + " 입니다"
     page.reload()
