@@ -30,7 +30,8 @@ app.register_blueprint(masking_routes)
 app.register_blueprint(exports)
 app.register_blueprint(admin_routes)
 app.register_blueprint(sessions)
-app.log.setLevel(logging.INFO)
+# Plain log calls (app.log is the `livechat` logger) as JSON lines without exception messages.
+observability.configure_logging(app.log, logging.getLogger("chalicelib"))
 # JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
 app.register_middleware(observability.middleware, "all")
 

@@ -20,9 +20,11 @@ import logging
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 METRICS_NAMESPACE = "Livechat"
@@ -62,7 +64,7 @@ class _StdoutHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stdout.write(record.getMessage() + "\n")
+            sys.stdout.write((self.format(record) if self.formatter else record.getMessage()) + "\n")
             sys.stdout.flush()
         except Exception:  # noqa: BLE001 - logging never breaks a request
             self.handleError(record)
@@ -79,6 +81,38 @@ def _logger(name: str) -> logging.Logger:
 
 _events = _logger("livechat.events")
 _metrics = _logger("livechat.metrics")
+
+
+class SafeJsonFormatter(logging.Formatter):
+    """Plain `logging` calls (our modules' and Chalice's `app.log`) as JSON lines with the
+    invocation's ids. An exception is logged as its class and the frames it passed through, never
+    its message or locals: exception messages can quote input (a customer's text, an address)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "level": record.levelname.lower(),
+            "event": "log",
+            "logger": record.name,
+            "message": record.getMessage()[:512],
+            **current_ids(),
+        }
+        if record.exc_info and record.exc_info[0] is not None:
+            line["error"] = record.exc_info[0].__name__
+            frames = traceback.extract_tb(record.exc_info[2])[-8:]
+            line["frames"] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames]
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(*loggers: logging.Logger) -> None:
+    """Every record of these loggers (and their children) through `SafeJsonFormatter` to stdout."""
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)  # Chalice's own handler prints tracebacks with messages
+        handler = _StdoutHandler()
+        handler.setFormatter(SafeJsonFormatter())
+        logger.addHandler(handler)
+        logger.propagate = False
+        logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
 
 
 def _clean(value: Any) -> Any:

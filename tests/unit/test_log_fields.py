@@ -51,3 +51,29 @@ def test_unexpected_failures_count_as_errors_and_refusals_do_not(capsys) -> None
     assert [line.get("event") for line in lines] == ["request.failed", None, "request.refused"]
     assert lines[1]["Errors"] == 1
     assert "secret" not in json.dumps(lines) and "010" not in json.dumps(lines)
+
+
+def test_plain_log_calls_are_json_with_ids_and_exceptions_without_their_message(capsys) -> None:
+    import logging
+
+    secret = "김비밀 010-9876-5432"
+    parent, child = logging.getLogger("test-livechat"), logging.getLogger("test-livechat.export")
+    observability.configure_logging(parent)
+    with observability.bound(conversation_id="c-1"):
+        child.warning("push of %s failed", "export.ready")
+        try:
+            raise ValueError(f"could not parse {secret}")
+        except ValueError:
+            child.exception("attempt %d failed", 2)
+    out = capsys.readouterr().out
+    assert secret not in out and "010-9876" not in out
+    warning, failure = (json.loads(line) for line in out.splitlines())
+    assert warning == {
+        "level": "warning",
+        "event": "log",
+        "logger": "test-livechat.export",
+        "message": "push of export.ready failed",
+        "conversation_id": "c-1",
+    }
+    assert failure["message"] == "attempt 2 failed" and failure["error"] == "ValueError"
+    assert failure["frames"][-1].startswith("test_log_fields.py:")
