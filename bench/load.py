@@ -208,6 +208,21 @@ async def _gather_limited(limit: int, coroutines: list[Any]) -> list[Any]:
     return await asyncio.gather(*(run(c) for c in coroutines))
 
 
+def _process_cpu_seconds(pid: int) -> float | None:
+    """user + system CPU seconds of a process so far (Linux), for the stack's CPU per message."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _mark_profile_phase(status: dict[str, Any]) -> None:
+    # The stack's sampler (infra/local/sampler.py) writes a report per phase on SIGUSR1.
+    if os.environ.get("LOCAL_PROFILE") and status.get("pid"):
+        os.kill(int(status["pid"]), signal.SIGUSR1)
+
+
 async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
     api, ws_url = status["api"], status["websocket"]
     loop = asyncio.get_running_loop()
@@ -249,6 +264,9 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         readers += [asyncio.create_task(_customer_reader(ws, tally)) for ws in customer_sockets]
         setup_seconds = time.perf_counter() - setup_started
 
+        _mark_profile_phase(status)  # LOCAL_PROFILE: setup ends here
+        stack_pid = int(status.get("pid") or 0)
+        cpu_before = _process_cpu_seconds(stack_pid)
         # Send: one message every 1/rate seconds, round-robin over customers, on a fixed schedule.
         total = int(opts.rate * opts.duration)
         started = time.perf_counter()
@@ -273,6 +291,9 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         while len(tally.latencies) < total and time.perf_counter() < drain_deadline:
             await asyncio.sleep(0.2)
         drained_after = time.perf_counter() - started - send_seconds
+        _mark_profile_phase(status)  # LOCAL_PROFILE: the load phase ends here
+        cpu_after = _process_cpu_seconds(stack_pid)
+        load_cpu = cpu_after - cpu_before if cpu_before is not None and cpu_after is not None else None
 
         # Stored: each conversation's customer messages, exactly once and in order.
         async def stored(chat: dict[str, Any]) -> list[int]:
@@ -310,6 +331,9 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         "setupSeconds": round(setup_seconds, 1), "chatsNotAssigned": not_active,
         "sent": total, "sendSeconds": round(send_seconds, 2), "received": received, "acks": tally.acks,
         "drainSeconds": round(drained_after, 2),
+        # The stack is one Python process (one GIL): CPU per message bounds its rate on one core.
+        "stackCpuSeconds": round(load_cpu, 1) if load_cpu is not None else None,
+        "stackCpuMsPerMessage": round(1000 * load_cpu / received, 1) if load_cpu and received else None,
         "throughputPerSecond": round(received / window, 1) if window else None,
         "latencyMs": percentiles(tally.latencies),
         "errors": tally.errors,
@@ -408,6 +432,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "echo p50/p99 ms": f"{echo['latencyMs']['p50']}/{echo['latencyMs']['p99']}",
         "ratio p50": result["ratioP50"],
         "errors": sum(load["errors"].values()),
+        "stack CPU ms/message": load["stackCpuMsPerMessage"],
         "exactly once, in order": load["exactlyOnceInOrder"]["ok"],
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -26,9 +26,11 @@ from typing import Any
 from aiohttp import web
 
 from infra.local.gateway import Limits, WebSocketGateway
+from infra.local.moto_dynamodb import install_item_rollback, route_dynamodb_in_process
 from infra.local.moto_server import LocalMotoServer
 from infra.local.resources import DEMO_USERS, create_demo_users, create_local_stack
 from infra.local.rest import RestProxy
+from infra.local.sampler import start_from_environment as start_sampler
 from infra.local.schedule import ScheduleRunner
 from infra.local.sqs import SqsPoller
 from infra.local.static import StaticSite
@@ -183,10 +185,14 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     sys.path.insert(0, str(ROOT))
 
+    sampler = start_sampler()  # LOCAL_PROFILE=<file>: where the time goes (infra/local/sampler.py)
+    install_item_rollback()  # TransactWriteItems in O(items named), not O(table): see moto_dynamodb.py
+    in_process = route_dynamodb_in_process()  # the app's DynamoDB calls skip the HTTP hop to moto
     moto = LocalMotoServer(REGION)
     moto.start()
     moto_endpoint = f"http://127.0.0.1:{moto.port}"
-    executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="lambda")
+    executor_options: dict[str, Any] = {"max_workers": 32, "thread_name_prefix": "lambda"}
+    executor = sampler.executor(**executor_options) if sampler else ThreadPoolExecutor(**executor_options)
     try:
         ids = provision(moto_endpoint, args.port)
         from chalicelib.config import get_config
@@ -204,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             "tablePrefix": os.environ["TABLE_PREFIX"],
             "jwksUrl": os.environ["COGNITO_JWKS_URL"],
             "appModule": args.app,
+            "dynamodbInProcess": in_process is not None,
             "pid": os.getpid(),
             **ids,
             "demoUsers": [{"username": u, "password": p, "group": g} for u, p, g in DEMO_USERS],
@@ -217,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
         moto.stop()
+        if sampler is not None:
+            sampler.stop()
     print("Stopped.", flush=True)
     return 0
 

@@ -8,13 +8,14 @@ at moto exactly as it points at cognito-idp.<region>.amazonaws.com on AWS.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
+
+from infra.local.moto_dynamodb import DYNAMODB_LOCK
 
 
 class _CognitoJwksRouting:
@@ -35,11 +36,12 @@ class _OneRequestAtATime:
     """DynamoDB applies each request atomically; moto's backend does not lock, so two threads could
     interleave inside one request (seen as "dictionary changed size during iteration" 500s and
     half-applied transactions under load). Serialising requests restores per-request atomicity;
-    our code still races between requests, as it must on AWS. The integration harness does the same."""
+    our code still races between requests, as it must on AWS. The integration harness does the same.
+    The lock is shared with DynamoDB requests answered in process (infra/local/moto_dynamodb.py)."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
-        self._lock = threading.Lock()
+        self._lock = DYNAMODB_LOCK
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         # DynamoDB only: other services hold requests open on purpose (SQS long polling waits up to
