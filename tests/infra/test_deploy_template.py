@@ -84,6 +84,11 @@ def test_function_settings(packaged: dict[str, Any]) -> None:
             assert "ReservedConcurrentExecutions" not in export
         for function in resources_of(template, "AWS::Serverless::Function").values():
             assert function["Properties"]["Environment"]["Variables"]["TABLE_PREFIX"] == f"livechat-{stage}-"
+        # The export handler returns batchItemFailures: without this, one failure redelivers the batch.
+        (source,) = export["Events"].values()
+        assert source["Type"] == "SQS" and source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        (sweep,) = template["Resources"]["PresenceSweep"]["Properties"]["Events"].values()
+        assert sweep == {"Type": "Schedule", "Properties": {"Schedule": "rate(2 minutes)"}}
 
 
 def test_storage_and_hosting_are_private(packaged: dict[str, Any]) -> None:
