@@ -840,6 +840,10 @@ def test_english_page_and_korean_browser(stack, agents, widget, site) -> None:
     expect(k.launcher).to_have_attribute("aria-label", "채팅 상담 열기")
     k.launcher.click()
     expect(k.panel.get_by_role("heading", name="고객센터 채팅 상담")).to_be_visible()
+    # A Korean page in an English browser: Korean too.
+    korean = page_with(snippet(stack), lang="ko")
+    k2 = widget(site.page("/ko.html", korean), locale="en-US")
+    expect(k2.launcher).to_have_attribute("aria-label", "채팅 상담 열기")
     # data-lang wins over both.
     forced = page_with(snippet(stack, "en"), lang="ko")
     f = widget(site.page("/forced.html", forced), locale="ko-KR")
