@@ -674,6 +674,12 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     dialog,
   );
 
+  function showExportButton(current) {
+    exportButton.classList.toggle("hidden", !(role === "admin" || current.agentsMayExport === true));
+  }
+  // An admin allows or stops agents' exports: the button follows at once.
+  if (socket) unsubscribe.push(socket.on("settings.changed", ({ settings: changed }) => changed && showExportButton(changed)));
+
   const ready = (async () => {
     if (!config) {
       try {
@@ -683,8 +689,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       }
     }
     for (const name of config.processingTypes || []) processingSelect.append(el("option", { value: name }, name));
-    const mayExport = role === "admin" || config.agentsMayExport === true;
-    exportButton.classList.toggle("hidden", !mayExport);
+    showExportButton(config);
     if (role === "admin") {
       recentSection.classList.remove("hidden");
       refreshExports();

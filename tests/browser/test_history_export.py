@@ -142,3 +142,33 @@ def test_history_search_dialog_and_export_download(stack: dict[str, Any], new_pa
     with page.expect_download() as again:
         recent.first.get_by_role("button", name="다운로드").click()
     assert again.value.suggested_filename == download.suggested_filename
+
+
+MOUNT_AS_AGENT = """async (token) => {
+  const { createHistory } = await import('/console/history.js');
+  const { createApi } = await import('/shared/api.js');
+  const { ChatSocket } = await import('/shared/socket.js');
+  const config = await (await fetch('/config.json')).json();
+  const socket = new ChatSocket(config.websocket, async () => token);
+  const opened = new Promise((resolve) => socket.on('open', resolve));
+  socket.connect();
+  await opened;
+  const history = createHistory({ api: createApi(config.api, async () => token), socket, lang: 'ko', role: 'agent' });
+  document.body.replaceChildren(history.element);
+  await history.ready;
+}"""
+
+
+def test_the_export_button_follows_the_agents_may_export_setting(stack: dict[str, Any], new_page: Any) -> None:
+    admin = {"Authorization": f"Bearer {sign_in(stack, 'admin@example.com')}"}
+    settings = f"{stack['api']}/settings"
+    assert http("PUT", settings, {"agentsMayExport": False}, admin)[0] == 200
+    page: Page = new_page()
+    page.goto(stack["base"] + "/console/")
+    page.evaluate(MOUNT_AS_AGENT, sign_in(stack, "agent2@example.com"))
+    export = page.get_by_role("button", name="데이터 추출")
+    expect(export).to_be_hidden()
+    assert http("PUT", settings, {"agentsMayExport": True}, admin)[0] == 200
+    expect(export).to_be_visible()
+    assert http("PUT", settings, {"agentsMayExport": False}, admin)[0] == 200
+    expect(export).to_be_hidden()
