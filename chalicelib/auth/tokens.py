@@ -11,13 +11,18 @@ import json
 import threading
 import time
 import urllib.request
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Config, get_config
 from chalicelib.domain.errors import Forbidden, Unauthorized
 from chalicelib.domain.model import Principal, Role
+from chalicelib.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import jwt
+else:
+    # PyJWT imports cryptography (~50 ms): only the functions that verify or issue tokens pay for it.
+    jwt = lazy_module("jwt")
 
 CUSTOMER_TOKEN_ISSUER = "livechat"
 _JWKS_REFRESH_SECONDS = 3600

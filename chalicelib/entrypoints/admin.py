@@ -5,7 +5,7 @@ Admins only (checked in chalicelib/services/accounts.py). Registered in app.py.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -15,7 +15,12 @@ from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import parse_json_object
 from chalicelib.entrypoints.errors import json_response, rest_errors
 from chalicelib.entrypoints.rest import CORS
-from chalicelib.services import accounts
+from chalicelib.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.services import accounts
+else:
+    accounts = lazy_module("chalicelib.services.accounts")  # the Cognito directory, only on admin routes
 
 admin_routes = Blueprint(__name__)
 

@@ -6,14 +6,19 @@ every REST blueprint takes its caller from here (one GetItem for staff callers, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.auth.tokens import bearer_token, principal_from_token
 from chalicelib.domain.model import Principal
-from chalicelib.services.accounts import check_active
+from chalicelib.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.services import accounts
+else:
+    accounts = lazy_module("chalicelib.services.accounts")
 
 
 def caller_of(request: Any) -> Principal:
     principal = principal_from_token(bearer_token(request.headers))
-    check_active(principal)
+    accounts.check_active(principal)
     return principal

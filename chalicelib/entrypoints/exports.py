@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -11,7 +11,12 @@ from chalicelib.domain.validation import id_field, parse_json_object
 from chalicelib.entrypoints.callers import caller_of
 from chalicelib.entrypoints.errors import json_response, rest_errors
 from chalicelib.entrypoints.rest import CORS
-from chalicelib.services import exports as service
+from chalicelib.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.services import exports as service
+else:
+    service = lazy_module("chalicelib.services.exports")  # S3/SQS clients and job store, only on these routes
 
 exports = Blueprint(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -11,7 +11,12 @@ from chalicelib.domain.validation import id_field, parse_json_object
 from chalicelib.entrypoints.callers import caller_of
 from chalicelib.entrypoints.errors import rest_errors
 from chalicelib.entrypoints.rest import CORS
-from chalicelib.services import masking
+from chalicelib.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.services import masking
+else:
+    masking = lazy_module("chalicelib.services.masking")
 
 masking_routes = Blueprint(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -12,7 +12,15 @@ from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import id_field, parse_json_object
 from chalicelib.entrypoints.cors import staff_cors, widget_cors
 from chalicelib.entrypoints.errors import json_response, rest_errors
-from chalicelib.services import accounts, chat, records, settings
+from chalicelib.lazy_import import lazy_module
+from chalicelib.services import chat, settings
+
+if TYPE_CHECKING:
+    from chalicelib.services import accounts, records
+else:
+    # Loaded by the first route that uses them: the WebSocket functions import this module too.
+    accounts = lazy_module("chalicelib.services.accounts")
+    records = lazy_module("chalicelib.services.records")
 
 rest = Blueprint(__name__)
 

@@ -6,7 +6,7 @@ reconnect; see docs/security.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
@@ -14,7 +14,12 @@ from chalicelib.auth.tokens import bearer_token, principal_from_token
 from chalicelib.domain.validation import id_field
 from chalicelib.entrypoints.errors import rest_errors
 from chalicelib.entrypoints.rest import WIDGET_CORS
-from chalicelib.services import sessions as service
+from chalicelib.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.services import sessions as service
+else:
+    service = lazy_module("chalicelib.services.sessions")
 
 sessions = Blueprint(__name__)
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import os
 import time
-
-import jwt
+from typing import TYPE_CHECKING
 
 from chalicelib.domain.errors import Forbidden, RateLimited, Unauthorized
 from chalicelib.domain.model import Principal, Role
+from chalicelib.lazy_import import lazy_module
 from chalicelib.store import repository as store
+
+if TYPE_CHECKING:
+    import jwt
+else:
+    jwt = lazy_module("jwt")  # only $connect reads a token here; $default frames never load PyJWT
 
 DEFAULT_RATE_LIMIT = 30
 DEFAULT_RATE_WINDOW_SECONDS = 10

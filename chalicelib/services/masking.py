@@ -9,20 +9,27 @@ text after an unmask) to the staff tabs that show the chat.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ulid import ULID
 
-from chalicelib.crypto.envelope import Sealed, seal, unseal
 from chalicelib.domain import masking as rules
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role, month_of, now_ms, time_key
 from chalicelib.domain.validation import decode_cursor, encode_cursor, id_field, int_field
+from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import access_of, message_view
 from chalicelib.store import repository as store
 from chalicelib.store.models import ConversationModel, MaskAttribute, MaskAuditModel, MessageModel
+
+if TYPE_CHECKING:
+    from chalicelib.crypto import envelope
+else:
+    # KMS client and cryptography load with the first seal/unseal: chat handlers import this
+    # module for PII detection on every customer message, but most messages hold none.
+    envelope = lazy_module("chalicelib.crypto.envelope")
 
 AUDIT_PAGE_DEFAULT = 50
 AUDIT_PAGE_MAX = 100
@@ -44,12 +51,12 @@ def _masks_of(message: MessageModel) -> list[rules.Mask]:
 
 
 def _open(conversation_id: str, attribute: MaskAttribute) -> str:
-    sealed = Sealed(bytes(attribute.encrypted_key), bytes(attribute.nonce), bytes(attribute.ciphertext))
-    return unseal(sealed, _context(conversation_id, attribute.mask_id))
+    sealed = envelope.Sealed(bytes(attribute.encrypted_key), bytes(attribute.nonce), bytes(attribute.ciphertext))
+    return envelope.unseal(sealed, _context(conversation_id, attribute.mask_id))
 
 
 def _seal(conversation_id: str, mask: rules.Mask, original: str, actor: str, now: int) -> MaskAttribute:
-    sealed = seal(original, _context(conversation_id, mask.mask_id))
+    sealed = envelope.seal(original, _context(conversation_id, mask.mask_id))
     return MaskAttribute(
         mask_id=mask.mask_id,
         start=mask.start,
