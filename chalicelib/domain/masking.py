@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-
-import regex
+from typing import Any
 
 from chalicelib.domain.errors import Forbidden, InvalidField, NotFound
 from chalicelib.domain.model import ConversationAccess, ConversationState, Principal, Role
@@ -31,7 +32,13 @@ from chalicelib.domain.model import ConversationAccess, ConversationState, Princ
 MASK_CHAR = "*"
 MAX_SPANS = 50
 
-_GRAPHEME = regex.compile(r"\X")
+
+@functools.cache
+def _grapheme() -> Any:
+    # `\X` (UAX #29) needs the `regex` module; it loads when text is masked, not with every message.
+    import regex
+
+    return regex.compile(r"\X")
 
 
 @dataclass(frozen=True, order=True)
@@ -83,13 +90,13 @@ def check_can_mask(principal: Principal, conv: ConversationAccess) -> None:
 
 def grapheme_boundaries(text: str) -> list[int]:
     """Code point offsets where a user-perceived character starts, plus len(text)."""
-    bounds = [m.start() for m in _GRAPHEME.finditer(text)]
+    bounds = [m.start() for m in _grapheme().finditer(text)]
     bounds.append(len(text))
     return bounds
 
 
 def grapheme_count(text: str) -> int:
-    return sum(1 for _ in _GRAPHEME.finditer(text))
+    return sum(1 for _ in _grapheme().finditer(text))
 
 
 def stars_for(original: str) -> str:
@@ -247,31 +254,32 @@ class PiiMatch:
     end: int
 
 
+# Plain `re` (no `regex` features needed): detection runs on every message view.
 # Digits are ASCII only ([0-9], not \d, which also matches other scripts' digits). A match
 # may not continue a longer run of digits, with or without a separator in between.
 _NOT_AFTER_DIGITS = r"(?<![0-9])(?<![0-9][-.])"
 _NOT_BEFORE_DIGITS = r"(?![0-9])(?![-.][0-9])"
 
-_RRN = regex.compile(_NOT_AFTER_DIGITS + r"(?P<birth>[0-9]{6})[- ]?(?P<rest>[0-9]{7})" + _NOT_BEFORE_DIGITS)
-_MOBILE = regex.compile(
+_RRN = re.compile(_NOT_AFTER_DIGITS + r"(?P<birth>[0-9]{6})[- ]?(?P<rest>[0-9]{7})" + _NOT_BEFORE_DIGITS)
+_MOBILE = re.compile(
     _NOT_AFTER_DIGITS + r"(?:\+82[- .]?0?|0)1[016789][- .]?[0-9]{3,4}[- .]?[0-9]{4}" + _NOT_BEFORE_DIGITS
 )
 # Seoul 02, other regions 031-064, internet phones 070, personal numbers 050x.
-_LANDLINE = regex.compile(
+_LANDLINE = re.compile(
     _NOT_AFTER_DIGITS
     + r"(?:\+82[- .]?\(?0?(?:2|[3-6][1-5]|70|50[2-8])\)?|\(?0(?:2|[3-6][1-5]|70|50[2-8])\)?)"
     + r"[- .]?[0-9]{3,4}[- .]?[0-9]{4}"
     + _NOT_BEFORE_DIGITS
 )
 # Nationwide representative numbers (1588-xxxx, 1644-xxxx, …): only with their hyphen.
-_REPRESENTATIVE = regex.compile(_NOT_AFTER_DIGITS + r"1[5-9][0-9]{2}-[0-9]{4}" + _NOT_BEFORE_DIGITS)
-_EMAIL = regex.compile(
+_REPRESENTATIVE = re.compile(_NOT_AFTER_DIGITS + r"1[5-9][0-9]{2}-[0-9]{4}" + _NOT_BEFORE_DIGITS)
+_EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9_%+\-](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
 )
 # 13-19 digits, plain or in groups of digits separated by spaces or hyphens.
-_CARD = regex.compile(_NOT_AFTER_DIGITS + r"[0-9]{4}(?:[- ]?[0-9]){9,15}" + _NOT_BEFORE_DIGITS)
-_CARD_SEPARATOR = regex.compile(r"[- ]")
+_CARD = re.compile(_NOT_AFTER_DIGITS + r"[0-9]{4}(?:[- ]?[0-9]){9,15}" + _NOT_BEFORE_DIGITS)
+_CARD_SEPARATOR = re.compile(r"[- ]")
 
 _RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 # The 7th digit: sex and century (5-8 for foreign residents, 9/0 for those born in the 1800s).

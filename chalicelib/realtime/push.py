@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-import boto3
+import botocore.session
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
@@ -44,7 +44,9 @@ class Pusher:
         with self._lock:
             client = self._clients.get(endpoint)
             if client is None:
-                client = boto3.session.Session().client(
+                # A botocore client, as pynamodb's: boto3 would add its own import (s3transfer,
+                # resources, multiprocessing: ~25 ms) to every chat function's cold start.
+                client = botocore.session.get_session().create_client(
                     "apigatewaymanagementapi", endpoint_url=endpoint, config=_BOTO_CONFIG
                 )
                 self._clients[endpoint] = client

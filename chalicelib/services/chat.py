@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
-
-from ulid import ULID
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import observability
 from chalicelib.auth.tokens import issue_customer_token, principal_from_token
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import Conflict, DomainError, Forbidden, InvalidField
+from chalicelib.domain.masking import pii_spans
 from chalicelib.domain.model import AgentCapacity, AgentStatus, ConversationState, Principal, Rating, Role
 from chalicelib.domain.validation import (
     MAX_MEMO_CHARS,
@@ -29,7 +28,8 @@ from chalicelib.domain.validation import (
     phone_field,
     text_field,
 )
-from chalicelib.services import masking, notify
+from chalicelib.lazy_import import lazy_module
+from chalicelib.services import notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import (
     access_of,
@@ -40,6 +40,16 @@ from chalicelib.services.views import (
 )
 from chalicelib.store import repository as store
 from chalicelib.store.models import AgentModel, ConversationModel, MessageModel
+
+if TYPE_CHECKING:
+    import ulid
+
+    from chalicelib.services import masking
+else:
+    # Not needed by the WebSocket message path: ULIDs name new chats (REST), and the masking
+    # service (KMS, audit) is loaded only for a customer message in which PII was detected.
+    masking = lazy_module("chalicelib.services.masking")
+    ulid = lazy_module("ulid")
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +201,7 @@ def start_chat(body: dict[str, Any]) -> dict[str, Any]:
     if not any_agent_online():
         raise Conflict("no agent is online; leave an inquiry instead")
     now = rules.now_ms()
-    conversation_id = str(ULID())
+    conversation_id = str(ulid.ULID())
     customer_id = f"cust-{uuid.uuid4().hex}"
     key = rules.time_key(now, conversation_id)
     conv = ConversationModel(
@@ -316,7 +326,9 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
     role = "customer" if principal.role is Role.CUSTOMER else "agent"
     sender_name = conv.customer_name or "고객" if role == "customer" else conv.agent_name or principal.user_id
     # autoMaskPii: personal data is masked and its original encrypted before anything is stored.
-    auto_masked = masking.auto_mask(conv.conversation_id, text) if role == "customer" and text else None
+    # Detected here first: most messages hold no personal data and then need nothing more.
+    has_pii = role == "customer" and bool(text) and bool(pii_spans(text))
+    auto_masked = masking.auto_mask(conv.conversation_id, text) if has_pii else None
     if auto_masked:
         text, auto_masks = auto_masked
     for _ in range(_APPEND_ATTEMPTS):
