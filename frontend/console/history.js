@@ -235,7 +235,9 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   const toInput = el("input", { type: "date", name: "to", value: today, required: true });
   const processingSelect = select("processingType", [["", t("all")]]);
   const statusSelect = select("status", [["", t("all")], ["handled", t("handled")], ["unhandled", t("unhandled")]]);
-  const agentInput = el("input", { type: "text", name: "agentId", maxLength: 128, autocomplete: "off" });
+  // Agent ids are sign-in names (e-mail addresses): offered by display name from a list.
+  const agentChoices = el("datalist", { id: "history-agent-choices" });
+  const agentInput = el("input", { type: "text", name: "agentId", maxLength: 128, autocomplete: "off", list: agentChoices.id });
   const userInput = el("input", { type: "text", name: "userName", maxLength: 100, autocomplete: "off" });
   const ratingSelect = select("rating", [["", t("all")], ["satisfied", t("satisfied")], ["dissatisfied", t("dissatisfied")]]);
   const formError = el("p", { class: "field-error", role: "alert" });
@@ -263,6 +265,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     field(t("processingType"), processingSelect),
     field(t("status"), statusSelect),
     field(t("agent"), agentInput),
+    agentChoices,
     field(t("userName"), userInput),
     field(t("rating"), ratingSelect),
     el("div", { class: "history-actions" }, el("button", { type: "submit", class: "primary" }, t("search")), exportButton),
@@ -674,6 +677,13 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     dialog,
   );
 
+  async function offerAgents() {
+    const staff = role === "admin" ? (await api.get("/admin/agents")).accounts : [await api.get("/me")];
+    agentChoices.replaceChildren(
+      ...staff.map((a) => el("option", { value: a.agentId }, a.displayName ? `${a.displayName} (${a.agentId})` : a.agentId)),
+    );
+  }
+
   function showExportButton(current) {
     exportButton.classList.toggle("hidden", !(role === "admin" || current.agentsMayExport === true));
   }
@@ -690,6 +700,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     }
     for (const name of config.processingTypes || []) processingSelect.append(el("option", { value: name }, name));
     showExportButton(config);
+    offerAgents().catch(() => {}); // only a convenience: the field takes any id
     if (role === "admin") {
       recentSection.classList.remove("hidden");
       refreshExports();

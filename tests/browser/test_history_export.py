@@ -82,6 +82,15 @@ def test_history_search_dialog_and_export_download(stack: dict[str, Any], new_pa
     rows = page.locator(".history-table tbody tr[data-conversation-id]")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(CUSTOMER)
+    # The agent condition offers every staff account by name (admins); agent ids are sign-in names.
+    for account in ("admin@example.com", "agent1@example.com", "agent2@example.com"):
+        expect(page.locator(f'#history-agent-choices option[value="{account}"]')).to_have_count(1)
+    page.get_by_label("상담원 (ID)").fill("agent2@example.com")  # not the chat's agent
+    page.get_by_role("button", name="검색", exact=True).click()
+    expect(page.locator(".history-results tbody")).to_contain_text("조건에 맞는 채팅이 없습니다")
+    page.get_by_label("상담원 (ID)").fill("agent1@example.com")
+    page.get_by_role("button", name="검색", exact=True).click()
+    expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("처리")
     page.get_by_role("button", name="오늘").click()  # a preset searches at once
     expect(rows).to_have_count(1)
@@ -168,6 +177,8 @@ def test_the_export_button_follows_the_agents_may_export_setting(stack: dict[str
     page.evaluate(MOUNT_AS_AGENT, sign_in(stack, "agent2@example.com"))
     export = page.get_by_role("button", name="데이터 추출")
     expect(export).to_be_hidden()
+    expect(page.locator("#history-agent-choices option")).to_have_count(1)  # an agent is offered themself
+    expect(page.locator('#history-agent-choices option[value="agent2@example.com"]')).to_have_count(1)
     assert http("PUT", settings, {"agentsMayExport": True}, admin)[0] == 200
     expect(export).to_be_visible()
     assert http("PUT", settings, {"agentsMayExport": False}, admin)[0] == 200
