@@ -138,14 +138,15 @@ def set_status(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def _return_unanswered_chats(agent: AgentModel) -> int:
-    """Break or offline: chats not yet answered go back to the queue; answered ones stay."""
+def _return_unanswered_chats(agent: AgentModel, *, answered_too: bool = False) -> int:
+    """Break or offline: chats not yet answered go back to the queue; answered ones stay (all go
+    with `answered_too`: a disabled account will not answer them)."""
     returned = 0
     for conv in store.live_conversations_of(agent.agent_id):
-        if conv.first_response_at is not None:
+        if conv.first_response_at is not None and not answered_too:
             continue
         try:
-            store.return_to_queue(conv, agent.agent_id)
+            store.return_to_queue(conv, agent.agent_id, answered_too=answered_too)
         except Conflict:
             continue  # answered or ended meanwhile
         returned += 1
@@ -159,14 +160,15 @@ def apply_agent_change(agent_id: str) -> int:
     """After an admin changed an agent (chat permission, maximum, disabled): act on it at once.
 
     An agent who may no longer take chats gives back the unanswered ones (answered chats stay
-    until ended); the agent's tabs get the new `agent.status` (the console hides or shows its
-    chat widget by `chatPermission`); freed or added capacity takes waiting chats.
+    until ended; a disabled account gives back all of them); the agent's tabs get the new
+    `agent.status` (the console hides or shows its chat widget by `chatPermission`); freed or
+    added capacity takes waiting chats.
     """
     agent = store.get_agent(agent_id)
     if agent is None:
         return 0
     may_chat = bool(agent.chat_permission) and not agent.disabled and agent.status == AgentStatus.ONLINE.value
-    returned = 0 if may_chat else _return_unanswered_chats(agent)
+    returned = 0 if may_chat else _return_unanswered_chats(agent, answered_too=bool(agent.disabled))
     agent.refresh(consistent_read=True)
     settings = load_settings()
     notify.to_agent(agent, {"type": "agent.status", **agent_view(agent, settings.max_chats_per_agent)})

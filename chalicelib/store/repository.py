@@ -296,8 +296,10 @@ def assign_conversation(
         raise Conflict("assignment lost a race") from exc
 
 
-def return_to_queue(conv: ConversationModel, agent_id: str) -> None:
-    """An unanswered chat goes back to the queue at its original place (FIFO by first arrival)."""
+def return_to_queue(conv: ConversationModel, agent_id: str, *, answered_too: bool = False) -> None:
+    """A chat goes back to the queue at its original place (FIFO by first arrival): an unanswered
+    one only, unless `answered_too` (the agent's account was disabled: nobody else could answer)."""
+    unanswered = ConversationModel.first_response_at.does_not_exist()
     try:
         with _tx() as tx:
             tx.update(AgentModel(agent_id), actions=[AgentModel.active_chats.add(-1)])
@@ -314,7 +316,7 @@ def return_to_queue(conv: ConversationModel, agent_id: str) -> None:
                 ],
                 condition=(ConversationModel.state == ConversationState.ACTIVE.value)
                 & (ConversationModel.agent_id == agent_id)
-                & ConversationModel.first_response_at.does_not_exist(),
+                & (ConversationModel.agent_id.exists() if answered_too else unanswered),
             )
     except TransactWriteError as exc:
         raise Conflict("the chat changed meanwhile") from exc

@@ -433,12 +433,19 @@ def test_disable_closes_connections_returns_chats_and_refuses_the_old_token(h):
     admin = _admin(h)
     token, connection = h.agent_online("agent1@example.com")
     second_tab = h.connected(token)
-    chat = h.start_chat()
-    assert chat["state"] == "active"
+    chat, answered = h.start_chat(), h.start_chat("B")
+    assert chat["state"] == answered["state"] == "active"
+    reply = {"action": "message.send", "conversationId": answered["conversationId"], "clientMessageId": "a1"}
+    h.send(connection, {**reply, "text": "안녕하세요"})
+    assert ConversationModel.get(answered["conversationId"]).first_response_at
     status, view = h.rest("POST", f"/admin/agents/{_path('agent1@example.com')}/disable", token=admin)
     assert status == 200, view
     assert view["enabled"] is False and view["status"] == "offline"
-    assert ConversationModel.get(chat["conversationId"]).state == "waiting"
+    # Every live chat goes back, answered or not: nobody else could answer it.
+    for conversation in (chat, answered):
+        stored = ConversationModel.get(conversation["conversationId"])
+        assert stored.state == "waiting" and stored.agent_id is None, conversation
+    assert AgentModel.get("agent1@example.com").active_chats == 0
     assert _closed(connection) and _closed(second_tab)
     assert not AgentModel.get("agent1@example.com").connection_ids
     # The ID token is still signed and unexpired, but the account is refused everywhere.
@@ -452,7 +459,7 @@ def test_disable_closes_connections_returns_chats_and_refuses_the_old_token(h):
         )
     presence = h.rest("GET", "/admin/presence", token=admin)[1]
     assert "agent1@example.com" not in {a["agentId"] for a in presence["agents"]}
-    assert presence["queue"]["waiting"] == 1
+    assert presence["queue"]["waiting"] == 2
     # Enabling lets them back in; they start offline.
     status, view = h.rest("POST", f"/admin/agents/{_path('agent1@example.com')}/enable", token=admin)
     assert status == 200 and view["enabled"] is True
