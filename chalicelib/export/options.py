@@ -33,7 +33,8 @@ class ExportOptions:
     lease_seconds: int  # a running attempt owns its job this long (the function timeout plus slack)
     max_attempts: int  # the queue's maxReceiveCount: the last attempt marks the job failed
     progress_seconds: float  # at most one progress update (store + push) per this many seconds
-    deadline_margin_ms: int  # stop cleanly when the function has less time left than this
+    deadline_margin_ms: int  # stop cleanly when the function has less time left than this …
+    save_ms_per_1000_rows: int  # … plus this much per 1,000 rows written, for the final save and upload
 
 
 def export_options() -> ExportOptions:
@@ -49,6 +50,7 @@ def export_options() -> ExportOptions:
         max_attempts=_int("EXPORT_MAX_ATTEMPTS", 3, 1, 100),
         progress_seconds=float(os.environ.get("EXPORT_PROGRESS_SECONDS") or 2.0),
         deadline_margin_ms=_int("EXPORT_DEADLINE_MARGIN_MS", 30_000, 0, 600_000),
+        save_ms_per_1000_rows=_int("EXPORT_SAVE_MS_PER_1000_ROWS", 60, 0, 10**9),
     )
 
 

@@ -238,7 +238,11 @@ def write_export(
                 raise ExportFailed(
                     f"more than {options.max_rows:,} rows match; export a shorter period or narrower conditions"
                 )
-            if remaining_ms is not None and remaining_ms() < options.deadline_margin_ms:
+            # Stop while there is still time to fail cleanly: saving (zipping the sheets) and
+            # uploading the file grow with the rows written, so the reserve does too.
+            rows = book.chats.rows + book.messages.rows
+            reserve_ms = options.deadline_margin_ms + rows * options.save_ms_per_1000_rows // 1000
+            if remaining_ms is not None and remaining_ms() < reserve_ms:
                 raise ExportFailed("the export did not finish in the time allowed; export a shorter period")
             progress.report(progress.percent_at(conv.inbound_at), book.chats.rows, book.messages.rows)
         progress.report(90, book.chats.rows, book.messages.rows, force=True)

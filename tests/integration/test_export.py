@@ -372,6 +372,19 @@ def test_too_many_rows_fails_at_once_without_retry(h, rig, monkeypatch):
     assert rig.s3.list_multipart_uploads(Bucket="test-exports-bucket").get("Uploads", []) == []
 
 
+def test_an_export_stops_while_the_save_of_what_it_wrote_still_fits_in_time(h, rig, monkeypatch):
+    """The time kept for the final save grows with the rows written (here 300 s a row of 900 s)."""
+    monkeypatch.setenv("EXPORT_DEADLINE_MARGIN_MS", "0")
+    monkeypatch.setenv("EXPORT_SAVE_MS_PER_1000_ROWS", str(300_000 * 1000))
+    admin = _admin(h)
+    put_chat("c-small", now_ms() - 120_000, [("customer", "고객", "하나")])  # 2 rows: 600 s kept
+    assert _export(h, rig, admin, {})["status"] == "done"
+    put_chat("c-more", now_ms() - 60_000, [("customer", "고객", str(i)) for i in range(3)])  # 6 rows in all
+    job = _export(h, rig, admin, {})
+    assert job["status"] == "failed" and "did not finish in the time allowed" in job["error"]
+    assert rig.s3.list_multipart_uploads(Bucket="test-exports-bucket").get("Uploads", []) == []
+
+
 def test_partial_batch_reports_only_the_failed_message(h, rig, monkeypatch):
     from botocore.exceptions import ClientError
 
