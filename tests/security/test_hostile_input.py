@@ -217,6 +217,8 @@ def _ws_event(connection_id: str, body: str | bytes) -> dict[str, Any]:
     }
 
 
+# Thousands of handler calls against moto: minutes on a busy 2-core machine, not the default 300 s.
+@pytest.mark.timeout(1800)
 def test_ten_thousand_hostile_frames_answer_documented_errors_and_store_nothing(world: dict[str, Any]) -> None:
     import app as app_module
 
@@ -347,6 +349,8 @@ def _rest_event(method: str, path: str, resource: str, params: dict[str, str], t
     }
 
 
+# Thousands of handler calls against moto: minutes on a busy 2-core machine, not the default 300 s.
+@pytest.mark.timeout(1800)
 def test_hostile_rest_bodies_answer_documented_errors_and_store_nothing(world: dict[str, Any]) -> None:
     from infra.local.routes import match_route
 
