@@ -175,6 +175,11 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     expect(other.locator(customer_line)).not_to_contain_text(SECRET_NAME)
     expect(dialog.locator(".masked")).to_have_count(2)
     screenshot(other, "console-masking-history")
+    # The security service turned off: the open history dialog drops its masking icon at once.
+    assert http("PUT", f"{api}/settings", {"securityService": False}, _bearer(admin))[0] == 200
+    expect(dialog.locator(".masking-icon")).to_be_hidden()
+    assert http("PUT", f"{api}/settings", {"securityService": True}, _bearer(admin))[0] == 200
+    expect(dialog.locator(".masking-icon")).to_be_visible()
     served = http("GET", f"{api}/chats/{cid}/messages", None, _bearer(agent))[2]
     assert served["messages"][1]["text"] == TEXT.replace(SECRET_NAME, "***").replace("010-9876-5432", "*" * 13)
 
