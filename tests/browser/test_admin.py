@@ -35,6 +35,15 @@ def _sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _signed_in_admin(stack: dict[str, Any], new_page: Any) -> tuple[Page, list[str]]:
+    """The admin page, signed in as the demo admin with the settings loaded, and its problems."""
+    admin = new_page()
+    problems = _watch(admin)
+    _sign_in(admin, stack["base"], "admin@example.com", "Admin-Passw0rd!")
+    expect(admin.locator("#settings-status")).to_contain_text("저장됨", timeout=20_000)
+    return admin, problems
+
+
 def _availability(stack: dict[str, Any]) -> dict[str, Any]:
     status, _, body = http("GET", stack["base"] + "/api/widget/availability")
     assert status == 200
@@ -43,10 +52,7 @@ def _availability(stack: dict[str, Any]) -> dict[str, Any]:
 
 def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str, Any], new_page: Any) -> None:
     base = stack["base"]
-    admin = new_page()
-    admin_problems = _watch(admin)
-    _sign_in(admin, base, "admin@example.com", "Admin-Passw0rd!")
-    expect(admin.locator("#settings-status")).to_contain_text("저장됨", timeout=20_000)
+    admin, admin_problems = _signed_in_admin(stack, new_page)
     expect(admin.locator("#who")).to_have_text("admin@example.com")
 
     # Bad input is refused in the page and nothing is sent.
@@ -130,10 +136,7 @@ def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str
 
 def test_a_save_over_another_admins_newer_settings_is_refused(stack: dict[str, Any], new_page: Any) -> None:
     base = stack["base"]
-    admin = new_page()
-    problems = _watch(admin)
-    _sign_in(admin, base, "admin@example.com", "Admin-Passw0rd!")
-    expect(admin.locator("#settings-status")).to_contain_text("저장됨", timeout=20_000)
+    admin, problems = _signed_in_admin(stack, new_page)
     admin.fill("#set-greeting", "이 화면에서 고친 인사")
 
     # Another admin saves meanwhile: this tab keeps its edit and says the settings changed.
