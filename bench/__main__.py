@@ -160,6 +160,45 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     print(render_table(rows))
 
 
+README = ROOT / "README.md"
+README_BEGIN, README_END = "<!-- bench-figures:begin -->", "<!-- bench-figures:end -->"
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def readme_block(document: dict[str, Any]) -> str:
+    """The README's figures: the same rows as the printed table, as Markdown, with where they came from."""
+    m = document["machine"]
+    stamps = sorted({r.get("generated_at", document["generated_at"]) for r in document["benchmarks"].values()})
+    lines = [
+        f"Measured {stamps[0][:10]}" + (f" – {stamps[-1][:10]}" if stamps[-1][:10] != stamps[0][:10] else "")
+        + f" on {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, commit {m.get('commit') or '?'}"
+        + (" (quick sizes)" if document.get("quick") else "")
+        + "; all in `bench/results.json`.",
+        "",
+        "| Benchmark | Figure | Value | Aim |",
+        "|---|---|---:|---|",
+    ]
+    previous = None
+    for name, figure, value, aim in table_rows(document["benchmarks"]):
+        shown = name if name != previous else ""
+        previous = name
+        lines.append(f"| {shown} | {_markdown_cell(figure)} | {_markdown_cell(value)} | {_markdown_cell(aim)} |")
+    return "\n".join(lines)
+
+
+def write_readme(results: Path = DEFAULT_OUT, readme: Path = README) -> None:
+    document = json.loads(results.read_text(encoding="utf-8"))
+    text = readme.read_text(encoding="utf-8")
+    if README_BEGIN not in text or README_END not in text:
+        raise SystemExit(f"{readme} has no {README_BEGIN} … {README_END} block to fill")
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_BEGIN}\n{readme_block(document)}\n{README_END}{tail}", encoding="utf-8")
+
+
 def write_results(
     out: Path, results: dict[str, Any], *, command: str, quick: bool, skipped: list[str], merge: bool
 ) -> dict[str, Any]:
@@ -195,7 +234,14 @@ def main(argv: list[str] | None = None) -> int:
         help=f"JSON output (default {DEFAULT_OUT.relative_to(ROOT)}; {QUICK_OUT.relative_to(ROOT)} with --quick)",
     )
     parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument(
+        "--readme", action="store_true", help="run nothing: copy bench/results.json's figures into README.md"
+    )
     args = parser.parse_args(argv)
+    if args.readme:
+        write_readme(Path(args.out) if args.out else DEFAULT_OUT)
+        print(f"README.md's Performance figures rewritten from {args.out or DEFAULT_OUT}")
+        return 0
 
     modules, skipped = discover()
     if args.list:

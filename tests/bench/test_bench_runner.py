@@ -94,3 +94,35 @@ def test_table_has_one_short_row_per_headline_figure() -> None:
     text = render_table(rows)
     assert max(len(line) for line in text.splitlines()) < 140
     assert "yyyy" not in text
+
+
+def test_readme_figures_come_from_the_results_file(tmp_path: pathlib.Path) -> None:
+    from bench.__main__ import README_BEGIN, README_END, write_readme
+
+    results = tmp_path / "results.json"
+    results.write_text(
+        json.dumps(
+            {
+                "generated_at": "2026-11-25T09:00:00+00:00",
+                "quick": False,
+                "machine": {"nproc": 2, "cpu": "Test CPU", "python": "3.11.7", "commit": "abc1234"},
+                "benchmarks": {
+                    "cost": {
+                        "ok": True,
+                        "generated_at": "2026-11-25T09:00:00+00:00",
+                        "result": {"summary": {"usd_per_million_messages": 11.23}, "aims": {}},
+                    },
+                    "export": {"ok": False, "error": "timed out after 3600 s"},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# X\n\n## Performance\n{README_BEGIN}\nold\n{README_END}\nafter\n", encoding="utf-8")
+    write_readme(results, readme)
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and text.endswith(f"{README_END}\nafter\n")
+    assert "2 CPUs (Test CPU)" in text and "commit abc1234" in text
+    assert "| cost | usd_per_million_messages | 11.23 |  |" in text
+    assert "| export | FAILED | timed out after 3600 s |  |" in text
