@@ -47,3 +47,48 @@ def test_index_writes_cost_a_delete_and_a_put_when_the_index_key_changes() -> No
     assert meter._index_write_units("t", None, old) == 1  # entered it
     meter._tables["t"]["indexes"] = [("by-agent", ["agent", "at"], {"ProjectionType": "KEYS_ONLY"})]
     assert meter._index_write_units("t", old, touched) == 0  # keys-only: a non-key change costs nothing
+
+
+def test_meter_counts_requests_and_capacity_through_botocore_on_moto() -> None:
+    import boto3
+    import pytest
+    from botocore.exceptions import ClientError
+    from moto import mock_aws
+
+    from bench._dynamo_meter import METER, install
+
+    install()  # hooks every botocore session created from now on
+    with mock_aws():
+        client = boto3.session.Session(region_name="us-east-1").client("dynamodb")
+        client.create_table(
+            TableName="metered",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        METER.reset_tables()
+        key = {"id": {"S": "a"}}
+        with METER.window() as window:
+            client.put_item(TableName="metered", Item={**key, "body": {"S": "x" * 1500}})  # ~1.5 KB
+            client.get_item(TableName="metered", Key=key)
+            with pytest.raises(ClientError):
+                client.update_item(
+                    TableName="metered",
+                    Key=key,
+                    UpdateExpression="SET n = :one",
+                    ConditionExpression="attribute_not_exists(id)",
+                    ExpressionAttributeValues={":one": {"N": "1"}},
+                )
+            client.describe_table(TableName="metered")
+            with METER.pause():
+                client.get_item(TableName="metered", Key=key)
+        outside = client.get_item(TableName="metered", Key=key)
+    assert "Item" in outside
+    assert window.operations() == {"PutItem metered": 1, "GetItem metered": 1, "UpdateItem metered": 1}
+    assert window.requests == 3  # the paused GetItem, DescribeTable and the read after the window are not counted
+    assert window.control["DescribeTable"] == 1
+    units = window.units_by_operation()
+    assert units["PutItem metered"]["write_units"] == 2  # 1 KB units, rounded up
+    assert units["GetItem metered"]["read_units"] == 0.5  # eventually consistent, one 4 KB unit
+    assert units["UpdateItem metered"]["write_units"] == 2  # a refused conditional write is billed too
+    assert [c.failed for c in window.calls] == [False, False, True]
