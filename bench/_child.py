@@ -17,6 +17,18 @@ import traceback
 from typing import Any
 
 
+def _peak_rss_mb() -> float:
+    """VmHWM: this process's own peak. getrusage's ru_maxrss carries the parent's across fork + exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> int:
     name, output = sys.argv[1], sys.argv[2]
     sys.argv = [f"bench.{name}", *sys.argv[3:]]
@@ -32,7 +44,7 @@ def main() -> int:
         traceback.print_exc()
         report["error"] = f"{type(exc).__name__}: {exc}"
     report["seconds"] = round(time.perf_counter() - start, 2)
-    report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    report["peak_rss_mb"] = round(_peak_rss_mb(), 1)
     with open(output, "w", encoding="utf-8") as handle:
         json.dump(report, handle, ensure_ascii=False, default=str)
     return 0 if report["ok"] else 1

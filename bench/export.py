@@ -159,7 +159,21 @@ def message_item(chat_id: str, message: dict[str, Any]) -> dict[str, Any]:
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """This process's peak resident size: VmHWM. Not getrusage's ru_maxrss: on Linux that also
+    carries the parent's high-water mark across fork + exec, so a child of the host (moto with
+    all the data) reported the host's size, not its own."""
+    return _status_mb("VmHWM:") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _status_mb(field: str) -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 class DirectoryPeak:
@@ -195,9 +209,25 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _time_reads(runner: Any) -> dict[str, float]:
-    """Time the writer spends waiting for the next chat and its messages (reads), apart from the rest."""
-    waited = {"seconds": 0.0, "chats": 0}
+def _rss_mb() -> float:
+    """Resident set size now (peak RSS says how high, this says when)."""
+    return round(_status_mb("VmRSS:"), 1)
+
+
+def _time_reads(runner: Any) -> dict[str, Any]:
+    """Time the writer spends waiting for the next chat and its messages (reads), apart from the rest;
+    sample the resident size every 1,000 chats and just before the workbook is saved."""
+    waited: dict[str, Any] = {"seconds": 0.0, "chats": 0, "rss_mb": []}
+    save = runner.ExportWorkbook.save
+
+    def sampled_save(self: Any, stream: Any) -> None:
+        waited["rss_before_save_mb"] = _rss_mb()
+        waited["peak_before_save_mb"] = round(_peak_rss_mb(), 1)
+        save(self, stream)
+        waited["rss_after_save_mb"] = _rss_mb()
+        waited["peak_after_save_mb"] = round(_peak_rss_mb(), 1)
+
+    runner.ExportWorkbook.save = sampled_save
     reads = runner.chats_with_messages
 
     def timed_reads(*args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -211,6 +241,12 @@ def _time_reads(runner: Any) -> dict[str, float]:
                 return
             waited["seconds"] += time.perf_counter() - started
             waited["chats"] += 1
+            peak = _peak_rss_mb()
+            if peak > waited.get("last_peak", 0.0) + 5:  # where the peak grows: [chats read, peak MB]
+                waited["last_peak"] = peak
+                waited.setdefault("peak_growth", []).append([waited["chats"], round(peak, 1)])
+            if waited["chats"] % 1000 == 0:
+                waited["rss_mb"].append(_rss_mb())
             yield item
 
     runner.chats_with_messages = timed_reads
@@ -255,6 +291,12 @@ def child_export(export_id: str) -> dict[str, Any]:
         "readWaitSeconds": round(waited["seconds"], 2),
         "cpuSeconds": round(cpu, 2),
         "peakRssMb": round(_peak_rss_mb(), 1),
+        "rssBeforeSaveMb": waited.get("rss_before_save_mb"),
+        "rssAfterSaveMb": waited.get("rss_after_save_mb"),
+        "peakRssBeforeSaveMb": waited.get("peak_before_save_mb"),
+        "peakRssAfterSaveMb": waited.get("peak_after_save_mb"),
+        "peakRssGrowthAtChat": waited.get("peak_growth", []),
+        "rssEvery1000ChatsMb": waited["rss_mb"],
         "tmpPeakMb": round(tmp.peak / 1024 / 1024, 1),
         "fileBytes": int(job.size_bytes),
     }
