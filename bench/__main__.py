@@ -90,7 +90,7 @@ def run_module(name: str, quick: bool) -> dict[str, Any]:
 
 
 VALUE_WIDTH = 44  # longer values (series, errors) are cut in the table; the JSON has them whole
-FIGURE_WIDTH = 56
+FIGURE_WIDTH = 60
 
 
 def headline(result: dict[str, Any]) -> dict[str, Any]:
