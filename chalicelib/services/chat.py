@@ -223,7 +223,7 @@ def start_chat(body: dict[str, Any]) -> dict[str, Any]:
         last_seq=0,
     )
     store.create_conversation(conv)
-    assign_waiting_chats(settings)
+    assign_waiting_chats(settings, just_queued=conversation_id)
     conv.refresh(consistent_read=True)
     position = store.queue_position(conv.queued_key) if conv.state == ConversationState.WAITING.value else 0
     if position:
@@ -242,14 +242,18 @@ def start_chat(body: dict[str, Any]) -> dict[str, Any]:
 # --- assignment ----------------------------------------------------------------------------
 
 
-def assign_waiting_chats(settings: ChatSettings | None = None) -> int:
+def assign_waiting_chats(settings: ChatSettings | None = None, *, just_queued: str | None = None) -> int:
     """Give the oldest waiting chats to online agents with room, until either runs out.
 
     Safe to run concurrently: each assignment is one transaction that fails if the chat was
     taken or the agent filled up meanwhile; the loop then re-reads and tries again.
+    `just_queued`: a chat this invocation queued and nobody has heard of yet; if it is the only
+    one assigned, the queue everyone saw did not move and nobody is told (no push to every
+    online agent for each chat that starts at once).
     """
     settings = settings or load_settings()
     assigned = 0
+    queue_moved = False
     for _ in range(_ASSIGN_ATTEMPTS):
         head = store.waiting_conversations(limit=1)
         if not head:
@@ -264,11 +268,12 @@ def assign_waiting_chats(settings: ChatSettings | None = None) -> int:
         except Conflict:
             continue
         assigned += 1
+        queue_moved = queue_moved or conv.conversation_id != just_queued
         observability.annotate(conversation_id=conv.conversation_id)
         observability.metric("Assignments")
         observability.metric("QueueWait", max(0, rules.now_ms() - conv.inbound_at), "Milliseconds")
         _announce_assignment(conv.conversation_id, agent)
-    if assigned:
+    if queue_moved:
         _push_queue_positions()
     return assigned
 

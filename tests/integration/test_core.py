@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
 import jwt
 import pytest
@@ -126,9 +127,23 @@ def test_chat_needs_consent_and_current_version(h):
 
 def test_queue_positions_and_unanswered_chats_return_on_break(h):
     token, agent_conn = h.agent_online("agent1@example.com")
+    _, watcher = h.agent_online("agent4@example.com")  # online, and full from the start
+    admin = h.staff_token("admin@example.com", group="admins")
+    assert (
+        h.rest(
+            "PUT",
+            f"/admin/agents/{quote('agent4@example.com')}/chat-permission",
+            {"chatPermission": False},
+            token=admin,
+        )[0]
+        == 200
+    )
+    h.frames(watcher)
     chats = [h.start_chat(f"c{i}") for i in range(5)]
     assert [c["state"] for c in chats] == ["active"] * 3 + ["waiting"] * 2
     assert [c["position"] for c in chats[3:]] == [1, 2]
+    # Chats taken at once leave the queue as it was: online agents hear only of the two that wait.
+    assert [f["waiting"] for f in h.frames_of_type(watcher, "queue.changed")] == [1, 2]
     waiting_conn = h.connected(chats[4]["token"])
     # The agent answers chat 0 only, then takes a break: chats 1 and 2 go back to the queue first.
     h.send(
@@ -152,7 +167,6 @@ def test_queue_positions_and_unanswered_chats_return_on_break(h):
     assert ConversationModel.get(chats[1]["conversationId"]).agent_id == "agent2@example.com"
     assert ConversationModel.get(chats[4]["conversationId"]).state == "waiting"
     # Raising the maximum assigns at once.
-    admin = h.staff_token("admin@example.com", group="admins")
     assert h.rest("PUT", "/settings", {"maxChatsPerAgent": 4}, token=admin)[0] == 200
     assert ConversationModel.get(chats[4]["conversationId"]).state == "active"
     assert h.frames_of_type(waiting_conn, "chat.started")
