@@ -82,24 +82,27 @@ export function mountMaskingAudit(container, ctx) {
     );
   }
 
+  // Each search gets a number: an answer that arrives after a newer search started is dropped
+  // (the first load and a quick 조회 used to both append, showing every entry twice).
+  let generation = 0;
+
   async function load(fresh) {
-    if (fresh) {
-      cursor = null;
-      body.replaceChildren();
-    }
+    const mine = fresh ? ++generation : generation;
     const params = new URLSearchParams({ limit: "50" });
     if (conversation.value.trim()) params.set("conversationId", conversation.value.trim());
     else params.set("month", month.value || thisMonth());
-    if (cursor) params.set("cursor", cursor);
+    if (cursor && !fresh) params.set("cursor", cursor);
     status.textContent = "";
     try {
       const page = await api.get(`/masking/audit?${params}`);
+      if (mine !== generation) return;
+      if (fresh) body.replaceChildren();
       body.append(...page.entries.map(row));
       cursor = page.cursor;
       more.classList.toggle("hidden", !cursor);
       if (!body.children.length) status.textContent = t("empty");
     } catch (error) {
-      status.textContent = t("failed", { message: error.message });
+      if (mine === generation) status.textContent = t("failed", { message: error.message });
     }
   }
 
