@@ -5,8 +5,11 @@
 Starts `python -m infra.local` on a free loopback port (nothing leaves 127.0.0.1), signs M agents
 in through (moto's) Cognito, starts N chats over REST and opens N + M WebSockets. Then customers
 send `--rate` messages per second in total, round-robin, for `--duration` seconds; each agent
-console records when each `message.new` arrives. The run is bounded: after sending it waits at
-most `--drain` seconds for the tail, then stops the stack.
+console records when each `message.new` arrives. The run is bounded: after sending it waits for
+the tail while it keeps arriving (it gives up after `--stall` seconds without a new arrival) and at
+most `--drain` seconds, then stops the stack. A stack that cannot keep up with `--rate` queues
+the frames (one at a time per connection, as the gateway runs them), so the tail can be long:
+throughput is arrivals over the arrival window, latency includes the queueing.
 
 Reports p50/p95/p99 latency (customer send → agent receive, one clock, one process), achieved
 throughput, errors, and checks that every message arrived exactly once and in order, both as
@@ -50,7 +53,8 @@ class Options:
     agents: int = 50
     rate: float = 200.0
     duration: float = 60.0
-    drain: float = 120.0
+    drain: float = 900.0
+    stall: float = 60.0
     echo_duration: float = 10.0
     setup_concurrency: int = 16
 
@@ -62,11 +66,12 @@ def options(argv: list[str] | None = None) -> Options:
     parser.add_argument("--rate", type=float, help="messages per second, all customers together")
     parser.add_argument("--duration", type=float, help="seconds of sending")
     parser.add_argument("--drain", type=float, help="longest wait for the tail after sending, seconds")
+    parser.add_argument("--stall", type=float, help="stop waiting for the tail after this long without an arrival")
     parser.add_argument("--quick", action="store_true", help="small sizes (also BENCH_QUICK=1)")
     args, _ = parser.parse_known_args(argv)
     quick = args.quick or os.environ.get("BENCH_QUICK", "") not in ("", "0")
     chosen = Options(customers=40, agents=4, rate=20, duration=10, drain=60, echo_duration=5) if quick else Options()
-    for name in ("customers", "agents", "rate", "duration", "drain"):
+    for name in ("customers", "agents", "rate", "duration", "drain", "stall"):
         if getattr(args, name) is not None:
             setattr(chosen, name, getattr(args, name))
     # Each agent takes customers/agents chats; the settings cap is 50.
@@ -208,6 +213,22 @@ async def _gather_limited(limit: int, coroutines: list[Any]) -> list[Any]:
     return await asyncio.gather(*(run(c) for c in coroutines))
 
 
+# No keepalive pings from the load clients: the local gateway answers a ping in the connection's
+# frame order, so behind a queue of frames a ping could wait past websockets' 20 s ping timeout and
+# the client would drop a healthy connection (API Gateway answers pings itself, at once).
+_CLIENT_OPTIONS: dict[str, Any] = {"max_size": 2**20, "open_timeout": 300, "ping_interval": None}
+_last_progress_line = 0.0
+
+
+def _progress(line: str, every: float = 10.0) -> None:
+    """A line on stderr at most every `every` seconds, so a long run shows where it is."""
+    global _last_progress_line
+    now = time.monotonic()
+    if now - _last_progress_line >= every:
+        _last_progress_line = now
+        print(f"[bench.load] {line}", file=sys.stderr, flush=True)
+
+
 def _process_cpu_seconds(pid: int) -> float | None:
     """user + system CPU seconds of a process so far (Linux), for the stack's CPU per message."""
     try:
@@ -239,7 +260,7 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         tally = Tally()
         agent_sockets = []
         for token in agent_tokens:
-            ws = await websockets.connect(f"{ws_url}?token={token}", max_size=2**20, open_timeout=120)
+            ws = await websockets.connect(f"{ws_url}?token={token}", **_CLIENT_OPTIONS)
             await ws.send(json.dumps({"action": "status.set", "status": "online"}))
             while json.loads(await asyncio.wait_for(ws.recv(), 60)).get("type") != "agent.status":
                 pass
@@ -252,13 +273,16 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
             body = {"consent": True, "consentVersion": consent_version, "customerName": f"손님{i}"}
             async with http.post(f"{api}/chats", json=body) as response:
                 assert response.status == 201, await response.text()
+                _progress(f"setup: chat {i + 1}/{opts.customers} started")
                 return await response.json()
 
         chats = await _gather_limited(opts.setup_concurrency, [start_chat(i) for i in range(opts.customers)])
         not_active = sum(1 for c in chats if c["state"] != "active")
 
         async def open_customer(chat: dict[str, Any]) -> Any:
-            return await websockets.connect(f"{ws_url}?token={chat['token']}", max_size=2**20, open_timeout=120)
+            ws = await websockets.connect(f"{ws_url}?token={chat['token']}", **_CLIENT_OPTIONS)
+            _progress("setup: opening customer WebSockets")
+            return ws
 
         customer_sockets = await _gather_limited(opts.setup_concurrency, [open_customer(c) for c in chats])
         readers += [asyncio.create_task(_customer_reader(ws, tally)) for ws in customer_sockets]
@@ -277,6 +301,7 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
             if delay > 0:
                 await asyncio.sleep(delay)
             index = i % len(chats)
+            _progress(f"sending: {i}/{total} sent, {len(tally.latencies)} arrived")
             conversation = chats[index]["conversationId"]
             n = counters[index]
             counters[index] += 1
@@ -288,7 +313,13 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
                  "text": f"{n} 배송 문의드립니다"}))
         send_seconds = time.perf_counter() - started
         drain_deadline = time.perf_counter() + opts.drain
+        last_count, last_progress = -1, time.perf_counter()
         while len(tally.latencies) < total and time.perf_counter() < drain_deadline:
+            if len(tally.latencies) != last_count:
+                last_count, last_progress = len(tally.latencies), time.perf_counter()
+            elif time.perf_counter() - last_progress > opts.stall:
+                break
+            _progress(f"tail: {len(tally.latencies)}/{total} arrived")
             await asyncio.sleep(0.2)
         drained_after = time.perf_counter() - started - send_seconds
         _mark_profile_phase(status)  # LOCAL_PROFILE: the load phase ends here

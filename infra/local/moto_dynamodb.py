@@ -30,6 +30,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -43,6 +44,8 @@ from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 
 DYNAMODB_LOCK = threading.Lock()
+# Set by infra/local/sampler.py when profiling: called with (seconds waiting for the lock, thread CPU inside it).
+meter: Callable[[float, float], None] | None = None
 
 
 # --- in process --------------------------------------------------------------------------------
@@ -52,8 +55,15 @@ def _answer_in_process(request: Any, **_: Any) -> AWSResponse:
     for name, value in list(request.headers.items()):
         if isinstance(value, bytes):  # moto's handler expects text headers, as from HTTP
             request.headers[name] = value.decode("utf-8")
-    with DYNAMODB_LOCK:
-        status, headers, body = DynamoHandler.dispatch(request, request.url, request.headers)
+    if meter is None:
+        with DYNAMODB_LOCK:
+            status, headers, body = DynamoHandler.dispatch(request, request.url, request.headers)
+    else:
+        waiting = time.perf_counter()
+        with DYNAMODB_LOCK:
+            cpu, waited = time.thread_time(), time.perf_counter() - waiting
+            status, headers, body = DynamoHandler.dispatch(request, request.url, request.headers)
+            meter(waited, time.thread_time() - cpu)
     return AWSResponse(request.url, status, headers, MockRawResponse(body))
 
 

@@ -2,15 +2,18 @@
 
 `LOCAL_PROFILE=<file> python -m infra.local` (py-spy is not available here, and a plain cProfile
 sees one thread) writes, on shutdown, to <file>:
-- a sampling profile: every thread's stack every 10 ms (`sys._current_frames`); CPU seconds per
+- a sampling profile: every thread's stack every 10 ms (LOCAL_PROFILE_INTERVAL, seconds); CPU seconds per
   thread group from /proc/self/task/<tid>/stat; per group, the functions most often on the stack
   (inclusive: wall time, waiting included), most often on top, and on the stack while not blocked
   on a lock, socket or queue (a thread waiting for the GIL still counts as running there);
-- <file>.cpu: a CPU-time profile (cProfile with `time.thread_time`) of the handler invocations
-  (one profiler per handler thread, merged) and of the event loop thread, exact per function.
+- <file>.calls: thread CPU time of handler invocations, of each AWS call they make, of moto's
+  DynamoDB work, and the wait for the DynamoDB lock (cheap: figures stay undistorted);
+- <file>.cpu, with LOCAL_PROFILE_CPROFILE=1: a CPU-time profile (cProfile with `time.thread_time`)
+  of the handler invocations (one profiler per handler thread, merged) and of the event loop
+  thread, per function (cProfile multiplies moto's CPU several times: read it as proportions).
 Groups are the event loop (MainThread), handler threads (lambda_*), moto's request threads
 (werkzeug, Thread-N (process_request_thread)) and the rest.
-SIGUSR1 closes a phase: what was gathered so far goes to <file>.phase<n> (and .phase<n>.cpu) and
+SIGUSR1 closes a phase: what was gathered so far goes to <file>.phase<n> (.calls, .cpu) and
 gathering starts afresh; bench/load.py sends it when sending starts and when the tail has arrived.
 Profiling costs CPU itself (cProfile roughly doubles a handler's CPU time): compare phases, not runs.
 """
@@ -34,7 +37,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-_INTERVAL_SECONDS = 0.01
+_INTERVAL_SECONDS = float(os.environ.get("LOCAL_PROFILE_INTERVAL", "0.01"))  # sampling costs CPU: 0.1 for long runs
 _TOP = 30
 # A thread whose top frame is one of these is blocked (lock, socket, queue, selector), not running.
 _BLOCKED = frozenset(
@@ -240,41 +243,124 @@ class CpuProfiles:
         self._loop_profiler.enable()
 
 
+class CallMeter:
+    """Thread CPU time (`time.thread_time`, so waiting for the GIL, a lock or a socket is left out) of
+    handler invocations, of each AWS API call the handlers make (botocore's before-call/after-call
+    events, client side, DynamoDB's in-process answer included), and of moto's DynamoDB work inside
+    the request lock, with the time spent waiting for that lock. Cheap enough to leave the figures
+    undistorted, unlike cProfile."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.started = time.monotonic()
+        self.totals: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])  # n, cpu, wall
+
+    def add(self, name: str, cpu: float, wall: float = 0.0) -> None:
+        with self._lock:
+            entry = self.totals[name]
+            entry[0] += 1
+            entry[1] += cpu
+            entry[2] += wall
+
+    def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def metered(*args: Any, **kwargs: Any) -> Any:
+            cpu, wall = time.thread_time(), time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.add("handler invocation", time.thread_time() - cpu, time.perf_counter() - wall)
+
+        return metered
+
+    def before_call(self, context: dict[str, Any], **_: Any) -> None:
+        context["_meter"] = (time.thread_time(), time.perf_counter())
+
+    def after_call(self, event_name: str, context: dict[str, Any], **_: Any) -> None:
+        started = context.pop("_meter", None)
+        if started is not None:
+            _, service, operation = (event_name.split(".") + ["", ""])[:3]
+            self.add(f"AWS call {service}.{operation}", time.thread_time() - started[0],
+                     time.perf_counter() - started[1])
+
+    def moto_dynamodb(self, lock_wait: float, cpu: float) -> None:
+        self.add("moto DynamoDB work in the lock", cpu)
+        self.add("waiting for the DynamoDB lock", 0.0, lock_wait)
+
+    def install(self) -> None:
+        from botocore.handlers import BUILTIN_HANDLERS
+
+        from infra.local import moto_dynamodb
+
+        BUILTIN_HANDLERS.append(("before-call", self.before_call))
+        BUILTIN_HANDLERS.append(("after-call", self.after_call))
+        moto_dynamodb.meter = self.moto_dynamodb
+
+    def mark(self, out: Path) -> None:
+        with self._lock:
+            totals, wall = dict(self.totals), time.monotonic() - self.started
+            self._reset()
+        invocations = totals.get("handler invocation", [0, 0.0, 0.0])
+        lines = [
+            f"wall {wall:.1f} s; thread CPU (ms) and wall (ms) per phase, from time.thread_time/perf_counter",
+            f"{'what':58s} {'count':>7s} {'CPU s':>8s} {'CPU ms/each':>11s} {'wall ms/each':>12s}",
+        ]
+        for name, (count, cpu, spent) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
+            lines.append(f"{name:58s} {int(count):7d} {cpu:8.2f} {1000 * cpu / max(count, 1):11.2f} "
+                         f"{1000 * spent / max(count, 1):12.2f}")
+        if invocations[0]:
+            lines.append(f"\nhandler CPU per invocation: {1000 * invocations[1] / invocations[0]:.2f} ms")
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 class _ProfiledExecutor(ThreadPoolExecutor):
-    def __init__(self, profiles: CpuProfiles, **kwargs: Any) -> None:
+    def __init__(self, wrappers: list[Callable[[Callable[..., Any]], Callable[..., Any]]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._profiles = profiles
+        self._wrappers = wrappers
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return super().submit(self._profiles.wrap(fn), *args, **kwargs)
+        for wrap in self._wrappers:
+            fn = wrap(fn)
+        return super().submit(fn, *args, **kwargs)
 
 
 class Profiling:
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, with_cprofile: bool) -> None:
         self.out = out
         self.sampler = Sampler(out)
-        self.cpu = CpuProfiles(out)
+        self.meter = CallMeter()
+        # cProfile's hooks multiply the CPU of moto's deep call trees several times: only on request.
+        self.cpu = CpuProfiles(out) if with_cprofile else None
 
     def start(self) -> None:
         signal.signal(signal.SIGUSR1, self.mark)
+        self.meter.install()
         self.sampler.start()
 
     def executor(self, **kwargs: Any) -> ThreadPoolExecutor:
-        return _ProfiledExecutor(self.cpu, **kwargs)
+        wrappers = [self.cpu.wrap] if self.cpu else []
+        return _ProfiledExecutor([*wrappers, self.meter.wrap], **kwargs)
 
     def mark(self, *_: object) -> None:
         self.sampler.mark()
-        self.cpu.mark(self.out.with_name(f"{self.out.name}.phase{self.sampler.phase}.cpu"))
+        phase = self.out.with_name(f"{self.out.name}.phase{self.sampler.phase}")
+        self.meter.mark(phase.with_name(phase.name + ".calls"))
+        if self.cpu:
+            self.cpu.mark(phase.with_name(phase.name + ".cpu"))
 
     def stop(self) -> None:
         self.sampler.stop()
-        self.cpu.mark(self.out.with_name(f"{self.out.name}.cpu"))
+        self.meter.mark(self.out.with_name(f"{self.out.name}.calls"))
+        if self.cpu:
+            self.cpu.mark(self.out.with_name(f"{self.out.name}.cpu"))
 
 
 def start_from_environment() -> Profiling | None:
     target = os.environ.get("LOCAL_PROFILE")
     if not target:
         return None
-    profiling = Profiling(Path(target))
+    profiling = Profiling(Path(target), with_cprofile=os.environ.get("LOCAL_PROFILE_CPROFILE", "") not in ("", "0"))
     profiling.start()
     return profiling
