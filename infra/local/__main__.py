@@ -193,8 +193,6 @@ def main(argv: list[str] | None = None) -> int:
     moto_endpoint = f"http://127.0.0.1:{moto.port}"
     # Handler threads ("concurrent Lambda invocations"); see docs/local.md (Load) for the choice.
     workers = int(os.environ.get("LOCAL_LAMBDA_WORKERS", "32"))
-    if os.environ.get("LOCAL_SWITCH_INTERVAL"):
-        sys.setswitchinterval(float(os.environ["LOCAL_SWITCH_INTERVAL"]))
     executor_options: dict[str, Any] = {"max_workers": workers, "thread_name_prefix": "lambda"}
     executor = sampler.executor(**executor_options) if sampler else ThreadPoolExecutor(**executor_options)
     try:
