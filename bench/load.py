@@ -97,7 +97,7 @@ class LocalStack:
 
     def __enter__(self) -> LocalStack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "COGNITO_", "TABLE_PREFIX"))}
-        env.update({"PORT": str(self.port), "PYTHONUNBUFFERED": "1", "LOCAL_WS_IDLE_SECONDS": "600"})
+        env.update({"PORT": str(self.port), "PYTHONUNBUFFERED": "1", "LOCAL_WS_IDLE_SECONDS": "3600"})
         STACK_LOG.parent.mkdir(parents=True, exist_ok=True)
         self.log = STACK_LOG.open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own module
@@ -213,10 +213,11 @@ async def _gather_limited(limit: int, coroutines: list[Any]) -> list[Any]:
     return await asyncio.gather(*(run(c) for c in coroutines))
 
 
-# No keepalive pings from the load clients: the local gateway answers a ping in the connection's
-# frame order, so behind a queue of frames a ping could wait past websockets' 20 s ping timeout and
-# the client would drop a healthy connection (API Gateway answers pings itself, at once).
-_CLIENT_OPTIONS: dict[str, Any] = {"max_size": 2**20, "open_timeout": 300, "ping_interval": None}
+# Keepalive pings without a timeout: they keep idle agent sockets alive through a long setup (the
+# gateway closes a connection after LOCAL_WS_IDLE_SECONDS without client frames), but a pong that
+# waits behind a queue of frames (the local gateway answers pings in the connection's frame order;
+# API Gateway answers them itself) must not make the client drop a healthy connection.
+_CLIENT_OPTIONS: dict[str, Any] = {"max_size": 2**20, "open_timeout": 300, "ping_interval": 20, "ping_timeout": None}
 _last_progress_line = 0.0
 
 
