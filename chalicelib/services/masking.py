@@ -188,7 +188,13 @@ def auto_mask(conversation_id: str, text: str) -> tuple[str, list[MaskAttribute]
     settings = load_settings()
     if not (settings.security_service and settings.auto_mask_pii):
         return None
-    result = rules.apply_masks(text, [], rules.plan_masks(text, [], spans), {}, _new_ids())
+    groups = rules.plan_masks(text, [], spans)
+    if len(groups) > rules.MAX_SPANS:
+        # Each mask's audit entry is stored in the message's own transaction (at most 100 items).
+        raise InvalidField(
+            f"this message holds more than {rules.MAX_SPANS} pieces of personal data; send it in parts", field="text"
+        )
+    result = rules.apply_masks(text, [], groups, {}, _new_ids())
     now = now_ms()
     return result.text, [_seal(conversation_id, m, original, SYSTEM_ACTOR, now) for m, original in result.created]
 

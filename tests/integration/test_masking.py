@@ -57,6 +57,12 @@ def _live_chat(h, text: str) -> dict[str, Any]:
     return {"token": token, "tab1": tab1, "tab2": tab2, "cid": cid, "customer": customer, "chat": chat, "seq": seq}
 
 
+def _stored_last_seq(cid: str) -> int:
+    from chalicelib.store.models import ConversationModel
+
+    return int(ConversationModel.get(cid, consistent_read=True).last_seq)
+
+
 def _stored(cid: str, seq: int) -> MessageModel:
     return MessageModel.get(cid, f"m#{seq:010d}", consistent_read=True)
 
@@ -297,6 +303,14 @@ def test_auto_mask_encrypts_personal_data_before_storage(m):
     email_mask = ack["masks"][2]["maskId"]
     status, restored = m.rest("DELETE", f"/chats/{c['cid']}/messages/{ack['seq']}/masks/{email_mask}", token=c["token"])
     assert status == 200 and "secret.kim@example.com" in restored["text"]
+    # More personal data than one message's transaction can audit: a clear error, nothing stored.
+    crowded = " ".join(f"010-1234-{i:04d}" for i in range(60))
+    last_seq = _stored_last_seq(c["cid"])
+    send = {"action": "message.send", "conversationId": c["cid"], "clientMessageId": "c3"}
+    m.send(c["customer"], {**send, "text": crowded})
+    error = m.frames_of_type(c["customer"], "error")[-1]
+    assert error["code"] == "invalid_field" and error["clientMessageId"] == "c3", error
+    assert _stored_last_seq(c["cid"]) == last_seq and "1234-0059" not in _everything_stored()
     # Agent messages are never auto-masked (agents choose what they write).
     m.send(
         c["tab1"],
