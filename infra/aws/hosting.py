@@ -107,6 +107,23 @@ def deployed_headers(stage: str) -> tuple[dict[str, str], dict[str, str]]:
     return security_headers(runtime_config, https=True)
 
 
+
+def private_bucket_properties() -> dict[str, Any]:
+    """What every bucket of the stack has: no public access, objects owned by the bucket owner
+    (no ACLs), encryption at rest. Only CloudFront (origin access control) and signed URLs reach in."""
+    return {
+        "PublicAccessBlockConfiguration": {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        "BucketEncryption": {
+            "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    }
+
 def hosting_resources(stage: str) -> dict[str, Any]:
     pages, widget = deployed_headers(stage)
     site_behaviour = {
@@ -121,18 +138,7 @@ def hosting_resources(stage: str) -> dict[str, Any]:
         "SiteBucket": {
             "Type": "AWS::S3::Bucket",
             "DeletionPolicy": "Delete",  # `make destroy` empties it first; make publish-frontend refills it
-            "Properties": {
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "BucketEncryption": {
-                    "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-                },
-            },
+            "Properties": private_bucket_properties(),
         },
         "SiteOriginAccessControl": {
             "Type": "AWS::CloudFront::OriginAccessControl",

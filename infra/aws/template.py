@@ -88,18 +88,7 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
             "DeletionPolicy": "Delete",
             "Properties": {
                 # No BucketName: CloudFormation picks a globally unique one; handlers get it from env.
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "BucketEncryption": {
-                    "ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                    ]
-                },
+                **hosting.private_bucket_properties(),
                 # Exports hold personal data: they disappear on their own.
                 "LifecycleConfiguration": {
                     "Rules": [
