@@ -86,6 +86,29 @@ def batch_save(items: Iterable[Any], model: type) -> int:
     return count
 
 
+def seed_conversation(conversation_id: str, inbound: int, customer_name: str, **attributes: Any) -> Any:
+    """A ConversationModel as the handlers store one: the customer consented when it came in
+    (`inbound`), its time keys (inbound, month, queue) follow from that; `attributes` add the rest."""
+    # Imported when called, as in the benches: importing bench._support loads none of the app.
+    from chalicelib.domain import model as rules
+    from chalicelib.store.models import ConversationModel
+
+    key = rules.time_key(inbound, conversation_id)
+    return ConversationModel(
+        conversation_id,
+        customer_id=f"cust-{uuid.uuid4().hex}",
+        inbound_at=inbound,
+        inbound_key=key,
+        inbound_month=rules.month_of(inbound),
+        queued_key=key,
+        consent_version=1,
+        consented_at=inbound,
+        customer_name=customer_name,
+        customer_name_lower=customer_name.lower(),
+        **attributes,
+    )
+
+
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     result = fn()

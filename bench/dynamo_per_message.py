@@ -25,7 +25,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from bench._support import METER, batch_save, load_harness, mean, quick, ratio, timed
+from bench._support import METER, batch_save, load_harness, mean, quick, ratio, seed_conversation, timed
 
 SIZES = (10, 100, 1_000, 10_000)
 QUICK_SIZES = (10, 100)
@@ -88,18 +88,12 @@ def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
         agent_id, console = f"seed-agent-{i // max_chats:05d}", f"seedA{i // max_chats:07d}="
         customer = f"seedC{i:07d}="
         inbound = now - (count - i) * 1000
-        key = rules.time_key(inbound, conversation_id)
         conversations.append(
-            ConversationModel(
+            seed_conversation(
                 conversation_id,
+                inbound,
+                "고객",
                 state="active",
-                customer_id=f"cust-{uuid.uuid4().hex}",
-                inbound_at=inbound,
-                inbound_key=key,
-                inbound_month=rules.month_of(inbound),
-                queued_key=key,
-                consent_version=1,
-                consented_at=inbound,
                 agent_id=agent_id,
                 agent_name=f"상담원 {i // max_chats}",
                 live_agent_id=agent_id,
@@ -107,8 +101,6 @@ def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
                 first_response_at=inbound + 900,
                 last_seq=2,
                 last_message_at=inbound + 900,
-                customer_name="고객",
-                customer_name_lower="고객",
                 customer_connections={customer},
                 agent_connections={console},
             )

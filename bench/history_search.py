@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from typing import Any
 
-from bench._support import METER, batch_save, load_harness, mean, quick, ratio, timed
+from bench._support import METER, batch_save, load_harness, mean, quick, ratio, seed_conversation, timed
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (500, 2_000)
@@ -32,7 +31,6 @@ PAGE = 50
 def _seed_chats(count: int, now: int) -> int:
     from ulid import ULID
 
-    from chalicelib.domain import model as rules
     from chalicelib.store.models import ConversationModel
 
     rng = random.Random(count)  # noqa: S311 - test data
@@ -44,18 +42,11 @@ def _seed_chats(count: int, now: int) -> int:
             conversation_id = str(ULID.from_timestamp(inbound / 1000))
             agent = f"seed-agent-{rng.randrange(AGENTS):02d}"
             answered = rng.random() >= 0.2
-            key = rules.time_key(inbound, conversation_id)
-            name = f"고객{i}"
-            yield ConversationModel(
+            yield seed_conversation(
                 conversation_id,
+                inbound,
+                f"고객{i}",
                 state="ended",
-                customer_id=f"cust-{uuid.uuid4().hex}",
-                inbound_at=inbound,
-                inbound_key=key,
-                inbound_month=rules.month_of(inbound),
-                queued_key=key,
-                consent_version=1,
-                consented_at=inbound,
                 agent_id=agent if answered else None,
                 agent_name=f"상담원 {agent[-2:]}" if answered else None,
                 assigned_at=inbound + 2_000 if answered else None,
@@ -64,8 +55,6 @@ def _seed_chats(count: int, now: int) -> int:
                 ended_by="agent" if answered else "customer",
                 last_seq=rng.randrange(4, 40),
                 last_message_at=inbound + 590_000,
-                customer_name=name,
-                customer_name_lower=name.lower(),
                 customer_email=f"customer{i}@example.com",
                 processing_type="상담 완료" if answered else None,
                 rating=rng.choice(["satisfied", "dissatisfied", None]),
