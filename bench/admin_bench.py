@@ -15,24 +15,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+# Runnable as a script too (bench/admin_bench.py): the repository root makes `bench` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.update(
-    {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "TABLE_PREFIX": "bench-",
-        "CUSTOMER_TOKEN_SECRET": "bench-secret",
-        "WS_MANAGEMENT_ENDPOINT": "https://bench.execute-api.us-east-1.amazonaws.com/dev",
-    }
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import boto3  # noqa: E402
 from botocore.client import BaseClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+# Before chalicelib: importing bench._support sets the benches' AWS environment (moto, bench- tables).
+from bench._support import quick  # noqa: E402
 from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain.model import AgentStatus, Principal, Role  # noqa: E402
 
@@ -62,14 +53,10 @@ def measure(label: str, action: Any) -> Any:
     return result
 
 
-def _quick() -> bool:
-    return os.environ.get("BENCH_QUICK", "") not in ("", "0") or "--quick" in sys.argv[1:]
-
-
 def main(n: int | None = None) -> dict[str, Any]:
     """Figures per admin action for a pool of n staff users (default from the command line)."""
     if n is None:
-        n = QUICK_AGENTS if _quick() else DEFAULT_AGENTS
+        n = QUICK_AGENTS if quick() else DEFAULT_AGENTS
     FIGURES.clear()
     with mock_aws():
         from chalicelib.services import accounts, chat, settings

@@ -15,20 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+# Runnable as a script too (bench/masking_bench.py): the repository root makes `bench` importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.update(
-    {
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "TABLE_PREFIX": "bench-",
-    }
-)
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
+# Before chalicelib: importing bench._support sets the benches' AWS environment (moto, bench- tables).
+import bench._support  # noqa: E402, F401
 from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain import masking as rules  # noqa: E402
 from chalicelib.domain.model import Principal, Role  # noqa: E402
