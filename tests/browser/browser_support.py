@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
+import websockets
+from e2e_support import http, next_frame
 from playwright.sync_api import Page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+T = TypeVar("T")
 
 
 def screenshot(page: Page, name: str) -> Path:
@@ -15,3 +24,27 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+async def customer_consents_and_writes(stack: dict[str, Any], text: str) -> dict[str, Any]:
+    """A customer consents to the current terms, starts a chat and writes `text` over the WebSocket.
+
+    Returns {"chat": POST /chats's answer (conversationId, token), "message": the acknowledged message}.
+    """
+    api = stack["api"]
+    _, _, availability = await asyncio.to_thread(http, "GET", f"{api}/widget/availability")
+    start = {"consent": True, "consentVersion": availability["consent"]["version"], "customerName": "고객"}
+    code, _, chat = await asyncio.to_thread(http, "POST", f"{api}/chats", start)
+    assert code == 201, chat
+    async with websockets.connect(f"{stack['websocket']}?token={chat['token']}") as customer:
+        frame = {"action": "message.send", "conversationId": chat["conversationId"]}
+        await customer.send(json.dumps({**frame, "clientMessageId": "c1", "text": text}))
+        ack = await next_frame(customer, "message.ack")
+    return {"chat": chat, "message": ack["message"]}
+
+
+def run_scenario(scenario: Coroutine[Any, Any, T]) -> T:
+    """Run an asyncio scenario to its end from a test."""
+    # Playwright's sync API runs an event loop in this thread: the scenario gets its own thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario).result()

@@ -9,14 +9,10 @@ and in what the server serves.
 
 from __future__ import annotations
 
-import asyncio
-import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import websockets
-from browser_support import screenshot
-from e2e_support import http, next_frame, sign_in
+from browser_support import customer_consents_and_writes, run_scenario, screenshot
+from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
 SECRET_NAME = "김비밀"
@@ -26,25 +22,6 @@ AGENT = ("agent2@example.com", "Agent2-Passw0rd!")
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def _customer_writes(stack: dict[str, Any], text: str) -> dict[str, Any]:
-    """A customer starts a chat (the only online agent takes it) and writes `text`."""
-    api = stack["api"]
-
-    async def scenario() -> dict[str, Any]:
-        _, _, availability = await asyncio.to_thread(http, "GET", f"{api}/widget/availability")
-        start = {"consent": True, "consentVersion": availability["consent"]["version"], "customerName": "고객"}
-        code, _, chat = await asyncio.to_thread(http, "POST", f"{api}/chats", start)
-        assert code == 201, chat
-        async with websockets.connect(f"{stack['websocket']}?token={chat['token']}") as customer:
-            frame = {"action": "message.send", "conversationId": chat["conversationId"]}
-            await customer.send(json.dumps({**frame, "clientMessageId": "c1", "text": text}))
-            ack = await next_frame(customer, "message.ack")
-        return {"chat": chat, "message": ack["message"]}
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result()
 
 
 def _sign_in(page: Page, base: str) -> None:
@@ -100,7 +77,7 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     tab1.on("pageerror", lambda e: problems.append(str(e)))
     _sign_in(tab1, stack["base"])
     assert http("PUT", f"{api}/me/status", {"status": "online"}, _bearer(agent))[0] == 200
-    setup = _customer_writes(stack, TEXT)
+    setup = run_scenario(customer_consents_and_writes(stack, TEXT))  # the only online agent takes the chat
     cid = setup["chat"]["conversationId"]
     _open_chat(tab1)
     icon = tab1.locator(".conv-actions .masking-icon")

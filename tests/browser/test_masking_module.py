@@ -4,13 +4,11 @@ personal data; a masked region restores its original after confirmation; a reloa
 
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import websockets
-from browser_support import screenshot
+from browser_support import customer_consents_and_writes, run_scenario, screenshot
 from e2e_support import http, next_frame, sign_in
 from playwright.sync_api import Page, expect
 
@@ -31,19 +29,9 @@ def live_chat_with_message(stack: dict[str, Any], text: str) -> dict[str, Any]:
         async with websockets.connect(f"{stack['websocket']}?token={agent}") as agent_ws:
             await agent_ws.send(json.dumps({"action": "status.set", "status": "online"}))
             await next_frame(agent_ws, "agent.status")
-            _, _, availability = await asyncio.to_thread(http, "GET", f"{api}/widget/availability")
-            start = {"consent": True, "consentVersion": availability["consent"]["version"], "customerName": "고객"}
-            code, _, chat = await asyncio.to_thread(http, "POST", f"{api}/chats", start)
-            assert code == 201, chat
-            async with websockets.connect(f"{stack['websocket']}?token={chat['token']}") as customer:
-                frame = {"action": "message.send", "conversationId": chat["conversationId"]}
-                await customer.send(json.dumps({**frame, "clientMessageId": "c1", "text": text}))
-                ack = await next_frame(customer, "message.ack")
-            return {"agent": agent, "chat": chat, "message": ack["message"]}
+            return {"agent": agent, **await customer_consents_and_writes(stack, text)}
 
-    # Playwright's sync API runs an event loop in this thread: the scenario gets its own thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result()
+    return run_scenario(scenario())
 
 
 # Renders one message with the module (it re-renders itself on every update) and a masking icon.
