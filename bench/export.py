@@ -37,7 +37,7 @@ RESULTS = ROOT / "bench" / "results" / "export.json"
 REGION = "ap-northeast-2"
 PREFIX = "bench-export-"
 BUCKET = "bench-exports"
-DEFAULT_SIZES = "10000,100000"
+DEFAULT_SIZES = "10000,100000,1000000"
 QUICK_SIZES = "2000"
 START_MS = int(datetime(2026, 10, 1, tzinfo=UTC).timestamp() * 1000)
 SPAN_MS = 28 * 24 * 3600 * 1000
