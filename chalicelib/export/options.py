@@ -29,7 +29,7 @@ class ExportOptions:
     part_bytes: int  # S3 multipart part size: the upload's memory bound
     url_seconds: int  # presigned URL lifetime
     retention_days: int  # S3 lifecycle expiry of export files (the template reads the same default)
-    read_ahead: int  # chats whose messages are fetched concurrently, ahead of the writer
+    read_ahead: int  # message batches (~100 messages each) read concurrently, ahead of the writer
     lease_seconds: int  # a running attempt owns its job this long (the function timeout plus slack)
     max_attempts: int  # the queue's maxReceiveCount: the last attempt marks the job failed
     progress_seconds: float  # at most one progress update (store + push) per this many seconds

@@ -1,7 +1,8 @@
 """The export function's work: one SQS message names one job; the job becomes an .xlsx in S3.
 
-Reads go through the history indexes (month or agent partitions, oldest first) and each chat's
-message partition, fetched a few chats ahead on a small thread pool. Rows stream into openpyxl
+Reads go through the history indexes (month or agent partitions, oldest first); the messages of
+consecutive chats come 100 at a time by BatchGetItem (their keys follow from each chat's last_seq),
+a few batches ahead of the writer on a small thread pool. Rows stream into openpyxl
 write-only sheets (temporary files in /tmp, bounded by `max_rows`), and the saved zip streams
 into an S3 multipart upload (one part in memory). Persist first, then push: progress and the
 result are stored on the job before the requester's console hears about them.
@@ -44,6 +45,7 @@ from chalicelib.store.models import ConversationModel, ExportJobModel
 
 log = logging.getLogger("livechat.export")
 
+CHATS_PER_GROUP = 100  # chats read together when they have few or no messages (bounds a group's memory)
 RETRY_VISIBILITY_SECONDS = 30  # a failed attempt is retried soon, not after the queue's long visibility
 
 STATUS_LABELS = {True: "처리", False: "미처리"}
@@ -123,22 +125,44 @@ def history_partitions(from_ms: int, to_ms: int, agent_id: str | None) -> list[t
 def chats_with_messages(
     filters: dict[str, Any], read_ahead: int
 ) -> Iterator[tuple[ConversationModel, list[ExportedMessage]]]:
-    """Every matching chat, oldest first, with its messages fetched up to `read_ahead` chats early."""
+    """Every matching chat, oldest first, with its messages.
+
+    Consecutive chats are grouped so that a group's messages fill one BatchGetItem (a longer chat
+    is a group of its own, read by Query); up to `read_ahead` groups are read on a thread pool
+    while the writer works through the ones before them.
+    """
     from_ms, to_ms, condition, agent_id = history_filter(filters)
     key_range = index_range(from_ms, to_ms)
     pool = ThreadPoolExecutor(max_workers=read_ahead, thread_name_prefix="export-read")
-    window: deque[tuple[ConversationModel, Future[list[ExportedMessage]] | None]] = deque()
+    window: deque[tuple[list[ConversationModel], Future[dict[str, list[ExportedMessage]]]]] = deque()
+    group: list[ConversationModel] = []
+    group_messages = 0
+
+    def submit() -> None:
+        nonlocal group, group_messages
+        chats = [(conv.conversation_id, int(conv.last_seq or 0)) for conv in group]
+        window.append((group, pool.submit(store.messages_of_chats, chats)))
+        group, group_messages = [], 0
+
+    def drain(keep: int) -> Iterator[tuple[ConversationModel, list[ExportedMessage]]]:
+        while len(window) > keep:
+            convs, pending = window.popleft()
+            messages = pending.result()
+            for conv in convs:
+                yield conv, messages[conv.conversation_id]
+
     try:
         for index, partition in history_partitions(from_ms, to_ms, agent_id):
             for conv in store.history_chats(index, partition, key_range, condition):
-                future = pool.submit(store.chat_messages, conv.conversation_id) if conv.last_seq else None
-                window.append((conv, future))
-                if len(window) > read_ahead:
-                    head, pending = window.popleft()
-                    yield head, pending.result() if pending else []
-        while window:
-            head, pending = window.popleft()
-            yield head, pending.result() if pending else []
+                count = int(conv.last_seq or 0)
+                if group and (group_messages + count > store.MESSAGES_PER_BATCH or len(group) >= CHATS_PER_GROUP):
+                    submit()
+                group.append(conv)
+                group_messages += count
+                yield from drain(read_ahead)
+        if group:
+            submit()
+        yield from drain(0)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -498,3 +498,89 @@ def test_ticket_ids_listed_per_chat(h, rig):
         ).save()
     job = _export(h, rig, _admin(h), {"from": base - 1, "to": base + 1})
     assert _rows(rig.workbook(_key(job))["Chats"])[0][22] == "T1, T2"
+
+
+# --- the reads: BatchGetItem over many chats, Query for long ones -----------------------------------
+
+
+def test_short_and_long_chats_come_whole_and_in_order(h, rig, monkeypatch):
+    # Groups of short chats share a BatchGetItem; chats over 100 messages are queried alone.
+    # One batch read ahead at a time, so groups are cut and joined at every boundary.
+    monkeypatch.setenv("EXPORT_READ_AHEAD", "1")
+    counts = [0, 1, 99, 100, 101, 3, 250, 2]
+    base = now_ms() - 60 * 60_000
+    for i, count in enumerate(counts):
+        put_chat(f"c-batch-{i}", base + i * 1000, [("customer", "고객", f"{i}:{n}") for n in range(1, count + 1)])
+    job = _export(h, rig, _admin(h), {"from": base - 1, "to": base + 60_000})
+    assert (job["chatRows"], job["messageRows"]) == (len(counts), sum(counts))
+    book = rig.workbook(_key(job), read_only=True)
+    rows = [r for name in book.sheetnames if name.startswith("Messages") for r in _rows(book[name])]
+    expected = [(f"c-batch-{i}", n, f"{i}:{n}") for i, count in enumerate(counts) for n in range(1, count + 1)]
+    assert [(r[0], r[1], r[5]) for r in rows] == expected
+
+
+def test_unprocessed_keys_are_asked_again(h, rig, monkeypatch):
+    # DynamoDB may answer part of a BatchGetItem (throttling): the rest is asked again, nothing lost.
+    from chalicelib.store import export_jobs
+
+    monkeypatch.setattr(export_jobs.time, "sleep", lambda _seconds: None)
+    base = now_ms() - 60_000
+    put_chat("c-throttled", base, [("customer", "고객", f"m{n}") for n in range(1, 16)])
+    client = export_jobs._dynamodb()
+    real = client.batch_get_item
+    asked: list[int] = []
+
+    def partial(RequestItems):  # noqa: N803 - boto3's parameter name
+        ((table, request),) = RequestItems.items()
+        keys = request["Keys"]
+        asked.append(len(keys))
+        answer = real(RequestItems={table: {**request, "Keys": keys[: len(keys) // 2 or 1]}})
+        answer["Responses"][table].reverse()  # BatchGetItem promises no order
+        if len(keys) > 1:
+            answer["UnprocessedKeys"] = {table: {**request, "Keys": keys[len(keys) // 2 :]}}
+        return answer
+
+    monkeypatch.setattr(client, "batch_get_item", partial)
+    messages = export_jobs.messages_of_chats([("c-throttled", 15)])["c-throttled"]
+    assert [m.text for m in messages] == [f"m{n}" for n in range(1, 16)]
+    assert asked == [15, 8, 4, 2, 1]
+
+
+def test_a_batch_still_unprocessed_after_the_retries_fails_the_attempt(h, rig, monkeypatch):
+    from chalicelib.store import export_jobs
+
+    monkeypatch.setattr(export_jobs.time, "sleep", lambda _seconds: None)
+    put_chat("c-stuck", now_ms() - 60_000, [("customer", "고객", "m")])
+    client = export_jobs._dynamodb()
+    monkeypatch.setattr(client, "batch_get_item", lambda RequestItems: {"UnprocessedKeys": RequestItems})  # noqa: N803
+    with pytest.raises(RuntimeError, match="1 message keys unprocessed"):
+        export_jobs.messages_of_chats([("c-stuck", 1)])
+
+
+def test_wire_json_reads_equal_what_botocore_parses(h, rig, monkeypatch):
+    # The export keeps DynamoDB's JSON as sent instead of botocore's parse: both must be the same.
+    import types
+
+    import boto3
+
+    from chalicelib.store import export_jobs
+    from chalicelib.store.models import MessageModel
+
+    put_chat("c-wire", now_ms() - 60_000, [("customer", "고객 😀", "=1+2 \x01 안녕"), ("agent", None, "-5")])
+    request = {
+        "TableName": MessageModel.Meta.table_name,
+        "KeyConditionExpression": "conversation_id = :c",
+        "ExpressionAttributeValues": {":c": {"S": "c-wire"}},
+    }
+    bodies: list[bytes] = []
+
+    def loads(body):
+        bodies.append(body)
+        return json.loads(body)
+
+    monkeypatch.setattr(export_jobs, "json", types.SimpleNamespace(loads=loads))
+    kept = export_jobs._dynamodb().query(**request)
+    assert len(bodies) == 1  # the wire JSON was kept, not parsed by botocore
+    parsed = boto3.client("dynamodb", region_name="us-east-1").query(**request)
+    assert kept["Items"] and kept["Items"] == parsed["Items"]
+    assert kept["Count"] == parsed["Count"] == 2

@@ -1,0 +1,35 @@
+"""The export benchmark's shortcut through moto's projection must answer what moto itself answers."""
+
+from __future__ import annotations
+
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+
+def _item() -> Item:
+    return Item(
+        DynamoType({"S": "chat-1"}),
+        DynamoType({"S": "m#0000000001"}),
+        {
+            "conversation_id": {"S": "chat-1"},
+            "sort_key": {"S": "m#0000000001"},
+            "seq": {"N": "1"},
+            "text": {"S": "=SUM(A1) 안녕하세요 😀"},
+            "sender_role": {"S": "customer"},
+            "masks": {"L": [{"M": {"start": {"N": "0"}, "end": {"N": "3"}}}]},
+            "flags": {"SS": ["a", "b"]},
+        },
+    )
+
+
+def test_top_level_projection_equals_motos(monkeypatch):
+    from bench import export
+
+    paths = [["conversation_id"], ["seq"], ["text"], ["sender_name"], ["masks"], ["flags"]]
+    nested = [["masks", "[0]"], ["seq"]]
+    expected = {str(p): _item().project(p).to_json() for p in (paths, nested)}
+    monkeypatch.setattr(Item, "project", Item.project)  # undone after the test
+    export._top_level_projection_for_moto()
+    projected = _item().project(paths)
+    assert projected.to_json() == expected[str(paths)]
+    assert "sender_name" not in projected.attrs  # absent names stay absent
+    assert _item().project(nested).to_json() == expected[str(nested)]
