@@ -12,8 +12,10 @@ the frames (one at a time per connection, as the gateway runs them), so the tail
 throughput is arrivals over the arrival window, latency includes the queueing.
 
 Reports p50/p95/p99 latency (customer send → agent receive, one clock, one process), achieved
-throughput, errors, and checks that every message arrived exactly once and in order, both as
-pushed (agent frames) and as stored (GET /chats/{id}/messages afterwards). The same client then
+throughput, errors, and checks that every message arrived exactly once and in order, both as the
+agent console holds it (pushes applied by `seq`, as the console and the widget do: a copy of a push
+already held is dropped and counted apart as `transportDuplicatePushes`; a raw count stays in the
+results) and as stored (GET /chats/{id}/messages afterwards). The same client then
 measures a bare WebSocket echo server on loopback (a separate process, same message rate and
 size) as the floor: the ratio says what the product adds over the network and the event loop.
 Writes bench/results/load.json; `main()` returns the same dict. BENCH_QUICK=1 or --quick: 40
@@ -150,12 +152,97 @@ def _sign_in(status: dict[str, Any], username: str, group: str | None) -> str:
 # --- measuring -----------------------------------------------------------------------------
 
 
+# How clients apply pushes (docs/protocol.md, "Message object"): messages are kept by `seq`, so a
+# `message.new` whose seq is already held is dropped. The transport may deliver a push twice (a
+# PostToConnection retried after a read timeout, on the emulator or on API Gateway); the check
+# below counts such copies apart and judges the sequence as a client holds it.
+APPLIED, TRANSPORT_DUPLICATE, SEQ_CONFLICT = "applied", "transport duplicate", "seq conflict"
+
+
+@dataclass
+class Received:
+    """What one agent console got for one conversation."""
+
+    applied: dict[int, int] = field(default_factory=dict)  # seq → message number, in arrival order
+    pushes: list[int] = field(default_factory=list)  # message number of every push, copies included
+    transport_duplicates: int = 0
+    seq_conflicts: int = 0  # the same seq with another message: a server bug, never a transport copy
+
+
+def apply_push(received: Received, seq: int, number: int) -> str:
+    """Apply one `message.new` push as the console and the widget do; say what became of it."""
+    received.pushes.append(number)
+    if seq not in received.applied:
+        received.applied[seq] = number
+        return APPLIED
+    if received.applied[seq] == number:
+        received.transport_duplicates += 1
+        return TRANSPORT_DUPLICATE
+    received.seq_conflicts += 1
+    return SEQ_CONFLICT
+
+
+def verdict(got: list[int], want: list[int]) -> str:
+    """One conversation's message numbers (in the order held) against the numbers sent, in order."""
+    if got == want:
+        return "complete"
+    if len(set(got)) != len(got):
+        return "duplicate"  # one message under two seqs, or stored twice
+    if got == want[: len(got)]:
+        return "late"  # in order, no copy, the rest not (yet) there when the run stopped
+    return "out of order or gap"
+
+
+def applied_verdict(received: Received, want: list[int]) -> str:
+    """The verdict on what a client holds after applying the pushes."""
+    if received.seq_conflicts:
+        return SEQ_CONFLICT
+    seqs = list(received.applied)
+    if any(later <= earlier for earlier, later in zip(seqs, seqs[1:], strict=False)):
+        return "out of order or gap"  # pushed against seq order
+    return verdict(list(received.applied.values()), want)
+
+
+def _counts(verdicts: list[str]) -> dict[str, int]:
+    return {v: verdicts.count(v) for v in sorted(set(verdicts))}
+
+
+def exactly_once(expected: dict[str, list[int]], received: dict[str, Received],
+                 stored: dict[str, list[int]]) -> dict[str, Any]:
+    """Every conversation: as applied from the pushes (transport copies dropped, counted apart) and as
+    stored, complete, each message once, in order. The verdict on the raw pushes is kept alongside."""
+    empty = Received()
+    applied = [applied_verdict(received.get(cid, empty), want) for cid, want in expected.items()]
+    raw = [verdict(received.get(cid, empty).pushes, want) for cid, want in expected.items()]
+    stored_verdicts = [verdict(stored.get(cid, []), want) for cid, want in expected.items()]
+    copies = {cid: r.transport_duplicates for cid, r in received.items() if r.transport_duplicates}
+    applied_ok, stored_ok = applied.count("complete"), stored_verdicts.count("complete")
+    return {
+        "appliedConversationsOk": applied_ok, "storedConversationsOk": stored_ok, "conversations": len(expected),
+        "missingPushes": sum(len(want) for want in expected.values())
+        - sum(len(received.get(cid, empty).applied) for cid in expected),
+        "applied": _counts(applied),
+        "stored": _counts(stored_verdicts),
+        # Copies of a push already applied: dropped by every client, shown here so nothing is hidden.
+        "transportDuplicatePushes": sum(copies.values()),
+        "transportDuplicateConversations": dict(sorted(copies.items())),
+        "seqConflicts": sum(r.seq_conflicts for r in received.values()),
+        "rawPushes": sum(len(r.pushes) for r in received.values()),
+        "rawPushesConversationsOk": raw.count("complete"),
+        "rawPushed": _counts(raw),
+        # Exactly once and in order: every conversation complete, as applied and as stored.
+        "ok": applied_ok == stored_ok == len(expected),
+        "noDuplicateNoReorder": all(v in ("complete", "late") for v in applied + stored_verdicts),
+    }
+
+
 @dataclass
 class Tally:
     sent_at: dict[str, float] = field(default_factory=dict)  # clientMessageId → send time
     sent_order: dict[str, list[int]] = field(default_factory=dict)  # conversation → n sent
-    received: dict[str, list[int]] = field(default_factory=dict)  # conversation → n received by the agent
-    latencies: list[float] = field(default_factory=list)
+    received: dict[str, Received] = field(default_factory=dict)  # conversation → what the agent got
+    latencies: list[float] = field(default_factory=list)  # of applied pushes: a copy is not a delivery
+    pushes: int = 0  # every message.new of this run, transport copies included
     acks: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     first_receive: float | None = None
@@ -188,8 +275,11 @@ async def _agent_reader(ws: Any, tally: Tally) -> None:
         sent = tally.sent_at.get(message["clientMessageId"])
         if sent is None:
             continue  # not one of this run's messages
+        tally.pushes += 1
+        received = tally.received.setdefault(message["conversationId"], Received())
+        if apply_push(received, int(message["seq"]), int(message["text"].split(" ", 1)[0])) != APPLIED:
+            continue
         tally.latencies.append(now - sent)
-        tally.received.setdefault(message["conversationId"], []).append(int(message["text"].split(" ", 1)[0]))
         tally.first_receive = tally.first_receive or now
         tally.last_receive = now
 
@@ -341,27 +431,16 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
             task.cancel()
 
     expected = {c["conversationId"]: tally.sent_order.get(c["conversationId"], []) for c in chats}
-
-    def verdict(got: list[int], want: list[int]) -> str:
-        if got == want:
-            return "complete"
-        if len(set(got)) != len(got):
-            return "duplicate"
-        if got == want[: len(got)]:
-            return "late"  # in order, no copy, the rest not (yet) there when the run stopped
-        return "out of order or gap"
-
-    pushed = [verdict(tally.received.get(cid, []), want) for cid, want in expected.items()]
-    stored_verdicts = [verdict(got, expected[c["conversationId"]]) for c, got in zip(chats, stored_lists, strict=True)]
-    pushed_ok = pushed.count("complete")
-    stored_ok = stored_verdicts.count("complete")
+    check = exactly_once(expected, tally.received,
+                         {c["conversationId"]: got for c, got in zip(chats, stored_lists, strict=True)})
     received = len(tally.latencies)
-    duplicates = sum(len(v) - len(set(v)) for v in tally.received.values())
     window = (tally.last_receive - tally.first_receive) if tally.first_receive and tally.last_receive else 0
     return {
         "customers": opts.customers, "agents": opts.agents, "targetRate": opts.rate, "durationSeconds": opts.duration,
         "setupSeconds": round(setup_seconds, 1), "chatsNotAssigned": not_active,
-        "sent": total, "sendSeconds": round(send_seconds, 2), "received": received, "acks": tally.acks,
+        # received: messages applied at the agents (each once); pushesReceived: every frame, copies too.
+        "sent": total, "sendSeconds": round(send_seconds, 2), "received": received,
+        "pushesReceived": tally.pushes, "acks": tally.acks,
         "drainSeconds": round(drained_after, 2),
         # The stack is one Python process (one GIL): CPU per message bounds its rate on one core.
         "stackCpuSeconds": round(load_cpu, 1) if load_cpu is not None else None,
@@ -369,15 +448,7 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         "throughputPerSecond": round(received / window, 1) if window else None,
         "latencyMs": percentiles(tally.latencies),
         "errors": tally.errors,
-        "exactlyOnceInOrder": {
-            "pushedConversationsOk": pushed_ok, "storedConversationsOk": stored_ok, "conversations": len(chats),
-            "missingPushes": total - received, "duplicatePushes": duplicates,
-            "pushed": {v: pushed.count(v) for v in sorted(set(pushed))},
-            "stored": {v: stored_verdicts.count(v) for v in sorted(set(stored_verdicts))},
-            # Exactly once and in order: every conversation complete, as pushed and as stored.
-            "ok": pushed_ok == stored_ok == len(chats),
-            "noDuplicateNoReorder": all(v in ("complete", "late") for v in pushed + stored_verdicts),
-        },
+        "exactlyOnceInOrder": check,
     }
 
 
@@ -466,6 +537,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "errors": sum(load["errors"].values()),
         "stack CPU ms/message": load["stackCpuMsPerMessage"],
         "exactly once, in order": load["exactlyOnceInOrder"]["ok"],
+        "pushes received (raw)": load["pushesReceived"],
+        "transport duplicate pushes": load["exactlyOnceInOrder"]["transportDuplicatePushes"],
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
