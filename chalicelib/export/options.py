@@ -26,7 +26,7 @@ class ExportOptions:
     time_zone: str  # IANA name; times in the workbook and file name are local to it
     sheet_row_limit: int  # rows per sheet including the header; further rows go to a new sheet
     max_rows: int  # chats + messages per export: bounds /tmp (uncompressed sheet XML) and run time
-    part_bytes: int  # S3 multipart part size: the upload's memory bound
+    part_bytes: int  # S3 multipart part size: the part being gathered waits in /tmp
     url_seconds: int  # presigned URL lifetime
     retention_days: int  # S3 lifecycle expiry of export files (the template reads the same default)
     read_ahead: int  # message batches (~100 messages each) read concurrently, ahead of the writer

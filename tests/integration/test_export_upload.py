@@ -26,7 +26,8 @@ def test_parts_leave_as_they_fill_and_the_object_is_whole(s3):
     upload = MultipartUpload(s3, "upload-test", "k.xlsx", 5 * MIB, "k.xlsx")
     for start in range(0, len(data), 64 * 1024 + 7):  # zipfile writes in uneven chunks
         upload.write(data[start : start + 64 * 1024 + 7])
-        assert len(upload._buffer) < 5 * MIB  # never more than one part in memory
+        assert upload.pending < 5 * MIB  # one part at a time, sent as soon as it is full
+    assert os.fstat(upload._part.fileno()).st_size == upload.pending  # the part is in a file, not in memory
     assert upload.parts == 2
     assert upload.complete() == len(data)
     assert upload.parts == 3
