@@ -168,13 +168,23 @@ def _markdown_cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _commits(document: dict[str, Any]) -> str:
+    """`commit abc` when every benchmark ran at one commit, else the usual one and the exceptions."""
+    by_commit: dict[str, list[str]] = {}
+    for name, result in document["benchmarks"].items():
+        by_commit.setdefault(result.get("commit") or document["machine"].get("commit") or "?", []).append(name)
+    usual = max(by_commit, key=lambda commit: len(by_commit[commit]))
+    others = "; ".join(f"{', '.join(names)} at {commit}" for commit, names in by_commit.items() if commit != usual)
+    return f"commit {usual}" + (f" ({others})" if others else "")
+
+
 def readme_block(document: dict[str, Any]) -> str:
     """The README's figures: the same rows as the printed table, as Markdown, with where they came from."""
     m = document["machine"]
     stamps = sorted({r.get("generated_at", document["generated_at"]) for r in document["benchmarks"].values()})
     lines = [
         f"Measured {stamps[0][:10]}" + (f" – {stamps[-1][:10]}" if stamps[-1][:10] != stamps[0][:10] else "")
-        + f" on {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, commit {m.get('commit') or '?'}"
+        + f" on {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, {_commits(document)}"
         + (" (quick sizes)" if document.get("quick") else "")
         + "; all in `bench/results.json`.",
         "",
@@ -256,10 +266,11 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python -m bench" + (" --quick" if args.quick else "") + (f" --only {args.only}" if args.only else "")
     results: dict[str, Any] = {}
+    commit = machine()["commit"]  # each entry keeps its own: a partial run merges into older figures
     for name in modules:
         print(f"== bench.{name}{' (quick)' if args.quick else ''}", flush=True)
         started = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        results[name] = {**run_module(name, args.quick), "generated_at": started, "command": command}
+        results[name] = {**run_module(name, args.quick), "generated_at": started, "command": command, "commit": commit}
     out = Path(args.out) if args.out else (QUICK_OUT if args.quick else DEFAULT_OUT)
     document = write_results(out, results, command=command, quick=args.quick, skipped=skipped, merge=bool(args.only))
     print()
