@@ -6,8 +6,8 @@ For each size, a host process starts moto's server, loads the chats and messages
 moto's DynamoDB backend, and creates the job. A separate child process then runs the export
 function's job runner (chalicelib/export/runner.run_job: history-index queries, batched message
 reads, openpyxl write-only, S3 multipart upload) against that server over HTTP, and reports its
-own wall time and peak RSS (getrusage ru_maxrss of the process doing the export: moto's memory is
-in the host) and the peak size of its temporary directory (openpyxl's sheet files). A third process
+own wall time and peak RSS (VmHWM of the process doing the export: moto's memory is in the
+host) and the peak size of its temporary directory (openpyxl's sheet files). A third process
 writes the same rows, already in memory, with plain openpyxl write-only to a local file: the
 reference rate; then with the export's own workbook code: its writing side without the reads.
 Rows are chat rows + message rows. Figures go to bench/results/export.json.
