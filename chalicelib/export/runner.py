@@ -4,7 +4,7 @@ Reads go through the history indexes (month or agent partitions, oldest first); 
 consecutive chats come 100 at a time by BatchGetItem (their keys follow from each chat's last_seq),
 a few batches ahead of the writer on a small thread pool. Rows stream into openpyxl
 write-only sheets (temporary files in /tmp, bounded by `max_rows`), and the saved zip streams
-into an S3 multipart upload (one part in memory). Persist first, then push: progress and the
+into an S3 multipart upload (one part at a time, gathered in /tmp). Persist first, then push: progress and the
 result are stored on the job before the requester's console hears about them.
 
 Reliability: the job is claimed with a conditional write, so a redelivered message for a job
