@@ -123,6 +123,15 @@ def is_handled(first_response_at: int | None) -> bool:
     return first_response_at is not None
 
 
+# The management API answers 410 for a connection whose $connect is still running, as for a closed
+# one (it is open only once $connect returns). A 410 about a younger connection is not final.
+NEW_CONNECTION_GRACE_MS = 60_000
+
+
+def may_still_be_connecting(connected_at_ms: int, now: int) -> bool:
+    return now - connected_at_ms < NEW_CONNECTION_GRACE_MS
+
+
 def now_ms() -> int:
     return int(datetime.now(UTC).timestamp() * 1000)
 

@@ -279,7 +279,15 @@ def assign_waiting_chats(settings: ChatSettings | None = None, *, just_queued: s
 
 
 def _announce_assignment(conversation_id: str, agent: AgentModel) -> None:
+    # A tab that connected while this chat was being assigned is missing from its push targets when
+    # its $connect listed the agent's live chats before the assignment committed: add it now.
+    agent = store.get_agent(agent.agent_id) or agent
     conv = store.get_conversation(conversation_id)
+    missing = (agent.connection_ids or set()) - (conv.agent_connections or set())
+    for connection_id in sorted(missing):
+        store.add_agent_connection_to_chat(conversation_id, agent.agent_id, connection_id)
+    if missing:
+        conv.refresh(consistent_read=True)
     _append_system_message(conv, "agent_joined", name=conv.agent_name or "")
     conv.refresh(consistent_read=True)
     notify.to_agent(agent, {"type": "chat.assigned", "conversation": conversation_view(conv)})

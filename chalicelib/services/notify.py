@@ -2,20 +2,44 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from chalicelib.domain import model as rules
 from chalicelib.realtime.push import pusher
 from chalicelib.store import repository as store
-from chalicelib.store.models import AgentModel, ConversationModel
+from chalicelib.store.models import AgentModel, ConnectionModel, ConversationModel
+
+log = logging.getLogger(__name__)
 
 _FAN_OUT_WORKERS = 8
 
 
 def forget_connection(connection_id: str, *, conversation_id: str | None = None, agent_id: str | None = None) -> None:
     """Remove a closed connection everywhere it is cached, then its own item."""
+    _forget(connection_id, store.get_connection(connection_id), conversation_id=conversation_id, agent_id=agent_id)
+
+
+def _forget_gone(connection_id: str, **context: str | None) -> None:
+    """A push was answered 410. A connection still in its $connect gets that answer too (its id is
+    cached as soon as $connect stores it, before the gateway opens it): keep it; the client catches
+    up on open. An older one is gone for good."""
     connection = store.get_connection(connection_id)
+    if connection is not None and rules.may_still_be_connecting(int(connection.connected_at or 0), rules.now_ms()):
+        log.info("push to %s answered 410 while it may still be connecting; kept", connection_id)
+        return
+    _forget(connection_id, connection, **context)
+
+
+def _forget(
+    connection_id: str,
+    connection: ConnectionModel | None,
+    *,
+    conversation_id: str | None = None,
+    agent_id: str | None = None,
+) -> None:
     if connection is not None:
         conversation_id = conversation_id or connection.conversation_id
         if connection.role != "customer":
@@ -33,7 +57,7 @@ def forget_connection(connection_id: str, *, conversation_id: str | None = None,
 
 def send(connection_ids: Iterable[str], frame: dict[str, Any], **context: str | None) -> None:
     for gone in pusher.send(connection_ids, frame):
-        forget_connection(gone, **context)
+        _forget_gone(gone, **context)
 
 
 def to_customer(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:

@@ -24,18 +24,13 @@ from chalicelib.store import repository as store
 log = logging.getLogger(__name__)
 
 DEFAULT_OFFLINE_AFTER_SECONDS = 300
-# A connection whose $connect is still running is not yet known to the management API (410):
-# connections younger than this are left alone.
-NEW_CONNECTION_GRACE_MS = 60_000
-
-
 def offline_after_ms() -> int:
     return int(os.environ.get("AGENT_OFFLINE_AFTER_SECONDS", DEFAULT_OFFLINE_AFTER_SECONDS)) * 1000
 
 
 def _gone(connection_id: str, now: int) -> bool:
     item = store.get_connection(connection_id)
-    if item is not None and now - int(item.connected_at or 0) < NEW_CONNECTION_GRACE_MS:
+    if item is not None and rules.may_still_be_connecting(int(item.connected_at or 0), now):
         return False
     return pusher.is_gone(connection_id)
 

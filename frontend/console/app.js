@@ -280,11 +280,12 @@ async function startConsole(config, auth) {
     renderStatus();
     emit("me", ctx.me);
   });
-  socket.on("settings.changed", (frame) => {
-    ctx.settings = frame.settings;
-    masking.setEnabled(frame.settings.securityService);
+  function applySettings(settings) {
+    ctx.settings = settings;
+    masking.setEnabled(settings.securityService);
     emit("settings", ctx.settings);
-  });
+  }
+  socket.on("settings.changed", (frame) => applySettings(frame.settings));
   socket.on("message.updated", (frame) => masking.updated(frame.message));
   // Signed out in another tab (the shared session was removed): this tab follows.
   window.addEventListener("storage", (event) => {
@@ -295,11 +296,14 @@ async function startConsole(config, auth) {
   });
   socket.on("state", ({ online }) => renderConnection(online));
   socket.on("open", async () => {
-    // After any (re)connect the server's view wins: status may have changed while we were away.
+    // After any (re)connect the server's view wins: status or settings may have changed while no
+    // push could reach this tab (offline, or still connecting).
     try {
-      ctx.me = await api.get("/me");
+      const [me, settings] = await Promise.all([api.get("/me"), api.get("/settings")]);
+      ctx.me = me;
       renderStatus();
       emit("me", ctx.me);
+      if (settings.version !== ctx.settings.version) applySettings(settings);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) signOut();
     }

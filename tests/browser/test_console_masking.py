@@ -9,10 +9,11 @@ and in what the server serves.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from browser_support import customer_consents_and_writes, run_scenario, screenshot
-from e2e_support import http, sign_in
+from e2e_support import aws_client, http, sign_in
 from playwright.sync_api import Page, expect
 
 SECRET_NAME = "김비밀"
@@ -186,3 +187,41 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     expect(rows.nth(3)).to_contain_text(AGENT[0])
     assert SECRET_NAME not in section.inner_text()
     screenshot(admin_page, "admin-masking-audit")
+
+
+def test_console_applies_a_settings_change_it_could_not_hear(stack: dict[str, Any], new_page: Any) -> None:
+    """While the console's connection is down no push reaches it: it reads the settings again on reconnect."""
+    admin = sign_in(stack, "admin@example.com")
+    agent = sign_in(stack, AGENT[0])
+    api = stack["api"]
+    assert http("PUT", f"{api}/settings", {"securityService": False}, _bearer(admin))[0] == 200
+    tab: Page = new_page()
+    offline = {"on": False}
+    tab.route_web_socket(
+        re.compile(r".*/ws\?token=.*"), lambda route: route.close() if offline["on"] else route.connect_to_server()
+    )
+    _sign_in(tab, stack["base"])
+    assert http("PUT", f"{api}/me/status", {"status": "online"}, _bearer(agent))[0] == 200
+    run_scenario(customer_consents_and_writes(stack, TEXT))
+    _open_chat(tab)
+    icon = tab.locator(".conv-actions .masking-icon")
+    expect(icon).to_be_hidden()
+
+    # The network goes away and API Gateway drops the connection; meanwhile the admin turns masking on.
+    offline["on"] = True
+    dynamodb = aws_client(stack, "dynamodb")
+    item = dynamodb.get_item(
+        TableName=f"{stack['tablePrefix']}agents", Key={"agent_id": {"S": AGENT[0]}}, ConsistentRead=True
+    )
+    management = aws_client(stack, "apigatewaymanagementapi", endpoint_url=stack["managementEndpoint"])
+    for connection_id in item["Item"]["connection_ids"]["SS"]:
+        management.delete_connection(ConnectionId=connection_id)
+    connection = tab.locator(".connection")
+    expect(connection).to_have_attribute("data-online", "false")
+    assert http("PUT", f"{api}/settings", {"securityService": True}, _bearer(admin))[0] == 200
+    expect(icon).to_be_hidden()  # nothing could tell this tab
+
+    offline["on"] = False
+    expect(connection).to_have_attribute("data-online", "true", timeout=20_000)
+    expect(icon).to_be_visible()
+    expect(tab.locator(".messages .msg-customer .pii")).to_have_text("010-9876-5432")

@@ -23,7 +23,8 @@ from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
 
 from chalicelib.config import get_config  # noqa: E402
-from chalicelib.store.models import ALL_MODELS  # noqa: E402
+from chalicelib.domain.model import NEW_CONNECTION_GRACE_MS  # noqa: E402
+from chalicelib.store.models import ALL_MODELS, ConnectionModel  # noqa: E402
 from chalicelib.store.schema import create_tables  # noqa: E402
 from infra.local.routes import match_route  # noqa: E402
 
@@ -136,6 +137,14 @@ class Harness:
         connection_id, result = self.connect(token)
         assert result["statusCode"] == 200, result
         return connection_id
+
+    def open_for_a_while(self, *connection_ids: str) -> None:
+        """Date the connections back past the new-connection grace: a 410 about them is final."""
+        for connection_id in connection_ids:
+            ConnectionModel(connection_id).update(
+                actions=[ConnectionModel.connected_at.add(-NEW_CONNECTION_GRACE_MS)],
+                condition=ConnectionModel.connection_id.exists(),
+            )
 
     def send(self, connection_id: str, frame: Any) -> dict[str, Any]:
         body = frame if isinstance(frame, str | bytes) else json.dumps(frame)

@@ -42,6 +42,7 @@ def test_gone_while_pushing_removes_the_connection_and_the_message_arrives_on_re
     conversation = chat["conversationId"]
     customer = h.connected(chat["token"])
     h.frames(customer)
+    h.open_for_a_while(customer)
     with injected(Faults()) as faults:
         faults.gone.add(customer)  # the customer's network died without a $disconnect
         h.send(agent, _say(conversation, "답변드립니다"))
@@ -65,12 +66,67 @@ def test_a_gone_agent_tab_is_dropped_and_the_other_tab_still_hears(h, counters_r
     chat = h.start_chat()
     customer = h.connected(chat["token"])
     h.frames(second_tab)
+    h.open_for_a_while(first_tab)
     with injected(Faults()) as faults:
         faults.gone.add(first_tab)
         h.send(customer, _say(chat["conversationId"], "안녕하세요"))
     assert [f["message"]["text"] for f in h.frames_of_type(second_tab, "message.new")] == ["안녕하세요"]
     assert first_tab not in (store.get_agent("agent1@example.com").connection_ids or set())
     assert store.get_connection(first_tab) is None
+
+
+def test_a_410_while_the_tab_may_still_be_connecting_keeps_it(h, counters_reconcile) -> None:
+    """The gateway answers 410 for a connection whose $connect has not returned yet; its id is
+    already cached on the agent. Forgetting it then would leave an open console deaf for good."""
+    token, first_tab = h.agent_online("agent1@example.com")
+    connecting = h.connected(token)
+    with injected(Faults()) as faults:
+        faults.gone.add(connecting)  # not open at the gateway yet
+        chat = h.start_chat()
+        assert faults.injected["gone POST"] >= 1
+    assert connecting in store.get_agent("agent1@example.com").connection_ids
+    assert connecting in ConversationModel.get(chat["conversationId"], consistent_read=True).agent_connections
+    assert store.get_connection(connecting) is not None
+    # Open now: it hears the next message, as the other tab does.
+    customer = h.connected(chat["token"])
+    h.frames(first_tab)
+    h.send(customer, _say(chat["conversationId"], "안녕하세요"))
+    for tab in (first_tab, connecting):
+        assert [f["message"]["text"] for f in h.frames_of_type(tab, "message.new")] == ["안녕하세요"]
+    # The same answer once the connection is older than any $connect: gone for good.
+    h.open_for_a_while(connecting)
+    with injected(Faults()) as faults:
+        faults.gone.add(connecting)
+        h.send(customer, _say(chat["conversationId"], "여보세요"))
+    assert connecting not in store.get_agent("agent1@example.com").connection_ids
+    assert store.get_connection(connecting) is None
+
+
+def test_a_tab_that_connects_while_its_chat_is_assigned_hears_that_chat(
+    h, counters_reconcile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new tab's $connect lists the agent's live chats just before the assignment commits, and
+    the assignment read the agent just before that tab was added: the chat must still learn it."""
+    token, first_tab = h.agent_online("agent1@example.com")
+    late_tabs: list[str] = []
+    assign = store.assign_conversation
+
+    def connect_in_between(*args: Any, **kwargs: Any) -> None:
+        late_tabs.append(h.connected(token))  # after the agent was read, before the commit
+        assign(*args, **kwargs)
+
+    monkeypatch.setattr(store, "assign_conversation", connect_in_between)
+    chat = h.start_chat()
+    monkeypatch.undo()
+    [late_tab] = late_tabs
+    assigned = h.frames_of_type(late_tab, "chat.assigned")
+    assert [f["conversation"]["conversationId"] for f in assigned] == [chat["conversationId"]]
+    customer = h.connected(chat["token"])
+    h.frames(first_tab)
+    h.frames(late_tab)
+    h.send(customer, _say(chat["conversationId"], "안녕하세요"))
+    for tab in (first_tab, late_tab):
+        assert [f["message"]["text"] for f in h.frames_of_type(tab, "message.new")] == ["안녕하세요"]
 
 
 def test_throttling_on_ten_percent_of_dynamodb_calls_loses_and_duplicates_nothing(h, counters_reconcile) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from faults import Faults, injected
 
-from chalicelib.domain.model import now_ms
+from chalicelib.domain.model import NEW_CONNECTION_GRACE_MS, now_ms
 from chalicelib.ops import reconcile
 from chalicelib.services import presence
 from chalicelib.store import repository as store
@@ -47,7 +47,7 @@ def test_gone_connections_are_removed_and_live_ones_kept(h) -> None:
     customer_live = h.connected(chat["token"])
     with injected(Faults()) as faults:
         faults.gone |= {first_tab, customer_gone}
-        result = presence.sweep(now_ms() + presence.NEW_CONNECTION_GRACE_MS)
+        result = presence.sweep(now_ms() + NEW_CONNECTION_GRACE_MS)
     assert result["connectionsRemoved"] == 2
     assert store.get_agent("agent1@example.com").connection_ids == {second_tab}
     conv = _conv(chat["conversationId"])
@@ -64,7 +64,7 @@ def test_an_agent_without_a_connection_goes_offline_after_the_configured_time(h)
     answered = h.start_chat("응답")
     h.send(tab, {"action": "message.send", "conversationId": answered["conversationId"],
                  "clientMessageId": "a-1", "text": "안녕하세요"})
-    t0 = now_ms() + presence.NEW_CONNECTION_GRACE_MS  # past the new-connection grace
+    t0 = now_ms() + NEW_CONNECTION_GRACE_MS  # past the new-connection grace
     with injected(Faults()) as faults:
         faults.gone.add(tab)  # the laptop lid closed: no $disconnect ever came
         first = presence.sweep(t0)
@@ -87,7 +87,7 @@ def test_an_agent_without_a_connection_goes_offline_after_the_configured_time(h)
 def test_an_agent_who_reconnects_in_time_stays_online(h) -> None:
     token, tab = h.agent_online("agent1@example.com")
     chat = h.start_chat()
-    t0 = now_ms() + presence.NEW_CONNECTION_GRACE_MS  # past the new-connection grace
+    t0 = now_ms() + NEW_CONNECTION_GRACE_MS  # past the new-connection grace
     with injected(Faults()) as faults:
         faults.gone.add(tab)
         presence.sweep(t0)
@@ -102,7 +102,7 @@ def test_an_agent_who_reconnects_in_time_stays_online(h) -> None:
 def test_an_agent_on_break_without_a_connection_also_goes_offline(h) -> None:
     _, tab = h.agent_online("agent1@example.com")
     h.send(tab, {"action": "status.set", "status": "break"})
-    t0 = now_ms() + presence.NEW_CONNECTION_GRACE_MS  # past the new-connection grace
+    t0 = now_ms() + NEW_CONNECTION_GRACE_MS  # past the new-connection grace
     with injected(Faults()) as faults:
         faults.gone.add(tab)
         presence.sweep(t0)
