@@ -189,9 +189,11 @@ class WebSocketGateway:
             max_msg_size=self.limits.max_message_bytes * 4,
         )
         conn.ws = ws
-        await ws.prepare(request)
-        self.connections[conn.connection_id] = conn
         try:
+            # A client that left while $connect ran fails here; its connection never opens, but
+            # $connect may have stored it, so $disconnect runs for it as for any other.
+            await ws.prepare(request)
+            self.connections[conn.connection_id] = conn
             await self._receive_loop(conn, domain)
         finally:
             self.connections.pop(conn.connection_id, None)

@@ -67,23 +67,30 @@ def _drag_select(page: Page, needle: str, selector: str = ".messages .msg-custom
     assert page.evaluate("document.getSelection().toString()") == needle
 
 
-def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> None:
+def _console_on_a_new_chat(stack: dict[str, Any], tab: Page) -> tuple[str, str, dict[str, Any]]:
+    """Security service off; the agent signs in on `tab`, goes online, takes a customer's new chat
+    and opens it. Returns the admin's and the agent's tokens and the customer's chat."""
     admin = sign_in(stack, "admin@example.com")
     agent = sign_in(stack, AGENT[0])
     api = stack["api"]
     assert http("PUT", f"{api}/settings", {"securityService": False}, _bearer(admin))[0] == 200
+    _sign_in(tab, stack["base"])
+    assert http("PUT", f"{api}/me/status", {"status": "online"}, _bearer(agent))[0] == 200
+    setup = run_scenario(customer_consents_and_writes(stack, TEXT))  # the only online agent takes the chat
+    _open_chat(tab)
+    expect(tab.locator(".conv-actions .masking-icon")).to_be_hidden()  # security service off: no icon
+    return admin, agent, setup["chat"]
 
+
+def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> None:
+    api = stack["api"]
     tab1: Page = new_page()
     problems: list[str] = []
     tab1.on("pageerror", lambda e: problems.append(str(e)))
-    _sign_in(tab1, stack["base"])
-    assert http("PUT", f"{api}/me/status", {"status": "online"}, _bearer(agent))[0] == 200
-    setup = run_scenario(customer_consents_and_writes(stack, TEXT))  # the only online agent takes the chat
-    cid = setup["chat"]["conversationId"]
-    _open_chat(tab1)
+    admin, agent, chat = _console_on_a_new_chat(stack, tab1)
+    cid = chat["conversationId"]
     icon = tab1.locator(".conv-actions .masking-icon")
-    expect(icon).to_be_hidden()  # security service off: no icon, no underlines
-    expect(tab1.locator(".messages .pii")).to_have_count(0)
+    expect(tab1.locator(".messages .pii")).to_have_count(0)  # and no underlines
 
     # The admin turns the security service on: the open console follows at once.
     assert http("PUT", f"{api}/settings", {"securityService": True}, _bearer(admin))[0] == 200
@@ -108,7 +115,7 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     screenshot(tab1, "console-masking-masked")
 
     # What the server serves (sync/history, the widget after a reload) is masked.
-    served = http("GET", f"{api}/chats/{cid}/messages", None, _bearer(setup["chat"]["token"]))[2]
+    served = http("GET", f"{api}/chats/{cid}/messages", None, _bearer(chat["token"]))[2]
     assert served["messages"][-1]["text"] == TEXT.replace(SECRET_NAME, "***")
 
     # Reload: still masked.
@@ -191,21 +198,14 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
 
 def test_console_applies_a_settings_change_it_could_not_hear(stack: dict[str, Any], new_page: Any) -> None:
     """While the console's connection is down no push reaches it: it reads the settings again on reconnect."""
-    admin = sign_in(stack, "admin@example.com")
-    agent = sign_in(stack, AGENT[0])
-    api = stack["api"]
-    assert http("PUT", f"{api}/settings", {"securityService": False}, _bearer(admin))[0] == 200
     tab: Page = new_page()
     offline = {"on": False}
     tab.route_web_socket(
         re.compile(r".*/ws\?token=.*"), lambda route: route.close() if offline["on"] else route.connect_to_server()
     )
-    _sign_in(tab, stack["base"])
-    assert http("PUT", f"{api}/me/status", {"status": "online"}, _bearer(agent))[0] == 200
-    run_scenario(customer_consents_and_writes(stack, TEXT))
-    _open_chat(tab)
+    admin, _, _ = _console_on_a_new_chat(stack, tab)
+    api = stack["api"]
     icon = tab.locator(".conv-actions .masking-icon")
-    expect(icon).to_be_hidden()
 
     # The network goes away and API Gateway drops the connection; meanwhile the admin turns masking on.
     offline["on"] = True

@@ -44,6 +44,8 @@ def connect(event: WebsocketEvent) -> Response | None:
     if token == "crash":
         raise RuntimeError("connect crashed")
     _record(event)
+    if token and token.startswith("slow"):
+        time.sleep(0.5)
     return None
 
 
@@ -61,6 +63,17 @@ def message(event: WebsocketEvent) -> None:
 @app.on_ws_disconnect()
 def disconnect(event: WebsocketEvent) -> None:
     _record(event)
+
+
+@app.route("/events", methods=["GET"])
+def routes_by_token() -> dict[str, list[str]]:
+    """token → the routes its connections saw, in order."""
+    seen: dict[str, list[str]] = {}
+    with _lock:
+        for events in EVENTS.values():
+            token = (events[0].get("queryStringParameters") or {}).get("token") or ""
+            seen.setdefault(token, []).extend(e["requestContext"]["routeKey"] for e in events)
+    return seen
 
 
 @app.route("/events/{connection_id}", methods=["GET"], cors=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 import time
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -89,6 +91,26 @@ def test_refused_connect_fails_the_handshake(probe: dict[str, Any]) -> None:
 
     assert asyncio.run(status_of("deny")) == 403
     assert asyncio.run(status_of("crash")) == 500
+
+
+def test_a_client_that_leaves_during_connect_still_gets_a_disconnect(probe: dict[str, Any]) -> None:
+    """$connect stored the connection, but the client left before the handshake finished: it
+    never opens, and $disconnect runs so the handler can forget it (else a stale id stays cached)."""
+    url = urllib.parse.urlsplit(probe["websocket"])
+    upgrade = (
+        f"GET {url.path}?token=slow-left HTTP/1.1\r\nHost: {url.netloc}\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    with socket.create_connection((url.hostname, url.port)) as client:
+        client.sendall(upgrade.encode())
+        time.sleep(0.1)  # $connect is running: the probe holds it for 0.5 s
+    routes: list[str] = []
+    for _ in range(100):
+        routes = http("GET", f"{probe['api']}/events")[2].get("slow-left", [])
+        if len(routes) == 2:
+            break
+        time.sleep(0.05)
+    assert routes == ["$connect", "$disconnect"]
 
 
 def test_frames_of_one_connection_are_handled_in_order(probe: dict[str, Any]) -> None:
