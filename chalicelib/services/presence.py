@@ -24,6 +24,8 @@ from chalicelib.store import repository as store
 log = logging.getLogger(__name__)
 
 DEFAULT_OFFLINE_AFTER_SECONDS = 300
+
+
 def offline_after_ms() -> int:
     return int(os.environ.get("AGENT_OFFLINE_AFTER_SECONDS", DEFAULT_OFFLINE_AFTER_SECONDS)) * 1000
 
