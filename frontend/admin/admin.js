@@ -467,8 +467,13 @@ function settingsSection(ctx) {
     }
   }
 
-  // Another admin (or tab) saved: take it at once unless this form holds unsaved edits.
-  ctx.socket.on("settings.changed", ({ settings }) => {
+  // Another admin (or tab) saved: take it at once unless this form holds unsaved edits. Pushes
+  // are not replayed, so after every reconnect the server's settings are read again.
+  ctx.socket.on("settings.changed", ({ settings }) => takeNewer(settings));
+  ctx.socket.on("open", () => {
+    if (saved) ctx.api.get("/settings").then(takeNewer, () => {});
+  });
+  function takeNewer(settings) {
     if (!saved || !settings || settings.version <= saved.version) return;
     if (Object.keys(changes()).length) {
       pendingRemote = settings;
@@ -478,7 +483,7 @@ function settingsSection(ctx) {
       status.className = "status saved";
       status.textContent = t("reloadedElsewhere", { version: settings.version });
     }
-  });
+  }
 
   const node = el(
     "section",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import websockets
-from e2e_support import http, next_frame
+from e2e_support import aws_client, http, next_frame
 from playwright.sync_api import Page
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -48,3 +49,22 @@ def run_scenario(scenario: Coroutine[Any, Any, T]) -> T:
     # Playwright's sync API runs an event loop in this thread: the scenario gets its own thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, scenario).result()
+
+
+def websocket_gate(page: Page) -> dict[str, bool]:
+    """The page's WebSockets go through a gate: while `on`, every connection attempt fails at once."""
+    offline = {"on": False}
+    page.route_web_socket(
+        re.compile(r".*/ws\?token=.*"), lambda route: route.close() if offline["on"] else route.connect_to_server()
+    )
+    return offline
+
+
+def drop_staff_connections(stack: dict[str, Any], username: str) -> None:
+    """API Gateway closes every open connection of this agent or admin (the management API's DELETE)."""
+    item = aws_client(stack, "dynamodb").get_item(
+        TableName=f"{stack['tablePrefix']}agents", Key={"agent_id": {"S": username}}, ConsistentRead=True
+    )
+    management = aws_client(stack, "apigatewaymanagementapi", endpoint_url=stack["managementEndpoint"])
+    for connection_id in item["Item"]["connection_ids"]["SS"]:
+        management.delete_connection(ConnectionId=connection_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from browser_support import screenshot
+from browser_support import drop_staff_connections, screenshot, websocket_gate
 from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
@@ -157,6 +157,31 @@ def test_a_save_over_another_admins_newer_settings_is_refused(stack: dict[str, A
     admin.click("#settings-save")  # nothing changed: nothing is sent
     expect(admin.locator("#settings-status")).to_contain_text("저장됨")
     assert [p for p in problems if "status of 409" not in p] == [], problems  # the refused save is logged
+
+
+def test_settings_saved_while_the_page_was_offline_load_on_reconnect(stack: dict[str, Any], new_page: Any) -> None:
+    base = stack["base"]
+    admin = new_page()
+    problems = _watch(admin)
+    offline = websocket_gate(admin)
+    _sign_in(admin, base, "admin@example.com", "Admin-Passw0rd!")
+    expect(admin.locator("#settings-status")).to_contain_text("저장됨", timeout=20_000)
+    expect(admin.locator("#connection")).to_have_class(re.compile(r"\bonline\b"))
+
+    # The network goes away and API Gateway drops the page's connection; another admin saves.
+    offline["on"] = True
+    drop_staff_connections(stack, "admin@example.com")
+    expect(admin.locator("#connection")).to_have_class(re.compile(r"\boffline\b"))
+    headers = {"Authorization": f"Bearer {sign_in(stack, 'admin@example.com')}"}
+    code, _, saved = http("PUT", base + "/api/settings", {"greeting": "연결이 끊긴 동안 바뀐 인사"}, headers)
+    assert code == 200, saved
+    expect(admin.locator("#set-greeting")).not_to_have_value("연결이 끊긴 동안 바뀐 인사")  # nothing told it
+
+    offline["on"] = False
+    expect(admin.locator("#connection")).to_have_class(re.compile(r"\bonline\b"), timeout=20_000)
+    expect(admin.locator("#set-greeting")).to_have_value("연결이 끊긴 동안 바뀐 인사")
+    expect(admin.locator("#settings-status")).to_contain_text(f"버전 {saved['version']}")
+    assert problems == [], problems
 
 
 def test_an_invited_admin_chooses_a_password_on_the_admin_page(stack: dict[str, Any], new_page: Any) -> None:

@@ -9,11 +9,16 @@ and in what the server serves.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from browser_support import customer_consents_and_writes, run_scenario, screenshot
-from e2e_support import aws_client, http, sign_in
+from browser_support import (
+    customer_consents_and_writes,
+    drop_staff_connections,
+    run_scenario,
+    screenshot,
+    websocket_gate,
+)
+from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
 SECRET_NAME = "김비밀"
@@ -199,23 +204,14 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
 def test_console_applies_a_settings_change_it_could_not_hear(stack: dict[str, Any], new_page: Any) -> None:
     """While the console's connection is down no push reaches it: it reads the settings again on reconnect."""
     tab: Page = new_page()
-    offline = {"on": False}
-    tab.route_web_socket(
-        re.compile(r".*/ws\?token=.*"), lambda route: route.close() if offline["on"] else route.connect_to_server()
-    )
+    offline = websocket_gate(tab)
     admin, _, _ = _console_on_a_new_chat(stack, tab)
     api = stack["api"]
     icon = tab.locator(".conv-actions .masking-icon")
 
     # The network goes away and API Gateway drops the connection; meanwhile the admin turns masking on.
     offline["on"] = True
-    dynamodb = aws_client(stack, "dynamodb")
-    item = dynamodb.get_item(
-        TableName=f"{stack['tablePrefix']}agents", Key={"agent_id": {"S": AGENT[0]}}, ConsistentRead=True
-    )
-    management = aws_client(stack, "apigatewaymanagementapi", endpoint_url=stack["managementEndpoint"])
-    for connection_id in item["Item"]["connection_ids"]["SS"]:
-        management.delete_connection(ConnectionId=connection_id)
+    drop_staff_connections(stack, AGENT[0])
     connection = tab.locator(".connection")
     expect(connection).to_have_attribute("data-online", "false")
     assert http("PUT", f"{api}/settings", {"securityService": True}, _bearer(admin))[0] == 200
