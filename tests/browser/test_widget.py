@@ -16,7 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
-from browser_support import screenshot
+from browser_support import screenshot, websocket_gate
 from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 from websockets.sync.client import ClientConnection, connect
@@ -507,15 +507,7 @@ def test_queue_position_updates_live(stack, agents, widget, tokens) -> None:
 
 def network_gate(w: Widget, agent: Agent) -> dict[str, bool]:
     """The page's WebSockets go through a gate: while `on`, every connection attempt fails at once."""
-    offline = {"on": False}
-
-    def gate(route: Any) -> None:
-        if offline["on"]:
-            route.close()
-        else:
-            route.connect_to_server()
-
-    w.page.route_web_socket(re.compile(r".*/ws\?token=.*"), gate)
+    offline = websocket_gate(w.page)
     agent.pump = lambda: w.page.wait_for_timeout(20)
     return offline
 
