@@ -202,6 +202,8 @@ def get_settings() -> dict[str, Any]:
 def put_settings() -> dict[str, Any]:
     admin = _admin()
     before, after = settings.update_settings(_body(), admin)
+    if after is before:
+        return after.to_api()
     if after.max_chats_per_agent > before.max_chats_per_agent:
         chat.assign_waiting_chats(after)  # raised capacity takes waiting chats at once
     accounts.announce_settings(after)

@@ -135,8 +135,9 @@ def _type_changes(body: dict[str, Any], before: ChatSettings) -> dict[str, Any]:
 def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSettings, ChatSettings]:
     """Validate every given field first, then save with an optimistic version check.
 
-    Returns (before, after). A new consent text gets a new version; the old text is kept
-    under `consent#<version>` so each chat's agreed version stays readable.
+    Returns (before, after); the same object twice when the body changes nothing. A new consent
+    text gets a new version; the old text is kept under `consent#<version>` so each chat's
+    agreed version stays readable.
     """
     unknown = sorted(set(body) - set(_FIELDS) - set(_TYPE_FIELDS) - {"version"})
     if unknown:
@@ -149,6 +150,8 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
         raise Conflict(f"the settings changed since version {read_version} (now {before.version}); reload them")
     changes.update(_type_changes(body, before))
     after = ChatSettings(**{**asdict(before), **changes})
+    if after == before:
+        return before, before  # nothing changes: no write, no new version, nobody to tell
     if "consent_text" in changes and changes["consent_text"] != before.consent_text:
         after.consent_version = before.consent_version + 1
     after.version = before.version + 1

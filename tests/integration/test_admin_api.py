@@ -9,7 +9,8 @@ import pytest
 from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from chalicelib.store.models import AgentModel, ConversationModel
+from chalicelib.services.settings import CHAT_SETTINGS
+from chalicelib.store.models import AgentModel, ConversationModel, SettingsModel
 
 ADMIN = "admin@example.com"
 
@@ -169,6 +170,21 @@ def test_a_settings_change_is_pushed_to_open_consoles(h):
         assert len(pushed) == 1
         assert pushed[0]["settings"]["greeting"] == "새 인사말"
         assert pushed[0]["settings"]["version"] == after["version"]
+
+
+def test_a_save_that_changes_nothing_writes_and_pushes_nothing(h):
+    _, online = h.agent_online("agent1@example.com")
+    _, current = _put(h, {"greeting": "새 인사말"})
+    h.frames(online)
+    stored = SettingsModel.get(CHAT_SETTINGS, consistent_read=True)
+    for body in ({}, {"greeting": "새 인사말"}, {"greeting": "새 인사말", "version": current["version"]}):
+        status, same = _put(h, body)
+        assert status == 200 and same == current, body
+    assert SettingsModel.get(CHAT_SETTINGS, consistent_read=True).updated_at == stored.updated_at
+    assert h.frames_of_type(online, "settings.changed") == []
+    status, changed = _put(h, {"greeting": "또 다른 인사말", "version": current["version"]})
+    assert status == 200 and changed["version"] == current["version"] + 1
+    assert len(h.frames_of_type(online, "settings.changed")) == 1
 
 
 def test_lowered_default_maximum_keeps_chats_and_raised_one_assigns_at_once(h):
