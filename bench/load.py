@@ -242,7 +242,6 @@ class Tally:
     sent_order: dict[str, list[int]] = field(default_factory=dict)  # conversation → n sent
     received: dict[str, Received] = field(default_factory=dict)  # conversation → what the agent got
     latencies: list[float] = field(default_factory=list)  # of applied pushes: a copy is not a delivery
-    pushes: int = 0  # every message.new of this run, transport copies included
     acks: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     first_receive: float | None = None
@@ -275,7 +274,6 @@ async def _agent_reader(ws: Any, tally: Tally) -> None:
         sent = tally.sent_at.get(message["clientMessageId"])
         if sent is None:
             continue  # not one of this run's messages
-        tally.pushes += 1
         received = tally.received.setdefault(message["conversationId"], Received())
         if apply_push(received, int(message["seq"]), int(message["text"].split(" ", 1)[0])) != APPLIED:
             continue
@@ -440,7 +438,7 @@ async def run_load(status: dict[str, Any], opts: Options) -> dict[str, Any]:
         "setupSeconds": round(setup_seconds, 1), "chatsNotAssigned": not_active,
         # received: messages applied at the agents (each once); pushesReceived: every frame, copies too.
         "sent": total, "sendSeconds": round(send_seconds, 2), "received": received,
-        "pushesReceived": tally.pushes, "acks": tally.acks,
+        "pushesReceived": check["rawPushes"], "acks": tally.acks,
         "drainSeconds": round(drained_after, 2),
         # The stack is one Python process (one GIL): CPU per message bounds its rate on one core.
         "stackCpuSeconds": round(load_cpu, 1) if load_cpu is not None else None,
