@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-# Browser tests drive Debian's Chromium (a browser download is not possible in CI).
+# Browser tests drive Debian's Chromium (a browser download is not possible in CI), with a
+# Korean font so the screenshots show Hangul, not boxes.
 CHROMIUM := /usr/bin/chromium
+KOREAN_FONT := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
 
 .PHONY: run test lint unit integration e2e clean bench package deploy publish-frontend destroy
 
@@ -18,11 +20,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	PORT=$(PORT) $(PY) -m infra.local
 
-$(CHROMIUM):
+$(CHROMIUM) $(KOREAN_FONT):
 	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(KOREAN_FONT)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -q
 
