@@ -10,6 +10,7 @@ from chalice import Chalice, Rate, Response
 from chalice.app import CloudWatchEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import observability
+from chalicelib.domain.access import Audience, admit
 from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import MAX_FRAME_BYTES, parse_json_object
@@ -78,12 +79,15 @@ def _status(principal: Principal, connection_id: str, body: dict[str, Any]) -> N
     chat.set_status(principal, body)  # the new status reaches every tab, this one included
 
 
-ACTIONS: dict[str, Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]] = {
-    "ping": _ping,
-    "message.send": _send,
-    "messages.sync": _sync,
-    "typing": _typing,
-    "status.set": _status,
+Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]
+# Each action with its audience (chalicelib/domain/access.py), checked before it runs; who may act
+# on one chat is the service's rule.
+ACTIONS: dict[str, tuple[Audience, Action]] = {
+    "ping": (Audience.SIGNED_IN, _ping),
+    "message.send": (Audience.SIGNED_IN, _send),
+    "messages.sync": (Audience.SIGNED_IN, _sync),
+    "typing": (Audience.SIGNED_IN, _typing),
+    "status.set": (Audience.STAFF, _status),
 }
 
 
@@ -105,18 +109,19 @@ def ws_message(event: WebsocketEvent) -> None:
     pusher.remember_event_endpoint(event.to_dict()["requestContext"])
     body: dict[str, Any] = {}
     try:
+        # Every frame counts against the rate limit, a malformed one too: it still costs an answer.
+        principal = limits.admit_frame(connection_id)
         body = parse_json_object(raw, max_bytes=MAX_FRAME_BYTES)
         action = body.get("action")
-        handler = ACTIONS.get(action) if isinstance(action, str) else None
-        if handler is None:
+        entry = ACTIONS.get(action) if isinstance(action, str) else None
+        if entry is None:
             raise UnknownAction(f"unknown action; expected one of: {', '.join(ACTIONS)}")
-        principal = limits.admit_frame(connection_id)  # also counts the frame against the rate limit
+        audience, handler = entry
+        admit(audience, principal)
         reply = handler(principal, connection_id, body)
     except Exception as exc:  # noqa: BLE001 - a client mistake becomes an error frame, never a Lambda error
         observability.failure(exc, expected=isinstance(exc, DomainError))
         _, error = error_body(exc)
-        if isinstance(exc, DomainError) and exc.field:
-            error["field"] = exc.field
         for echoed in ("action", "clientMessageId"):
             if _echoable(body.get(echoed)):
                 error[echoed] = body[echoed][:64]

@@ -14,7 +14,7 @@ ADMINS_GROUP = "admins"
 AGENTS_GROUP = "agents"
 MAX_USERNAME_CHARS = 128
 # Cognito usernames: no whitespace or control characters; we also refuse '/' (it is a path separator).
-_USERNAME = re.compile(r"^[^\s/\x00-\x1f\x7f]{1,128}$")
+_USERNAME = re.compile(r"[^\s/\x00-\x1f\x7f]{1,128}")
 _SYMBOLS = "!#$%&*+-=?@^_~"
 
 
@@ -38,7 +38,7 @@ def role_of_groups(groups: set[str]) -> StaffRole | None:
 def username_from_path(raw: str) -> str:
     """An agent id from a URL path segment (decoded once if the gateway left it encoded)."""
     value = urllib.parse.unquote(raw) if "%" in raw else raw
-    if not _USERNAME.match(value):
+    if not _USERNAME.fullmatch(value):
         raise InvalidField(f"'agentId' must be a username of 1-{MAX_USERNAME_CHARS} characters", field="agentId")
     return value
 

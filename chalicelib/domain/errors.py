@@ -1,4 +1,6 @@
-"""Domain failures. Each maps, in one place (chalicelib/http.py), to an error frame or HTTP status."""
+"""Domain failures. Each maps, in one place (chalicelib/entrypoints/errors.py), to an error frame or HTTP status.
+
+Every `code` here is listed in docs/protocol.md (tests/unit/test_error_codes.py compares them)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ class DomainError(Exception):
         self.field = field
 
     def to_body(self) -> dict[str, str]:
-        return {"type": "error", "code": self.code, "message": self.message}
+        body = {"type": "error", "code": self.code, "message": self.message}
+        if self.field:
+            body["field"] = self.field  # which input was refused, for REST and WebSocket alike
+        return body
 
 
 class BadJson(DomainError):

@@ -46,6 +46,7 @@ class Principal:
     display_name: str = ""
     email: str = ""
     conversation_id: str | None = None  # customers only
+    may_chat: bool = True  # staff: the account's chat permission, read by the request edge
 
     @property
     def is_staff(self) -> bool:
@@ -88,13 +89,36 @@ def check_can_send(principal: Principal, conv: ConversationAccess) -> None:
         raise NotAssigned("the chat is waiting for an agent")
 
 
+def may_see_chat(principal: Principal, conv: ConversationAccess) -> bool:
+    """Who may see a chat's personal data (customer details, transcript, notes, tickets made from it).
+
+    Its own customer; while it is live (waiting or active), the agent it is assigned to and admins;
+    once it has ended, admins and agents with chat permission (history and tickets need that).
+    """
+    if principal.role is Role.CUSTOMER:
+        return principal.conversation_id == conv.conversation_id
+    if principal.role is Role.ADMIN:
+        return True
+    if conv.state is ConversationState.ENDED:
+        return principal.may_chat
+    return conv.agent_id == principal.user_id
+
+
+def check_can_see_chat(principal: Principal, conv: ConversationAccess) -> None:
+    if may_see_chat(principal, conv):
+        return
+    if principal.role is Role.CUSTOMER:
+        raise Forbidden("this conversation is not yours")
+    if conv.state is ConversationState.ENDED:
+        raise Forbidden("your account has no chat permission")
+    raise Forbidden("this conversation is not assigned to you")
+
+
 def check_can_edit_record(principal: Principal, conv: ConversationAccess) -> None:
-    """Customer/counsel info and tickets: the assigned agent while live; any staff from history."""
+    """Customer/counsel info and tickets: staff who may see the chat (see `may_see_chat`)."""
     if not principal.is_staff:
         raise Forbidden("only agents and admins edit chat records")
-    if principal.role is Role.ADMIN or conv.state is ConversationState.ENDED:
-        return
-    check_can_read(principal, conv)
+    check_can_see_chat(principal, conv)
 
 
 @dataclass(frozen=True)

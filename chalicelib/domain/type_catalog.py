@@ -20,7 +20,7 @@ from chalicelib.domain.validation import MAX_NAME_CHARS, text_field
 
 MAX_ACTIVE_TYPES = 50
 MAX_CATALOG_TYPES = 200
-_TYPE_ID = re.compile(r"^t-[0-9a-f]{8,32}$")
+_TYPE_ID = re.compile(r"t-[0-9a-f]{8,32}")
 
 
 @dataclass
@@ -127,7 +127,7 @@ def merge_catalog(current: list[TypeEntry], value: Any, field_name: str) -> list
         if type_id is None:
             result.append(TypeEntry(new_id(), name, retired))
             continue
-        if not isinstance(type_id, str) or not _TYPE_ID.match(type_id) or type_id not in by_id:
+        if not isinstance(type_id, str) or not _TYPE_ID.fullmatch(type_id) or type_id not in by_id:
             raise InvalidField(f"'{field_name}' names an unknown type id", field=field_name)
         if type_id in seen:
             raise InvalidField(f"'{field_name}' lists a type id twice", field=field_name)

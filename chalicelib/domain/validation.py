@@ -22,9 +22,16 @@ MAX_ID_CHARS = 64
 MAX_FRAME_BYTES = 32 * 1024
 MAX_BODY_BYTES = 128 * 1024
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,19}$")
-_ID = re.compile(r"^[A-Za-z0-9_\-:.]{1,64}$")
+# Every pattern that validates input is applied with fullmatch: `$` also matches before a trailing
+# newline, so `re.match(r"^...$")` accepted "abc\n" (tests/security/test_hostile_input.py).
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"\+?[0-9][0-9\- ]{5,19}")
+_ID = re.compile(r"[A-Za-z0-9_\-:.]{1,64}")
+# ASCII digits only: str.isdigit() also says yes to "²", "①" and other Unicode digits that int()
+# then refuses (or reads as another number), and to numerals thousands of digits long.
+_INTEGER = re.compile(r"-?[0-9]{1,19}")  # at most MAX_INTEGER_CHARS with the sign
+MAX_INTEGER_CHARS = 20
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 # C0 controls other than tab/newline/carriage return are never meaningful in chat text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -91,21 +98,39 @@ def _has_lone_surrogate(value: str) -> bool:
 
 def id_field(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise InvalidField(f"'{name}' must be an id of 1-{MAX_ID_CHARS} letters, digits or -_:.", field=name)
     return value
 
 
 def int_field(body: dict[str, Any], name: str, *, minimum: int, maximum: int, default: int | None = None) -> int:
+    """The one integer parser for body fields, query parameters and path segments.
+
+    A JSON integer, or text of ASCII digits with an optional minus sign (query strings and path
+    segments arrive as text), at most MAX_INTEGER_CHARS long; then range-checked.
+    """
     value = body.get(name, default)
     if value is None:
         raise InvalidField(f"'{name}' is required", field=name)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)  # query strings arrive as text
+    if isinstance(value, str):
+        if not _INTEGER.fullmatch(value):
+            raise InvalidField(
+                f"'{name}' must be an integer written with the digits 0-9 (at most {MAX_INTEGER_CHARS} characters)",
+                field=name,
+            )
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidField(f"'{name}' must be an integer", field=name)
     if not minimum <= value <= maximum:
         raise InvalidField(f"'{name}' must be between {minimum} and {maximum}", field=name)
+    return value
+
+
+def month_field(body: dict[str, Any], name: str) -> str:
+    """A UTC month as YYYY-MM (ASCII digits, month 01-12)."""
+    value = body.get(name)
+    if not isinstance(value, str) or not _MONTH.fullmatch(value):
+        raise InvalidField(f"'{name}' must be a month written YYYY-MM", field=name)
     return value
 
 
@@ -129,14 +154,14 @@ def enum_field(body: dict[str, Any], name: str, enum: type[E], *, required: bool
 
 def email_field(body: dict[str, Any], name: str, *, required: bool) -> str | None:
     value = text_field(body, name, max_chars=254, required=required)
-    if value is not None and not _EMAIL.match(value):
+    if value is not None and not _EMAIL.fullmatch(value):
         raise InvalidField(f"'{name}' is not a valid email address", field=name)
     return value
 
 
 def phone_field(body: dict[str, Any], name: str) -> str | None:
     value = text_field(body, name, max_chars=20, required=False)
-    if value is not None and not _PHONE.match(value):
+    if value is not None and not _PHONE.fullmatch(value):
         raise InvalidField(f"'{name}' is not a valid phone number", field=name)
     return value
 

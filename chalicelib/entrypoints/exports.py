@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
+from chalicelib.domain.access import Audience
 from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import id_field, parse_json_object
-from chalicelib.entrypoints.callers import caller_of
-from chalicelib.entrypoints.errors import json_response, rest_errors
+from chalicelib.entrypoints.edge import edge
+from chalicelib.entrypoints.errors import json_response
 from chalicelib.entrypoints.rest import CORS
 from chalicelib.lazy_import import lazy_module
 
@@ -21,24 +22,19 @@ else:
 exports = Blueprint(__name__)
 
 
-def _caller() -> Principal:
-    return caller_of(exports.current_request)  # refuses disabled staff accounts
-
-
 @exports.route("/exports", methods=["POST"], cors=CORS)
-@rest_errors
-def request_export() -> Any:
-    principal = _caller()
-    return json_response(service.request_export(principal, parse_json_object(exports.current_request.raw_body)), 202)
+@edge(exports, Audience.STAFF)
+def request_export(caller: Principal) -> Any:
+    return json_response(service.request_export(caller, parse_json_object(exports.current_request.raw_body)), 202)
 
 
 @exports.route("/exports", methods=["GET"], cors=CORS)
-@rest_errors
-def list_exports() -> dict[str, Any]:
-    return service.list_exports(_caller(), dict(exports.current_request.query_params or {}))
+@edge(exports, Audience.STAFF)
+def list_exports(caller: Principal) -> dict[str, Any]:
+    return service.list_exports(caller, dict(exports.current_request.query_params or {}))
 
 
 @exports.route("/exports/{export_id}", methods=["GET"], cors=CORS)
-@rest_errors
-def get_export(export_id: str) -> dict[str, Any]:
-    return service.get_export(_caller(), id_field({"exportId": export_id}, "exportId"))
+@edge(exports, Audience.STAFF)
+def get_export(caller: Principal, export_id: str) -> dict[str, Any]:
+    return service.get_export(caller, id_field({"exportId": export_id}, "exportId"))

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib.auth.tokens import bearer_token, principal_from_token
+from chalicelib.domain.access import Audience
+from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import id_field
-from chalicelib.entrypoints.errors import rest_errors
+from chalicelib.entrypoints.edge import edge
 from chalicelib.entrypoints.rest import WIDGET_CORS
 from chalicelib.lazy_import import lazy_module
 
@@ -25,7 +26,6 @@ sessions = Blueprint(__name__)
 
 
 @sessions.route("/chats/{conversation_id}/session", methods=["POST"], cors=WIDGET_CORS)
-@rest_errors
-def renew_customer_session(conversation_id: str) -> dict[str, Any]:
-    principal = principal_from_token(bearer_token(sessions.current_request.headers))
-    return service.renew_customer_token(principal, id_field({"conversationId": conversation_id}, "conversationId"))
+@edge(sessions, Audience.CUSTOMER)
+def renew_customer_session(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    return service.renew_customer_token(caller, id_field({"conversationId": conversation_id}, "conversationId"))

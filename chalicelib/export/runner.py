@@ -31,6 +31,7 @@ from chalicelib import observability
 from chalicelib.config import get_config
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.model import Principal, Role
 from chalicelib.export import files
 from chalicelib.export.options import ExportOptions, export_options
 from chalicelib.export.s3_upload import MultipartUpload
@@ -38,6 +39,7 @@ from chalicelib.export.values import duration, export_file_name, local_datetime,
 from chalicelib.export.workbook import ExportWorkbook
 from chalicelib.services import notify
 from chalicelib.services.records import history_filter, index_range
+from chalicelib.services.views import access_of
 from chalicelib.store import export_jobs as store
 from chalicelib.store import repository
 from chalicelib.store.export_jobs import ExportedMessage, JobStatus
@@ -167,6 +169,15 @@ def chats_with_messages(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def export_reader(job: ExportJobModel) -> Principal | None:
+    """Whose view of the chats the export holds: None for an admin's (every chat)."""
+    if job.requested_role == Role.ADMIN.value:
+        return None
+    agent = repository.get_agent(job.requested_by)
+    may_chat = agent is not None and bool(agent.chat_permission) and not agent.disabled
+    return Principal(role=Role.AGENT, user_id=job.requested_by, may_chat=may_chat)
+
+
 # --- pushing -----------------------------------------------------------------------------------
 
 
@@ -253,8 +264,11 @@ def write_export(
     progress.report(0, 0, 0, force=True)
     tickets = store.chat_ticket_ids_since(from_ms)
     book = ExportWorkbook(options.sheet_row_limit)
+    reader = export_reader(job)
     try:
         for conv, messages in chats_with_messages(filters, options.read_ahead):
+            if reader is not None and not rules.may_see_chat(reader, access_of(conv)):
+                continue  # an agent's export holds only the chats that agent may see
             book.chats.append(chat_row(conv, tickets.get(conv.conversation_id), tz))
             for message in messages:
                 book.messages.append(message_row(message, tz))

@@ -80,7 +80,11 @@ def connect(connection_id: str, token: str | None) -> Principal:
     if store.ensure_agent(principal).disabled:
         raise Forbidden("this account is disabled")
     store.put_connection(connection_id, principal, now)
-    store.add_agent_connection(principal.user_id, connection_id)
+    if store.add_agent_connection(principal.user_id, connection_id).disabled:
+        # Disabled while this tab connected: the admin's close may have read the agent before this
+        # id was added. The update answers the item as it is now, so one of the two sees the other.
+        notify.forget_connection(connection_id, agent_id=principal.user_id)
+        raise Forbidden("this account is disabled")
     for conv in store.live_conversations_of(principal.user_id):
         store.add_agent_connection_to_chat(conv.conversation_id, principal.user_id, connection_id)
     return principal
@@ -317,10 +321,11 @@ def queue(principal: Principal) -> dict[str, Any]:
 # --- messages (S-3) ------------------------------------------------------------------------
 
 
-def _conversation_for(principal: Principal, body: dict[str, Any]) -> ConversationModel:
+def _conversation_for(principal: Principal, body: dict[str, Any], *, reading: bool = False) -> ConversationModel:
+    """The chat the frame names, if the caller takes part in it (reading: if they may see it)."""
     conversation_id = id_field(body, "conversationId")
     conv = store.get_conversation(conversation_id)
-    rules.check_can_read(principal, access_of(conv))
+    (rules.check_can_see_chat if reading else rules.check_can_read)(principal, access_of(conv))
     return conv
 
 
@@ -415,7 +420,7 @@ def _append_system_message(conv: ConversationModel, code: str, **fmt: str) -> Me
 
 
 def sync_messages(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
-    conv = _conversation_for(principal, body)
+    conv = _conversation_for(principal, body, reading=True)
     after = int_field(body, "afterSeq", minimum=0, maximum=10**9)
     limit = int_field(body, "limit", minimum=1, maximum=SYNC_MAX_LIMIT, default=SYNC_DEFAULT_LIMIT)
     messages = store.messages_after(conv.conversation_id, after, limit)
@@ -474,8 +479,7 @@ def get_conversation(principal: Principal, conversation_id: str) -> dict[str, An
         if conv.rating_requested_at and not conv.rating:
             view["ratingRequestText"] = load_settings().rating_request_text  # the push may have been missed
         return view
-    if principal.role is Role.AGENT and conv.state != ConversationState.ENDED.value:
-        rules.check_can_read(principal, access_of(conv))
+    rules.check_can_see_chat(principal, access_of(conv))
     return conversation_view(conv)
 
 

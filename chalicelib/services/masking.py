@@ -16,7 +16,7 @@ from ulid import ULID
 from chalicelib.domain import masking as rules
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role, month_of, now_ms, time_key
-from chalicelib.domain.validation import decode_cursor, encode_cursor, id_field, int_field
+from chalicelib.domain.validation import decode_cursor, encode_cursor, id_field, int_field, month_field
 from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
 from chalicelib.services.settings import ChatSettings, load_settings
@@ -232,13 +232,6 @@ def audit_entries(principal: Principal, params: dict[str, Any]) -> dict[str, Any
         conversation_id = id_field(params, "conversationId")
         entries, last = store.mask_audit_of_conversation(conversation_id, limit, start_key)
     else:
-        month = params.get("month") or month_of(now_ms())
-        if (
-            not isinstance(month, str)
-            or len(month) != 7
-            or month[4] != "-"
-            or not (month[:4].isdigit() and month[5:].isdigit() and 1 <= int(month[5:]) <= 12)
-        ):
-            raise InvalidField("'month' must be YYYY-MM", field="month")
+        month = month_field(params, "month") if params.get("month") else month_of(now_ms())
         entries, last = store.mask_audit_of_month(month, limit, start_key)
     return {"entries": [audit_view(e) for e in entries], "cursor": encode_cursor(last)}

@@ -95,21 +95,40 @@ def list_tickets(principal: Principal, params: dict[str, Any]) -> dict[str, Any]
     items, last_key = store.list_tickets(
         channel.value if channel else None, limit, decode_cursor(params.get("cursor"))
     )
-    return {"tickets": [ticket_view(t) for t in items], "nextCursor": encode_cursor(last_key)}
+    return {"tickets": _visible_tickets(principal, items), "nextCursor": encode_cursor(last_key)}
+
+
+# What a ticket made from a chat shows of that chat's personal data.
+PERSONAL_TICKET_FIELDS = ("requesterName", "requesterEmail", "content")
+
+
+def _visible_tickets(principal: Principal, tickets: list[TicketModel]) -> list[dict[str, Any]]:
+    """Tickets made from chats the caller may not see (another agent's live chat) lose their personal data."""
+    views = [ticket_view(t) for t in tickets]
+    if principal.role is Role.ADMIN:
+        return views
+    chats = store.conversations_by_ids([t.conversation_id for t in tickets if t.conversation_id])
+    for view in views:
+        chat = chats.get(view["conversationId"] or "")
+        if chat is not None and not rules.may_see_chat(principal, access_of(chat)):
+            view.update(dict.fromkeys(PERSONAL_TICKET_FIELDS), restricted=True)
+    return views
 
 
 def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
     _require_staff(principal)
     ticket = store.get_ticket(ticket_id)
-    transcript = [message_view(m) for m in store.transcript(ticket.conversation_id)] if ticket.conversation_id else []
-    return {**ticket_view(ticket), "transcript": transcript}
+    if not ticket.conversation_id:
+        return {**ticket_view(ticket), "transcript": []}
+    # A ticket made from a chat carries that chat's personal data: the chat's rule decides.
+    rules.check_can_see_chat(principal, access_of(store.get_conversation(ticket.conversation_id)))
+    return {**ticket_view(ticket), "transcript": [message_view(m) for m in store.transcript(ticket.conversation_id)]}
 
 
 def transcript(principal: Principal, conversation_id: str) -> dict[str, Any]:
     _require_staff(principal)
     conv = store.get_conversation(conversation_id)
-    if principal.role is Role.AGENT and conv.state != ConversationState.ENDED.value:
-        rules.check_can_read(principal, access_of(conv))
+    rules.check_can_see_chat(principal, access_of(conv))
     return {
         "conversation": conversation_view(conv),
         "messages": [message_view(m) for m in store.transcript(conversation_id)],
@@ -188,7 +207,7 @@ def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, An
         if result.last_evaluated_key:
             next_cursor = {"p": partition, "k": result.last_evaluated_key}
             break
-    return {"items": [history_row(c) for c in rows], "nextCursor": encode_cursor(next_cursor)}
+    return {"items": [history_row(c, principal) for c in rows], "nextCursor": encode_cursor(next_cursor)}
 
 
 def index_range(from_ms: int, to_ms: int) -> Condition:
@@ -212,8 +231,13 @@ def _history_partitions(
     return [(p, index, cursor.get("k") if p == resume else None) for p in partitions]
 
 
-def history_row(conv: ConversationModel) -> dict[str, Any]:
-    return {
+# What a history row shows of the customer; left out of rows of chats the caller may not see.
+PERSONAL_HISTORY_FIELDS = ("userName", "email")
+
+
+def history_row(conv: ConversationModel, principal: Principal | None = None) -> dict[str, Any]:
+    """One row; without a principal (the export function checked who asked) every field."""
+    row = {
         "conversationId": conv.conversation_id,
         "inboundAt": conv.inbound_at,
         "firstResponseAt": conv.first_response_at,
@@ -229,3 +253,6 @@ def history_row(conv: ConversationModel) -> dict[str, Any]:
         "rating": conv.rating,
         "messageCount": conv.last_seq,
     }
+    if principal is not None and not rules.may_see_chat(principal, access_of(conv)):
+        row.update(dict.fromkeys(PERSONAL_HISTORY_FIELDS), restricted=True)
+    return row

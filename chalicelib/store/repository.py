@@ -197,6 +197,14 @@ def agents_by_ids(agent_ids: list[str]) -> dict[str, AgentModel]:
     return {a.agent_id: a for a in AgentModel.batch_get(list(dict.fromkeys(agent_ids)), consistent_read=True)}
 
 
+def conversations_by_ids(conversation_ids: list[str]) -> dict[str, ConversationModel]:
+    """BatchGetItem of conversations (missing ids are left out)."""
+    if not conversation_ids:
+        return {}
+    ids = list(dict.fromkeys(conversation_ids))
+    return {c.conversation_id: c for c in ConversationModel.batch_get(ids, consistent_read=True)}
+
+
 def agents_in_every_status() -> list[AgentModel]:
     """Every agent item: one Query of status-index per status (online, break, offline)."""
     agents: list[AgentModel] = []

@@ -1,10 +1,14 @@
-"""Who may do what: every REST route and WebSocket action × six callers, allow or deny per cell.
+"""Who may do what: every REST route and WebSocket action × seven callers, allow or deny per cell.
 
-The world: chat A (customer A, assigned to agent 1, answered) and chat B (customer B, assigned to
-agent 2, answered); an admin; and someone with no token. Each row names the callers that are
-allowed on chat A; every other caller must be refused (401 without a token, else 401/403, or an
-`error` frame `forbidden`/`unauthorized` on the WebSocket). An allowed call must succeed (2xx, no
-error frame): a 400/404/409 in an allowed cell means the row's request is wrong, not a pass.
+The world: chat A (customer A, assigned to agent 1, answered, live) and chat B (customer B,
+assigned to agent 2, answered); chat C (agent 1's, ended); an admin; agent 3, disabled by the
+admin while signed in (their ID token still verifies); and someone with no token. Each row's
+allowed callers are read from the policy: the audience the route or action declares
+(`@edge(..., Audience.X)`, `app.ACTIONS`) gives who passes the request edge, and the row narrows
+that by the per-chat rule (`model.may_see_chat` and friends) where the route acts on chat A.
+Every other caller must be refused (401 without a token, else 401/403, or an `error` frame
+`forbidden`/`unauthorized` on the WebSocket). An allowed call must succeed (2xx, no error frame):
+a 400/404/409 in an allowed cell means the row's request is wrong, not a pass.
 
 Routes and actions are discovered from the app (`app.app.routes`, `app.ACTIONS`), so a new route
 without a row fails `test_every_route_and_action_has_a_row` with the row to add.
@@ -23,25 +27,58 @@ import pytest
 from moto import mock_aws
 
 from chalicelib.config import get_config
+from chalicelib.domain.access import ROLES_OF_AUDIENCE, Audience
+from chalicelib.domain.model import Role
 from chalicelib.export import files
 from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import create_tables
 
-ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN = (
+ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN, DISABLED = (
     "anonymous",
     "this chat's customer",
     "another chat's customer",
     "assigned agent",
     "another agent",
     "admin",
+    "disabled agent",
 )
-CALLERS = (ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN)
+CALLERS = (ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN, DISABLED)
 EVERYONE = frozenset(CALLERS)
-CONNECTED = EVERYONE - {ANON}
-STAFF = frozenset({AGENT, OTHER_AGENT, ADMIN})
+# The per-chat narrowing of a row (on chat A, live): who may see it, who take part in it.
 CHAT_PARTIES = frozenset({CUSTOMER, AGENT, ADMIN})  # the chat's own customer, its agent, admins
 CHAT_STAFF = frozenset({AGENT, ADMIN})
+ENDED_CHAT_READERS = frozenset({AGENT, OTHER_AGENT, ADMIN})  # an ended chat: staff with chat permission
+ADMINS = frozenset({ADMIN})
 DENIED_CODES = {"forbidden", "unauthorized"}
+ROLE_OF_CALLER: dict[str, Role | None] = {
+    ANON: None,
+    CUSTOMER: Role.CUSTOMER,
+    OTHER_CUSTOMER: Role.CUSTOMER,
+    AGENT: Role.AGENT,
+    OTHER_AGENT: Role.AGENT,
+    ADMIN: Role.ADMIN,
+    DISABLED: Role.AGENT,
+}
+
+
+def admitted_by(audience: Audience) -> frozenset[str]:
+    """The callers the request edge lets through for this audience (the policy, not this test)."""
+    if audience is Audience.PUBLIC:
+        return EVERYONE  # no token is read
+    roles = ROLES_OF_AUDIENCE[audience]
+    # A disabled staff account is refused by the edge, whatever its token says.
+    return frozenset(c for c, role in ROLE_OF_CALLER.items() if role in roles and c != DISABLED)
+
+
+def audience_of(name: str) -> Audience:
+    import app as app_module
+
+    kind, _, target = name.partition(" ")
+    if kind == "ws":
+        return Audience.SIGNED_IN if target == "$connect" else app_module.ACTIONS[target][0]
+    view = app_module.app.routes[target][kind].view_function
+    assert hasattr(view, "audience"), f"{name} does not pass the request edge (@edge(..., Audience.X))"
+    return view.audience
 
 
 @dataclass
@@ -53,6 +90,7 @@ class World:
     tokens: dict[str, str | None]
     connections: dict[str, str]
     consent_version: int
+    chat_c: str = ""  # ended
     mask_id: str = ""
     export_id: str = ""
 
@@ -65,17 +103,29 @@ class World:
 
 @dataclass(frozen=True)
 class Row:
-    """One route or action. `body`/`query` may be callables of the world.
+    """One route or action (`case` tells two rows of one route apart). `body`/`query`/`params`
+    values may be callables of the world.
 
-    `fresh`: each allowed call gets a new world (the call changes it).
+    `narrow`: who of those the route's audience admits may make this call (the per-chat rule, or a
+    setting), None when the audience alone decides. `fresh`: each allowed call gets a new world.
     """
 
     name: str  # "GET /chats/{conversation_id}" or "ws message.send" or "ws $connect"
-    allow: frozenset[str]
+    narrow: frozenset[str] | None = None
     body: Any = None
     query: Any = None
     fresh: bool = False
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    case: str = ""
+
+    @property
+    def allow(self) -> frozenset[str]:
+        admitted = admitted_by(audience_of(self.name))
+        return admitted if self.narrow is None else admitted & self.narrow
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} [{self.case}]" if self.case else self.name
 
     def value(self, attribute: Any, world: World) -> Any:
         return attribute(world) if callable(attribute) else attribute
@@ -85,27 +135,35 @@ def _message(world: World) -> dict[str, Any]:
     return {"conversationId": world.chat_a, "clientMessageId": uuid.uuid4().hex, "text": "안녕하세요"}
 
 
+def _chat_c(world: World) -> str:
+    return world.chat_c
+
+
 MATRIX: list[Row] = [
     # --- REST: public (the widget before a chat exists)
-    Row("GET /widget/availability", EVERYONE),
-    Row("POST /chats", EVERYONE, body=lambda w: {"consent": True, "consentVersion": w.consent_version}, fresh=True),
+    Row("GET /widget/availability"),
+    Row("POST /chats", body=lambda w: {"consent": True, "consentVersion": w.consent_version}, fresh=True),
     Row(
         "POST /inquiries",
-        EVERYONE,
         body={"consent": True, "name": "김문의", "email": "ask@example.com", "inquiryType": "기타",
               "title": "문의", "content": "내용"},
     ),
     # --- REST: the chat's own customer, its agent, admins
     Row("GET /chats/{conversation_id}", CHAT_PARTIES),
+    Row("GET /chats/{conversation_id}", ENDED_CHAT_READERS, params={"conversation_id": _chat_c}, case="ended chat"),
     Row("GET /chats/{conversation_id}/messages", CHAT_PARTIES, query={"afterSeq": "0"}),
+    Row("GET /chats/{conversation_id}/messages", ENDED_CHAT_READERS, query={"afterSeq": "0"},
+        params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating", frozenset({CUSTOMER}), body={"rating": "satisfied"}, fresh=True),
     Row("POST /chats/{conversation_id}/end", CHAT_PARTIES, fresh=True),
     # --- REST: staff
-    Row("GET /me", STAFF),
-    Row("PUT /me/status", STAFF, body={"status": "online"}),
-    Row("GET /agent/chats", STAFF),
-    Row("GET /queue", STAFF),
+    Row("GET /me"),
+    Row("PUT /me/status", body={"status": "online"}),
+    Row("GET /agent/chats"),
+    Row("GET /queue"),
     Row("GET /chats/{conversation_id}/transcript", CHAT_STAFF),
+    Row("GET /chats/{conversation_id}/transcript", ENDED_CHAT_READERS, params={"conversation_id": _chat_c},
+        case="ended chat"),
     Row("PUT /chats/{conversation_id}/customer", CHAT_STAFF, body={"name": "홍길동", "phone": "010-1234-5678"}),
     Row("PUT /chats/{conversation_id}/counsel", CHAT_STAFF, body={"inquiryType": "기타", "note": "메모"}),
     Row("POST /chats/{conversation_id}/rating-request", CHAT_STAFF),
@@ -114,38 +172,40 @@ MATRIX: list[Row] = [
         CHAT_STAFF,
         body={"inquiryType": "기타", "title": "티켓", "content": "내용"},
     ),
-    Row("GET /tickets", STAFF),
-    Row("GET /tickets/{ticket_id}", STAFF),
-    Row("GET /history", STAFF),
-    Row("GET /settings", STAFF),
-    Row("PUT /settings", frozenset({ADMIN}), body={"greeting": "안녕하세요!"}, fresh=True),
+    Row("GET /tickets"),
+    Row("GET /tickets/{ticket_id}", CHAT_STAFF, case="made from a live chat"),
+    Row("GET /history"),
+    Row("GET /settings"),
+    Row("PUT /settings", body={"greeting": "안녕하세요!"}, fresh=True),
     # --- REST: masking (setting securityService on)
     Row("POST /chats/{conversation_id}/messages/{seq}/masks", CHAT_STAFF, body={"spans": [{"start": 0, "end": 2}]}),
     Row("DELETE /chats/{conversation_id}/messages/{seq}/masks/{mask_id}", CHAT_STAFF, fresh=True),
-    Row("GET /masking/audit", frozenset({ADMIN}), query=lambda w: {"conversationId": w.chat_a}),
+    Row("GET /masking/audit", query=lambda w: {"conversationId": w.chat_a}),
     # --- REST: exports (the setting agentsMayExport off, as by default)
-    Row("POST /exports", frozenset({ADMIN}), body={}),
-    Row("GET /exports", frozenset({ADMIN})),
-    Row("GET /exports/{export_id}", frozenset({ADMIN})),
+    Row("POST /exports", ADMINS, body={}),
+    Row("GET /exports", ADMINS),
+    Row("GET /exports/{export_id}", ADMINS),
     # --- REST: admin (accounts of agent 2)
-    Row("GET /admin/agents", frozenset({ADMIN})),
-    Row("POST /admin/agents", frozenset({ADMIN}), body=lambda w: {"email": f"new-{uuid.uuid4().hex[:8]}@example.com"}),
-    Row("PUT /admin/agents/{agent_id}/chat-permission", frozenset({ADMIN}), body={"chatPermission": True}),
-    Row("PUT /admin/agents/{agent_id}/max-chats", frozenset({ADMIN}), body={"maxChats": 5}),
-    Row("PUT /admin/agents/{agent_id}/role", frozenset({ADMIN}), body={"role": "admin"}, fresh=True),
-    Row("POST /admin/agents/{agent_id}/disable", frozenset({ADMIN}), fresh=True),
-    Row("POST /admin/agents/{agent_id}/enable", frozenset({ADMIN})),
-    Row("GET /admin/presence", frozenset({ADMIN})),
+    Row("GET /admin/agents"),
+    Row("POST /admin/agents", body=lambda w: {"email": f"new-{uuid.uuid4().hex[:8]}@example.com"}),
+    Row("PUT /admin/agents/{agent_id}/chat-permission", body={"chatPermission": True}),
+    Row("PUT /admin/agents/{agent_id}/max-chats", body={"maxChats": 5}),
+    Row("PUT /admin/agents/{agent_id}/role", body={"role": "admin"}, fresh=True),
+    Row("POST /admin/agents/{agent_id}/disable", fresh=True),
+    Row("POST /admin/agents/{agent_id}/enable"),
+    Row("GET /admin/presence"),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
-    Row("ws $connect", CONNECTED),
-    Row("ws ping", CONNECTED, body={"action": "ping"}),
+    Row("ws $connect"),
+    Row("ws ping", body={"action": "ping"}),
     Row("ws message.send", CHAT_PARTIES, body=lambda w: {"action": "message.send", **_message(w)}),
     Row("ws messages.sync", CHAT_PARTIES, body=lambda w: {"action": "messages.sync", "conversationId": w.chat_a,
                                                           "afterSeq": 0}),
+    Row("ws messages.sync", ENDED_CHAT_READERS, case="ended chat",
+        body=lambda w: {"action": "messages.sync", "conversationId": w.chat_c, "afterSeq": 0}),
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
-    Row("ws status.set", STAFF, body={"action": "status.set", "status": "online"}),
+    Row("ws status.set", body={"action": "status.set", "status": "online"}),
 ]
 
 
@@ -180,6 +240,17 @@ def build_world(h: Any) -> World:
     assert status == 200, masked
     status, export = h.rest("POST", "/exports", {}, token=admin_token)
     assert status == 202, export
+    # Chat C: agent 1's, answered and ended (agent 1 has room: the maximum is 3).
+    chat_c = h.start_chat("고객다")
+    _, detail = h.rest("GET", f"/chats/{chat_c['conversationId']}", token=agent_token)
+    assert detail["agentId"] == "agent1@example.com", detail
+    _answer(h, agent_conn, chat_c["conversationId"])
+    status, ended = h.rest("POST", f"/chats/{chat_c['conversationId']}/end", token=agent_token)
+    assert status == 200, ended
+    # Agent 3 signs in and connects, then the admin disables the account: the ID token still verifies.
+    disabled_token, disabled_conn = h.agent_online("agent3@example.com")
+    status, disabled = h.rest("POST", "/admin/agents/agent3@example.com/disable", token=admin_token)
+    assert status == 200, disabled
     tokens = {
         ANON: None,
         CUSTOMER: chat_a["token"],
@@ -187,6 +258,7 @@ def build_world(h: Any) -> World:
         AGENT: agent_token,
         OTHER_AGENT: other_token,
         ADMIN: admin_token,
+        DISABLED: disabled_token,
     }
     connections = {
         ANON: "never-connected" + uuid.uuid4().hex[:8],
@@ -195,13 +267,15 @@ def build_world(h: Any) -> World:
         AGENT: agent_conn,
         OTHER_AGENT: other_conn,
         ADMIN: h.connected(admin_token),
+        DISABLED: disabled_conn,  # closed and forgotten by the disable
     }
     _, availability = h.rest("GET", "/widget/availability")
     for connection_id in connections.values():
         if not connection_id.startswith("never-connected"):
             h.frames(connection_id)  # start reading after the setup's frames
     return World(h, chat_a["conversationId"], chat_b["conversationId"], ticket["ticketId"], tokens, connections,
-                 availability["consent"]["version"], masked["masks"][0]["maskId"], export["exportId"])
+                 availability["consent"]["version"], chat_c["conversationId"], masked["masks"][0]["maskId"],
+                 export["exportId"])
 
 
 @contextlib.contextmanager
@@ -246,7 +320,7 @@ def call(world: World, row: Row, caller: str) -> tuple[str, str]:
         return ("deny" if codes <= DENIED_CODES else "unexpected"), f"error frames {errors}"
     path = target
     for name, value in {**world.params, **row.params}.items():
-        path = path.replace("{" + name + "}", value)
+        path = path.replace("{" + name + "}", row.value(value, world))
     status, body = h.rest(kind, path, row.value(row.body, world), token=world.tokens[caller],
                           query=row.value(row.query, world))
     return _classify_status(status, body), f"{kind} {path} → {status} {body if status >= 400 else ''}"
@@ -273,11 +347,11 @@ def discovered_operations() -> set[str]:
 
 def test_every_route_and_action_has_a_row() -> None:
     rows = {row.name for row in MATRIX}
-    assert len(rows) == len(MATRIX), "duplicate rows"
+    assert len({row.label for row in MATRIX}) == len(MATRIX), "duplicate rows"
     missing = sorted(discovered_operations() - rows)
     hint = "\n".join(
-        f'    Row("{name}", <who may call it: EVERYONE | CHAT_PARTIES | CHAT_STAFF | STAFF | '
-        f'frozenset({{ADMIN}}) | ...>, body=..., query=..., params={{...}}),'
+        f'    Row("{name}", <None (the route\'s audience decides) | CHAT_PARTIES | CHAT_STAFF | ADMINS | ...>, '
+        f'body=..., query=..., params={{...}}),'
         for name in missing
     )
     assert not missing, (
@@ -288,7 +362,12 @@ def test_every_route_and_action_has_a_row() -> None:
     assert not stale, f"rows for routes/actions that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.name)
+def test_every_route_declares_its_audience() -> None:
+    for name in sorted(discovered_operations()):
+        assert isinstance(audience_of(name), Audience), name
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.label)
 def test_authorization_matrix_row(row: Row) -> None:
     from integration_harness import Harness  # loaded by tests/security/conftest.py
 
@@ -307,7 +386,55 @@ def test_authorization_matrix_row(row: Row) -> None:
                 outcome, detail = call(world, row, caller)
                 expected = "allow" if caller in row.allow else "deny"
                 if outcome != expected:
-                    unexpected.append(f"{row.name} as {caller}: expected {expected}, got {outcome} ({detail})")
+                    unexpected.append(f"{row.label} as {caller}: expected {expected}, got {outcome} ({detail})")
                 elif caller == ANON and expected == "deny" and not row.name.startswith("ws ") and "→ 401" not in detail:
                     unexpected.append(f"{row.name} as {caller}: a missing token must be 401 ({detail})")
     assert not unexpected, "\n".join(unexpected)
+
+
+# --- what a listing shows of chats the caller may not see -------------------------------------
+
+
+def _history_row(world: World, caller: str, conversation_id: str) -> dict[str, Any]:
+    status, body = world.h.rest("GET", "/history", token=world.tokens[caller])
+    assert status == 200, body
+    rows = [r for r in body["items"] if r["conversationId"] == conversation_id]
+    assert len(rows) == 1, body
+    return rows[0]
+
+
+def _ticket_row(world: World, caller: str) -> dict[str, Any]:
+    status, body = world.h.rest("GET", "/tickets", token=world.tokens[caller])
+    assert status == 200, body
+    return next(t for t in body["tickets"] if t["ticketId"] == world.ticket_id)
+
+
+def test_listings_show_personal_data_only_of_chats_the_caller_may_see() -> None:
+    from integration_harness import Harness
+
+    with fresh_world(Harness) as world:
+        for caller in (AGENT, ADMIN, OTHER_AGENT):
+            may_see = caller in CHAT_STAFF  # chat A is live: its agent and admins
+            live = _history_row(world, caller, world.chat_a)
+            assert (live["userName"] == "고객가") is may_see, (caller, live)
+            assert live["email"] is None or may_see, (caller, live)
+            assert live.get("restricted", False) is not may_see, (caller, live)
+            ended = _history_row(world, caller, world.chat_c)  # ended: every staff member with chat permission
+            assert ended["userName"] == "고객다" and "restricted" not in ended, (caller, ended)
+            ticket = _ticket_row(world, caller)  # made from chat A while it is live
+            assert (ticket["requesterName"] == "고객가") is may_see, (caller, ticket)
+            assert (ticket["content"] == "내용") is may_see, (caller, ticket)
+
+
+def test_an_agent_without_chat_permission_sees_no_ended_chat() -> None:
+    from integration_harness import Harness
+
+    with fresh_world(Harness) as world:
+        h = world.h
+        status, _ = h.rest("PUT", "/admin/agents/agent2@example.com/chat-permission", {"chatPermission": False},
+                           token=world.tokens[ADMIN])
+        assert status == 200
+        status, body = h.rest("GET", f"/chats/{world.chat_c}/transcript", token=world.tokens[OTHER_AGENT])
+        assert status == 403, body
+        row = _history_row(world, OTHER_AGENT, world.chat_c)
+        assert row["userName"] is None and row["restricted"] is True, row
