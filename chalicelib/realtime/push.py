@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -21,7 +22,16 @@ from chalicelib.config import get_config
 
 log = logging.getLogger(__name__)
 
-_BOTO_CONFIG = BotoConfig(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+# Pushes to many tabs run on this many threads at once (services.notify.to_all_staff).
+FAN_OUT_WORKERS = 8
+
+
+def max_pool_connections() -> int:
+    """Sockets the client keeps: one per thread that may push at once, so none waits for a socket
+    nor opens one it then throws away ("Connection pool is full"). A Lambda container runs one
+    invocation: its fan-out threads and the handler's own. The local stack runs many invocations
+    in one process and sets PUSH_MAX_POOL_CONNECTIONS for that."""
+    return int(os.environ.get("PUSH_MAX_POOL_CONNECTIONS", FAN_OUT_WORKERS + 1))
 
 
 class Pusher:
@@ -46,8 +56,14 @@ class Pusher:
             if client is None:
                 # A botocore client, as pynamodb's: boto3 would add its own import (s3transfer,
                 # resources, multiprocessing: ~25 ms) to every chat function's cold start.
+                config = BotoConfig(
+                    connect_timeout=2,
+                    read_timeout=5,
+                    retries={"mode": "standard", "max_attempts": 3},
+                    max_pool_connections=max_pool_connections(),
+                )
                 client = botocore.session.get_session().create_client(
-                    "apigatewaymanagementapi", endpoint_url=endpoint, config=_BOTO_CONFIG
+                    "apigatewaymanagementapi", endpoint_url=endpoint, config=config
                 )
                 self._clients[endpoint] = client
             return client

@@ -8,13 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from chalicelib.domain import model as rules
-from chalicelib.realtime.push import pusher
+from chalicelib.realtime.push import FAN_OUT_WORKERS, pusher
 from chalicelib.store import repository as store
 from chalicelib.store.models import AgentModel, ConnectionModel, ConversationModel
 
 log = logging.getLogger(__name__)
-
-_FAN_OUT_WORKERS = 8
 
 
 def forget_connection(connection_id: str, *, conversation_id: str | None = None, agent_id: str | None = None) -> None:
@@ -108,5 +106,5 @@ def to_all_staff(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
     if len(listening) <= 1:
         to_agents(listening, frame)
         return
-    with ThreadPoolExecutor(max_workers=_FAN_OUT_WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=FAN_OUT_WORKERS) as pool:
         list(pool.map(lambda agent: to_agent(agent, frame), listening))

@@ -193,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
     moto_endpoint = f"http://127.0.0.1:{moto.port}"
     # Handler threads ("concurrent Lambda invocations"); see docs/local.md (Load) for the choice.
     workers = int(os.environ.get("LOCAL_LAMBDA_WORKERS", "32"))
+    # Every handler thread of this one process shares the push client (a Lambda container runs one).
+    from chalicelib.realtime.push import FAN_OUT_WORKERS
+
+    os.environ.setdefault("PUSH_MAX_POOL_CONNECTIONS", str(workers * (FAN_OUT_WORKERS + 1)))
     executor_options: dict[str, Any] = {"max_workers": workers, "thread_name_prefix": "lambda"}
     executor = sampler.executor(**executor_options) if sampler else ThreadPoolExecutor(**executor_options)
     try:

@@ -5,7 +5,8 @@ Clients connect at /ws; each connection gets an API Gateway-style id, and the ap
 called with events shaped as API Gateway sends them, in worker threads (handlers run blocking
 boto3 code). Frames of one connection are handled one at a time, in order. API Gateway's
 limits apply: 128 KB per message (close 1009), 10 minutes idle and 2 hours per connection
-(close 1001). The management API (`POST|GET|DELETE <base>/@connections/{id}`) answers as AWS
+(close 1001), and a binary frame from a client closes the connection (1003), as AWS does.
+The management API (`POST|GET|DELETE <base>/@connections/{id}`) answers as AWS
 does, so boto3's unmodified `apigatewaymanagementapi` client works against it.
 """
 
@@ -227,18 +228,18 @@ class WebSocketGateway:
                 continue
             if msg.type == WSMsgType.PONG:
                 continue
-            raw: bytes = msg.data.encode("utf-8") if msg.type == WSMsgType.TEXT else msg.data
-            if len(raw) > self.limits.max_message_bytes:
+            if msg.type == WSMsgType.BINARY:
+                # API Gateway WebSocket APIs take no binary frames from clients: the client is
+                # disconnected with 1003 and no route runs (then $disconnect, as for any close).
+                await self._close(conn, 1003, "Binary frames are not supported", "Binary frame")
+                return
+            if len(msg.data.encode("utf-8")) > self.limits.max_message_bytes:
                 await self._close(conn, 1009, "Message too big", "Message too big")
                 return
-            if msg.type == WSMsgType.TEXT:
-                body, is_base64 = msg.data, False
-            else:
-                body, is_base64 = base64.b64encode(raw).decode("ascii"), True
             event = {
                 "requestContext": self._request_context("$default", "MESSAGE", conn, domain),
-                "body": body,
-                "isBase64Encoded": is_base64,
+                "body": msg.data,
+                "isBase64Encoded": False,
             }
             # Awaited before the next receive: one frame at a time per connection, in order.
             try:

@@ -163,6 +163,27 @@ def test_frame_limit_is_128_kb(probe: dict[str, Any]) -> None:
     assert asyncio.run(scenario()) == (128 * 1024, 1009)
 
 
+def test_a_binary_frame_closes_the_connection_with_1003_and_runs_no_route(probe: dict[str, Any]) -> None:
+    # API Gateway WebSocket APIs refuse binary frames from clients: close 1003, no $default call.
+    async def scenario() -> tuple[str, int | None]:
+        ws, connection_id = await _connect_and_id(probe["websocket"])
+        await ws.send(b'{"hello": 2}')
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await next_frame(ws)
+        return connection_id, closed.value.rcvd.code if closed.value.rcvd else None
+
+    connection_id, code = asyncio.run(scenario())
+    assert code == 1003
+    routes: list[str] = []
+    for _ in range(50):  # $disconnect runs right after the close
+        _, _, events = http("GET", f"{probe['api']}/events/{connection_id}")
+        routes = [e["requestContext"]["routeKey"] for e in events]
+        if "$disconnect" in routes:
+            break
+        time.sleep(0.05)
+    assert routes == ["$connect", "$default", "$disconnect"], routes  # the one $default is the text hello
+
+
 def test_idle_connections_are_closed(probe: dict[str, Any]) -> None:
     async def scenario() -> tuple[int | None, float]:
         started = time.monotonic()

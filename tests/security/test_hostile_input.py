@@ -42,6 +42,12 @@ def documented_codes() -> set[str]:
     return set(re.findall(r"`([a-z_]+)`", section)) - {"internal", "action", "clientmessageid"}
 
 
+def assert_no_stack_traces(caplog: pytest.LogCaptureFixture) -> None:
+    """Bad input is an answered error, never an `unexpected failure` with a traceback in the log."""
+    traced = [r for r in caplog.records if r.exc_info or r.levelname in ("ERROR", "CRITICAL")]
+    assert not traced, [f"{r.name}: {r.getMessage()[:200]}" for r in traced[:5]]
+
+
 def _stored() -> dict[str, list[dict[str, Any]]]:
     """Every item of every table (a test-only Scan), without the volatile attributes."""
     client = boto3.client("dynamodb", region_name=REGION)
@@ -92,14 +98,38 @@ BAD_TEXT = st.one_of(
 )
 # For optional fields: leaving one empty is valid, so only values that are wrong whatever the field.
 BAD_OPTIONAL_TEXT = BAD_TEXT.filter(lambda v: v is not None and not (isinstance(v, str) and not v.strip()))
+# Whitespace of every kind Python's str.strip() and regex `$` know about, newlines first.
+WHITESPACE = st.sampled_from(["\n", "\r\n", "\r", " ", "\t", "\x0b", "\x0c", "\x85", "\u2028", "\u3000", "\xa0"])
+VALID_ID = st.text(min_size=1, max_size=20, alphabet="abcXYZ019_-:.")
+# A valid-looking value with whitespace before or after it: must be refused, not trimmed or matched.
+PADDED_ID = st.one_of(
+    st.tuples(VALID_ID, WHITESPACE).map("".join),
+    st.tuples(WHITESPACE, VALID_ID).map("".join),
+    st.tuples(VALID_ID, WHITESPACE, VALID_ID).map("".join),
+)
 BAD_ID = st.one_of(
     WRONG_TYPES, st.just(""), st.text(min_size=65, max_size=200, alphabet="abc"),
-    st.text(min_size=1, max_size=20).filter(lambda s: re.search(r"[^A-Za-z0-9_\-:.]", s) is not None),
-    LONE_SURROGATE,
+    # Every Unicode category (st.text draws from all of them), always with one character outside the id set.
+    st.text(min_size=1, max_size=20).filter(lambda s: re.fullmatch(r"[A-Za-z0-9_\-:.]+", s) is None),
+    LONE_SURROGATE, PADDED_ID,
+)
+# Digits other than ASCII 0-9: str.isdigit() says yes to all of these, int() refuses or misreads them.
+UNICODE_DIGITS = st.one_of(
+    st.text(st.characters(categories=["Nd"], exclude_characters="0123456789"), min_size=1, max_size=6),
+    st.text(st.characters(categories=["No"]), min_size=1, max_size=6),
+    st.sampled_from(["²", "¹²³", "①", "5²", "٣", "१२", "５"]),
+)
+NUMERAL_STRINGS = st.one_of(
+    UNICODE_DIGITS,
+    st.integers(min_value=21, max_value=6_000).map(lambda n: "9" * n),  # thousands of digits
+    st.integers(min_value=0, max_value=50).flatmap(lambda n: st.tuples(st.just(str(n)), WHITESPACE).map("".join)),
+    st.integers(min_value=0, max_value=50).flatmap(lambda n: st.tuples(WHITESPACE, st.just(str(n))).map("".join)),
+    st.sampled_from(["+5", "1_0", "0x10", "1e3", "١٠", "-", "--1", "1.0", "Infinity"]),
 )
 BAD_INT = st.one_of(
     st.integers(max_value=-1), st.integers(min_value=10**9 + 1), st.floats(), st.booleans(),
-    st.text(max_size=10).filter(lambda s: not s.strip().lstrip("-").isdigit()), st.lists(st.integers(), max_size=2),
+    st.text(max_size=10).filter(lambda s: re.fullmatch(r"-?[0-9]+", s) is None), st.lists(st.integers(), max_size=2),
+    NUMERAL_STRINGS, st.integers(min_value=10**30, max_value=10**60),
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -219,7 +249,9 @@ def _ws_event(connection_id: str, body: str | bytes) -> dict[str, Any]:
 
 # Thousands of handler calls against moto: minutes on a busy 2-core machine, not the default 300 s.
 @pytest.mark.timeout(1800)
-def test_ten_thousand_hostile_frames_answer_documented_errors_and_store_nothing(world: dict[str, Any]) -> None:
+def test_ten_thousand_hostile_frames_answer_documented_errors_and_store_nothing(
+    world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
     import app as app_module
 
     handler = app_module.ws_message
@@ -251,6 +283,7 @@ def test_ten_thousand_hostile_frames_answer_documented_errors_and_store_nothing(
             assert frames.take(other_side) == [], f"the other side heard about {body[:200]!r}"
 
     one_frame()
+    assert_no_stack_traces(caplog)
     assert sent >= WS_FRAMES
     assert _stored() == before, "a refused frame changed a table"
     # The generator reached the validation paths, not only the JSON parser.
@@ -339,7 +372,7 @@ def rest_cases(world: dict[str, Any]) -> st.SearchStrategy[tuple[str, str, str, 
 
 
 def _rest_event(method: str, path: str, resource: str, params: dict[str, str], token: str | None,
-                body: str | bytes) -> dict[str, Any]:
+                body: str | bytes | None, query: dict[str, str] | None = None) -> dict[str, Any]:
     headers = {"Content-Type": "application/json", "Host": "testapi.example"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -349,8 +382,9 @@ def _rest_event(method: str, path: str, resource: str, params: dict[str, str], t
         encoded = False
     return {
         "resource": resource, "path": path, "httpMethod": method, "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
-        "multiValueQueryStringParameters": None, "pathParameters": params or None, "stageVariables": None,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": query or None,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
+        "pathParameters": params or None, "stageVariables": None,
         "requestContext": {"resourcePath": resource, "httpMethod": method, "path": f"/api{path}", "stage": "api",
                            "identity": {"sourceIp": "203.0.113.7"}, "requestId": uuid.uuid4().hex},
         "body": body, "isBase64Encoded": encoded,
@@ -359,7 +393,9 @@ def _rest_event(method: str, path: str, resource: str, params: dict[str, str], t
 
 # Thousands of handler calls against moto: minutes on a busy 2-core machine, not the default 300 s.
 @pytest.mark.timeout(1800)
-def test_hostile_rest_bodies_answer_documented_errors_and_store_nothing(world: dict[str, Any]) -> None:
+def test_hostile_rest_bodies_answer_documented_errors_and_store_nothing(
+    world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
     from infra.local.routes import match_route
 
     app = world["h"].app
@@ -384,7 +420,76 @@ def test_hostile_rest_bodies_answer_documented_errors_and_store_nothing(world: d
         seen[answer["code"]] = seen.get(answer["code"], 0) + 1
 
     one_body()
+    assert_no_stack_traces(caplog)
     assert sent >= REST_BODIES
     assert _stored() == before, "a refused body changed a table"
     assert {"bad_json", "invalid_field", "payload_too_large"} <= set(seen)
     print(f"\n{sent} REST bodies, error codes: {dict(sorted(seen.items()))}")
+
+
+# --- REST: query parameters and path segments ---------------------------------------------------
+
+QUERY_INTS = NUMERAL_STRINGS | st.text(max_size=12).filter(lambda s: re.fullmatch(r"-?[0-9]+", s) is None)
+
+
+def query_cases(world: dict[str, Any]) -> st.SearchStrategy[tuple[str, str, str, dict[str, str]]]:
+    """(method, path, token, query): every integer query parameter and id-like path segment, bad."""
+    chat, other_chat = world["chat"], world["other"]
+    bad_segment = st.one_of(PADDED_ID, NUMERAL_STRINGS, st.text(min_size=65, max_size=100, alphabet="a"))
+    cases = [
+        st.tuples(st.just("GET"), st.just(f"/chats/{chat}/messages"), st.just("customer"),
+                  st.fixed_dictionaries({}, optional={"afterSeq": QUERY_INTS, "limit": QUERY_INTS})
+                  .filter(bool)),
+        st.tuples(st.just("GET"), st.just("/history"), st.just("agent"),
+                  st.fixed_dictionaries({}, optional={"limit": QUERY_INTS, "from": QUERY_INTS, "to": QUERY_INTS})
+                  .filter(bool)),
+        st.tuples(st.just("GET"), st.just("/tickets"), st.just("agent"),
+                  st.fixed_dictionaries({"limit": QUERY_INTS})),
+        st.tuples(st.just("GET"), st.just("/exports"), st.just("admin"),
+                  st.fixed_dictionaries({"limit": QUERY_INTS})),
+        st.tuples(st.just("GET"), st.just("/masking/audit"), st.just("admin"),
+                  st.one_of(st.fixed_dictionaries({"limit": QUERY_INTS}),
+                            st.fixed_dictionaries({"month": st.one_of(
+                                st.tuples(st.just("2026-1"), st.sampled_from(["²", "①", "٣"])).map("".join),
+                                st.just("2026-12\n"), st.just("２０２６-12"), st.just("2026-13"))}))),
+        # Path segments: a padded or non-ASCII seq, conversation ids with a trailing newline.
+        st.tuples(st.just("POST"), bad_segment.map(lambda seq: f"/chats/{chat}/messages/{seq}/masks"),
+                  st.just("agent"), st.just({})),
+        st.tuples(st.just("DELETE"), bad_segment.map(lambda seq: f"/chats/{chat}/messages/{seq}/masks/m1"),
+                  st.just("agent"), st.just({})),
+        st.tuples(st.just("GET"), st.tuples(st.sampled_from([chat, other_chat]), WHITESPACE)
+                  .map(lambda t: f"/chats/{t[0]}{t[1]}"), st.just("agent"), st.just({})),
+        st.tuples(st.just("GET"), bad_segment.map(lambda t: f"/tickets/{t}"), st.just("agent"), st.just({})),
+    ]
+    return st.one_of(*cases)
+
+
+@pytest.mark.timeout(1800)
+def test_hostile_query_parameters_and_path_segments_are_invalid_fields(
+    world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Unicode digits, numerals thousands of digits long and padded ids: 400 `invalid_field`, never 500."""
+    from infra.local.routes import match_route
+
+    app = world["h"].app
+    before = _stored()
+    sent = 0
+
+    @settings(max_examples=REST_BODIES // 4, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=query_cases(world))
+    def one_request(case: tuple[str, str, str, dict[str, str]]) -> None:
+        nonlocal sent
+        method, path, who, query = case
+        resource, params = match_route(app.routes, path)
+        body = json.dumps({"spans": [{"start": 0, "end": 1}]}) if method == "POST" else None
+        response = app(_rest_event(method, path, resource, params, world[who], body, query), None)
+        sent += 1
+        answer = json.loads(response["body"])
+        assert (response["statusCode"], answer.get("code")) == (400, "invalid_field"), (method, path, query, answer)
+        assert answer.get("field"), answer  # the refused input is named
+
+    one_request()
+    assert_no_stack_traces(caplog)
+    assert sent >= REST_BODIES // 4
+    assert _stored() == before, "a refused request changed a table"

@@ -134,3 +134,15 @@ def test_a_cursor_the_api_did_not_return_is_a_field_error(raw: object) -> None:
     with pytest.raises(InvalidField) as caught:
         decode_cursor(raw)
     assert caught.value.field == "cursor"
+
+
+def test_the_push_client_keeps_a_socket_for_every_thread_that_may_push_at_once(monkeypatch) -> None:
+    # Fewer sockets than fan-out threads made urllib3 log "Connection pool is full" and drop sockets.
+    from chalicelib.realtime import push
+
+    monkeypatch.delenv("PUSH_MAX_POOL_CONNECTIONS", raising=False)
+    client = push.Pusher()._client("https://example.execute-api.us-east-1.amazonaws.com/dev")
+    assert client.meta.config.max_pool_connections == push.FAN_OUT_WORKERS + 1
+    monkeypatch.setenv("PUSH_MAX_POOL_CONNECTIONS", "64")
+    client = push.Pusher()._client("https://example.execute-api.us-east-1.amazonaws.com/dev")
+    assert client.meta.config.max_pool_connections == 64
