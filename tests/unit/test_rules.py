@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import ConversationEnded, Forbidden, InvalidField, NotAssigned, TooLong
@@ -74,6 +78,18 @@ def test_records_editable_by_assigned_agent_live_and_any_staff_after_end():
         rules.check_can_edit_record(CUSTOMER, access(ConversationState.ACTIVE))
 
 
+@pytest.mark.parametrize("state", list(ConversationState))
+def test_who_may_see_a_chat(state):
+    live = state is not ConversationState.ENDED
+    assert rules.may_see_chat(AGENT, access(state))
+    assert rules.may_see_chat(ADMIN, access(state))
+    assert rules.may_see_chat(OTHER_AGENT, access(state)) is not live
+    no_permission = replace(OTHER_AGENT, may_chat=False)
+    assert not rules.may_see_chat(no_permission, access(state))
+    assert rules.may_see_chat(CUSTOMER, access(state))
+    assert not rules.may_see_chat(replace(CUSTOMER, conversation_id="other"), access(state))
+
+
 def test_months_between_spans_year_boundary_newest_first():
     dec = 1733011200000  # 2024-12-01T00:00Z
     feb = 1738368000000  # 2025-02-01T00:00Z
@@ -115,9 +131,24 @@ def test_id_and_int_fields():
         with pytest.raises(InvalidField):
             id_field({"i": bad}, "i")
     assert int_field({"n": "7"}, "n", minimum=0, maximum=9) == 7
-    for bad in [True, 1.5, "x", -1, 10]:
-        with pytest.raises(InvalidField):
+    assert int_field({"n": "-3"}, "n", minimum=-9, maximum=9) == -3
+    for bad in [True, 1.5, "x", -1, 10, "", " 7", "7\n", "+7", "٧", "²", "①", "5²", "７", "9" * 5000, 10**4000]:
+        with pytest.raises(InvalidField) as info:
             int_field({"n": bad}, "n", minimum=0, maximum=9)
+        assert info.value.field == "n"
+    for bad in ["abc\n", "abc\r\n", " abc", "abc\u2028", "abc\x85"]:
+        with pytest.raises(InvalidField):
+            id_field({"i": bad}, "i")
+
+
+@given(st.text(st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=30))
+def test_int_field_reads_only_ascii_digits(raw):
+    try:
+        value = int_field({"n": raw}, "n", minimum=0, maximum=10**20)
+    except InvalidField:
+        assert not raw.isascii() or len(raw) > 19  # at most 19 digits (20 characters with a sign)
+    else:
+        assert raw.isascii() and value == int(raw)
 
 
 def test_a_cursor_round_trips_a_last_evaluated_key_and_the_last_page_has_none() -> None:
