@@ -109,9 +109,15 @@ def ws_message(event: WebsocketEvent) -> None:
     pusher.remember_event_endpoint(event.to_dict()["requestContext"])
     body: dict[str, Any] = {}
     try:
+        malformed: DomainError | None = None
+        try:
+            body = parse_json_object(raw, max_bytes=MAX_FRAME_BYTES)
+        except DomainError as exc:
+            malformed = exc
         # Every frame counts against the rate limit, a malformed one too: it still costs an answer.
         principal = limits.admit_frame(connection_id)
-        body = parse_json_object(raw, max_bytes=MAX_FRAME_BYTES)
+        if malformed is not None:
+            raise malformed
         action = body.get("action")
         entry = ACTIONS.get(action) if isinstance(action, str) else None
         if entry is None:

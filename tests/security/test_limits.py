@@ -137,3 +137,18 @@ def test_a_counted_frame_whose_answer_was_lost_is_still_admitted(h, monkeypatch)
         limits.admit_frame(customer, now=start + 1)
     with pytest.raises(Exception, match="slow down"):
         limits.admit_frame(customer, now=start + 2)
+
+
+def test_malformed_and_unknown_frames_count_against_the_rate_limit(h, monkeypatch) -> None:
+    # They were refused before the limiter and so never limited, though each still cost an answer.
+    monkeypatch.setenv("WS_RATE_LIMIT", "4")
+    monkeypatch.setenv("WS_RATE_WINDOW_SECONDS", "3600")
+    h.agent_online("agent1@example.com")
+    customer = h.connected(h.start_chat()["token"])
+    h.frames(customer)
+    for frame in ("not json", {"action": "no.such.action"}, "[1, 2]", {"no": "action"}):
+        h.send(customer, frame)
+    assert [f.get("code") for f in h.frames(customer)] == ["bad_json", "unknown_action", "bad_json", "unknown_action"]
+    h.send(customer, "still not json")
+    h.send(customer, {"action": "ping"})
+    assert [f.get("code") for f in h.frames(customer)] == ["rate_limited", "rate_limited"]
