@@ -198,6 +198,15 @@ def ws_frames(conversation_ids: dict[str, str]) -> st.SearchStrategy[str | bytes
         invalid_action_frame(conversation_ids).map(lambda f: json.dumps(f, ensure_ascii=False)),
         DEEP,
         st.integers(min_value=33_000, max_value=40_000).map(lambda n: '{"action":"ping","pad":"' + "x" * n + '"}'),
+        # Only the text too long (the mutations above rarely leave every other field valid).
+        HUGE.map(lambda text: json.dumps({"action": "message.send", "conversationId": conversation_ids["chat"],
+                                          "clientMessageId": uuid.uuid4().hex, "text": text})),
+        # Valid but for a padded id or a non-ASCII numeral: the classes an outside suite found.
+        st.tuples(PADDED_ID, st.sampled_from(["conversationId", "clientMessageId"])).map(
+            lambda t: json.dumps({"action": "message.send", "conversationId": conversation_ids["chat"],
+                                  "clientMessageId": uuid.uuid4().hex, "text": "안녕하세요", t[1]: t[0]})),
+        NUMERAL_STRINGS.map(lambda n: json.dumps({"action": "messages.sync", "conversationId": conversation_ids["chat"],
+                                                  "afterSeq": n})),
     )
 
 
@@ -286,9 +295,9 @@ def test_ten_thousand_hostile_frames_answer_documented_errors_and_store_nothing(
     assert_no_stack_traces(caplog)
     assert sent >= WS_FRAMES
     assert _stored() == before, "a refused frame changed a table"
+    print(f"\n{sent} frames, error codes: {dict(sorted(seen.items()))}")
     # The generator reached the validation paths, not only the JSON parser.
     assert {"bad_json", "unknown_action", "invalid_field", "too_long", "forbidden", "payload_too_large"} <= set(seen)
-    print(f"\n{sent} frames, error codes: {dict(sorted(seen.items()))}")
 
 
 # --- REST ----------------------------------------------------------------------------------
@@ -435,7 +444,8 @@ QUERY_INTS = NUMERAL_STRINGS | st.text(max_size=12).filter(lambda s: re.fullmatc
 def query_cases(world: dict[str, Any]) -> st.SearchStrategy[tuple[str, str, str, dict[str, str]]]:
     """(method, path, token, query): every integer query parameter and id-like path segment, bad."""
     chat, other_chat = world["chat"], world["other"]
-    bad_segment = st.one_of(PADDED_ID, NUMERAL_STRINGS, st.text(min_size=65, max_size=100, alphabet="a"))
+    bad_segment = st.one_of(PADDED_ID, UNICODE_DIGITS, st.text(min_size=65, max_size=100, alphabet="a"))
+    bad_seq = st.one_of(bad_segment, NUMERAL_STRINGS)
     cases = [
         st.tuples(st.just("GET"), st.just(f"/chats/{chat}/messages"), st.just("customer"),
                   st.fixed_dictionaries({}, optional={"afterSeq": QUERY_INTS, "limit": QUERY_INTS})
@@ -453,9 +463,9 @@ def query_cases(world: dict[str, Any]) -> st.SearchStrategy[tuple[str, str, str,
                                 st.tuples(st.just("2026-1"), st.sampled_from(["²", "①", "٣"])).map("".join),
                                 st.just("2026-12\n"), st.just("２０２６-12"), st.just("2026-13"))}))),
         # Path segments: a padded or non-ASCII seq, conversation ids with a trailing newline.
-        st.tuples(st.just("POST"), bad_segment.map(lambda seq: f"/chats/{chat}/messages/{seq}/masks"),
+        st.tuples(st.just("POST"), bad_seq.map(lambda seq: f"/chats/{chat}/messages/{seq}/masks"),
                   st.just("agent"), st.just({})),
-        st.tuples(st.just("DELETE"), bad_segment.map(lambda seq: f"/chats/{chat}/messages/{seq}/masks/m1"),
+        st.tuples(st.just("DELETE"), bad_seq.map(lambda seq: f"/chats/{chat}/messages/{seq}/masks/m1"),
                   st.just("agent"), st.just({})),
         st.tuples(st.just("GET"), st.tuples(st.sampled_from([chat, other_chat]), WHITESPACE)
                   .map(lambda t: f"/chats/{t[0]}{t[1]}"), st.just("agent"), st.just({})),
