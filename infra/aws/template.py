@@ -77,6 +77,15 @@ AGENT_GROUPS = ("agents", "admins")
 # UpdateReplacePolicy knows no RetainExceptOnCreate: a replacement keeps the old resource (Retain).
 KEEP_DATA = "RetainExceptOnCreate"
 REPLACE_POLICY = {"RetainExceptOnCreate": "Retain"}
+# Stateful resources that go with the stack, and why (tests/infra checks every other one is KEEP_DATA).
+DELETED_WITH_STACK = {
+    "ExportsBucket": "copies of chat records that expire after EXPORT_RETENTION_DAYS anyway; destroy empties it",
+    "SiteBucket": "the front ends, published again from the repository by make publish-frontend",
+    "ExportQueue": "jobs in flight only; their state is in the export-jobs table",
+    "ExportDeadLetterQueue": "failed job messages; each job's reason is on its export-jobs item",
+    "CustomerTokenSecret": "signs sessions of at most a day; a new stack issues new ones",
+    "AWS::Logs::LogGroup": "ids and outcomes only, expiring after LOG_RETENTION_DAYS",
+}
 
 # API Gateway default route throttling (requests per second, burst). Per-connection frame limits are
 # the app's (WS_RATE_LIMIT); these bound what the whole stage lets through to the functions, far above

@@ -220,8 +220,13 @@ class _Creator:
         self.stack.refs[logical_id] = props["GroupName"]
 
     def _aws_secretsmanager_secret(self, logical_id: str, props: dict[str, Any]) -> None:
-        # The only consumer is a {{resolve:…}} in the environment; a fresh random value per run.
-        self.stack.refs[logical_id] = f"local:{logical_id}"
+        # As on AWS: the functions get the ARN (Ref) and read the value at run time; random per run.
+        name = props.get("Name") or f"{self.stack.stack_name}-{logical_id}"
+        secret = self.client("secretsmanager").create_secret(
+            Name=name, Description=props.get("Description", ""), SecretString=secrets.token_urlsafe(36)
+        )
+        self.stack.refs[logical_id] = secret["ARN"]
+        self.stack.arns[logical_id] = secret["ARN"]
 
 
 def _resolve_environment(variables: dict[str, Any], stack: LocalStack) -> dict[str, str]:
@@ -231,8 +236,9 @@ def _resolve_environment(variables: dict[str, Any], stack: LocalStack) -> dict[s
             resolved = str(resolve(value, stack))
         except Unresolvable:
             continue  # Chalice-generated resources (the WebSocket API): the local stack sets these itself
-        if resolved.startswith("{{resolve:"):
-            resolved = secrets.token_urlsafe(32)  # a secret reference: random per run
+        if "{{resolve:" in resolved:
+            # A dynamic reference would put a secret's value in the function configuration.
+            raise ValueError(f"{name}: resolve secrets at run time, not into the environment")
         environment[name] = resolved
     return environment
 
