@@ -227,3 +227,14 @@ def test_lambda_package_is_the_app_and_its_runtime_dependencies(packaged: dict[s
     assert {"app.py", "chalicelib"} <= top
     assert not top & {"infra", "tests", "bench", "frontend", "moto", "pytest", "playwright", "cfnlint"}
     assert "chalicelib/observability.py" in names and "chalice/app.py" in names  # Chalice ships its runtime
+    # boto3 travels with the botocore it was released with (never the runtime's boto3 on our botocore).
+    with zipfile.ZipFile(path) as archive:
+        versions = {
+            name.split("-")[0]: name.split("-")[1].removesuffix(".dist-info/METADATA")
+            for name in names
+            if name.endswith(".dist-info/METADATA") and name.split("-")[0] in ("boto3", "botocore", "s3transfer")
+        }
+        assert "boto3/__init__.py" in names and "botocore/__init__.py" in names and "s3transfer/__init__.py" in names
+        assert archive.read("boto3/__init__.py")
+    assert set(versions) == {"boto3", "botocore", "s3transfer"}, versions
+    assert versions["boto3"] == versions["botocore"], versions  # boto3 1.x.y is released with botocore 1.x.y
