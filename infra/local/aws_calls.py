@@ -167,7 +167,7 @@ class CallRecorder:
 
         Chalice.__init__ = __init__  # type: ignore[method-assign]
 
-    def _on_call(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+    def _on_call(self, params: dict[str, Any], model: Any, **_: Any) -> None:
         function = _current.get()
         if function is None:
             return  # the test or the local stack itself, not a handler
@@ -189,7 +189,9 @@ def _patch_clients(hook: Callable[..., None]) -> None:
     def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
         client = original(self, *args, **kwargs)
         for installed in _installed_hooks:
-            client.meta.events.register("before-call", installed)
+            # The API parameters as given (before-call sees the serialized request); presigning a
+            # URL emits it too, rightly: the URL works with the signer's permissions.
+            client.meta.events.register("before-parameter-build", installed)
         return client
 
     botocore.session.Session.create_client = create_client  # type: ignore[method-assign]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 from typing import Any
 
 import pytest
@@ -84,14 +85,21 @@ def check(template: dict[str, Any], calls: list[dict[str, str]]) -> tuple[list[s
         if not matches:
             denied.add(f"{function}: {call['action']} on {call['resource']}")
         used |= {(function, action, pattern) for action, pattern in matches}
-    unused = [
-        f"{function}: {action} on {pattern}"
-        + (f" (used by AWS: {USED_BY_AWS[(function, action)]})" if (function, action) in USED_BY_AWS else "")
-        for function in sorted(functions)
-        for action, pattern in grants(template, function)
-        if (function, action, pattern) not in used
-    ]
+    unused = []
+    for function in sorted(functions):
+        by_action: dict[str, list[str]] = {}
+        for action, pattern in grants(template, function):
+            if (function, action, pattern) not in used:
+                by_action.setdefault(action, []).append(_short(pattern))
+        for action, patterns in by_action.items():
+            why = USED_BY_AWS.get((function, action))
+            unused.append(f"{function}: {action} on {', '.join(patterns)}" + (f" (used by AWS: {why})" if why else ""))
     return sorted(denied), unused
+
+
+def _short(pattern: str) -> str:
+    """`${ConnectionsTable.Arn}/index/*` → `ConnectionsTable/index/*` (for the report)."""
+    return re.sub(r"\$\{([A-Za-z0-9]+)(\.Arn)?\}", r"\1", pattern).split(":")[-1]
 
 
 def test_the_check_refuses_what_a_policy_does_not_grant(packaged: dict[str, Any]) -> None:
