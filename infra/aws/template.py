@@ -56,7 +56,7 @@ EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS") or 7)  # exp
 EXPORT_MAX_CONCURRENCY = 2
 # With the cap a receive is (nearly) an attempt; 5 is what AWS recommends as the least for a Lambda
 # source queue, so a rare throttle (account-wide concurrency) still leaves attempts that run.
-# The handler marks the job failed on its last attempt: EXPORT_MAX_ATTEMPTS is set to the same value.
+# The handler marks the job failed on its last attempt: EXPORT_MAX_ATTEMPTS (function environment) is the same.
 EXPORT_MAX_RECEIVES = 5
 EXPORT_FUNCTION_TIMEOUT = 900  # .chalice/config.json lambda_functions.export_jobs.lambda_timeout
 EXPORT_VISIBILITY_SECONDS = 6 * EXPORT_FUNCTION_TIMEOUT  # 6 × the function timeout, as AWS recommends for SQS → Lambda
@@ -210,7 +210,6 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
             "Type": "AWS::Serverless::Function",
             "Properties": {
                 "EphemeralStorage": {"Size": EXPORT_EPHEMERAL_STORAGE_MB},
-                "Environment": {"Variables": {"EXPORT_MAX_ATTEMPTS": str(EXPORT_MAX_RECEIVES)}},
                 "Events": {
                     f"{EXPORT_FUNCTION}SqsEventSource": {
                         "Type": "SQS",
@@ -466,6 +465,8 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
         "EXPORTS_BUCKET": {"Ref": "ExportsBucket"},
         "EXPORT_QUEUE_URL": {"Ref": "ExportQueue"},
         "EXPORT_RETENTION_DAYS": str(EXPORT_RETENTION_DAYS),
+        # The export handler marks a job failed on its last attempt: the queue's last receive.
+        "EXPORT_MAX_ATTEMPTS": str(EXPORT_MAX_RECEIVES),
         "MASKING_KEY_ID": {"Ref": "MaskingKey"},
         # The ARN (Ref of a secret), never the value: the functions read it from Secrets Manager at run
         # time (chalicelib/auth/tokens.py), so rotation needs no stack update.
