@@ -24,3 +24,6 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
+
+# Every Lambda function's AWS calls, recorded for tests/infra/test_iam_covers_code.py.
+pytest_plugins = ["aws_calls_plugin"]

@@ -68,6 +68,87 @@ def _fetch_jwks(url: str) -> dict[str, Any]:
 
 _jwks = JwksCache()
 
+_SECRET_REFRESH_SECONDS = 300  # a rotation reaches every warm container within this
+_SECRET_RETRY_SECONDS = 30  # an unknown signature re-reads the secret at most this often
+
+
+class CustomerKeys:
+    """The HS256 keys for customer session tokens, from Secrets Manager, cached per container.
+
+    New tokens are signed with the current version (AWSCURRENT). A token verifies with the current
+    key or, for `customer_token_grace_seconds` after the current version was created (the
+    rotation), with the previous one (AWSPREVIOUS): sessions issued before a rotation live out
+    their lifetime, and a warm container still signing with the old key for up to
+    _SECRET_REFRESH_SECONDS is understood everywhere. The key never sits in the function's
+    configuration. Without an ARN (tests, benchmarks), CUSTOMER_TOKEN_SECRET is the only key.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._arn = ""
+        self._current = ""
+        self._previous = ""
+        self._previous_until = 0.0  # epoch seconds
+        self._fetched_at = -1e9
+
+    def signing_key(self, config: Config) -> str:
+        if not config.customer_token_secret_arn:
+            return config.customer_token_secret
+        self._refresh(config, max_age=_SECRET_REFRESH_SECONDS)
+        return self._current
+
+    def verification_keys(self, config: Config, retry: bool = False) -> list[str]:
+        if not config.customer_token_secret_arn:
+            return [config.customer_token_secret] if config.customer_token_secret else []
+        self._refresh(config, max_age=_SECRET_RETRY_SECONDS if retry else _SECRET_REFRESH_SECONDS)
+        keys = [self._current]
+        if self._previous and time.time() < self._previous_until:
+            keys.append(self._previous)
+        return [k for k in keys if k]
+
+    def _refresh(self, config: Config, max_age: float) -> None:
+        with self._lock:
+            arn = config.customer_token_secret_arn
+            if arn == self._arn and time.monotonic() - self._fetched_at < max_age:
+                return
+            client = _secrets_client(config.region)
+            try:
+                current = client.get_secret_value(SecretId=arn, VersionStage="AWSCURRENT")
+            except Exception as exc:  # noqa: BLE001 - botocore's errors: no session can be checked
+                if arn == self._arn and self._current:
+                    return  # keep the keys we have; the next call tries again
+                raise Unauthorized("customer sessions are unavailable") from exc
+            previous = ""
+            try:
+                previous = client.get_secret_value(SecretId=arn, VersionStage="AWSPREVIOUS")["SecretString"]
+            except client.exceptions.ResourceNotFoundException:
+                pass  # never rotated
+            self._arn = arn
+            self._current = current["SecretString"]
+            self._previous = previous
+            self._previous_until = current["CreatedDate"].timestamp() + config.customer_token_grace_seconds
+            self._fetched_at = time.monotonic()
+
+
+_secrets_clients: dict[str, Any] = {}
+
+
+def _secrets_client(region: str) -> Any:
+    if region not in _secrets_clients:
+        # A botocore client (as pynamodb's and the push client): no boto3 import on a cold start.
+        import botocore.session
+        from botocore.config import Config as BotoConfig
+
+        _secrets_clients[region] = botocore.session.get_session().create_client(
+            "secretsmanager",
+            region_name=region,
+            config=BotoConfig(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}),
+        )
+    return _secrets_clients[region]
+
+
+_customer_keys = CustomerKeys()
+
 
 def verify_staff_token(token: str, config: Config | None = None) -> Principal:
     """A Cognito ID or access token → agent or admin principal."""
@@ -111,8 +192,8 @@ def verify_staff_token(token: str, config: Config | None = None) -> Principal:
 
 def issue_customer_token(customer_id: str, conversation_id: str, config: Config | None = None) -> str:
     config = config or get_config()
-    if not config.customer_token_secret:
-        raise RuntimeError("CUSTOMER_TOKEN_SECRET is not configured")
+    if not (config.customer_token_secret or config.customer_token_secret_arn):
+        raise RuntimeError("neither CUSTOMER_TOKEN_SECRET_ARN nor CUSTOMER_TOKEN_SECRET is configured")
     now = int(time.time())
     claims = {
         "iss": CUSTOMER_TOKEN_ISSUER,
@@ -122,29 +203,46 @@ def issue_customer_token(customer_id: str, conversation_id: str, config: Config 
         "iat": now,
         "exp": now + config.customer_token_ttl_seconds,
     }
-    return jwt.encode(claims, config.customer_token_secret, algorithm="HS256")
+    return jwt.encode(claims, _customer_keys.signing_key(config), algorithm="HS256")
 
 
 def verify_customer_token(token: str, config: Config | None = None) -> Principal:
     config = config or get_config()
-    if not config.customer_token_secret:
+    keys = _customer_keys.verification_keys(config)
+    if not keys:
         raise Unauthorized("customer sessions are not configured")
-    try:
-        claims = jwt.decode(
-            token,
-            config.customer_token_secret,
-            algorithms=["HS256"],
-            issuer=CUSTOMER_TOKEN_ISSUER,
-            options={"require": ["exp", "sub", "conv"]},
-            leeway=_LEEWAY_SECONDS,
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("session expired") from exc
-    except jwt.PyJWTError as exc:
-        raise Unauthorized("invalid session token") from exc
+    claims = _decode_customer_token(token, keys)
+    if claims is None and config.customer_token_secret_arn:
+        # Signed with a key this container has not seen yet (a rotation since the last read).
+        fresh = _customer_keys.verification_keys(config, retry=True)
+        claims = _decode_customer_token(token, [k for k in fresh if k not in keys])
+    if claims is None:
+        raise Unauthorized("invalid session token")
     if claims.get("typ") != "customer":
         raise Unauthorized("invalid session token")
     return Principal(role=Role.CUSTOMER, user_id=claims["sub"], conversation_id=claims["conv"])
+
+
+def _decode_customer_token(token: str, keys: list[str]) -> dict[str, Any] | None:
+    """The claims if one of the keys signed the token, None if none did; expired: Unauthorized."""
+    for key in keys:
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=["HS256"],
+                issuer=CUSTOMER_TOKEN_ISSUER,
+                options={"require": ["exp", "sub", "conv"]},
+                leeway=_LEEWAY_SECONDS,
+            )
+            return claims
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("session expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("invalid session token") from exc
+    return None
 
 
 def principal_from_token(token: str | None) -> Principal:

@@ -108,6 +108,18 @@ def deployed_headers(stage: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 
+def tls_only_statement(bucket: str) -> dict[str, Any]:
+    """Deny every request to the bucket that does not come over TLS (a Deny narrows, never grants)."""
+    return {
+        "Sid": "TlsOnly",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "s3:*",
+        "Resource": [_sub(f"${{{bucket}.Arn}}"), _sub(f"${{{bucket}.Arn}}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
 def private_bucket_properties() -> dict[str, Any]:
     """What every bucket of the stack has: no public access, objects owned by the bucket owner
     (no ACLs), encryption at rest. Only CloudFront (origin access control) and signed URLs reach in."""
@@ -174,14 +186,7 @@ def hosting_resources(stage: str) -> dict[str, Any]:
                                 }
                             },
                         },
-                        {
-                            "Sid": "TlsOnly",
-                            "Effect": "Deny",
-                            "Principal": {"AWS": "*"},
-                            "Action": "s3:*",
-                            "Resource": [_sub("${SiteBucket.Arn}"), _sub("${SiteBucket.Arn}/*")],
-                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                        },
+                        tls_only_statement("SiteBucket"),
                     ],
                 },
             },

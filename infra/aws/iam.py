@@ -41,6 +41,7 @@ class Access:
     sqs_send: bool = False  # to the export queue
     sqs_consume: bool = False  # the export queue as a Lambda event source
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
+    token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -53,6 +54,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
         sqs_send=True,  # POST /exports queues a job
+        token_secret=True,  # POST /chats issues, customer routes verify session tokens
         # The admin view's staff accounts (chalicelib/auth/directory.py).
         cognito_admin=(
             "cognito-idp:ListUsers",
@@ -68,7 +70,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
             "cognito-idp:AdminUserGlobalSignOut",
         ),
     ),
-    "websocket_connect": Access(tables_rw=CHAT_TABLES, push=True),
+    "websocket_connect": Access(tables_rw=CHAT_TABLES, push=True, token_secret=True),  # verifies ?token=
     "websocket_message": Access(
         tables_rw=(*CHAT_TABLES, "mask-audit"),
         push=True,
@@ -221,6 +223,16 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
             }
         )
+    if access.token_secret:
+        statements.append(
+            {
+                "Sid": "CustomerTokenKey",
+                "Effect": "Allow",
+                # Current and previous versions (rotation's grace period): chalicelib/auth/tokens.py.
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": {"Ref": "CustomerTokenSecret"},
+            }
+        )
     if access.cognito_admin:
         statements.append(
             {
@@ -233,21 +245,35 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
     return statements
 
 
+def policy_logical_id(name: str) -> str:
+    return f"{cfn_name(name)}AccessPolicy"
+
+
 def function_policies(functions: list[str], table_ids: dict[str, str], websocket_stage: str) -> dict[str, Any]:
-    """One managed policy per function, attached to the role Chalice generates for it."""
+    """One managed policy per function, attached to the role Chalice generates for it.
+
+    Attached through the role's ManagedPolicyArns (merged into Chalice's role), not the policy's
+    `Roles`: then the role depends on the policy, the function on the role and its event source
+    mapping on the function, so CloudFormation creates the mapping only once the role may do what
+    Lambda checks at that moment (ReceiveMessage on the queue). With `Roles`, nothing orders the
+    mapping after the policy and the first deploy races it.
+    """
     resources: dict[str, Any] = {}
     for name in functions:
         access = FUNCTION_ACCESS[name]
-        resources[f"{cfn_name(name)}AccessPolicy"] = {
+        resources[policy_logical_id(name)] = {
             "Type": "AWS::IAM::ManagedPolicy",
             "Properties": {
                 "Description": f"What the {name} function may do (infra/aws/iam.py)",
-                "Roles": [{"Ref": role_logical_id(name)}],
                 "PolicyDocument": {
                     "Version": "2012-10-17",
                     "Statement": policy_statements(access, table_ids, websocket_stage),
                 },
             },
+        }
+        resources[role_logical_id(name)] = {
+            "Type": "AWS::IAM::Role",
+            "Properties": {"ManagedPolicyArns": [{"Ref": policy_logical_id(name)}]},
         }
     return resources
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
+from infra.local.aws_calls import install_from_environment as install_aws_call_log
 from infra.local.gateway import Limits, WebSocketGateway
 from infra.local.moto_dynamodb import install_item_rollback, route_dynamodb_in_process
 from infra.local.moto_server import LocalMotoServer
@@ -205,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
         get_config.cache_clear()  # in case anything read it before the environment was complete
         app_module = importlib.import_module(args.app)
+        install_aws_call_log(app_module.app)  # tests only: LIVECHAT_AWS_CALL_LOG (infra/local/aws_calls.py)
         base = f"http://127.0.0.1:{args.port}"
         status = {
             "url": f"{base}/",

@@ -34,6 +34,11 @@ class LocalStack:
     refs: dict[str, str] = field(default_factory=dict)
     arns: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
+    parameters: dict[str, str] = field(default_factory=dict)  # the template's defaults
+    conditions: dict[str, Any] = field(default_factory=dict)
+
+
+_NO_VALUE = object()  # AWS::NoValue: the property is left out
 
 
 class Unresolvable(Exception):
@@ -46,13 +51,16 @@ _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 def resolve(value: Any, stack: LocalStack) -> Any:
     """Evaluate the intrinsic functions the template uses: Ref, Fn::GetAtt, Fn::Sub."""
     if isinstance(value, list):
-        return [resolve(v, stack) for v in value]
+        return [r for r in (resolve(v, stack) for v in value) if r is not _NO_VALUE]
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
         ((key, arg),) = value.items()
         if key == "Ref":
-            return _ref(arg, stack)
+            return _NO_VALUE if arg == "AWS::NoValue" else _ref(arg, stack)
+        if key == "Fn::If":
+            condition, when_true, when_false = arg
+            return resolve(when_true if _condition(condition, stack) else when_false, stack)
         if key == "Fn::GetAtt":
             logical_id, attribute = arg if isinstance(arg, list) else arg.split(".", 1)
             return _get_att(logical_id, attribute, stack)
@@ -68,7 +76,25 @@ def resolve(value: Any, stack: LocalStack) -> Any:
                 return str(_ref(name, stack))
 
             return _SUB_VAR.sub(substitute, text)
-    return {k: resolve(v, stack) for k, v in value.items()}
+    resolved = {k: resolve(v, stack) for k, v in value.items()}
+    return {k: v for k, v in resolved.items() if v is not _NO_VALUE}
+
+
+def _condition(name: str, stack: LocalStack) -> bool:
+    """The template's Conditions (Fn::Equals, Fn::Not) on the parameters' defaults."""
+
+    def evaluate(expression: Any) -> bool:
+        ((function, args),) = expression.items()
+        if function == "Fn::Equals":
+            left, right = (resolve(a, stack) for a in args)
+            return bool(left == right)
+        if function == "Fn::Not":
+            return not evaluate(args[0])
+        if function == "Condition":
+            return _condition(args, stack)
+        raise Unresolvable(f"condition function {function}")
+
+    return evaluate(stack.conditions[name])
 
 
 def _ref(name: str, stack: LocalStack) -> str:
@@ -83,6 +109,8 @@ def _ref(name: str, stack: LocalStack) -> str:
         return pseudo[name]
     if name in stack.refs:
         return stack.refs[name]
+    if name in stack.parameters:
+        return stack.parameters[name]
     raise Unresolvable(name)
 
 
@@ -220,8 +248,13 @@ class _Creator:
         self.stack.refs[logical_id] = props["GroupName"]
 
     def _aws_secretsmanager_secret(self, logical_id: str, props: dict[str, Any]) -> None:
-        # The only consumer is a {{resolve:…}} in the environment; a fresh random value per run.
-        self.stack.refs[logical_id] = f"local:{logical_id}"
+        # As on AWS: the functions get the ARN (Ref) and read the value at run time; random per run.
+        name = props.get("Name") or f"{self.stack.stack_name}-{logical_id}"
+        secret = self.client("secretsmanager").create_secret(
+            Name=name, Description=props.get("Description", ""), SecretString=secrets.token_urlsafe(36)
+        )
+        self.stack.refs[logical_id] = secret["ARN"]
+        self.stack.arns[logical_id] = secret["ARN"]
 
 
 def _resolve_environment(variables: dict[str, Any], stack: LocalStack) -> dict[str, str]:
@@ -231,8 +264,9 @@ def _resolve_environment(variables: dict[str, Any], stack: LocalStack) -> dict[s
             resolved = str(resolve(value, stack))
         except Unresolvable:
             continue  # Chalice-generated resources (the WebSocket API): the local stack sets these itself
-        if resolved.startswith("{{resolve:"):
-            resolved = secrets.token_urlsafe(32)  # a secret reference: random per run
+        if "{{resolve:" in resolved:
+            # A dynamic reference would put a secret's value in the function configuration.
+            raise ValueError(f"{name}: resolve secrets at run time, not into the environment")
         environment[name] = resolved
     return environment
 
@@ -243,7 +277,12 @@ def create_local_stack(
     """Create every template resource in moto; return their ids and the resolved function environment."""
     from chalicelib.store.schema import create_tables
 
-    stack = LocalStack(stack_name=stack_name, region=region)
+    stack = LocalStack(
+        stack_name=stack_name,
+        region=region,
+        parameters={k: v.get("Default", "") for k, v in template.get("Parameters", {}).items()},
+        conditions=template.get("Conditions", {}),
+    )
     creator = _Creator(endpoint, stack)
     for logical_id, resource in template["Resources"].items():
         creator.create(logical_id, resource)

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 import pytest
-from infra_support import ROOT, STAGES
+from infra_support import CONSOLE_ORIGINS, ROOT, STAGES, expand_sam
 
 
 def _package(stage: str) -> None:
@@ -17,8 +17,11 @@ def _package(stage: str) -> None:
         k: v
         for k, v in os.environ.items()
         # Prove that packaging needs no account: no credentials, no endpoint, no profile.
-        if not k.startswith("AWS_") or k in ("AWS_DEFAULT_REGION", "AWS_REGION")
+        if (not k.startswith("AWS_") or k in ("AWS_DEFAULT_REGION", "AWS_REGION")) and k != "CONSOLE_ORIGIN"
     }
+    # prod is packaged as a second deploy phase packages it: with the console's origin for CORS.
+    if CONSOLE_ORIGINS.get(stage):
+        env["CONSOLE_ORIGIN"] = CONSOLE_ORIGINS[stage]
     if (ROOT / ".venv" / ".installed").exists():
         command = ["make", "-s", "package", f"STAGE={stage}"]  # the path CI takes (make test installed .venv)
     else:
@@ -35,6 +38,12 @@ def packaged() -> dict[str, dict[str, Any]]:
         _package(stage)
         templates[stage] = json.loads((ROOT / "build" / stage / "sam.json").read_text())
     return templates
+
+
+@pytest.fixture(scope="session")
+def expanded(packaged: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """stage → the packaged template after the SAM transform, as CloudFormation will see it."""
+    return {stage: expand_sam(template) for stage, template in packaged.items()}
 
 
 @pytest.fixture(scope="session")

@@ -89,9 +89,14 @@ def test_every_function_has_its_own_declared_access(packaged: dict[str, Any], ap
     template = packaged["dev"]
     roles = resources_of(template, "AWS::IAM::Role")
     attached: dict[str, int] = {}
-    for policy in resources_of(template, "AWS::IAM::ManagedPolicy").values():
-        for role in policy["Properties"]["Roles"]:
-            attached[role["Ref"]] = attached.get(role["Ref"], 0) + 1
+    policies = resources_of(template, "AWS::IAM::ManagedPolicy")
+    for logical_id, role in roles.items():
+        for arn in role["Properties"].get("ManagedPolicyArns", []):
+            if arn.get("Ref") in policies:
+                attached[logical_id] = attached.get(logical_id, 0) + 1
+    # Attached from the role's side only: `Roles` on the policy would let a function (and its event
+    # source mapping) be created before the policy (tests/infra/test_deploy_expanded.py).
+    assert not [p for p in policies.values() if "Roles" in p["Properties"]]
     for name in functions:
         assert role_logical_id(name) in roles
         assert attached[role_logical_id(name)] == 1, name

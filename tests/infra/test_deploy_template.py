@@ -11,6 +11,7 @@ from typing import Any
 from infra_support import ROOT, STAGES, resources_of
 
 from infra.aws import hosting
+from infra.aws.template import EXPORT_MAX_ROWS, EXPORT_TMP_BYTES_PER_ROW_BUDGET
 
 
 def test_cfn_lint_finds_no_errors(packaged: dict[str, Any]) -> None:
@@ -51,7 +52,7 @@ def test_tables_are_the_models(packaged: dict[str, Any], app_facts: dict[str, An
 
 def test_stage_names_agree(packaged: dict[str, Any]) -> None:
     """Chalice names both API stages after api_gateway_stage; pushes, IAM and outputs must use the same one."""
-    for stage, template in packaged.items():
+    for template in packaged.values():
         resources = template["Resources"]
         ws_stage = resources["WebsocketAPIStage"]["Properties"]["StageName"]
         endpoint = template["Globals"]["Function"]["Environment"]["Variables"]["WS_MANAGEMENT_ENDPOINT"]["Fn::Sub"]
@@ -64,10 +65,9 @@ def test_stage_names_agree(packaged: dict[str, Any]) -> None:
                         assert f"${{WebsocketAPI}}/{ws_stage}/" in arn["Fn::Sub"]
         # The REST stage is what CloudFront's /api/* behaviour forwards to unchanged.
         assert resources["RestAPI"]["Properties"]["StageName"] == "api" == ws_stage
-        # The export function reads this stack's queue: `${AWS::StackName}-exports` for livechat-<stage>.
+        # The export function reads this stack's queue, the resource itself (not a name that happens to exist).
         events = resources["ExportJobs"]["Properties"]["Events"]
-        queue_arn = events["ExportJobsSqsEventSource"]["Properties"]["Queue"]["Fn::Sub"]
-        assert queue_arn.endswith(f":livechat-{stage}-exports")
+        assert events["ExportJobsSqsEventSource"]["Properties"]["Queue"] == {"Fn::GetAtt": ["ExportQueue", "Arn"]}
         assert resources["ExportQueue"]["Properties"]["QueueName"] == {"Fn::Sub": "${AWS::StackName}-exports"}
 
 
@@ -75,7 +75,8 @@ def test_function_settings(packaged: dict[str, Any]) -> None:
     for stage, template in packaged.items():
         export = template["Resources"]["ExportJobs"]["Properties"]
         assert export["Timeout"] == 900 and export["MemorySize"] >= 1769
-        assert export["EphemeralStorage"]["Size"] >= 1024
+        # /tmp holds the uncompressed sheets: the row cap times what a row of Korean text may take.
+        assert export["EphemeralStorage"]["Size"] * 1024 * 1024 >= EXPORT_MAX_ROWS * EXPORT_TMP_BYTES_PER_ROW_BUDGET
         visibility = template["Resources"]["ExportQueue"]["Properties"]["VisibilityTimeout"]
         assert visibility >= 6 * export["Timeout"]  # AWS: at least 6 × the function timeout
         if stage == "prod":
@@ -87,6 +88,8 @@ def test_function_settings(packaged: dict[str, Any]) -> None:
         # The export handler returns batchItemFailures: without this, one failure redelivers the batch.
         (source,) = export["Events"].values()
         assert source["Type"] == "SQS" and source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        # Never more exports at once than prod reserves: a throttled message would spend its receives unrun.
+        assert source["Properties"]["ScalingConfig"]["MaximumConcurrency"] <= 2
         (sweep,) = template["Resources"]["PresenceSweep"]["Properties"]["Events"].values()
         assert sweep == {"Type": "Schedule", "Properties": {"Schedule": "rate(2 minutes)"}}
 
@@ -116,18 +119,56 @@ def test_storage_and_hosting_are_private(packaged: dict[str, Any]) -> None:
         assert output in template["Outputs"]
 
 
-def test_alarms_cover_the_dead_letter_queue_and_every_function(packaged: dict[str, Any]) -> None:
+def test_alarms_cover_queues_apis_tables_and_every_function(packaged: dict[str, Any]) -> None:
     template = packaged["dev"]
     alarms = resources_of(template, "AWS::CloudWatch::Alarm")
-    watched = {
-        d["Value"]["Ref"]
-        for a in alarms.values()
-        for d in a["Properties"]["Dimensions"]
-        if d["Name"] == "FunctionName"
-    }
-    assert watched == set(resources_of(template, "AWS::Serverless::Function"))
-    dlq = [a for a in alarms.values() if a["Properties"]["Namespace"] == "AWS/SQS"]
-    assert dlq[0]["Properties"]["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["ExportDeadLetterQueue", "QueueName"]}
+    functions = set(resources_of(template, "AWS::Serverless::Function"))
+
+    def watched(metric: str, dimension: str) -> list[Any]:
+        return [
+            d["Value"]
+            for a in alarms.values()
+            if a["Properties"].get("MetricName") == metric
+            for d in a["Properties"]["Dimensions"]
+            if d["Name"] == dimension
+        ]
+
+    for metric in ("Errors", "Throttles"):
+        assert {v["Ref"] for v in watched(metric, "FunctionName")} == functions, metric
+    assert watched("ApproximateNumberOfMessagesVisible", "QueueName") == [
+        {"Fn::GetAtt": ["ExportDeadLetterQueue", "QueueName"]}
+    ]
+    assert watched("ApproximateAgeOfOldestMessage", "QueueName") == [{"Fn::GetAtt": ["ExportQueue", "QueueName"]}]
+    assert watched("5XXError", "ApiName") == [{"Fn::Sub": "${AWS::StackName}-rest"}]
+    assert template["Resources"]["RestAPI"]["Properties"]["Name"] == {"Fn::Sub": "${AWS::StackName}-rest"}
+    assert watched("IntegrationError", "ApiId") == [{"Ref": "WebsocketAPI"}]
+    tables = set(resources_of(template, "AWS::DynamoDB::Table"))
+    for kind in ("Read", "Write"):
+        metrics = alarms[f"Dynamodb{kind}ThrottleAlarm"]["Properties"]["Metrics"]
+        summed = {m["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"] for m in metrics if "MetricStat" in m}
+        assert summed == tables, kind
+        assert {m["MetricStat"]["Metric"]["MetricName"] for m in metrics if "MetricStat" in m} == {
+            f"{kind}ThrottleEvents"
+        }
+
+
+def test_the_exports_bucket_refuses_plain_http(packaged: dict[str, Any]) -> None:
+    for bucket, policy in (("ExportsBucket", "ExportsBucketPolicy"), ("SiteBucket", "SiteBucketPolicy")):
+        statements = packaged["dev"]["Resources"][policy]["Properties"]["PolicyDocument"]["Statement"]
+        deny = next(s for s in statements if s["Effect"] == "Deny")
+        assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        assert deny["Resource"] == [{"Fn::Sub": f"${{{bucket}.Arn}}"}, {"Fn::Sub": f"${{{bucket}.Arn}}/*"}]
+
+
+def test_staff_sign_in_settings(packaged: dict[str, Any]) -> None:
+    template = packaged["dev"]
+    pool = template["Resources"]["UserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == {"Ref": "StaffMfa"}
+    assert template["Parameters"]["StaffMfa"]["Default"] == "OPTIONAL"
+    assert pool["EnabledMfas"]["Fn::If"][1] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["DeletionProtection"] == {"Fn::If": ["ProtectFromDeletion", "ACTIVE", "INACTIVE"]}
+    assert template["Parameters"]["ThreatProtection"]["Default"] == "OFF"  # opt-in: it moves the pool to Plus
+    assert pool["UserPoolTier"] == {"Fn::If": ["HasThreatProtection", "PLUS", "ESSENTIALS"]}
 
 
 def _header_names(config: dict[str, Any]) -> set[str]:
@@ -186,3 +227,14 @@ def test_lambda_package_is_the_app_and_its_runtime_dependencies(packaged: dict[s
     assert {"app.py", "chalicelib"} <= top
     assert not top & {"infra", "tests", "bench", "frontend", "moto", "pytest", "playwright", "cfnlint"}
     assert "chalicelib/observability.py" in names and "chalice/app.py" in names  # Chalice ships its runtime
+    # boto3 travels with the botocore it was released with (never the runtime's boto3 on our botocore).
+    with zipfile.ZipFile(path) as archive:
+        versions = {
+            name.split("-")[0]: name.split("-")[1].removesuffix(".dist-info/METADATA")
+            for name in names
+            if name.endswith(".dist-info/METADATA") and name.split("-")[0] in ("boto3", "botocore", "s3transfer")
+        }
+        assert "boto3/__init__.py" in names and "botocore/__init__.py" in names and "s3transfer/__init__.py" in names
+        assert archive.read("boto3/__init__.py")
+    assert set(versions) == {"boto3", "botocore", "s3transfer"}, versions
+    assert versions["boto3"] == versions["botocore"], versions  # boto3 1.x.y is released with botocore 1.x.y
