@@ -155,9 +155,10 @@ async function startConsole(config, auth) {
     icon("chat"), badge);
   const help = helpOverlay();
   // The widget sits in a bar of its own at the bottom right: it never covers a view's content.
-  const statusbar = el("footer", { class: "statusbar" }, el("p", { class: "tz-note", id: "tz-note" }, timeZoneNote(lang)), widget);
+  // The toast shows in the same bar, between the time zone and the widget: it covers nothing either.
+  const statusbar = el("footer", { class: "statusbar" }, el("p", { class: "tz-note", id: "tz-note" }, timeZoneNote(lang)), toastBox, widget);
   root.classList.add("console-shell");
-  clear(root).append(topbar, viewsHost, statusbar, help, toastBox);
+  clear(root).append(topbar, viewsHost, statusbar, help);
 
   function renderStatus() {
     const status = ctx.me.status || "offline";

@@ -13,6 +13,7 @@
 import { query } from "../shared/api.js";
 import { clear, el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
+import { systemLine } from "./messages.js";
 
 export const HISTORY_STRINGS = {
   ko: {
@@ -387,7 +388,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
           "li",
           { class: `history-message ${m.role}` },
           el("span", { class: "history-sender" }, `${m.senderName || roleLabel(m)} · ${formatTime(m.createdAt, lang, true)}`),
-          el("span", { class: "history-text" }, masking && m.kind !== "system" ? masking.renderText(m) : m.text || ""),
+          el("span", { class: "history-text" }, masking && m.kind !== "system" ? masking.renderText(m) : systemLine(m, lang)),
         ),
       ),
     );
