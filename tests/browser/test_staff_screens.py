@@ -32,6 +32,8 @@ from websockets.sync.client import ClientConnection, connect
 AGENT = "agent1@example.com"
 ADMIN = "admin@example.com"
 LONG = "가나다라마바사아자차" * 200  # 2,000 characters, not one space
+# Hangul may break between syllables by itself; an unbroken Latin run (a pasted token, a URL) may not.
+LATIN = "https://example.com/" + "a1B2c3D4e5" * 198
 SIZES = [(1280, 720), (1024, 768)]
 WORDS = {
     "ko": {"online": "온라인", "seats": "상담", "ticket": "티켓 만들기", "search": "검색", "end": "대화 종료"},
@@ -189,11 +191,13 @@ def test_unbroken_2000_characters_wrap_everywhere(stack: dict[str, Any], new_pag
         go_online(page, "ko")
         customer = Customer(stack, "긴글고객")
         customer.say(LONG)
+        customer.say(LATIN)
         page.locator(".chat-item", has_text="긴글고객").click()
+        expect(page.locator(".conversation .msg-customer", has_text="a1B2c3")).to_be_visible()
         message = page.locator(".conversation .msg-customer", has_text="가나다라")
         expect(message).to_be_visible()
         # The security service is on: the text is masking's view (drag to mask), and it wraps too.
-        expect(message.locator(".masking-text")).to_have_count(1)
+        expect(page.locator(".conversation .msg-customer .masking-text")).to_have_count(2)
         no_horizontal_overflow(page, ".conversation .messages")
         no_horizontal_overflow(page, ".chat-screen")
         inside_window(page, page.get_by_role("button", name="대화 종료"))
@@ -201,13 +205,13 @@ def test_unbroken_2000_characters_wrap_everywhere(stack: dict[str, Any], new_pag
         # 티켓 만들기: the dialog's transcript.
         page.get_by_role("button", name="티켓 만들기").click()
         dialog = page.locator(".ticket-dialog")
-        expect(dialog.locator(".transcript .msg-customer")).to_be_visible()
+        expect(dialog.locator(".transcript .msg-customer").last).to_be_visible()
         no_horizontal_overflow(page, ".ticket-dialog")
         inside_window(page, dialog.get_by_role("button", name="제출"))
         screenshot(page, "staff-wrap-ticket-dialog-ko-1280")
         dialog.locator("select[name=inquiryType]").select_option(index=1)
         dialog.locator("input[name=title]").fill("긴 메시지")
-        dialog.locator("textarea[name=content]").fill(LONG)
+        dialog.locator("textarea[name=content]").fill(LONG + LATIN)
         dialog.get_by_role("button", name="제출").click()
         expect(dialog).to_be_hidden()
         ticket_link = page.locator(".conv-notice .ticket-link")
@@ -222,7 +226,7 @@ def test_unbroken_2000_characters_wrap_everywhere(stack: dict[str, Any], new_pag
                 tag = f"{lang}-{size[0]}"
                 # The ticket: its content and transcript wrap.
                 view.goto(stack["base"] + "/console/" + ticket_href)
-                expect(view.locator(".ticket-detail .transcript .msg-customer")).to_be_visible()
+                expect(view.locator(".ticket-detail .transcript .msg-customer").last).to_be_visible()
                 no_horizontal_overflow(view, ".ticket-detail")
                 screenshot(view, f"staff-wrap-ticket-{tag}")
                 # The history record dialog: ~1,000 px at most, forms and 티켓 만들기 on screen.
@@ -232,6 +236,7 @@ def test_unbroken_2000_characters_wrap_everywhere(stack: dict[str, Any], new_pag
                 row.locator("button.link").click()
                 record = view.locator(".history-dialog")
                 expect(record.locator(".history-message", has_text="가나다라")).to_be_visible()
+                expect(record.locator(".history-message", has_text="a1B2c3")).to_be_visible()
                 no_horizontal_overflow(view, ".history-dialog")
                 no_horizontal_overflow(view, ".history-transcript")
                 for fieldset in record.locator(".history-record fieldset").all():
@@ -310,7 +315,7 @@ def data_values(stack: dict[str, Any]) -> set[str]:
         LONG,
     }
     values |= {f"좌석{n}" for n in ("하나", "둘", "셋")} | {"유형고객가", "유형고객나", "고객", "상담원"}
-    values |= {"https://example.com"}
+    values |= {"https://example.com", LATIN, LONG + LATIN}
     return values - {""}
 
 
