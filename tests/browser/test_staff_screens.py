@@ -346,6 +346,17 @@ def test_every_staff_screen_in_both_languages_and_sizes(stack: dict[str, Any], n
         words = WORDS[lang]
         for size in SIZES:
             tag = f"{lang}-{size[0]}"
+            for which in ("console", "admin"):  # the sign-in screens, with a failure shown
+                signin = new_page(viewport={"width": size[0], "height": size[1]})
+                signin.add_init_script(f"localStorage.setItem('livechat.lang', '{lang}')")
+                signin.goto(f"{stack['base']}/{which}/")
+                signin.fill("#signin-email", AGENT)
+                signin.fill("#signin-password", "wrong-password")
+                signin.locator("#signin-password").press("Enter")
+                expect(signin.locator("#signin-error")).to_be_visible()
+                problems += assert_screen(signin, lang, data, f"{which} sign-in {tag}")
+                screenshot(signin, f"staff-screen-{which}-signin-{tag}")
+                signin.context.close()
             page = open_console(new_page, stack, lang, size)
             expect(page.locator("#tz-note")).to_contain_text("GMT+9")  # the time zone, stated
             page.locator(".chat-item", has_text="김화면").click()
