@@ -135,7 +135,8 @@ async function startConsole(config, auth) {
   );
   const seats = el("span", { class: "seats" });
   const connection = el("span", { class: "connection", role: "status" });
-  const notifyButton = el("button", { type: "button", class: "notify-enable hidden", onclick: () => Notification.requestPermission().then(renderNotify) }, t("notifyEnable"));
+  // A bell (named for assistive tech and on hover): the sentence would push the top bar onto two rows.
+  const notifyButton = el("button", { type: "button", class: "notify-enable icon-button hidden", "aria-label": t("notifyEnable"), title: t("notifyEnable"), onclick: () => Notification.requestPermission().then(renderNotify) }, icon("bell"));
   const navLinks = Object.entries(VIEWS).map(([name, view]) =>
     el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
   );

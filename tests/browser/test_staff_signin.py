@@ -231,3 +231,54 @@ def test_totp_mfa_setup_then_code_at_the_next_sign_in(stack: dict[str, Any], new
         expect(page.locator("#not-admin")).to_contain_text(email)  # signed in; an agent, not an admin
     finally:
         cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OFF")
+
+
+TRANSLATE = """
+async (cases) => {
+  const { describeSignInError } = await import('/shared/signin.js');
+  const { describeError } = await import('/shared/errors.js');
+  const { AuthError } = await import('/shared/auth.js');
+  const { ApiError } = await import('/shared/api.js');
+  const out = {};
+  for (const lang of ['ko', 'en']) {
+    out[lang] = {
+      cognito: cases.map(([code, message]) => describeSignInError(new AuthError(code, message), lang)),
+      api: ['not_found', 'conflict', 'rate_limited', 'invalid_field', 'forbidden', 'internal', 'surprise']
+        .map((code) => describeError(new ApiError(400, code, 'English from the server'), lang)),
+      network: describeError(new ApiError(0, 'network', 'Failed to fetch'), lang),
+    };
+  }
+  return out;
+}
+"""
+# Cognito's failures the local pool cannot produce, each as Cognito names it (code, message).
+COGNITO_CASES = [
+    ["CodeMismatchException", "Invalid code received for user"],
+    ["ExpiredCodeException", "Invalid code provided"],
+    ["TooManyRequestsException", "Too many requests"],
+    ["LimitExceededException", "Attempt limit exceeded, please try after some time."],
+    ["TooManyFailedAttemptsException", "Too many failed attempts."],
+    ["UserNotConfirmedException", "User is not confirmed."],
+    ["PasswordResetRequiredException", "Password reset required for the user"],
+    ["InvalidPasswordException", "Password did not conform with policy"],
+    ["NotAuthorizedException", "Invalid session for the user, session is expired."],
+    ["EnableSoftwareTokenMFAException", "Code mismatch"],
+    ["InternalErrorException", "Internal error"],
+    ["SomethingNewException", "Brand new failure"],
+]
+
+
+def test_every_failure_code_has_a_sentence_in_both_languages(stack: dict[str, Any], new_page: Any) -> None:
+    page = new_page()
+    page.goto(stack["base"] + "/console/")
+    result = page.evaluate(TRANSLATE, COGNITO_CASES)
+    hangul = re.compile(r"[\uac00-\ud7a3]")
+    for lang in ("ko", "en"):
+        sentences = result[lang]["cognito"] + result[lang]["api"] + [result[lang]["network"]]
+        for sentence in sentences:
+            assert sentence and "English from the server" not in sentence and not COGNITO_WORDS.search(sentence)
+            assert bool(hangul.search(sentence)) == (lang == "ko"), sentence
+        assert len(set(result[lang]["cognito"][:2])) == 2  # a wrong code and an expired one differ
+        assert result[lang]["cognito"][2] == result[lang]["cognito"][3]  # throttled: the same advice
+    assert result["en"]["cognito"][0] == "That code is not right. Enter the code your app shows now."
+    assert result["ko"]["api"][0] == "찾을 수 없습니다. 이미 지워졌거나 바뀌었을 수 있습니다."
