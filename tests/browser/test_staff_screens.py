@@ -323,7 +323,7 @@ def test_every_staff_screen_in_both_languages_and_sizes(stack: dict[str, Any], n
     setup = open_console(new_page, stack, "ko", (1280, 720))
     go_online(setup, "ko")
     customer = Customer(stack, "김화면")
-    customer.say("화면 점검 문의입니다")
+    said = customer.say("화면 점검 문의입니다")
     setup.locator(".chat-item", has_text="김화면").click()
     setup.locator(".message-input").fill("확인하겠습니다")
     setup.locator(".message-input").press("Enter")
@@ -338,8 +338,14 @@ def test_every_staff_screen_in_both_languages_and_sizes(stack: dict[str, Any], n
         f"/chats/{customer.id}/tickets",
         {"inquiryType": types[0], "title": "화면 점검", "content": "점검 메모"},
     )
+    # A mask, so the admin's masking audit has a row with a time (the old `26. 12. 2. 오전 6:43:19`).
+    staff(stack, ADMIN, "PUT", "/settings", {"securityService": True})
+    masked = staff(
+        stack, AGENT, "POST", f"/chats/{customer.id}/messages/{said['seq']}/masks", {"spans": [{"start": 0, "end": 2}]}
+    )
+    staff(stack, ADMIN, "PUT", "/settings", {"securityService": False})
     setup.context.close()
-    data = data_values(stack)
+    data = data_values(stack) | {masked["text"], customer.id}
     problems: list[str] = []
 
     for lang in ("ko", "en"):
@@ -405,9 +411,8 @@ def test_every_staff_screen_in_both_languages_and_sizes(stack: dict[str, Any], n
             expect(admin.locator("#settings-status")).not_to_be_empty()
             expect(admin.locator("#tz-note")).to_contain_text("GMT+9")
             expect(admin.locator("#agents-rows tr").first).to_be_visible()
-            audit = admin.locator("#masking-audit")
-            if audit.count():
-                audit.scroll_into_view_if_needed()
+            audit_row = admin.locator("#masking-audit tbody tr").first
+            expect(audit_row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"))
             problems += assert_screen(admin, lang, data, f"admin {tag}", clip=False)
             screenshot(admin, f"staff-screen-admin-{tag}")
             admin.context.close()
