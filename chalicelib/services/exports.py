@@ -27,7 +27,7 @@ from chalicelib.store.models import ExportJobModel
 
 log = logging.getLogger("livechat.exports")
 
-FILTER_FIELDS = ("from", "to", "processingType", "status", "agentId", "userName", "rating", "state")
+FILTER_FIELDS = ("from", "to", "inquiryType", "processingType", "status", "agentId", "userName", "rating", "state")
 IGNORED_FIELDS = ("limit", "cursor")  # history paging: meaningless for an export of every match
 DAY_MS = 24 * 3600 * 1000
 LIST_MAX = 100
@@ -53,7 +53,7 @@ def export_filters(body: dict[str, Any], now: int) -> dict[str, Any]:
     if unknown:
         raise InvalidField(f"unknown filter(s): {', '.join(unknown)}", field=unknown[0])
     params = {k: body[k] for k in FILTER_FIELDS if body.get(k) not in (None, "")}
-    for name in ("processingType", "status", "agentId", "userName", "rating", "state"):
+    for name in ("inquiryType", "processingType", "status", "agentId", "userName", "rating", "state"):
         if name in params and not isinstance(params[name], str):
             raise InvalidField(f"'{name}' must be a string", field=name)
     params["to"] = int_field(params, "to", minimum=0, maximum=2**53, default=now)

@@ -153,6 +153,9 @@ def history_filter(params: dict[str, Any]) -> tuple[int, int, Condition | None, 
         nonlocal condition
         condition = extra if condition is None else condition & extra
 
+    inquiry_type = text_field(params, "inquiryType", max_chars=MAX_NAME_CHARS, required=False)
+    if inquiry_type:
+        add(ConversationModel.inquiry_type == inquiry_type)
     processing_type = text_field(params, "processingType", max_chars=MAX_NAME_CHARS, required=False)
     if processing_type:
         add(ConversationModel.processing_type == processing_type)
@@ -244,6 +247,7 @@ def history_row(conv: ConversationModel, principal: Principal | None = None) -> 
         "firstResponseSeconds": (conv.first_response_at - conv.inbound_at) // 1000 if conv.first_response_at else None,
         "endedAt": conv.ended_at,
         "state": conv.state,
+        "inquiryType": conv.inquiry_type,
         "processingType": conv.processing_type,
         "status": "handled" if rules.is_handled(conv.first_response_at) else "unhandled",
         "agentId": conv.agent_id,

@@ -1,8 +1,11 @@
 // The admin page: sign-in (with the new-password challenge of invited users), chat settings,
 // agent accounts and the live presence view. Plain ES module, text only (dom.js el()), strict CSP.
 import { loadConfig } from "/shared/config.js";
-import { AuthError, CognitoAuth } from "/shared/auth.js";
-import { ApiError, createApi } from "/shared/api.js";
+import { CognitoAuth } from "/shared/auth.js";
+import { showSignIn as showSharedSignIn } from "/shared/signin.js";
+import { setServiceTimeZone, timeZoneNote } from "/shared/datetime.js";
+import { describeError } from "/shared/errors.js";
+import { createApi } from "/shared/api.js";
 import { ChatSocket } from "/shared/socket.js";
 import { createI18n } from "/shared/i18n.js";
 import { clear, el, formatTime } from "/shared/dom.js";
@@ -20,15 +23,13 @@ const TYPE_KINDS = [
   { key: "inquiry", names: "inquiryTypes", catalog: "inquiryTypeCatalog" },
   { key: "processing", names: "processingTypes", catalog: "processingTypeCatalog" },
 ];
-// Cognito's policy for this pool (infra/aws/template.py): 12+, upper, lower, digit, symbol.
-const PASSWORD_POLICY = [/.{12,}/, /[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/];
 
 document.documentElement.lang = i18n.lang;
 document.title = t("title");
 
+// Server codes and Cognito failures in the page's language (shared/errors.js); never the server's English.
 function errorText(error) {
-  if (error instanceof ApiError || error instanceof AuthError) return error.message || error.code;
-  return String(error?.message || error);
+  return describeError(error, i18n.lang);
 }
 
 function languageSwitch() {
@@ -41,101 +42,10 @@ function languageSwitch() {
   return el("div", { class: "language" }, el("label", { for: "language" }, t("language")), select);
 }
 
-// --- sign-in ----------------------------------------------------------------------------------
+// --- sign-in (shared/signin.js: the same screens and messages as the console) -------------------
 
 function showSignIn(auth, onSignedIn) {
-  clear(root);
-  const email = el("input", { id: "signin-email", type: "email", autocomplete: "username", required: true });
-  const password = el("input", {
-    id: "signin-password",
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-  });
-  const error = el("p", { id: "signin-error", class: "notice error hidden", role: "alert" });
-  const button = el("button", { type: "submit", class: "primary" }, t("signIn"));
-  const form = el(
-    "form",
-    { class: "signin", "aria-labelledby": "signin-title", novalidate: true },
-    el("h1", { id: "signin-title" }, t("signInTitle")),
-    el("label", { for: "signin-email" }, t("email")),
-    email,
-    el("label", { for: "signin-password" }, t("password")),
-    password,
-    error,
-    button,
-    languageSwitch(),
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.classList.add("hidden");
-    if (!email.value.trim() || !password.value) {
-      error.textContent = t("required");
-      error.classList.remove("hidden");
-      return;
-    }
-    button.disabled = true;
-    button.textContent = t("signingIn");
-    try {
-      const result = await auth.signIn(email.value.trim(), password.value);
-      if (result?.challenge === "NEW_PASSWORD_REQUIRED") showNewPassword(auth, result, onSignedIn);
-      else onSignedIn();
-    } catch (failure) {
-      const wrong = failure instanceof AuthError && failure.code === "NotAuthorizedException";
-      error.textContent = wrong ? t("wrongPassword") : t("signInFailed", { message: errorText(failure) });
-      error.classList.remove("hidden");
-      button.disabled = false;
-      button.textContent = t("signIn");
-      password.focus();
-    }
-  });
-  root.append(form);
-  email.focus();
-}
-
-function showNewPassword(auth, challenge, onSignedIn) {
-  clear(root);
-  const first = el("input", { id: "new-password", type: "password", autocomplete: "new-password", required: true });
-  const second = el("input", {
-    id: "new-password-again",
-    type: "password",
-    autocomplete: "new-password",
-    required: true,
-  });
-  const error = el("p", { id: "new-password-error", class: "notice error hidden", role: "alert" });
-  const button = el("button", { type: "submit", class: "primary" }, t("setPassword"));
-  const form = el(
-    "form",
-    { class: "signin", "aria-labelledby": "new-password-title", novalidate: true },
-    el("h1", { id: "new-password-title" }, t("newPasswordTitle")),
-    el("p", { id: "new-password-help" }, t("newPasswordHelp")),
-    el("label", { for: "new-password" }, t("newPassword")),
-    first,
-    el("label", { for: "new-password-again" }, t("newPasswordAgain")),
-    second,
-    error,
-    button,
-  );
-  first.setAttribute("aria-describedby", "new-password-help");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const fail = (message) => {
-      error.textContent = message;
-      error.classList.remove("hidden");
-    };
-    if (!PASSWORD_POLICY.every((rule) => rule.test(first.value))) return fail(t("passwordWeak"));
-    if (first.value !== second.value) return fail(t("passwordsDiffer"));
-    button.disabled = true;
-    try {
-      await auth.completeNewPassword(challenge, first.value);
-      onSignedIn();
-    } catch (failure) {
-      fail(t("signInFailed", { message: errorText(failure) }));
-      button.disabled = false;
-    }
-  });
-  root.append(form);
-  first.focus();
+  showSharedSignIn(root, { auth, lang: i18n.lang, title: t("signInTitle"), onSignedIn, footer: languageSwitch });
 }
 
 function showNotAdmin(auth, user, restart) {
@@ -446,7 +356,7 @@ function settingsSection(ctx) {
       refreshStatus();
     } catch (failure) {
       const named = /'(\w+)'/.exec(failure.message || "")?.[1];
-      const control = named && mark(named, failure.message);
+      const control = named && mark(named, errorText(failure));
       status.className = "status error";
       const message = failure.code === "conflict" ? t("changedElsewhere") : errorText(failure);
       status.textContent = t("saveFailed", { message });
@@ -876,6 +786,7 @@ function showAdmin(auth, config, user, restart) {
       { class: "topbar" },
       el("h1", {}, t("title")),
       connection,
+      el("span", { class: "tz-note", id: "tz-note" }, timeZoneNote(i18n.lang)),
       el("span", { class: "who", id: "who" }, user.email),
       el("a", { href: "/console/" }, t("openConsole")),
       languageSwitch(),
@@ -898,6 +809,7 @@ async function start() {
     root.append(el("p", { class: "notice error", role: "alert" }, t("loadFailed", { message: errorText(error) })));
     return;
   }
+  setServiceTimeZone(config.timeZone);
   const auth = new CognitoAuth(config.cognito);
   const restart = () => start();
   const proceed = async () => {

@@ -1,6 +1,9 @@
 // 마스킹 감사 기록 (masking audit log, S-5) on the admin page: who masked or unmasked which span of
 // which message, when (GET /masking/audit). By month (UTC) or by conversation id, newest first,
 // "more" pages on with the API's cursor. Never any message text: the log holds none.
+import { formatDateTime } from "/shared/datetime.js";
+import { describeError } from "/shared/errors.js";
+
 const STRINGS = {
   ko: {
     month: "월 (UTC)",
@@ -65,11 +68,7 @@ export function mountMaskingAudit(container, ctx) {
   let cursor = null;
 
   function row(entry) {
-    const when = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "ko-KR", {
-      dateStyle: "short",
-      timeStyle: "medium",
-      timeZone: "Asia/Seoul",
-    }).format(new Date(entry.at));
+    const when = formatDateTime(entry.at, { seconds: true }); // the one staff formatter (service time zone)
     return el(
       "tr",
       { dataset: { action: entry.action } },
@@ -102,7 +101,7 @@ export function mountMaskingAudit(container, ctx) {
       more.classList.toggle("hidden", !cursor);
       if (!body.children.length) status.textContent = t("empty");
     } catch (error) {
-      if (mine === generation) status.textContent = t("failed", { message: error.message });
+      if (mine === generation) status.textContent = t("failed", { message: describeError(error, lang) });
     }
   }
 

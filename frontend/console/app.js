@@ -9,7 +9,11 @@ import { createApi, ApiError } from "../shared/api.js";
 import { CognitoAuth } from "../shared/auth.js";
 import { loadConfig } from "../shared/config.js";
 import { clear, el } from "../shared/dom.js";
+import { setServiceTimeZone, timeZoneNote } from "../shared/datetime.js";
+import { describeError } from "../shared/errors.js";
+import { icon } from "../shared/icons.js";
 import { createI18n } from "../shared/i18n.js";
+import { describeSignInError, showSignIn as showSharedSignIn } from "../shared/signin.js";
 import { ChatSocket } from "../shared/socket.js";
 import { createMasking } from "./masking.js";
 import { CONSOLE_STRINGS } from "./strings.js";
@@ -49,78 +53,10 @@ async function mountHistory(container, ctx) {
   };
 }
 
-// --- sign-in ------------------------------------------------------------------------------------
-
-function field(label, input) {
-  input.id = input.id || `f-${input.name}`;
-  return [el("label", { for: input.id }, label), input];
-}
+// --- sign-in (shared/signin.js: the same screens and messages as the admin page) -----------------
 
 function showSignIn(auth, onSignedIn, message = "") {
-  clear(root);
-  const error = el("p", { class: "notice error hidden", role: "alert" });
-  const show = (text) => {
-    error.textContent = text;
-    error.classList.toggle("hidden", !text);
-  };
-  show(message);
-  const email = el("input", { name: "email", type: "email", autocomplete: "username", required: true });
-  const password = el("input", { name: "password", type: "password", autocomplete: "current-password", required: true });
-  const button = el("button", { type: "submit", class: "primary" }, t("signIn"));
-  const form = el(
-    "form",
-    { class: "signin", "aria-labelledby": "signin-title" },
-    el("h1", { id: "signin-title" }, t("signInTitle")),
-    error,
-    field(t("email"), email),
-    field(t("password"), password),
-    button,
-    el("p", { class: "lang-switch" }, languageButton()),
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    button.disabled = true;
-    button.textContent = t("signingIn");
-    show("");
-    try {
-      const result = await auth.signIn(email.value.trim(), password.value);
-      if (result?.challenge) showNewPassword(auth, result, onSignedIn);
-      else onSignedIn();
-    } catch (err) {
-      show(t("signInFailed", { message: err.message }));
-      button.disabled = false;
-      button.textContent = t("signIn");
-    }
-  });
-  root.append(el("main", {}, form));
-  email.focus();
-}
-
-function showNewPassword(auth, challenge, onSignedIn) {
-  clear(root);
-  const error = el("p", { class: "notice error hidden", role: "alert" });
-  const password = el("input", { name: "newPassword", type: "password", autocomplete: "new-password", required: true });
-  const form = el(
-    "form",
-    { class: "signin", "aria-labelledby": "newpw-title" },
-    el("h1", { id: "newpw-title" }, t("newPasswordTitle")),
-    el("p", {}, t("newPasswordHint")),
-    error,
-    field(t("newPassword"), password),
-    el("button", { type: "submit", class: "primary" }, t("savePassword")),
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      await auth.completeNewPassword(challenge, password.value);
-      onSignedIn();
-    } catch (err) {
-      error.textContent = t("signInFailed", { message: err.message });
-      error.classList.remove("hidden");
-    }
-  });
-  root.append(el("main", {}, form));
-  password.focus();
+  showSharedSignIn(root, { auth, lang, title: t("signInTitle"), onSignedIn, message, footer: () => el("p", { class: "lang-switch" }, languageButton()) });
 }
 
 function languageButton() {
@@ -161,7 +97,7 @@ async function startConsole(config, auth) {
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
       auth.signOut();
-      return showSignIn(auth, () => startConsole(config, auth), t("signInFailed", { message: err.message }));
+      return showSignIn(auth, () => startConsole(config, auth), describeSignInError(err, lang));
     }
     throw err;
   }
@@ -199,7 +135,8 @@ async function startConsole(config, auth) {
   );
   const seats = el("span", { class: "seats" });
   const connection = el("span", { class: "connection", role: "status" });
-  const notifyButton = el("button", { type: "button", class: "notify-enable hidden", onclick: () => Notification.requestPermission().then(renderNotify) }, t("notifyEnable"));
+  // A bell (named for assistive tech and on hover): the sentence would push the top bar onto two rows.
+  const notifyButton = el("button", { type: "button", class: "notify-enable icon-button hidden", "aria-label": t("notifyEnable"), title: t("notifyEnable"), onclick: () => Notification.requestPermission().then(renderNotify) }, icon("bell"));
   const navLinks = Object.entries(VIEWS).map(([name, view]) =>
     el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
   );
@@ -216,9 +153,13 @@ async function startConsole(config, auth) {
   const viewsHost = el("main", { class: "views", id: "views" });
   const badge = el("span", { class: "widget-badge hidden" });
   const widget = el("button", { type: "button", class: "chat-widget", "aria-label": t("widgetLabel"), title: t("widgetLabel"), onclick: () => openChatScreen() },
-    el("span", { class: "widget-icon", "aria-hidden": "true" }, "\u{1F4AC}"), badge);
+    icon("chat"), badge);
   const help = helpOverlay();
-  clear(root).append(topbar, viewsHost, widget, help, toastBox);
+  // The widget sits in a bar of its own at the bottom right: it never covers a view's content.
+  // The toast shows in the same bar, between the time zone and the widget: it covers nothing either.
+  const statusbar = el("footer", { class: "statusbar" }, el("p", { class: "tz-note", id: "tz-note" }, timeZoneNote(lang)), toastBox, widget);
+  root.classList.add("console-shell");
+  clear(root).append(topbar, viewsHost, statusbar, help);
 
   function renderStatus() {
     const status = ctx.me.status || "offline";
@@ -261,7 +202,7 @@ async function startConsole(config, auth) {
       renderStatus();
       emit("me", ctx.me);
     } catch (err) {
-      toast(t("statusFailed", { message: err.message }));
+      toast(t("statusFailed", { message: describeError(err, lang) }));
     }
   }
   function renderConnection(online) {
@@ -307,6 +248,13 @@ async function startConsole(config, auth) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) signOut();
     }
+  });
+
+  // The chat view tells how many chats this agent holds: the seat count stays live between pushes.
+  bus.addEventListener("active-chats", (event) => {
+    if (ctx.me.activeChats === event.detail.count) return;
+    ctx.me = { ...ctx.me, activeChats: event.detail.count };
+    renderStatus();
   });
 
   // --- the widget: blink on a new chat, counts in the title ---
@@ -441,6 +389,7 @@ async function startConsole(config, auth) {
 
 async function main() {
   const config = await loadConfig();
+  setServiceTimeZone(config.timeZone);
   const auth = new CognitoAuth(config.cognito);
   const start = () => startConsole(config, auth);
   if (auth.session && (await auth.token())) start();
@@ -448,5 +397,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  clear(root).append(el("p", { class: "notice error", role: "alert" }, String(err.message || err)));
+  clear(root).append(el("p", { class: "notice error", role: "alert" }, describeError(err, lang)));
+  console.error(err);
 });

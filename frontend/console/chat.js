@@ -8,6 +8,7 @@
 // shown twice. The agent's own messages show at once as pending and are matched by clientMessageId.
 import { ApiError, query } from "../shared/api.js";
 import { el, formatTime } from "../shared/dom.js";
+import { describeError } from "../shared/errors.js";
 import { renderMessages } from "./messages.js";
 
 const TYPING_SHOWN_MS = 6000;
@@ -27,6 +28,7 @@ export function mount(container, ctx) {
   let selectedId = null;
   let waiting = 0;
   let visible = false;
+  let listLoaded = false; // until GET /agent/chats answered once, chats.size is not the seat count
   const seenKey = `livechat.seen.${ctx.me.agentId}`;
   let seen = JSON.parse(localStorage.getItem(seenKey) || "{}");
 
@@ -137,6 +139,9 @@ export function mount(container, ctx) {
     countActive.dataset.count = String(chats.size);
     countUnread.dataset.count = String(unread);
     ctx.emit("unread", { count: unread });
+    // The seats in the top bar follow the chats held here (assigned, ended, back to the queue), so
+    // they are live without an agent.status push; GET /me after a resync answers the same number.
+    if (listLoaded) ctx.emit("active-chats", { count: chats.size });
   }
 
   function renderList() {
@@ -190,6 +195,7 @@ export function mount(container, ctx) {
     for (const id of [...chats.keys()]) if (!live.has(id)) forget(id, null);
     for (const conv of data.chats) chats.set(conv.conversationId, conv);
     waiting = data.counts.waiting;
+    listLoaded = true;
     renderList();
     // Resync every conversation read so far: the socket may have missed pushes while down.
     for (const id of threads.keys()) if (chats.has(id) && thread(id).loaded) sync(id);
@@ -412,7 +418,7 @@ export function mount(container, ctx) {
         if (id === selectedId) showConversation();
         renderList();
       } catch (err) {
-        status.textContent = t("saveFailed", { message: err.message });
+        status.textContent = t("saveFailed", { message: describeError(err, lang) });
         status.dataset.state = "error";
       } finally {
         button.disabled = false;
@@ -480,7 +486,7 @@ export function mount(container, ctx) {
       if (chats.has(id)) chats.set(id, { ...chats.get(id), ...conv });
       if (id === selectedId) renderRating(chats.get(id));
     } catch (err) {
-      ctx.toast(t("rateFailed", { message: err.message }));
+      ctx.toast(t("rateFailed", { message: describeError(err, lang) }));
     }
   }
 
@@ -492,7 +498,7 @@ export function mount(container, ctx) {
       forget(id, t("ended"));
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) forget(id, t("ended"));
-      else ctx.toast(t("endFailed", { message: err.message }));
+      else ctx.toast(t("endFailed", { message: describeError(err, lang) }));
     }
   }
 
@@ -541,7 +547,7 @@ export function mount(container, ctx) {
         notice.replaceChildren(t("ticketCreated"), " ", el("a", { href: `#/tickets/${encodeURIComponent(ticket.ticketId)}`, class: "ticket-link" }, t("openTicket")));
         notice.classList.remove("hidden");
       } catch (err) {
-        error.textContent = t("ticketFailed", { message: err.message });
+        error.textContent = t("ticketFailed", { message: describeError(err, lang) });
       } finally {
         submit.disabled = false;
       }
@@ -613,7 +619,7 @@ export function mount(container, ctx) {
       const pending = th.pending.get(frame.clientMessageId);
       if (pending) {
         pending.failed = true;
-        ctx.toast(t("sendFailed", { message: frame.message }));
+        ctx.toast(t("sendFailed", { message: describeError(frame, lang) }));
       }
     }
     drawMessages();

@@ -12,6 +12,8 @@
 // console/masking.js's object (optional: transcripts then show masks the same way as the chat screen).
 import { query } from "../shared/api.js";
 import { clear, el, formatTime } from "../shared/dom.js";
+import { describeError } from "../shared/errors.js";
+import { systemLine } from "./messages.js";
 
 export const HISTORY_STRINGS = {
   ko: {
@@ -22,6 +24,7 @@ export const HISTORY_STRINGS = {
     today: "오늘",
     days7: "7일",
     days30: "30일",
+    period: "기간",
     processingType: "처리 유형",
     status: "처리 상태",
     agent: "상담원 (ID)",
@@ -86,6 +89,7 @@ export const HISTORY_STRINGS = {
     role_agent: "상담원",
     role_system: "시스템",
     periodInvalid: "시작일이 종료일보다 늦습니다.",
+    retired: "{name} (사용 안 함)",
   },
   en: {
     title: "Chat history",
@@ -95,6 +99,7 @@ export const HISTORY_STRINGS = {
     today: "Today",
     days7: "7 days",
     days30: "30 days",
+    period: "Period",
     processingType: "Processing type",
     status: "Status",
     agent: "Agent (ID)",
@@ -159,6 +164,7 @@ export const HISTORY_STRINGS = {
     role_agent: "Agent",
     role_system: "System",
     periodInvalid: "The start date is after the end date.",
+    retired: "{name} (retired)",
   },
 };
 
@@ -233,6 +239,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   const today = seoulDate(Date.now());
   const fromInput = el("input", { type: "date", name: "from", value: seoulDate(Date.now() - 29 * DAY_MS), required: true });
   const toInput = el("input", { type: "date", name: "to", value: today, required: true });
+  const inquirySelect = select("inquiryType", [["", t("all")]]);
   const processingSelect = select("processingType", [["", t("all")]]);
   const statusSelect = select("status", [["", t("all")], ["handled", t("handled")], ["unhandled", t("unhandled")]]);
   // Agent ids are sign-in names (e-mail addresses): offered by display name from a list.
@@ -250,7 +257,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   }
   const presets = el(
     "div",
-    { class: "history-presets", role: "group", "aria-label": t("conditions") },
+    { class: "history-presets", role: "group", "aria-label": t("period") },
     el("button", { type: "button", onclick: () => preset(1) }, t("today")),
     el("button", { type: "button", onclick: () => preset(7) }, t("days7")),
     el("button", { type: "button", onclick: () => preset(30) }, t("days30")),
@@ -259,9 +266,9 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   const form = el(
     "form",
     { class: "history-form", "aria-label": t("conditions"), onsubmit: (event) => (event.preventDefault(), search()) },
-    field(t("periodFrom"), fromInput),
-    field(t("periodTo"), toInput),
-    presets,
+    // The period on a row of its own: the presets keep their labels on one line beside the dates.
+    el("div", { class: "history-period", role: "group", "aria-label": t("period") }, field(t("periodFrom"), fromInput), field(t("periodTo"), toInput), presets),
+    field(t("inquiryType"), inquirySelect),
     field(t("processingType"), processingSelect),
     field(t("status"), statusSelect),
     field(t("agent"), agentInput),
@@ -278,6 +285,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     const filters = {
       from,
       to,
+      inquiryType: inquirySelect.value,
       processingType: processingSelect.value,
       status: statusSelect.value,
       agentId: agentInput.value.trim(),
@@ -300,7 +308,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       el(
         "tr",
         {},
-        [t("inboundAt"), t("processingType"), t("status"), t("agentName"), t("userName"), t("rating"), t("firstResponse")].map(
+        [t("inboundAt"), t("inquiryType"), t("processingType"), t("status"), t("agentName"), t("userName"), t("rating"), t("firstResponse")].map(
           (h) => el("th", { scope: "col" }, h),
         ),
       ),
@@ -318,6 +326,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       "tr",
       { dataset: { conversationId: item.conversationId } },
       el("td", {}, el("button", { type: "button", class: "link", "aria-label": t("open", { time }), onclick: () => openChat(item.conversationId) }, time)),
+      el("td", {}, item.inquiryType || ""),
       el("td", {}, item.processingType || ""),
       el("td", {}, item.status === "handled" ? t("handled") : t("unhandled")),
       el("td", {}, item.agentName || item.agentId || ""),
@@ -333,7 +342,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       const result = await api.get(`/history${query({ ...lastFilters, limit: PAGE_SIZE, cursor: cursors[page] })}`);
       clear(tbody);
       tbody.append(...result.items.map(row));
-      if (!result.items.length) tbody.append(el("tr", {}, el("td", { colspan: 7 }, t("noResults"))));
+      if (!result.items.length) tbody.append(el("tr", {}, el("td", { colspan: 8 }, t("noResults"))));
       cursors[page + 1] = result.nextCursor || undefined;
       cursors.length = page + 2;
       previousButton.disabled = page === 0;
@@ -341,7 +350,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       pageLabel.textContent = t("page", { page: page + 1 });
       status.textContent = "";
     } catch (error) {
-      status.textContent = t("failed", { message: error.message });
+      status.textContent = t("failed", { message: describeError(error, lang) });
     }
   }
 
@@ -379,7 +388,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
           "li",
           { class: `history-message ${m.role}` },
           el("span", { class: "history-sender" }, `${m.senderName || roleLabel(m)} · ${formatTime(m.createdAt, lang, true)}`),
-          masking && m.kind !== "system" ? masking.renderText(m) : el("span", { class: "history-text" }, m.text || ""),
+          el("span", { class: "history-text" }, masking && m.kind !== "system" ? masking.renderText(m) : systemLine(m, lang)),
         ),
       ),
     );
@@ -409,7 +418,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
             note.textContent = await onSave(body);
           } catch (error) {
             note.className = "history-note error";
-            note.textContent = t("failed", { message: error.message });
+            note.textContent = t("failed", { message: describeError(error, lang) });
           }
         },
       },
@@ -434,7 +443,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     try {
       data = await api.get(`/chats/${encodeURIComponent(conversationId)}/transcript`);
     } catch (error) {
-      clear(dialog).append(el("header", {}, title, closeButton), el("p", { role: "alert" }, t("failed", { message: error.message })));
+      clear(dialog).append(el("header", {}, title, closeButton), el("p", { role: "alert" }, t("failed", { message: describeError(error, lang) })));
       return;
     }
     const conv = data.conversation;
@@ -532,7 +541,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       }
       showJob(job);
     } catch (error) {
-      exportStatus.textContent = t("failed", { message: error.message });
+      exportStatus.textContent = t("failed", { message: describeError(error, lang) });
     }
     if (activeExport?.id === id) activeExport.timer = setTimeout(poll, POLL_MS);
   }
@@ -555,7 +564,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       activeExport.timer = setTimeout(poll, POLL_MS);
     } catch (error) {
       exportButton.disabled = false;
-      exportStatus.textContent = t("exportFailed", { error: error.message });
+      exportStatus.textContent = t("exportFailed", { error: describeError(error, lang) });
     }
   }
 
@@ -580,7 +589,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       });
       clear(target).append(link);
     } catch (error) {
-      clear(target).append(t("failed", { message: error.message }));
+      clear(target).append(t("failed", { message: describeError(error, lang) }));
     }
   }
 
@@ -631,7 +640,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
             const fresh = await api.get(`/exports/${encodeURIComponent(job.exportId)}`);
             if (fresh.downloadUrl) window.location.assign(fresh.downloadUrl);
           } catch (error) {
-            recentStatus.textContent = t("failed", { message: error.message });
+            recentStatus.textContent = t("failed", { message: describeError(error, lang) });
           }
         },
       },
@@ -659,7 +668,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
       );
       recentStatus.textContent = "";
     } catch (error) {
-      recentStatus.textContent = t("failed", { message: error.message });
+      recentStatus.textContent = t("failed", { message: describeError(error, lang) });
     }
   }
 
@@ -698,7 +707,14 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
         config = {};
       }
     }
-    for (const name of config.processingTypes || []) processingSelect.append(el("option", { value: name }, name));
+    // Past chats may carry a retired type: the catalogue (every type ever offered) is searchable.
+    const typeChoices = (catalog, names) => (catalog?.length ? catalog.map((e) => [e.name, e.retired]) : (names || []).map((n) => [n, false]));
+    for (const [name, retired] of typeChoices(config.inquiryTypeCatalog, config.inquiryTypes)) {
+      inquirySelect.append(el("option", { value: name }, retired ? t("retired", { name }) : name));
+    }
+    for (const [name, retired] of typeChoices(config.processingTypeCatalog, config.processingTypes)) {
+      processingSelect.append(el("option", { value: name }, retired ? t("retired", { name }) : name));
+    }
     showExportButton(config);
     offerAgents().catch(() => {}); // only a convenience: the field takes any id
     if (role === "admin") {

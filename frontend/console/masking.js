@@ -14,6 +14,8 @@
 //   masking.setEnabled(settings.securityService); // after a settings change
 // `onUpdated(message)` (optional) tells the screen about a changed message, e.g. for its own store.
 import { clear, el } from "../shared/dom.js";
+import { describeError } from "../shared/errors.js";
+import { icon } from "../shared/icons.js";
 
 export const MASKING_STRINGS = {
   ko: {
@@ -48,7 +50,6 @@ export const MASKING_STRINGS = {
   },
 };
 
-const LOCK_ICON = "\u{1F512}"; // 🔒
 
 /** Code points of `text` before UTF-16 offset `units` (half a surrogate pair counts as one). */
 export function codePointsBefore(text, units) {
@@ -108,7 +109,7 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
       updated(result);
       return result;
     } catch (error) {
-      report(t("maskFailed", { message: error.message }));
+      report(t("maskFailed", { message: describeError(error, lang) }));
       return null;
     }
   }
@@ -120,7 +121,7 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
       updated(result);
       return result;
     } catch (error) {
-      report(t("unmaskFailed", { message: error.message }));
+      report(t("unmaskFailed", { message: describeError(error, lang) }));
       return null;
     }
   }
@@ -165,7 +166,7 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
               title: `${t("maskPii")}: ${kind}`,
               onclick: () => mask(message, [{ start: segment.start, end: segment.end }]),
             },
-            LOCK_ICON,
+            icon("lock"),
           ),
         );
       } else {
@@ -185,7 +186,7 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
       return Array.from(container.maskingMessage.text || "").length;
     }
     while (segment && segment.parentElement !== container) segment = segment.parentElement;
-    if (!segment || segment.dataset.start === undefined) return null; // e.g. inside a 🔒 button
+    if (!segment || segment.dataset.start === undefined) return null; // e.g. inside a lock (mask) button
     const text = segment.textContent;
     const units = node.nodeType === Node.TEXT_NODE ? offset : offset > 0 ? text.length : 0;
     return Number(segment.dataset.start) + codePointsBefore(text, units);
@@ -231,7 +232,7 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
           await mask(chosen.container.maskingMessage, [{ start: chosen.start, end: chosen.end }]);
         },
       },
-      LOCK_ICON,
+      icon("lock"),
       el("span", { class: "visually-hidden" }, t("maskSelection")),
     );
     button.classList.toggle("hidden", !enabled);

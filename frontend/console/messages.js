@@ -6,8 +6,26 @@ import { el, formatTime } from "../shared/dom.js";
 
 export const MESSAGES_RENDERED = "console:messages-rendered";
 
+// System lines are stored in Korean (what the customer saw) with a `systemCode`: an English screen
+// says them in English. The agent's name is the one the Korean line carries.
+const SYSTEM_EN = {
+  agent_joined: (name) => (name ? `${name} started the chat.` : "An agent started the chat."),
+  returned_to_queue: () => "Waiting for an agent again.",
+  chat_ended: () => "The chat has ended.",
+};
+const JOINED_KO = /^상담원 (.+)님이 상담을 시작했습니다\.?$/;
+
+/** A system line in the screen's language (`lang`); other lines are returned as they are. */
+export function systemLine(message, lang) {
+  if (message.kind !== "system" || lang !== "en") return message.text || "";
+  const english = SYSTEM_EN[message.systemCode];
+  if (!english) return message.text || "";
+  return english(JOINED_KO.exec(message.text || "")?.[1]?.trim());
+}
+
 /** The text part of a message: masking's segments when enabled, else one text node. */
 export function renderText(message, ctx) {
+  if (message.kind === "system") return el("span", { class: "msg-text" }, systemLine(message, ctx.lang));
   const masking = ctx.masking;
   if (masking && masking.enabled && message.kind !== "system") {
     return el("span", { class: "msg-text" }, masking.renderText(message));

@@ -3,10 +3,15 @@
 // chat transcript. Routes: #/tickets, #/tickets/<ticketId>.
 import { query } from "../shared/api.js";
 import { el, formatTime } from "../shared/dom.js";
+import { describeError } from "../shared/errors.js";
 import { renderMessages } from "./messages.js";
+
+// Ticket states the API may answer; anything else is shown as 기타 / Other, never as its raw value.
+const TICKET_STATES = ["open", "pending", "closed"];
 
 export function mount(container, ctx) {
   const { api, t, lang } = ctx;
+  const ticketStatus = (status) => t(TICKET_STATES.includes(status) ? `ticketState_${status}` : "ticketState_other");
   const channel = el("select", { id: "tickets-channel", name: "channel" },
     el("option", { value: "" }, t("all")),
     el("option", { value: "chat" }, t("channel_chat")),
@@ -55,7 +60,7 @@ export function mount(container, ctx) {
       status.textContent = tbody.children.length ? "" : t("noTickets");
       more.classList.toggle("hidden", !cursor);
     } catch (err) {
-      status.textContent = t("loadFailed", { message: err.message });
+      status.textContent = t("loadFailed", { message: describeError(err, lang) });
     }
   }
   channel.addEventListener("change", () => load(true));
@@ -76,7 +81,7 @@ export function mount(container, ctx) {
           el("dt", {}, t("inquiryType")), el("dd", {}, ticket.inquiryType || ""),
           el("dt", {}, t("createdAt")), el("dd", {}, formatTime(ticket.createdAt, lang, true)),
           el("dt", {}, t("requester")), el("dd", {}, [ticket.requesterName, ticket.requesterEmail].filter(Boolean).join(" · ")),
-          el("dt", {}, t("ticketStatus")), el("dd", {}, ticket.status || "")),
+          el("dt", {}, t("ticketStatus")), el("dd", { class: "ticket-status", dataset: { status: ticket.status || "" } }, ticketStatus(ticket.status))),
         el("h3", {}, t("ticketContent")),
         el("p", { class: "ticket-content" }, ticket.content),
       );
@@ -86,7 +91,7 @@ export function mount(container, ctx) {
       detail.querySelector("h2").setAttribute("tabindex", "-1");
       detail.querySelector("h2").focus();
     } catch (err) {
-      detail.replaceChildren(el("p", {}, el("a", { href: "#/tickets" }, `← ${t("back")}`)), el("p", { class: "notice error" }, t("loadFailed", { message: err.message })));
+      detail.replaceChildren(el("p", {}, el("a", { href: "#/tickets" }, `← ${t("back")}`)), el("p", { class: "notice error" }, t("loadFailed", { message: describeError(err, lang) })));
     }
   }
 

@@ -1,10 +1,11 @@
 // REST client: bearer token, JSON both ways, errors as ApiError {status, code, message} with the
 // server's documented codes (docs/protocol.md#error-codes).
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, field = undefined) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field; // invalid_field: which field (the server's name for it)
   }
 }
 
@@ -26,7 +27,7 @@ export function createApi(baseUrl, getToken) {
     }
     const text = await response.text();
     const data = text ? JSON.parse(text) : null;
-    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || response.statusText);
+    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || response.statusText, data?.field);
     return data;
   }
   return {

@@ -1,5 +1,7 @@
 // Cognito sign-in from the browser, as on AWS: InitiateAuth (USER_PASSWORD_AUTH) on the user pool's
-// endpoint, NEW_PASSWORD_REQUIRED for invited users, REFRESH_TOKEN_AUTH before the ID token expires.
+// endpoint, then whatever challenge the pool asks for (NEW_PASSWORD_REQUIRED for invited users,
+// SOFTWARE_TOKEN_MFA and MFA_SETUP once TOTP MFA is on), REFRESH_TOKEN_AUTH before the ID token expires.
+// The screens for all of it are shared/signin.js.
 // Tokens live in localStorage so a reload and a second tab keep the session; the strict CSP of the
 // pages is what keeps scripts from reading them.
 const STORAGE_KEY = "livechat.session";
@@ -31,14 +33,20 @@ export class CognitoAuth {
   }
 
   async call(target, body) {
-    const response = await fetch(this.endpoint(), {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": `AWSCognitoIdentityProviderService.${target}`,
-      },
-      body: JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(this.endpoint(), {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-amz-json-1.1",
+          "X-Amz-Target": `AWSCognitoIdentityProviderService.${target}`,
+        },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      // fetch rejects only when no answer came at all (offline, DNS, CORS, refused).
+      throw new AuthError("NetworkError", String(error?.message || error));
+    }
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const code = String(data.__type || "Error").split("#").pop();
@@ -47,25 +55,57 @@ export class CognitoAuth {
     return data;
   }
 
-  /** Returns {challenge, session} when Cognito asks for a new password, else the signed-in user. */
+  /**
+   * The signed-in user, or a challenge `{challenge, session, username, parameters}` when Cognito asks
+   * for more (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, MFA_SETUP, …): answer it with the methods below.
+   */
   async signIn(username, password) {
     const data = await this.call("InitiateAuth", {
       ClientId: this.cognito.clientId,
       AuthFlow: "USER_PASSWORD_AUTH",
       AuthParameters: { USERNAME: username, PASSWORD: password },
     });
-    if (data.ChallengeName) return { challenge: data.ChallengeName, session: data.Session, username };
+    return this.outcome(data, username);
+  }
+
+  outcome(data, username) {
+    if (data.ChallengeName) {
+      return { challenge: data.ChallengeName, session: data.Session, username, parameters: data.ChallengeParameters || {} };
+    }
     return this.store(data.AuthenticationResult);
   }
 
-  async completeNewPassword(challenge, newPassword) {
+  async respond(challenge, name, responses, session = challenge.session) {
     const data = await this.call("RespondToAuthChallenge", {
       ClientId: this.cognito.clientId,
-      ChallengeName: "NEW_PASSWORD_REQUIRED",
-      Session: challenge.session,
-      ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: newPassword },
+      ChallengeName: name,
+      Session: session,
+      ChallengeResponses: { USERNAME: challenge.username, ...responses },
     });
-    return this.store(data.AuthenticationResult);
+    return this.outcome(data, challenge.username);
+  }
+
+  /** NEW_PASSWORD_REQUIRED → the user, or the next challenge (MFA_SETUP when the pool requires MFA). */
+  completeNewPassword(challenge, newPassword) {
+    return this.respond(challenge, "NEW_PASSWORD_REQUIRED", { NEW_PASSWORD: newPassword });
+  }
+
+  /** SOFTWARE_TOKEN_MFA: the 6-digit code of the user's authenticator app. */
+  answerSoftwareToken(challenge, code) {
+    return this.respond(challenge, "SOFTWARE_TOKEN_MFA", { SOFTWARE_TOKEN_MFA_CODE: code });
+  }
+
+  /** MFA_SETUP, step 1: a new TOTP secret for this user; returns {secret, session}. */
+  async associateSoftwareToken(challenge) {
+    const data = await this.call("AssociateSoftwareToken", { Session: challenge.session });
+    return { secret: data.SecretCode, session: data.Session || challenge.session };
+  }
+
+  /** MFA_SETUP, step 2: the first code proves the app holds the secret; then the session is finished. */
+  async verifySoftwareToken(challenge, session, code, deviceName) {
+    const data = await this.call("VerifySoftwareToken", { Session: session, UserCode: code, FriendlyDeviceName: deviceName });
+    if (data.Status !== "SUCCESS") throw new AuthError("CodeMismatchException", "software token not verified");
+    return this.respond(challenge, "MFA_SETUP", {}, data.Session || session);
   }
 
   store(result) {

@@ -26,17 +26,5 @@ export function clear(node) {
   return node;
 }
 
-// Building an Intl.DateTimeFormat costs far more than using one: one per (language, form), kept.
-const timeFormats = new Map();
-
-export function formatTime(epochMs, lang, withDate = false) {
-  if (!epochMs) return "";
-  const key = `${lang === "en" ? "en" : "ko"}|${withDate}`;
-  if (!timeFormats.has(key)) {
-    const options = withDate
-      ? { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", timeZone: "Asia/Seoul" }
-      : { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Seoul" };
-    timeFormats.set(key, new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "ko-KR", options));
-  }
-  return timeFormats.get(key).format(new Date(epochMs));
-}
+// Times: shared/datetime.js is the one formatter; re-exported here for the modules that import it from dom.js.
+export { formatTime } from "./datetime.js";

@@ -96,7 +96,9 @@ def test_admin_changes_settings_invites_an_agent_who_goes_online(stack: dict[str
     agent.fill("input[name=email]", NEW_AGENT)
     agent.fill("input[name=password]", password)
     agent.keyboard.press("Enter")
-    agent.fill("input[name=newPassword]", NEW_PASSWORD)
+    # The shared sign-in (frontend/shared/signin.js): the new password twice, as on the admin page.
+    agent.fill("#new-password", NEW_PASSWORD)
+    agent.fill("#new-password-again", NEW_PASSWORD)
     agent.keyboard.press("Enter")
     agent.click("#status-button", timeout=20_000)
     agent.click(".status-option[data-status=online]")

@@ -141,7 +141,7 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     served = http("GET", f"{api}/chats/{cid}/messages", None, _bearer(agent))[2]
     assert served["messages"][-1]["text"] == TEXT
 
-    # One click on the underlined phone number's 🔒 masks it.
+    # One click on the underlined phone number's lock button masks it.
     tab1.get_by_role("button", name="가리기: 전화번호").click()
     expect(masked_region).to_have_text("*" * 13)
     screenshot(tab1, "console-masking-pii")

@@ -251,8 +251,17 @@ def test_filters_select_what_history_shows(h, rig):
         customer_name="Kim",
         customer_name_lower="kim",
         first_response_at=base + 5000,
+        inquiry_type="배송",
     )
-    put_chat("c-b", base + 1000, [], agent_id="agent2@example.com", customer_name="Lee", customer_name_lower="lee")
+    put_chat(
+        "c-b",
+        base + 1000,
+        [],
+        agent_id="agent2@example.com",
+        customer_name="Lee",
+        customer_name_lower="lee",
+        inquiry_type="환불",
+    )
     put_chat("c-old", base - 40 * DAY, [])
     admin = _admin(h)
     span = {"from": base - 1000, "to": base + 5000}
@@ -263,12 +272,20 @@ def test_filters_select_what_history_shows(h, rig):
         ({"rating": "satisfied"}, ["c-a"]),
         ({"userName": "le"}, ["c-b"]),
         ({"status": "unhandled"}, ["c-b"]),
+        ({"inquiryType": "환불"}, ["c-b"]),  # 문의 유형 (issue 17 item 11)
+        ({"inquiryType": "배송", "agentId": "agent1@example.com"}, ["c-a"]),
+        ({"inquiryType": "없는 유형"}, []),
     ]
     for extra, ids in cases:
         job = _export(h, rig, admin, {**span, **extra})
         assert [r[0] for r in _rows(rig.workbook(_key(job))["Chats"])] == ids, extra
         history = h.rest("GET", "/history", token=admin, query={k: str(v) for k, v in {**span, **extra}.items()})[1]
         assert sorted(r["conversationId"] for r in history["items"]) == ids
+        if "inquiryType" in extra:
+            assert {r["inquiryType"] for r in history["items"]} <= {extra["inquiryType"]}
+    # A type that is not a string is refused (documented: invalid_field).
+    status, body = h.rest("POST", "/exports", {**span, "inquiryType": 3}, token=admin)
+    assert status == 400 and body["code"] == "invalid_field"
 
 
 # --- jobs, redelivery, failures -----------------------------------------------------------------
