@@ -61,6 +61,13 @@ def set_max_chats(agent_id: str) -> dict[str, Any]:
     return accounts.set_max_chats(actor, username_from_path(agent_id), _body())
 
 
+@admin_routes.route("/admin/agents/{agent_id}/display-name", methods=["PUT"], cors=CORS)
+@rest_errors
+def set_display_name(agent_id: str) -> dict[str, Any]:
+    actor = _caller()
+    return accounts.set_display_name(actor, username_from_path(agent_id), _body())
+
+
 @admin_routes.route("/admin/agents/{agent_id}/role", methods=["PUT"], cors=CORS)
 @rest_errors
 def set_role(agent_id: str) -> dict[str, Any]:

@@ -129,6 +129,12 @@ def set_status() -> dict[str, Any]:
     return chat.set_status(_staff(), _body())
 
 
+@rest.route("/me/profile", methods=["PUT"], cors=CORS)
+@rest_errors
+def set_profile() -> dict[str, Any]:
+    return accounts.set_own_display_name(_caller(), _body())
+
+
 @rest.route("/agent/chats", methods=["GET"], cors=CORS)
 @rest_errors
 def agent_chats() -> dict[str, Any]:

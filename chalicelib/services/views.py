@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.accounts import customer_facing_name
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TicketModel
@@ -89,7 +90,7 @@ def customer_conversation_view(conv: ConversationModel) -> dict[str, Any]:
 def agent_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
     return {
         "agentId": agent.agent_id,
-        "displayName": agent.display_name,
+        "displayName": customer_facing_name(agent.display_name),  # null: customers see the default
         "email": agent.email,
         "role": agent.role,
         "status": agent.status,
