@@ -112,14 +112,10 @@ def ensure_agent(principal: Principal) -> AgentModel:
     """The agent's item, created offline on first sign-in (S-1: a new agent starts offline)."""
     agent = get_agent(principal.user_id)
     if agent is not None:
-        actions = []
+        # The display name is not taken from the token here: the item is its source once it exists
+        # (renames write the item and Cognito), and a token keeps the name it was issued with.
         if agent.role != principal.role.value or (principal.email and agent.email != principal.email):
-            actions += [AgentModel.role.set(principal.role.value), AgentModel.email.set(principal.email)]
-        if principal.display_name and not agent.display_name:
-            # A name set in Cognito directly; once stored, the item is the source (renames write both).
-            actions.append(AgentModel.display_name.set(principal.display_name))
-        if actions:
-            agent.update(actions=actions)
+            agent.update(actions=[AgentModel.role.set(principal.role.value), AgentModel.email.set(principal.email)])
         return agent
     agent = AgentModel(
         principal.user_id,

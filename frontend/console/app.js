@@ -12,6 +12,7 @@ import { clear, el } from "../shared/dom.js";
 import { createI18n } from "../shared/i18n.js";
 import { ChatSocket } from "../shared/socket.js";
 import { createMasking } from "./masking.js";
+import { createProfile } from "./profile.js";
 import { CONSOLE_STRINGS } from "./strings.js";
 
 const i18n = createI18n(CONSOLE_STRINGS);
@@ -205,12 +206,13 @@ async function startConsole(config, auth) {
   );
   const adminLink = ctx.user.isAdmin || me.role === "admin" ? el("a", { href: "/admin/", class: "nav-link admin-link" }, t("navAdmin")) : null;
   const helpButton = el("button", { type: "button", class: "help-button", "aria-label": t("shortcuts"), title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
+  const profile = createProfile(ctx); // the display name customers see, editable by the agent
   const topbar = el(
     "header",
     { class: "topbar" },
     el("div", { class: "status-area" }, statusButton, statusMenu, seats, connection),
     el("nav", { "aria-label": t("nav") }, navLinks, adminLink),
-    el("div", { class: "user-area" }, notifyButton, el("span", { class: "user-name" }, ctx.user.email), languageButton(), helpButton,
+    el("div", { class: "user-area" }, notifyButton, profile.button, languageButton(), helpButton,
       el("button", { type: "button", class: "sign-out", onclick: signOut }, t("signOut"))),
   );
   const viewsHost = el("main", { class: "views", id: "views" });
@@ -218,7 +220,7 @@ async function startConsole(config, auth) {
   const widget = el("button", { type: "button", class: "chat-widget", "aria-label": t("widgetLabel"), title: t("widgetLabel"), onclick: () => openChatScreen() },
     el("span", { class: "widget-icon", "aria-hidden": "true" }, "\u{1F4AC}"), badge);
   const help = helpOverlay();
-  clear(root).append(topbar, viewsHost, widget, help, toastBox);
+  clear(root).append(topbar, viewsHost, widget, help, toastBox, profile.dialog);
 
   function renderStatus() {
     const status = ctx.me.status || "offline";

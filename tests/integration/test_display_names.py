@@ -95,6 +95,13 @@ def test_a_display_name_is_what_customers_see(h) -> None:
     status, me = h.rest("GET", "/me", token=token)
     assert status == 200 and me["displayName"] == "김상담" and me["email"] == AGENT
 
+    # Removed, it stays removed, though the token was issued with the name and is used again.
+    status, me = h.rest("PUT", "/me/profile", {"displayName": None}, token=token)
+    assert status == 200 and me["displayName"] is None
+    h.connected(token)
+    assert h.rest("GET", "/me", token=token)[1]["displayName"] is None
+    assert CustomerView(h).chat["agentName"] is None
+
 
 def test_an_e_mail_stored_as_the_name_before_display_names_is_not_shown(h) -> None:
     """Agent items written by the old code held the e-mail as display_name."""
