@@ -33,6 +33,7 @@ from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import (
+    AGENT_JOINED_UNNAMED,
     access_of,
     agent_view,
     conversation_view,
@@ -61,7 +62,7 @@ SYNC_MAX_LIMIT = 500
 
 SYSTEM_TEXTS = {
     "agent_joined": "상담원 {name}님이 상담을 시작했습니다.",
-    "agent_joined_unnamed": "상담원이 상담을 시작했습니다.",  # no display name: never the e-mail
+    "agent_joined_unnamed": AGENT_JOINED_UNNAMED,  # no display name: never the e-mail
     "returned_to_queue": "상담원 연결을 다시 기다리고 있습니다.",
     "chat_ended": "상담이 종료되었습니다.",
 }

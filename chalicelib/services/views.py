@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.accounts import customer_facing_name
+from chalicelib.domain.accounts import customer_facing_name, looks_like_email
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TicketModel
@@ -14,13 +14,28 @@ def access_of(conv: ConversationModel) -> ConversationAccess:
     return ConversationAccess(conv.conversation_id, ConversationState(conv.state), conv.agent_id)
 
 
+# The system line for an agent without a display name (services/chat.py writes it too).
+AGENT_JOINED_UNNAMED = "상담원이 상담을 시작했습니다."
+
+
+def _public_sender(message: MessageModel) -> str | None:
+    # Messages stored before display names carry the agent's e-mail: never shown to anyone again.
+    return customer_facing_name(message.sender_name) if message.sender_role == "agent" else message.sender_name
+
+
+def _public_text(message: MessageModel) -> str | None:
+    if message.system_code == "agent_joined" and looks_like_email(message.text or ""):
+        return AGENT_JOINED_UNNAMED  # the old line named the agent by e-mail
+    return message.text
+
+
 def message_view(message: MessageModel) -> dict[str, Any]:
     return {
         "conversationId": message.conversation_id,
         "seq": message.seq,
         "role": message.sender_role,
-        "senderName": message.sender_name,
-        "text": message.text,
+        "senderName": _public_sender(message),
+        "text": _public_text(message),
         "clientMessageId": message.client_message_id,
         "createdAt": message.created_at,
         "kind": "system" if message.sender_role == "system" else "text",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.store.models import AgentModel
+from chalicelib.store.models import AgentModel, MessageModel
 
 AGENT = "agent1@example.com"
 ADMIN = "admin@example.com"
@@ -109,6 +109,24 @@ def test_an_e_mail_stored_as_the_name_before_display_names_is_not_shown(h) -> No
     AgentModel(AGENT).update(actions=[AgentModel.display_name.set(AGENT)])
     customer = _whole_chat(h, token, agent_conn)
     assert AGENT not in customer.everything()
+
+
+def test_messages_stored_with_the_e_mail_before_display_names_do_not_show_it(h) -> None:
+    """The old code stored the e-mail as the agent's sender name and in the join line."""
+    _, agent_conn = h.agent_online(AGENT)
+    customer = CustomerView(h)
+    reply = {"action": "message.send", "conversationId": customer.cid, "clientMessageId": "a1", "text": "네"}
+    h.send(agent_conn, reply)
+    for message in MessageModel.query(customer.cid, MessageModel.sort_key.startswith("m#")):
+        if message.sender_role == "agent":
+            message.update(actions=[MessageModel.sender_name.set(AGENT)])
+        elif message.system_code == "agent_joined":
+            message.update(actions=[MessageModel.text.set(f"상담원 {AGENT}님이 상담을 시작했습니다.")])
+    messages = customer.rest("GET", f"/chats/{customer.cid}/messages")["messages"]
+    customer.send({"action": "messages.sync", "conversationId": customer.cid, "afterSeq": 0})
+    assert AGENT not in customer.everything()
+    assert messages[0]["text"] == "상담원이 상담을 시작했습니다."
+    assert [m["senderName"] for m in messages if m["role"] == "agent"] == [None]
 
 
 def test_an_agent_renames_themselves_and_open_chats_follow(h) -> None:
