@@ -2,8 +2,8 @@
 
 IAM: the functions need cognito-idp ListUsers, ListUsersInGroup, AdminGetUser,
 AdminListGroupsForUser, AdminCreateUser, AdminDeleteUser, AdminAddUserToGroup,
-AdminRemoveUserFromGroup, AdminDisableUser, AdminEnableUser and AdminUserGlobalSignOut on the
-pool (infra/aws/template.py grants exactly these).
+AdminRemoveUserFromGroup, AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut,
+AdminUpdateUserAttributes and AdminDeleteUserAttributes on the pool (infra/aws/template.py grants exactly these).
 """
 
 from __future__ import annotations
@@ -129,6 +129,14 @@ def create_user(username: str, email: str, name: str | None, temporary_password:
         DesiredDeliveryMediums=["EMAIL"],
     )["User"]
     return _user(record, "Attributes")
+
+
+def set_name(username: str, name: str | None) -> None:
+    """The standard `name` attribute: the display name customers see (None removes it)."""
+    if name:
+        _call("admin_update_user_attributes", Username=username, UserAttributes=[{"Name": "name", "Value": name}])
+    else:
+        _call("admin_delete_user_attributes", Username=username, UserAttributeNames=["name"])
 
 
 def delete_user(username: str) -> None:

@@ -187,7 +187,8 @@ def verify_staff_token(token: str, config: Config | None = None) -> Principal:
         raise Forbidden("the user is neither an agent nor an admin")
     username = claims.get("cognito:username") or claims.get("username") or claims["sub"]
     email = claims.get("email") or (username if "@" in username else "")
-    return Principal(role=role, user_id=username, display_name=claims.get("name") or email or username, email=email)
+    # display_name: only the `name` attribute (the one customers may see), never the e-mail.
+    return Principal(role=role, user_id=username, display_name=claims.get("name") or "", email=email)
 
 
 def issue_customer_token(customer_id: str, conversation_id: str, config: Config | None = None) -> str:

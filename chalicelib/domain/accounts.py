@@ -51,3 +51,27 @@ def temporary_password(length: int = 16) -> str:
     chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
     secrets.SystemRandom().shuffle(chars)
     return "".join(chars)
+
+
+# A staff member's display name is what customers see; the e-mail (the username) never is.
+_EMAIL_LIKE = re.compile(r"[^@\s]@[^@\s]")
+
+
+def looks_like_email(value: str) -> bool:
+    return bool(_EMAIL_LIKE.search(value))
+
+
+def check_display_name(value: str | None, field: str = "displayName") -> str | None:
+    """A display name (already a validated single line) that may be shown to customers; None = no name."""
+    if value is not None and looks_like_email(value):
+        raise InvalidField(f"'{field}' must not be an e-mail address: customers see it", field=field)
+    return value
+
+
+def customer_facing_name(display_name: str | None) -> str | None:
+    """The name customers may see: the display name, or None (the widget then shows its default
+    `상담원`/`Agent`). An item written before display names existed may hold the e-mail: never shown."""
+    name = (display_name or "").strip()
+    if not name or looks_like_email(name):
+        return None
+    return name

@@ -54,6 +54,12 @@ def set_max_chats(caller: Principal, agent_id: str) -> dict[str, Any]:
     return accounts.set_max_chats(caller, username_from_path(agent_id), _body())
 
 
+@admin_routes.route("/admin/agents/{agent_id}/display-name", methods=["PUT"], cors=CORS)
+@edge(admin_routes, Audience.ADMIN)
+def set_display_name(caller: Principal, agent_id: str) -> dict[str, Any]:
+    return accounts.set_display_name(caller, username_from_path(agent_id), _body())
+
+
 @admin_routes.route("/admin/agents/{agent_id}/role", methods=["PUT"], cors=CORS)
 @edge(admin_routes, Audience.ADMIN)
 def set_role(caller: Principal, agent_id: str) -> dict[str, Any]:

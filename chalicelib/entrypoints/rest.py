@@ -109,6 +109,12 @@ def set_status(caller: Principal) -> dict[str, Any]:
     return chat.set_status(caller, _body())
 
 
+@rest.route("/me/profile", methods=["PUT"], cors=CORS)
+@edge(rest, Audience.STAFF)
+def set_profile(caller: Principal) -> dict[str, Any]:
+    return accounts.set_own_display_name(caller, _body())
+
+
 @rest.route("/agent/chats", methods=["GET"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def agent_chats(caller: Principal) -> dict[str, Any]:

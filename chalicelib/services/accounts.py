@@ -25,6 +25,7 @@ from chalicelib.domain.validation import (
 )
 from chalicelib.services import chat, notify
 from chalicelib.services.settings import ChatSettings, load_settings
+from chalicelib.services.views import agent_view
 from chalicelib.store import repository as store
 from chalicelib.store.models import AgentModel
 
@@ -47,7 +48,9 @@ def _account_view(
     return {
         "agentId": user.username,
         "email": user.email,
-        "displayName": user.name or (agent.display_name if agent is not None else None) or user.email,
+        # The name customers see; null when none is set (never the e-mail: customers would see it).
+        "displayName": rules.customer_facing_name(user.name)
+        or rules.customer_facing_name(agent.display_name if agent is not None else None),
         "role": role.value if role else None,
         "enabled": user.enabled,
         "accountStatus": user.status,
@@ -126,7 +129,7 @@ def invite(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
     email = email_field(body, "email", required=True)
     assert email is not None
     email = email.lower()  # the username: sign-in is by e-mail, case-insensitively
-    name = text_field(body, "displayName", max_chars=MAX_NAME_CHARS, required=False)
+    name = _display_name(body)
     role = enum_field(body, "role", StaffRole, required=False) or StaffRole.AGENT
     permission = bool_field(body, "chatPermission") if "chatPermission" in body else True
     max_chats = _max_chats(body) if "maxChats" in body else None
@@ -143,6 +146,48 @@ def invite(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
     view = _account_view(user, role, store.get_agent(email), load_settings().max_chats_per_agent)
     # Shown once to the inviting admin (Cognito also e-mails it where the pool sends mail); never logged.
     return {**view, "temporaryPassword": password}
+
+
+def _display_name(body: dict[str, Any]) -> str | None:
+    return rules.check_display_name(text_field(body, "displayName", max_chars=MAX_NAME_CHARS, required=False))
+
+
+def _rename(user: directory.DirectoryUser, role: StaffRole, name: str | None) -> directory.DirectoryUser:
+    """Cognito first (the token's `name` from the next sign-in), then the agent item (the console's
+    `/me`, new chats), then the chats the agent has open (customers see it from the next message)."""
+    directory.set_name(user.username, name)
+    _ensure_item(user, role)
+    store.set_agent_display_name(user.username, name)
+    store.set_live_chats_agent_name(user.username, rules.customer_facing_name(name))
+    agent = store.get_agent(user.username)
+    if agent is not None:  # every open tab of the agent shows the new name in its header
+        view = agent_view(agent, load_settings().max_chats_per_agent)
+        notify.to_agent(agent, {"type": "agent.status", **view})
+    return replace(user, name=name)
+
+
+def set_display_name(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """An admin sets (or, with null or "", removes) a staff member's display name."""
+    require_admin(actor)
+    only_fields(body, {"displayName"})
+    if "displayName" not in body:
+        raise InvalidField("'displayName' is required (a name, or null to remove it)", field="displayName")
+    name = _display_name(body)
+    user, role = _staff_target(actor, agent_id)
+    return _one(_rename(user, role, name), role)
+
+
+def set_own_display_name(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    """An agent (or admin) sets their own display name; answers like GET /me."""
+    if not principal.is_staff:
+        raise Forbidden("agents and admins only")  # the edge refused disabled accounts already
+    only_fields(body, {"displayName"})
+    if "displayName" not in body:
+        raise InvalidField("'displayName' is required (a name, or null to remove it)", field="displayName")
+    name = _display_name(body)
+    user, role = _staff_target(principal, principal.user_id)
+    _rename(user, role, name)
+    return chat.agent_state(principal)
 
 
 def _max_chats(body: dict[str, Any]) -> int | None:

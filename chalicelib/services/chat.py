@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import observability
 from chalicelib.auth.tokens import issue_customer_token, principal_from_token
 from chalicelib.domain import model as rules
+from chalicelib.domain.accounts import customer_facing_name
 from chalicelib.domain.errors import Conflict, DomainError, Forbidden, InvalidField
 from chalicelib.domain.masking import pii_spans
 from chalicelib.domain.model import AgentCapacity, AgentStatus, ConversationState, Principal, Rating, Role
@@ -32,6 +33,7 @@ from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import (
+    AGENT_JOINED_UNNAMED,
     access_of,
     agent_view,
     conversation_view,
@@ -60,6 +62,7 @@ SYNC_MAX_LIMIT = 500
 
 SYSTEM_TEXTS = {
     "agent_joined": "상담원 {name}님이 상담을 시작했습니다.",
+    "agent_joined_unnamed": AGENT_JOINED_UNNAMED,  # no display name: never the e-mail
     "returned_to_queue": "상담원 연결을 다시 기다리고 있습니다.",
     "chat_ended": "상담이 종료되었습니다.",
 }
@@ -268,7 +271,14 @@ def assign_waiting_chats(settings: ChatSettings | None = None, *, just_queued: s
             break
         conv, agent = head[0], agents[choice.agent_id]
         try:
-            store.assign_conversation(conv, agent, choice.max_chats, set(agent.connection_ids or ()), rules.now_ms())
+            store.assign_conversation(
+                conv,
+                agent,
+                choice.max_chats,
+                set(agent.connection_ids or ()),
+                rules.now_ms(),
+                customer_facing_name(agent.display_name),
+            )
         except Conflict:
             continue
         assigned += 1
@@ -292,7 +302,10 @@ def _announce_assignment(conversation_id: str, agent: AgentModel) -> None:
         store.add_agent_connection_to_chat(conversation_id, agent.agent_id, connection_id)
     if missing:
         conv.refresh(consistent_read=True)
-    _append_system_message(conv, "agent_joined", name=conv.agent_name or "")
+    if conv.agent_name:
+        _append_system_message(conv, "agent_joined", name=conv.agent_name)
+    else:
+        _append_system_message(conv, "agent_joined", template="agent_joined_unnamed")
     conv.refresh(consistent_read=True)
     notify.to_agent(agent, {"type": "chat.assigned", "conversation": conversation_view(conv)})
     notify.to_customer(conv, {"type": "chat.started", "conversationId": conversation_id, "agentName": conv.agent_name})
@@ -344,7 +357,8 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
             raise
         return message_view(resent)  # a resend of a message stored before the chat ended
     role = "customer" if principal.role is Role.CUSTOMER else "agent"
-    sender_name = conv.customer_name or "고객" if role == "customer" else conv.agent_name or principal.user_id
+    # An agent's messages carry the chat's customer-facing name (None: the clients show their default).
+    sender_name = conv.customer_name or "고객" if role == "customer" else conv.agent_name
     # autoMaskPii: personal data is masked and its original encrypted before anything is stored.
     # Detected here first: most messages hold no personal data and then need nothing more.
     has_pii = role == "customer" and bool(text) and bool(pii_spans(text))
@@ -393,7 +407,9 @@ def _resent_message(conversation_id: str, client_message_id: str, principal: Pri
     return existing
 
 
-def _append_system_message(conv: ConversationModel, code: str, **fmt: str) -> MessageModel | None:
+def _append_system_message(
+    conv: ConversationModel, code: str, *, template: str | None = None, **fmt: str
+) -> MessageModel | None:
     for _ in range(_APPEND_ATTEMPTS):
         message = MessageModel(
             conv.conversation_id,
@@ -401,7 +417,7 @@ def _append_system_message(conv: ConversationModel, code: str, **fmt: str) -> Me
             seq=conv.last_seq + 1,
             sender_role="system",
             sender_id="system",
-            text=SYSTEM_TEXTS[code].format(**fmt),
+            text=SYSTEM_TEXTS[template or code].format(**fmt),
             system_code=code,
             created_at=rules.now_ms(),
         )
@@ -590,4 +606,6 @@ def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
     assign_waiting_chats()
     if conv.queued_key and conv.assigned_at is None:
         _push_queue_positions()  # a waiting chat left the queue
+    if principal.role is Role.CUSTOMER:
+        return customer_conversation_view(conv)  # no agent id (the e-mail), memo or counsel notes
     return conversation_view(conv)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.accounts import customer_facing_name, looks_like_email
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TicketModel
@@ -13,13 +14,28 @@ def access_of(conv: ConversationModel) -> ConversationAccess:
     return ConversationAccess(conv.conversation_id, ConversationState(conv.state), conv.agent_id)
 
 
+# The system line for an agent without a display name (services/chat.py writes it too).
+AGENT_JOINED_UNNAMED = "상담원이 상담을 시작했습니다."
+
+
+def _public_sender(message: MessageModel) -> str | None:
+    # Messages stored before display names carry the agent's e-mail: never shown to anyone again.
+    return customer_facing_name(message.sender_name) if message.sender_role == "agent" else message.sender_name
+
+
+def _public_text(message: MessageModel) -> str | None:
+    if message.system_code == "agent_joined" and looks_like_email(message.text or ""):
+        return AGENT_JOINED_UNNAMED  # the old line named the agent by e-mail
+    return message.text
+
+
 def message_view(message: MessageModel) -> dict[str, Any]:
     return {
         "conversationId": message.conversation_id,
         "seq": message.seq,
         "role": message.sender_role,
-        "senderName": message.sender_name,
-        "text": message.text,
+        "senderName": _public_sender(message),
+        "text": _public_text(message),
         "clientMessageId": message.client_message_id,
         "createdAt": message.created_at,
         "kind": "system" if message.sender_role == "system" else "text",
@@ -89,7 +105,7 @@ def customer_conversation_view(conv: ConversationModel) -> dict[str, Any]:
 def agent_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
     return {
         "agentId": agent.agent_id,
-        "displayName": agent.display_name,
+        "displayName": customer_facing_name(agent.display_name),  # null: customers see the default
         "email": agent.email,
         "role": agent.role,
         "status": agent.status,

@@ -112,12 +112,14 @@ def ensure_agent(principal: Principal) -> AgentModel:
     """The agent's item, created offline on first sign-in (S-1: a new agent starts offline)."""
     agent = get_agent(principal.user_id)
     if agent is not None:
+        # The display name is not taken from the token here: the item is its source once it exists
+        # (renames write the item and Cognito), and a token keeps the name it was issued with.
         if agent.role != principal.role.value or (principal.email and agent.email != principal.email):
             agent.update(actions=[AgentModel.role.set(principal.role.value), AgentModel.email.set(principal.email)])
         return agent
     agent = AgentModel(
         principal.user_id,
-        display_name=principal.display_name,
+        display_name=principal.display_name or None,
         email=principal.email,
         role=principal.role.value,
         status=AgentStatus.OFFLINE.value,
@@ -171,6 +173,26 @@ def set_agent_max_chats(agent_id: str, max_chats: int | None) -> None:
 
 
 # --- agent accounts (admin) ------------------------------------------------------------------
+
+
+def set_agent_display_name(agent_id: str, display_name: str | None) -> None:
+    action = AgentModel.display_name.set(display_name) if display_name else AgentModel.display_name.remove()
+    AgentModel(agent_id).update(actions=[action], condition=AgentModel.agent_id.exists())
+
+
+def set_live_chats_agent_name(agent_id: str, agent_name: str | None) -> list[ConversationModel]:
+    """The agent's live chats show the new name from the next message on (one update per live chat)."""
+    changed = []
+    for conv in live_conversations_of(agent_id):
+        action = ConversationModel.agent_name.set(agent_name) if agent_name else ConversationModel.agent_name.remove()
+        try:
+            conv.update(actions=[action], condition=ConversationModel.agent_id == agent_id)
+        except UpdateError as exc:
+            if not _is_condition_failure(exc):
+                raise
+            continue  # returned to the queue or ended meanwhile
+        changed.append(conv)
+    return changed
 
 
 def upsert_agent_account(agent_id: str, email: str | None, display_name: str | None, role: Role) -> None:
@@ -270,13 +292,20 @@ def live_conversations_of(agent_id: str) -> list[ConversationModel]:
 
 
 def assign_conversation(
-    conv: ConversationModel, agent: AgentModel, max_chats: int, connection_ids: set[str], now_ms: int
+    conv: ConversationModel,
+    agent: AgentModel,
+    max_chats: int,
+    connection_ids: set[str],
+    now_ms: int,
+    agent_name: str | None,
 ) -> None:
-    """Atomically: the agent takes one more chat (below max, still online) and the chat leaves the queue."""
+    """Atomically: the agent takes one more chat (below max, still online) and the chat leaves the queue.
+
+    `agent_name`: the name the customer sees, kept on the chat so every message push has it (None: the default)."""
     conv_actions = [
         ConversationModel.state.set(ConversationState.ACTIVE.value),
         ConversationModel.agent_id.set(agent.agent_id),
-        ConversationModel.agent_name.set(agent.display_name or agent.agent_id),
+        ConversationModel.agent_name.set(agent_name) if agent_name else ConversationModel.agent_name.remove(),
         ConversationModel.live_agent_id.set(agent.agent_id),
         ConversationModel.assigned_at.set(now_ms),
         ConversationModel.queue_partition.remove(),

@@ -82,6 +82,13 @@ function field(id, labelText, control, help) {
   };
 }
 
+// What customers see: never an e-mail address, at most 100 characters (the server refuses the same).
+function displayNameProblem(value) {
+  if ([...value].length > NAME_MAX) return t("tooLong", { max: NAME_MAX });
+  if (/[^@\s]@[^@\s]/.test(value)) return t("displayNameEmail");
+  return "";
+}
+
 function checkbox(id, labelText) {
   const control = el("input", { id, type: "checkbox" });
   return { node: el("div", { class: "check" }, control, el("label", { for: id }, labelText)), control };
@@ -411,7 +418,7 @@ function agentsSection(ctx, onChanged) {
   const message = el("p", { id: "agents-message", class: "status", role: "status", "aria-live": "polite" });
   const body = el("tbody", { id: "agents-rows" });
   const inviteEmail = field("invite-email", t("email"), el("input", { type: "email", autocomplete: "off", required: true }));
-  const inviteName = field("invite-name", t("displayName"), el("input", { maxlength: String(NAME_MAX) }));
+  const inviteName = field("invite-name", t("displayName"), el("input", { maxlength: String(NAME_MAX) }), t("displayNameHelp"));
   const inviteRole = field(
     "invite-role",
     t("role"),
@@ -446,6 +453,12 @@ function agentsSection(ctx, onChanged) {
       inviteEmail.control.setAttribute("aria-invalid", "true");
       inviteEmail.error.textContent = t("required");
       invalid = inviteEmail.control;
+    }
+    const nameProblem = displayNameProblem(inviteName.control.value.trim());
+    if (nameProblem) {
+      inviteName.control.setAttribute("aria-invalid", "true");
+      inviteName.error.textContent = nameProblem;
+      invalid = invalid || inviteName.control;
     }
     if (maxValue && (!/^\d+$/.test(maxValue) || Number(maxValue) < 1 || Number(maxValue) > 50)) {
       inviteMax.control.setAttribute("aria-invalid", "true");
@@ -491,6 +504,48 @@ function agentsSection(ctx, onChanged) {
     }
   }
 
+  /** The name cell: the display name customers see (or that there is none), the e-mail, and 이름 변경. */
+  function nameCell(account, name, self, staff) {
+    const cell = el("th", { scope: "row" });
+    const show = () =>
+      cell.replaceChildren(
+        ...[
+          el("span", { class: "name" }, name, self ? ` ${t("you")}` : ""),
+          account.displayName ? null : el("span", { class: "sub no-name" }, t("noDisplayName")),
+          el("span", { class: "sub" }, account.email || account.agentId),
+          staff ? el("button", { type: "button", class: "rename", "aria-label": t("renameLabel", { name }), onclick: edit }, t("rename")) : null,
+        ].filter(Boolean), // replaceChildren would show a null as the text "null"
+      );
+    function edit() {
+      const input = el("input", { value: account.displayName || "", "aria-label": t("displayNameFor", { name }), class: "rename-input" });
+      const error = el("p", { class: "field-error", role: "alert" });
+      const form = el(
+        "form",
+        { class: "rename-form", novalidate: true },
+        input,
+        el("p", { class: "help" }, t("displayNameHelp")),
+        error,
+        el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, t("saveName")), el("button", { type: "button", onclick: show }, t("cancel"))),
+      );
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const value = input.value.trim();
+        const problem = displayNameProblem(value);
+        input.setAttribute("aria-invalid", String(!!problem));
+        error.textContent = problem;
+        if (problem) return input.focus();
+        act(account, "PUT", "display-name", { displayName: value || null });
+      });
+      input.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") show();
+      });
+      cell.replaceChildren(el("span", { class: "sub" }, account.email || account.agentId), form);
+      input.focus();
+    }
+    show();
+    return cell;
+  }
+
   function row(account) {
     const name = account.displayName || account.agentId;
     const self = account.agentId === ctx.user.username;
@@ -527,7 +582,7 @@ function agentsSection(ctx, onChanged) {
     return el(
       "tr",
       { dataset: { agent: account.agentId }, class: account.enabled ? "" : "disabled" },
-      el("th", { scope: "row" }, el("span", { class: "name" }, name, self ? ` ${t("you")}` : ""), el("span", { class: "sub" }, account.email || account.agentId)),
+      nameCell(account, name, self, staff),
       el("td", {}, account.role === "admin" ? t("roleAdmin") : account.role === "agent" ? t("roleAgent") : t("roleNone")),
       el("td", {}, accountState),
       el(

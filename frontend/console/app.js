@@ -16,6 +16,7 @@ import { createI18n } from "../shared/i18n.js";
 import { describeSignInError, showSignIn as showSharedSignIn } from "../shared/signin.js";
 import { ChatSocket } from "../shared/socket.js";
 import { createMasking } from "./masking.js";
+import { createProfile } from "./profile.js";
 import { CONSOLE_STRINGS } from "./strings.js";
 
 const i18n = createI18n(CONSOLE_STRINGS);
@@ -142,12 +143,13 @@ async function startConsole(config, auth) {
   );
   const adminLink = ctx.user.isAdmin || me.role === "admin" ? el("a", { href: "/admin/", class: "nav-link admin-link" }, t("navAdmin")) : null;
   const helpButton = el("button", { type: "button", class: "help-button", "aria-label": t("shortcuts"), title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
+  const profile = createProfile(ctx); // the display name customers see, editable by the agent
   const topbar = el(
     "header",
     { class: "topbar" },
     el("div", { class: "status-area" }, statusButton, statusMenu, seats, connection),
     el("nav", { "aria-label": t("nav") }, navLinks, adminLink),
-    el("div", { class: "user-area" }, notifyButton, el("span", { class: "user-name" }, ctx.user.email), languageButton(), helpButton,
+    el("div", { class: "user-area" }, notifyButton, profile.button, languageButton(), helpButton,
       el("button", { type: "button", class: "sign-out", onclick: signOut }, t("signOut"))),
   );
   const viewsHost = el("main", { class: "views", id: "views" });
@@ -159,7 +161,7 @@ async function startConsole(config, auth) {
   // The toast shows in the same bar, between the time zone and the widget: it covers nothing either.
   const statusbar = el("footer", { class: "statusbar" }, el("p", { class: "tz-note", id: "tz-note" }, timeZoneNote(lang)), toastBox, widget);
   root.classList.add("console-shell");
-  clear(root).append(topbar, viewsHost, statusbar, help);
+  clear(root).append(topbar, viewsHost, statusbar, help, profile.dialog);
 
   function renderStatus() {
     const status = ctx.me.status || "offline";

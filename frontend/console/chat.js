@@ -15,6 +15,8 @@ const TYPING_SHOWN_MS = 6000;
 const TYPING_SEND_EVERY_MS = 3000;
 const TYPING_IDLE_MS = 4000;
 const PAGE = 500;
+const MESSAGE_MAX = 2000; // the server's limit (docs/protocol.md: too_long)
+const COUNTER_FROM = 1800; // the counter shows from here on
 const EMAIL = /^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$/;
 const PHONE = /^\+?[0-9][0-9\- ]{5,19}$/;
 
@@ -59,7 +61,11 @@ export function mount(container, ctx) {
   const actions = el("div", { class: "conv-actions" }, ctx.masking.button, rateButton, ticketButton, endButton);
   const messageList = el("ol", { class: "messages", "aria-live": "polite", "aria-labelledby": title.id, tabindex: "0" });
   const typingLine = el("p", { class: "typing hidden", "aria-live": "polite" }, t("typing"));
-  const input = el("textarea", { class: "message-input", id: nextId("message-input"), rows: 3, maxLength: 2000, placeholder: t("messagePlaceholder") });
+  // No maxLength: it would cut a long paste silently; the counter and the refusal say why instead.
+  const input = el("textarea", { class: "message-input", id: nextId("message-input"), rows: 3, placeholder: t("messagePlaceholder") });
+  const counter = el("span", { class: "message-counter hidden", id: `${input.id}-count` });
+  const composerNote = el("span", { class: "composer-note", id: `${input.id}-note`, role: "alert" });
+  input.setAttribute("aria-describedby", `${counter.id} ${composerNote.id}`);
   const sendButton = el("button", { type: "submit", class: "primary send" }, t("send"));
   const composer = el(
     "form",
@@ -67,6 +73,7 @@ export function mount(container, ctx) {
     el("label", { for: input.id, class: "visually-hidden" }, t("messageInput")),
     input,
     sendButton,
+    el("div", { class: "composer-status" }, composerNote, counter),
   );
   const notice = el("p", { class: "conv-notice notice hidden", role: "status" });
   const empty = el("p", { class: "conv-empty" }, t("selectChat"));
@@ -302,7 +309,23 @@ export function mount(container, ctx) {
     if (on) typingHide = setTimeout(() => typingLine.classList.add("hidden"), TYPING_SHOWN_MS);
   }
 
+  // The server counts Unicode code points of the trimmed text (docs/protocol.md): so does the counter.
+  const textLength = (text) => [...text.trim()].length;
+  function countTyped() {
+    const count = textLength(input.value);
+    const over = count > MESSAGE_MAX;
+    counter.textContent = t("messageCounter", { n: count.toLocaleString(), max: MESSAGE_MAX.toLocaleString() });
+    counter.classList.toggle("hidden", count < COUNTER_FROM);
+    counter.classList.toggle("over", over);
+    input.setAttribute("aria-invalid", String(over));
+    if ((!over && composerNote.dataset.reason === "long") || (count && composerNote.dataset.reason === "blank")) setComposerNote("");
+  }
+  function setComposerNote(reason, text = "") {
+    composerNote.dataset.reason = reason;
+    composerNote.textContent = text;
+  }
   input.addEventListener("input", typingActivity);
+  input.addEventListener("input", countTyped);
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -312,8 +335,22 @@ export function mount(container, ctx) {
   composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text) return;
+    if (!text) {
+      // Only spaces or line breaks: nothing is sent; the box is emptied and says why.
+      input.value = "";
+      countTyped();
+      setComposerNote("blank", t("messageBlank"));
+      return input.focus();
+    }
+    const count = textLength(text);
+    if (count > MESSAGE_MAX) {
+      // Refused whole, never cut: the agent decides what to shorten.
+      setComposerNote("long", t("messageTooLong", { max: MESSAGE_MAX.toLocaleString(), over: (count - MESSAGE_MAX).toLocaleString() }));
+      return input.focus();
+    }
     input.value = "";
+    setComposerNote("");
+    countTyped();
     send(text);
   });
 
@@ -619,7 +656,8 @@ export function mount(container, ctx) {
       const pending = th.pending.get(frame.clientMessageId);
       if (pending) {
         pending.failed = true;
-        ctx.toast(t("sendFailed", { message: describeError(frame, lang) }));
+        // The server's reason in the console's language (too_long with the limit), else the translated error.
+        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: MESSAGE_MAX.toLocaleString() }) : t("sendFailed", { message: describeError(frame, lang) }));
       }
     }
     drawMessages();

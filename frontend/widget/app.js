@@ -9,7 +9,10 @@ const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2
 const ICON_CLOSE = "M6 6l12 12M18 6L6 18";
 const TYPING_HIDE_MS = 8000;
 const TYPING_IDLE_MS = 3000;
-const LIMITS = { name: 100, email: 254, title: 200, content: 10000 };
+const LIMITS = { name: 100, email: 254, title: 200, content: 10000, message: 2000 };
+// The counter shows from here on; the server counts Unicode code points of the trimmed text, so do we.
+const COUNTER_FROM = 1800;
+const codePoints = (text) => [...text].length;
 const EMAIL = /^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$/;
 
 export function mount(options) {
@@ -21,7 +24,9 @@ export function mount(options) {
 class Widget {
   constructor(options) {
     this.options = options;
-    this.lang = pickLanguage(options.lang);
+    this.langKey = `livechat.widget.lang:${options.api}`;
+    // The customer's own choice (the header's switch) wins over the embed's data-lang, per site.
+    this.lang = pickLanguage(this.savedLang() || options.lang);
     this.t = translator(this.lang);
     this.request = createApi(options.api);
     this.storageKey = `livechat.widget:${options.api}`;
@@ -41,6 +46,32 @@ class Widget {
     } catch {
       return null;
     }
+  }
+
+  savedLang() {
+    try {
+      return localStorage.getItem(this.langKey);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Redraw everything in the other language; a chat in progress resumes as after a reload. */
+  switchLanguage() {
+    const lang = this.lang === "ko" ? "en" : "ko";
+    try {
+      localStorage.setItem(this.langKey, lang);
+    } catch {
+      /* storage blocked: the switch lasts until the page is left */
+    }
+    const open = !this.panel.hidden;
+    if (this.session) {
+      this.session.saved.open = open;
+      this.session.persist();
+      this.session.close();
+    }
+    this.host.remove();
+    new Widget({ ...this.options, lang, reopen: open }).mount();
   }
 
   store(saved) {
@@ -72,6 +103,12 @@ class Widget {
     this.badge = h("span", { class: "badge", hidden: true });
     this.launcher.append(this.badge);
     this.title = h("h2", { id: "lc-title", class: "title" }, t("title"));
+    const other = this.lang === "ko" ? "en" : "ko";
+    this.langButton = h(
+      "button",
+      { type: "button", class: "ghost lang", lang: other, "aria-label": t("switchLanguage"), onclick: () => this.switchLanguage() },
+      other.toUpperCase(),
+    );
     this.rateButton = h("button", { type: "button", class: "ghost", hidden: true, onclick: () => this.openRating() }, t("rate"));
     this.endButton = h("button", { type: "button", class: "ghost", hidden: true, onclick: () => this.confirmEnd() }, t("end"));
     const closeButton = h(
@@ -84,7 +121,7 @@ class Widget {
     this.panel = h(
       "section",
       { class: "panel", role: "dialog", "aria-modal": "true", "aria-labelledby": "lc-title", hidden: true },
-      h("header", { class: "bar" }, this.title, h("div", { class: "actions" }, this.rateButton, this.endButton, closeButton)),
+      h("header", { class: "bar" }, this.title, h("div", { class: "actions" }, this.rateButton, this.endButton, this.langButton, closeButton)),
       this.linkStatus,
       this.body,
     );
@@ -101,6 +138,8 @@ class Widget {
 
   async start() {
     await this.decideLauncher();
+    if (this.options.reopen && this.panel.hidden && !this.launcher.hidden) this.openPanel();
+    if (this.options.reopen && !this.panel.hidden) this.langButton.focus();
     this.host.setAttribute("data-ready", ""); // for embedders and tests: the icon's fate is decided
   }
 
@@ -193,7 +232,8 @@ class Widget {
     this.body.dataset.view = view;
     this.body.replaceChildren(...nodes);
     this.updateHeader();
-    if (!this.panel.hidden) this.focusView();
+    // Right after a language switch focus stays on the switch, where the customer left it.
+    if (!this.panel.hidden && this.root.activeElement !== this.langButton) this.focusView();
   }
 
   focusView() {
@@ -422,7 +462,16 @@ class Widget {
       log: h("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": t("log"), tabindex: "0" }),
       typing: h("p", { class: "typing", hidden: true }, t("typing")),
       ended: h("div", { class: "ended", hidden: true }),
-      input: h("textarea", { id: inputId, rows: "2", maxlength: "2000", "data-autofocus": true, placeholder: t("message") }),
+      // No maxlength: it would cut a long paste silently. The counter and the refusal say why instead.
+      input: h("textarea", {
+        id: inputId,
+        rows: "2",
+        "data-autofocus": true,
+        placeholder: t("message"),
+        "aria-describedby": `${inputId}-count ${inputId}-note`,
+      }),
+      counter: h("p", { id: `${inputId}-count`, class: "counter", hidden: true }),
+      note: h("p", { id: `${inputId}-note`, class: "composer-note", role: "alert" }),
       send: h("button", { type: "submit", class: "primary" }, t("send")),
       items: new Map(),
       typingSent: false,
@@ -434,6 +483,7 @@ class Widget {
       h("label", { for: inputId, class: "sr-only" }, t("message")),
       chat.input,
       chat.send,
+      h("div", { class: "composer-status" }, chat.note, chat.counter),
     );
     composer.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -446,16 +496,55 @@ class Widget {
         this.sendTyped();
       }
     });
-    chat.input.addEventListener("input", () => this.noteTyping());
+    chat.input.addEventListener("input", () => {
+      this.noteTyping();
+      this.countTyped();
+    });
     this.chat = chat;
     this.show("chat", h("div", { class: "chat" }, chat.queue, chat.log, chat.typing, chat.ended, composer));
   }
 
+  /** The counter near the limit; over it, the box is marked and says by how much. */
+  countTyped() {
+    const { input, counter, note } = this.chat;
+    const count = codePoints(input.value.trim());
+    const over = count > LIMITS.message;
+    counter.hidden = count < COUNTER_FROM;
+    counter.textContent = this.t("counter", { n: count.toLocaleString(), max: LIMITS.message.toLocaleString() });
+    counter.classList.toggle("over", over);
+    input.setAttribute("aria-invalid", String(over));
+    // A reason shown for a refused send goes once the text is fixed.
+    if ((!over && note.dataset.reason === "messageTooLong") || (count && note.dataset.reason === "blank")) this.setNote("");
+  }
+
+  setNote(reason, vars) {
+    const { note } = this.chat;
+    note.dataset.reason = reason;
+    note.textContent = reason ? this.t(reason, vars) : "";
+  }
+
   sendTyped() {
     const { input } = this.chat;
+    if (!this.session || this.session.state === "ended") return;
     const text = input.value.trim();
-    if (!text || !this.session || this.session.state === "ended") return;
+    if (!text) {
+      // Only spaces or line breaks: nothing to send; empty the box and say so.
+      input.value = "";
+      this.countTyped();
+      this.setNote("blank");
+      input.focus();
+      return;
+    }
+    const count = codePoints(text);
+    if (count > LIMITS.message) {
+      // Refused whole, never cut: the customer decides what to shorten.
+      this.setNote("messageTooLong", { max: LIMITS.message.toLocaleString(), over: (count - LIMITS.message).toLocaleString() });
+      input.focus();
+      return;
+    }
     input.value = "";
+    this.setNote("");
+    this.countTyped();
     this.stopTyping();
     this.session.send(text);
   }
@@ -503,7 +592,7 @@ class Widget {
         this.placeItem(`p:${detail.clientMessageId}`, this.messageItem({ ...detail, role: "customer" }, "sending"));
         break;
       case "failed":
-        this.setItemState(chat.items.get(`p:${detail.clientMessageId}`), "failed");
+        this.setItemState(chat.items.get(`p:${detail.clientMessageId}`), "failed", detail.code);
         break;
       case "state":
         this.showState(detail);
@@ -572,18 +661,21 @@ class Widget {
     return li;
   }
 
-  setItemState(li, state) {
+  setItemState(li, state, code) {
     if (!li) return;
     li.dataset.state = state;
     const label = li.querySelector(".state");
-    if (label) label.textContent = this.t({ sending: "sending", sent: "sent", failed: "notSent" }[state]);
+    // The server's reason, translated: a message over the limit says so rather than just "not sent".
+    const key = state === "failed" && code === "too_long" ? "notSentTooLong" : { sending: "sending", sent: "sent", failed: "notSent" }[state];
+    if (label) label.textContent = this.t(key, { max: LIMITS.message.toLocaleString() });
   }
 
   systemText(message) {
     if (this.lang === "ko") return message.text;
-    const codes = { agent_joined: "agentJoined", chat_ended: "ended", returned_to_queue: "returnedToQueue" };
+    const name = this.session?.agentName; // a display name, or none: never an e-mail (docs/api.md)
+    const codes = { agent_joined: name ? "agentJoined" : "agentJoinedUnnamed", chat_ended: "ended", returned_to_queue: "returnedToQueue" };
     const key = codes[message.systemCode];
-    return key ? this.t(key, { name: this.session?.agentName || this.t("agent") }) : message.text;
+    return key ? this.t(key, { name }) : message.text;
   }
 
   showMessage(message) {

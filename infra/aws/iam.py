@@ -68,6 +68,9 @@ FUNCTION_ACCESS: dict[str, Access] = {
             "cognito-idp:AdminDisableUser",
             "cognito-idp:AdminEnableUser",
             "cognito-idp:AdminUserGlobalSignOut",
+            # Display names (the `name` attribute): set by admins, and by each agent for themselves.
+            "cognito-idp:AdminUpdateUserAttributes",
+            "cognito-idp:AdminDeleteUserAttributes",
         ),
     ),
     "websocket_connect": Access(tables_rw=CHAT_TABLES, push=True, token_secret=True),  # verifies ?token=

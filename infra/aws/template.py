@@ -310,6 +310,8 @@ def _cognito() -> dict[str, Any]:
                 "GenerateSecret": False,
                 "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
                 "PreventUserExistenceErrors": "ENABLED",
+                # In the ID token: `name` is the display name customers see (never the e-mail).
+                "ReadAttributes": ["email", "email_verified", "name"],
             },
         },
     }

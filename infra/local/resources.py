@@ -235,7 +235,7 @@ class _Creator:
         self.stack.arns[logical_id] = pool["Arn"]
 
     def _aws_cognito_userpoolclient(self, logical_id: str, props: dict[str, Any]) -> None:
-        passthrough = ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors")
+        passthrough = ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes")
         client = self.client("cognito-idp").create_user_pool_client(
             UserPoolId=props["UserPoolId"],
             ClientName=props["ClientName"],
@@ -296,6 +296,14 @@ def create_local_stack(
     return stack
 
 
+# What customers see instead of the e-mail (the Cognito `name` attribute; editable in the admin page).
+DEMO_DISPLAY_NAMES: dict[str, str] = {
+    "admin@example.com": "관리자",
+    "agent1@example.com": "김상담",
+    "agent2@example.com": "이상담",
+}
+
+
 def create_demo_users(endpoint: str, region: str, pool_id: str) -> None:
     cognito = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=region)
     for username, password, group in DEMO_USERS:
@@ -305,6 +313,7 @@ def create_demo_users(endpoint: str, region: str, pool_id: str) -> None:
             UserAttributes=[
                 {"Name": "email", "Value": username},
                 {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": DEMO_DISPLAY_NAMES[username]},
             ],
             MessageAction="SUPPRESS",
         )

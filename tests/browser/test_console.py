@@ -158,7 +158,9 @@ def test_agent_console_journey(stack: dict[str, Any], new_page: Any) -> None:
     agent.reload()
     expect(agent.locator(".status-button")).to_be_visible()
     expect(agent.locator(".signin")).to_have_count(0)
-    expect(agent.locator(".user-name")).to_have_text(AGENT)
+    # The header: the display name customers see, with the e-mail for the agent (issue 17 #7).
+    expect(agent.locator(".user-name .user-display-name")).to_have_text("김상담")
+    expect(agent.locator(".user-name .user-email")).to_have_text(AGENT)
     expect(agent.locator("nav .admin-link")).to_have_count(0)  # agents see no admin menu
     second = agent.context.new_page()
     second.goto(stack["base"] + "/console/")

@@ -64,7 +64,10 @@ class Harness:
         pool = self.cognito.create_user_pool(PoolName="agents")["UserPool"]
         self.pool_id = pool["Id"]
         self.client_id = self.cognito.create_user_pool_client(
-            UserPoolId=self.pool_id, ClientName="console", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+            UserPoolId=self.pool_id,
+            ClientName="console",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+            ReadAttributes=["email", "email_verified", "name"],  # as infra/aws/template.py's client
         )["UserPoolClient"]["ClientId"]
         for group in ("agents", "admins"):
             self.cognito.create_group(UserPoolId=self.pool_id, GroupName=group)
@@ -77,14 +80,18 @@ class Harness:
 
     # --- identities ------------------------------------------------------------------------
 
-    def staff_token(self, username: str, group: str | None = "agents", token_use: str = "id") -> str:
+    def staff_token(
+        self, username: str, group: str | None = "agents", token_use: str = "id", name: str | None = None
+    ) -> str:
+        """`name`: the Cognito `name` attribute (the display name customers see) of a new user."""
         key = f"{username}/{group}/{token_use}"
         if key not in self._tokens:
             password = "Passw0rd!" + uuid.uuid4().hex[:6]
+            attributes = [{"Name": "email", "Value": username}] + ([{"Name": "name", "Value": name}] if name else [])
             self.cognito.admin_create_user(
                 UserPoolId=self.pool_id,
                 Username=username,
-                UserAttributes=[{"Name": "email", "Value": username}],
+                UserAttributes=attributes,
                 MessageAction="SUPPRESS",
             )
             self.cognito.admin_set_user_password(
@@ -227,8 +234,8 @@ class Harness:
 
     # --- shortcuts ---------------------------------------------------------------------------
 
-    def agent_online(self, username: str, group: str = "agents") -> tuple[str, str]:
-        token = self.staff_token(username, group)
+    def agent_online(self, username: str, group: str = "agents", name: str | None = None) -> tuple[str, str]:
+        token = self.staff_token(username, group, name=name)
         connection_id = self.connected(token)
         self.send(connection_id, {"action": "status.set", "status": "online"})
         return token, connection_id

@@ -159,6 +159,7 @@ MATRIX: list[Row] = [
     # --- REST: staff
     Row("GET /me"),
     Row("PUT /me/status", body={"status": "online"}),
+    Row("PUT /me/profile", body={"displayName": "새 이름"}),
     Row("GET /agent/chats"),
     Row("GET /queue"),
     Row("GET /chats/{conversation_id}/transcript", CHAT_STAFF),
@@ -190,6 +191,7 @@ MATRIX: list[Row] = [
     Row("POST /admin/agents", body=lambda w: {"email": f"new-{uuid.uuid4().hex[:8]}@example.com"}),
     Row("PUT /admin/agents/{agent_id}/chat-permission", body={"chatPermission": True}),
     Row("PUT /admin/agents/{agent_id}/max-chats", body={"maxChats": 5}),
+    Row("PUT /admin/agents/{agent_id}/display-name", body={"displayName": "상담원 둘"}),
     Row("PUT /admin/agents/{agent_id}/role", body={"role": "admin"}, fresh=True),
     Row("POST /admin/agents/{agent_id}/disable", fresh=True),
     Row("POST /admin/agents/{agent_id}/enable"),
