@@ -419,7 +419,8 @@ class Widget {
     const inputId = this.id("input");
     const chat = {
       queue: h("p", { class: "queue", role: "status", hidden: true }),
-      log: h("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": t("log"), tabindex: "0" }),
+      // The list stays a list ("list, N items", message by message); the live region wraps it.
+      log: h("ol", { class: "log", tabindex: "0" }),
       typing: h("p", { class: "typing", hidden: true }, t("typing")),
       ended: h("div", { class: "ended", hidden: true }),
       input: h("textarea", { id: inputId, rows: "2", maxlength: "2000", "data-autofocus": true, placeholder: t("message") }),
@@ -448,7 +449,8 @@ class Widget {
     });
     chat.input.addEventListener("input", () => this.noteTyping());
     this.chat = chat;
-    this.show("chat", h("div", { class: "chat" }, chat.queue, chat.log, chat.typing, chat.ended, composer));
+    const live = h("div", { class: "log-region", role: "log", "aria-live": "polite", "aria-label": t("log") }, chat.log);
+    this.show("chat", h("div", { class: "chat" }, chat.queue, live, chat.typing, chat.ended, composer));
   }
 
   sendTyped() {
