@@ -662,6 +662,9 @@ class Widget {
       { class: "overlay", role: "dialog", "aria-modal": "true", "aria-labelledby": headingId },
       h("div", { class: "sheet" }, h("h3", { id: headingId }, label), ...nodes),
     );
+    // What the dimmed overlay covers is inactive (inert): out of reach and, being incidental text,
+    // outside the contrast rule (WCAG 1.4.3) while the sub-dialog is open.
+    this.setBackgroundInert(true);
     this.panel.append(this.overlay);
     this.focusView();
   }
@@ -670,10 +673,15 @@ class Widget {
     if (!this.overlay) return;
     this.overlay.remove();
     this.overlay = null;
+    this.setBackgroundInert(false);
     const opener = this.overlayOpener;
     this.overlayOpener = null;
     if (opener?.isConnected && opener.getClientRects().length && !opener.disabled) opener.focus();
     else if (!this.panel.hidden) this.focusView();
+  }
+
+  setBackgroundInert(on) {
+    for (const node of this.panel.children) if (node !== this.overlay) node.inert = on;
   }
 
   openRating() {
