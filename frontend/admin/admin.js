@@ -226,7 +226,7 @@ function typeEditor(kind, legend) {
                 dataset: { move: "-1", index: String(index) },
                 onclick: move(-1),
               },
-              "↑",
+              t("moveUp"),
             ),
             el(
               "button",
@@ -237,7 +237,7 @@ function typeEditor(kind, legend) {
                 dataset: { move: "1", index: String(index) },
                 onclick: move(1),
               },
-              "↓",
+              t("moveDown"),
             ),
             el(
               "button",

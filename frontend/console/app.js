@@ -126,7 +126,8 @@ function showNewPassword(auth, challenge, onSignedIn) {
 function languageButton() {
   return el(
     "button",
-    { type: "button", class: "lang", lang: lang === "ko" ? "en" : "ko", "aria-label": t("languageLabel"), onclick: () => i18n.setLanguage(lang === "ko" ? "en" : "ko") },
+    // Named by what it shows (the other language, in that language): 2.5.3 Label in Name.
+    { type: "button", class: "lang", lang: lang === "ko" ? "en" : "ko", title: t("languageLabel"), onclick: () => i18n.setLanguage(lang === "ko" ? "en" : "ko") },
     t("language"),
   );
 }
@@ -222,7 +223,7 @@ async function startConsole(config, auth) {
 
   function renderStatus() {
     const status = ctx.me.status || "offline";
-    statusButton.replaceChildren(el("span", { class: `dot dot-${status}`, "aria-hidden": "true" }), t(`status_${status}`), " ▾");
+    statusButton.replaceChildren(el("span", { class: `dot dot-${status}`, "aria-hidden": "true" }), t(`status_${status}`), el("span", { "aria-hidden": "true" }, " ▾"));
     statusButton.setAttribute("aria-label", t("statusMenu", { status: t(`status_${status}`) }));
     statusButton.dataset.status = status;
     for (const option of statusMenu.querySelectorAll(".status-option")) {
