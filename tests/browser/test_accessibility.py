@@ -103,6 +103,35 @@ def widget_page(stack: dict[str, Any], new_page: Any, lang: str, width: int) -> 
     return page, root
 
 
+# Text written by people (messages, names) is not ours to translate; everything else in an English widget
+# must be English or marked with the language it is in.
+WRONG_LANGUAGE = """() => {
+  const root = document.querySelector("livechat-widget").shadowRoot;
+  const hostLang = document.querySelector("livechat-widget").getAttribute("lang");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    const shown = parent.tagName === "OPTION" || parent.getClientRects().length;
+    if (!/[\\uac00-\\ud7a3]/.test(node.data) || !shown) continue;
+    if (parent.closest(".msg.agent .bubble, .msg.mine .bubble, .who, .sr-only")) continue;
+    const lang = parent.closest("[lang]")?.getAttribute("lang") || hostLang;
+    if (lang !== "ko") found.push(node.data.trim().slice(0, 40));
+  }
+  return found;
+}"""
+
+
+def assert_language_of_parts(page: Page, state: str) -> None:
+    """WCAG 3.1.2, the part axe cannot see: no Korean text in the widget unless marked lang="ko"."""
+    assert page.evaluate(WRONG_LANGUAGE) == [], state
+
+
+def check_widget(page: Page, state: str) -> None:
+    assert_accessible(page, state)
+    assert_language_of_parts(page, state)
+
+
 WIDGET_TEXT = {
     "ko": {
         "inquire": "문의하기",
@@ -138,17 +167,17 @@ def test_widget_every_state(stack: dict[str, Any], new_page: Any, lang: str, wid
     name = f"a11y-widget-{lang}-{width}"
     page, root = widget_page(stack, new_page, lang, width)
     panel = root.locator(".panel")
-    assert_accessible(page, "widget launcher")
+    check_widget(page, "widget launcher")
 
     # Nobody online: absence, the inquiry form (empty, with errors), sent.
     root.locator(".launcher").click()
     expect(panel.locator('.body[data-view="absent"]')).to_be_visible()
-    assert_accessible(page, "widget absent")
+    check_widget(page, "widget absent")
     panel.get_by_role("button", name=text["inquire"], exact=True).click()
     panel.locator('form.inquiry button[type="submit"]').click()
     expect(panel.locator('[aria-invalid="true"]').first).to_be_visible()
     screenshot(page, f"{name}-inquiry-errors")
-    assert_accessible(page, "widget inquiry with errors")
+    check_widget(page, "widget inquiry with errors")
     panel.locator("form.inquiry input[autocomplete=name]").fill("고객")
     panel.locator("form.inquiry input[type=email]").fill("customer@example.com")
     panel.locator("form.inquiry select").select_option(index=1)
@@ -157,7 +186,7 @@ def test_widget_every_state(stack: dict[str, Any], new_page: Any, lang: str, wid
     panel.locator("form.inquiry input[type=checkbox]").check()
     panel.locator('form.inquiry button[type="submit"]').click()
     expect(panel.locator('.body[data-view="inquiry-sent"]')).to_be_visible()
-    assert_accessible(page, "widget inquiry sent")
+    check_widget(page, "widget inquiry sent")
     panel.get_by_role("button", name=text["close"], exact=True).first.click()
 
     with ExitStack() as closing:
@@ -166,9 +195,9 @@ def test_widget_every_state(stack: dict[str, Any], new_page: Any, lang: str, wid
         root.locator(".launcher").click()
         expect(panel.locator(".consent")).to_be_visible()
         screenshot(page, f"{name}-consent")
-        assert_accessible(page, "widget consent")
+        check_widget(page, "widget consent")
         panel.get_by_role("button", name=text["disagree"], exact=True).click()
-        assert_accessible(page, "widget consent refused")
+        check_widget(page, "widget consent refused")
         panel.get_by_role("button", name=text["back"], exact=True).click()
         panel.get_by_role("button", name=text["agree"], exact=True).click()
         conversation_id = agent.wait("chat.assigned")["conversation"]["conversationId"]
@@ -179,26 +208,26 @@ def test_widget_every_state(stack: dict[str, Any], new_page: Any, lang: str, wid
         expect(panel.locator(".msg.agent .bubble")).to_have_text("네, 말씀하세요.")
         expect(panel.locator(".msg.mine[data-state=sent]")).to_have_count(1)
         screenshot(page, f"{name}-chat")
-        assert_accessible(page, "widget chat")
+        check_widget(page, "widget chat")
 
         rest(stack, "POST", f"/chats/{conversation_id}/rating-request", agent.token)
         expect(panel.locator(".msg.rating-request")).to_be_visible()
-        assert_accessible(page, "widget chat with a rating request")
+        check_widget(page, "widget chat with a rating request")
         panel.locator(".bar").get_by_role("button", name=text["rate"], exact=True).click()
         expect(panel.locator(".overlay")).to_be_visible()
         panel.locator(".overlay").get_by_role("button", name=text["submit"], exact=True).click()
         expect(panel.locator(".overlay .error")).not_to_be_empty()
         screenshot(page, f"{name}-rating")
-        assert_accessible(page, "widget rating dialog with an error")
+        check_widget(page, "widget rating dialog with an error")
         panel.locator(".overlay").get_by_role("button", name=text["cancel"], exact=True).click()
 
         panel.locator(".bar").get_by_role("button", name=text["end"], exact=True).click()
         expect(panel.locator(".overlay")).to_be_visible()
-        assert_accessible(page, "widget end confirmation")
+        check_widget(page, "widget end confirmation")
         panel.locator(".overlay").get_by_role("button", name=text["endYes"], exact=True).click()
         expect(panel.locator(".ended")).to_be_visible()
         screenshot(page, f"{name}-ended")
-        assert_accessible(page, "widget ended")
+        check_widget(page, "widget ended")
         agent.status("offline")
 
 
@@ -315,3 +344,76 @@ def test_admin_every_section(stack: dict[str, Any], new_page: Any, lang: str, wi
     page.click("#settings-save")
     expect(page.locator("#set-greeting")).to_have_attribute("aria-invalid", "true")
     assert_accessible(page, "admin settings with an invalid field")
+
+
+# --- item 4: every customer-facing settings text in both languages ------------------------------
+
+
+def test_admin_edits_both_languages_side_by_side_and_the_widget_shows_the_customers(
+    stack: dict[str, Any], new_page: Any
+) -> None:
+    end_everything(stack)
+    admin_token = sign_in(stack, "admin@example.com")
+    before = rest(stack, "GET", "/settings", admin_token)
+    page = view_page(new_page, "en", 1280)
+    page.goto(stack["base"] + "/admin/")
+    page.fill("#signin-email", "admin@example.com")
+    page.fill("#signin-password", "Admin-Passw0rd!")
+    page.keyboard.press("Enter")
+    expect(page.locator("#settings-status")).to_have_attribute("class", "status saved")
+    # Side by side: the Korean and the English field of each text share a row.
+    for name in ("consentText", "absenceMessage", "greeting", "ratingRequestText"):
+        korean, english = page.locator(f"#set-{name}"), page.locator(f"#set-{name}En")
+        expect(korean).to_have_attribute("lang", "ko")
+        expect(english).to_have_attribute("lang", "en")
+        assert abs(korean.bounding_box()["y"] - english.bounding_box()["y"]) < 1, name
+        assert english.bounding_box()["x"] > korean.bounding_box()["x"], name
+    expect(page.locator("#set-greetingEn")).to_have_value(before["greetingEn"])
+    # Only the English consent changes, and the English greeting is removed (Korean shown instead).
+    page.fill("#set-consentTextEn", "We collect your name and email to answer you.")
+    page.fill("#set-greetingEn", "")
+    page.locator("#settings ol.types").first.locator("input.type-name-en").first.fill("Questions")
+    screenshot(page, "a11y-admin-bilingual-texts")
+    page.click("#settings-save")
+    expect(page.locator("#settings-status")).to_have_attribute("class", "status saved")
+    try:
+        after = rest(stack, "GET", "/settings", admin_token)
+        assert after["consentVersion"] == before["consentVersion"] + 1
+        assert (after["greetingEn"], after["greeting"]) == ("", before["greeting"])
+        assert after["inquiryTypeCatalog"][0]["nameEn"] == "Questions"
+
+        with ExitStack() as closing:
+            agent = Agent(stack, "agent1@example.com", closing)
+            agent.status("online")
+            widget, root = widget_page(stack, new_page, "en", 390)
+            panel = root.locator(".panel")
+            root.locator(".launcher").click()
+            consent = panel.locator(".consent")
+            expect(consent).to_have_text("We collect your name and email to answer you.")
+            assert consent.get_attribute("lang") is None  # in the widget's own language
+            check_widget(widget, "widget consent, English")
+            panel.get_by_role("button", name=WIDGET_TEXT["en"]["agree"], exact=True).click()
+            conversation_id = agent.wait("chat.assigned")["conversation"]["conversationId"]
+            greeting = panel.locator(".msg.greeting .bubble")
+            expect(greeting).to_have_text(before["greeting"])  # no English greeting: the Korean one…
+            expect(greeting).to_have_attribute("lang", "ko")  # …marked as Korean
+            rest(stack, "POST", f"/chats/{conversation_id}/rating-request", agent.token)
+            request = panel.locator(".msg.rating-request .bubble")
+            expect(request).to_have_text(before["ratingRequestTextEn"])
+            assert request.get_attribute("lang") is None
+            screenshot(widget, "a11y-widget-en-fallback")
+            check_widget(widget, "widget chat, English with a Korean greeting")
+            agent.status("offline")
+        rest(stack, "POST", f"/chats/{conversation_id}/end", admin_token)
+
+        # Nobody online: the absence message and the inquiry types in English.
+        widget, root = widget_page(stack, new_page, "en", 390)  # a new customer
+        panel = root.locator(".panel")
+        root.locator(".launcher").click()
+        panel.get_by_role("button", name=WIDGET_TEXT["en"]["inquire"], exact=True).click()
+        expect(panel.locator("form.inquiry select option").nth(1)).to_have_text("Questions")
+        assert panel.locator("form.inquiry select option").nth(1).get_attribute("value") == "일반 문의"
+        check_widget(widget, "widget inquiry, English type names")
+    finally:
+        restore = {k: before[k] for k in ("consentTextEn", "greetingEn", "inquiryTypeCatalog")}
+        rest(stack, "PUT", "/settings", admin_token, restore)
