@@ -3,7 +3,7 @@
 // absence → 1:1 inquiry; rating; end; new chat. The conversation survives reloads (localStorage).
 import { h, icon, focusables } from "./dom.js";
 import { Session, createApi } from "./session.js";
-import { pickLanguage, translator } from "./strings.js";
+import { localized, pickLanguage, translator } from "./strings.js";
 
 const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
 const ICON_CLOSE = "M6 6l12 12M18 6L6 18";
@@ -50,6 +50,13 @@ class Widget {
     } catch {
       /* storage blocked: the chat still works, only a reload cannot resume it */
     }
+  }
+
+  /** A settings text in the widget's current language: {text, lang} where lang is set only when the
+   * text falls back to the other language (the one place that picks; the language may change). */
+  pick(texts) {
+    const shown = localized(texts, this.lang);
+    return { text: shown.text, lang: shown.lang === this.lang ? undefined : shown.lang };
   }
 
   id(prefix) {
@@ -234,10 +241,11 @@ class Widget {
 
   consentBox() {
     const { consent } = this.availability;
+    const shown = this.pick(consent.texts || consent.text);
     return h(
       "div",
-      { class: "consent", tabindex: "0", role: "region", "aria-label": this.t("consentText"), "data-autofocus": true },
-      consent.text,
+      { class: "consent", tabindex: "0", role: "region", "aria-label": this.t("consentText"), "data-autofocus": true, lang: shown.lang },
+      shown.text,
     );
   }
 
@@ -284,7 +292,9 @@ class Widget {
     this.show(
       "absent",
       h("h3", {}, t("absentHeading")),
-      h("p", { class: "note" }, this.availability.absenceMessage || ""),
+      ((shown) => h("p", { class: "note", lang: shown.lang }, shown.text))(
+        this.pick(this.availability.texts?.absenceMessage || this.availability.absenceMessage),
+      ),
       h("button", { type: "button", class: "primary", "data-autofocus": true, onclick: () => this.showInquiry() }, t("inquire")),
     );
   }
@@ -303,8 +313,10 @@ class Widget {
 
   showInquiry() {
     const t = this.t;
-    const types = this.availability.inquiryTypes || [];
-    const select = h("select", {}, h("option", { value: "" }, t("choose")), types.map((type) => h("option", { value: type }, type)));
+    // The value is the Korean name a record keeps; the label is the customer's language.
+    const types = this.availability.inquiryTypeNames || (this.availability.inquiryTypes || []).map((name) => ({ name, ko: name }));
+    const option = (type) => ((shown) => h("option", { value: type.name, lang: shown.lang }, shown.text))(this.pick(type));
+    const select = h("select", {}, h("option", { value: "" }, t("choose")), types.map(option));
     const fields = {
       name: this.field(t("name"), h("input", { type: "text", autocomplete: "name" }), "name"),
       email: this.field(t("email"), h("input", { type: "email", autocomplete: "email" }), "email"),
@@ -389,7 +401,7 @@ class Widget {
     const saved = {
       conversationId: started.conversationId,
       token: started.token,
-      greeting: started.greeting || "",
+      greeting: started.greetings || started.greeting || "", // {ko, en} (a string from an older server)
       open: !this.panel.hidden,
       outbox: [],
     };
@@ -428,7 +440,10 @@ class Widget {
       items: new Map(),
       typingSent: false,
     };
-    if (greeting) chat.log.append(h("li", { class: "msg greeting" }, h("p", { class: "bubble" }, greeting)));
+    const shownGreeting = this.pick(greeting);
+    if (shownGreeting.text) {
+      chat.log.append(h("li", { class: "msg greeting" }, h("p", { class: "bubble", lang: shownGreeting.lang }, shownGreeting.text)));
+    }
     const composer = h(
       "form",
       { class: "composer" },
@@ -634,17 +649,23 @@ class Widget {
     log.scrollTop = log.scrollHeight;
   }
 
-  showRatingRequest(text) {
+  /** texts: the settings' rating request ({ko, en}, or a Korean string), or null for our own. */
+  showRatingRequest(texts) {
     if (!this.chat || this.session.rating) return;
+    const picked = texts ? this.pick(texts) : { text: "" };
     const shown = this.chat.log.querySelector(".rating-request .bubble");
     if (shown) {
-      if (text) shown.textContent = text;
+      if (picked.text) {
+        shown.textContent = picked.text;
+        if (picked.lang) shown.setAttribute("lang", picked.lang);
+        else shown.removeAttribute("lang");
+      }
       return;
     }
     const li = h(
       "li",
       { class: "msg rating-request" },
-      h("p", { class: "bubble" }, text || this.t("ratingHeading")),
+      h("p", { class: "bubble", lang: picked.text ? picked.lang : undefined }, picked.text || this.t("ratingHeading")),
       h("button", { type: "button", class: "primary", onclick: () => this.openRating() }, this.t("rateNow")),
     );
     this.chat.log.append(li);
