@@ -8,7 +8,7 @@
 import { createApi, ApiError } from "../shared/api.js";
 import { CognitoAuth } from "../shared/auth.js";
 import { loadConfig } from "../shared/config.js";
-import { clear, el } from "../shared/dom.js";
+import { clear, el, keepTabInside } from "../shared/dom.js";
 import { createI18n } from "../shared/i18n.js";
 import { ChatSocket } from "../shared/socket.js";
 import { createMasking } from "./masking.js";
@@ -218,7 +218,7 @@ async function startConsole(config, auth) {
   const badge = el("span", { class: "widget-badge hidden" });
   const widget = el("button", { type: "button", class: "chat-widget", "aria-label": t("widgetLabel"), title: t("widgetLabel"), onclick: () => openChatScreen() },
     el("span", { class: "widget-icon", "aria-hidden": "true" }, "\u{1F4AC}"), badge);
-  const help = helpOverlay();
+  const help = keepTabInside(helpOverlay());
   clear(root).append(topbar, viewsHost, widget, help, toastBox);
 
   function renderStatus() {
@@ -398,6 +398,8 @@ async function startConsole(config, auth) {
   let helpReturn = null;
   function toggleHelp(open = help.classList.contains("hidden")) {
     help.classList.toggle("hidden", !open);
+    // A modal dialog: what is behind it is out of reach (Tab never leaves the dialog).
+    for (const node of [topbar, viewsHost, widget]) node.inert = open;
     if (open) {
       helpReturn = document.activeElement;
       help.querySelector(".help-close").focus();

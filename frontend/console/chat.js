@@ -7,7 +7,7 @@
 // re-read from the last contiguous seq (GET /chats/{id}/messages?afterSeq=N), so nothing is lost or
 // shown twice. The agent's own messages show at once as pending and are matched by clientMessageId.
 import { ApiError, query } from "../shared/api.js";
-import { el, formatTime } from "../shared/dom.js";
+import { el, formatTime, keepTabInside } from "../shared/dom.js";
 import { renderMessages } from "./messages.js";
 
 const TYPING_SHOWN_MS = 6000;
@@ -503,7 +503,7 @@ export function mount(container, ctx) {
     const error = el("p", { class: "field-error", role: "alert" });
     const transcript = el("ol", { class: "messages transcript", "aria-label": t("transcript") });
     const submit = el("button", { type: "submit", class: "primary" }, t("submit"));
-    const dialog = el("dialog", { class: "ticket-dialog", "aria-labelledby": "ticket-dialog-title" });
+    const dialog = keepTabInside(el("dialog", { class: "ticket-dialog", "aria-labelledby": "ticket-dialog-title" }));
     const form = el(
       "form",
       { class: "ticket-form", novalidate: true },

@@ -11,7 +11,7 @@
 // "admin" or "agent"; `settings` the GET /settings document (loaded here when omitted); `masking`
 // console/masking.js's object (optional: transcripts then show masks the same way as the chat screen).
 import { query } from "../shared/api.js";
-import { clear, el, formatTime } from "../shared/dom.js";
+import { clear, el, formatTime, keepTabInside } from "../shared/dom.js";
 
 export const HISTORY_STRINGS = {
   ko: {
@@ -364,7 +364,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   }
 
   // --- the chat dialog ------------------------------------------------------------------------
-  const dialog = el("dialog", { class: "history-dialog", "aria-labelledby": "history-dialog-title" });
+  const dialog = keepTabInside(el("dialog", { class: "history-dialog", "aria-labelledby": "history-dialog-title" }));
 
   function roleLabel(message) {
     return t(`role_${message.role}`) || message.role;
