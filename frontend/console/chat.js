@@ -453,7 +453,7 @@ export function mount(container, ctx) {
   function options(select, names, current) {
     const all = [...names];
     if (current && !all.includes(current)) all.push(current); // a retired type already on the chat
-    select.replaceChildren(el("option", { value: "" }, t("none")), ...all.map((name) => el("option", { value: name }, name)));
+    select.replaceChildren(el("option", { value: "" }, t("none")), ...all.map((name) => el("option", { value: name, lang: "ko" }, name))); // type names are Korean (3.1.2)
   }
   function fillTypeOptions(conv) {
     options(inquirySelect, ctx.settings.inquiryTypes || [], conv.counsel?.inquiryType);

@@ -421,7 +421,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   function choices(values, current, allowNone = true) {
     const options = allowNone ? [["", t("none")]] : [];
     for (const value of values || []) options.push([value, value]);
-    const node = el("select", {}, options.map(([v, text]) => el("option", { value: v, selected: v === (current || "") }, text)));
+    const node = el("select", {}, options.map(([v, text]) => el("option", { value: v, selected: v === (current || ""), lang: v ? "ko" : undefined }, text)));
     return node;
   }
 
@@ -698,7 +698,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
         config = {};
       }
     }
-    for (const name of config.processingTypes || []) processingSelect.append(el("option", { value: name }, name));
+    for (const name of config.processingTypes || []) processingSelect.append(el("option", { value: name, lang: "ko" }, name));
     showExportButton(config);
     offerAgents().catch(() => {}); // only a convenience: the field takes any id
     if (role === "admin") {
