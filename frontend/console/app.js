@@ -205,7 +205,7 @@ async function startConsole(config, auth) {
     el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
   );
   const adminLink = ctx.user.isAdmin || me.role === "admin" ? el("a", { href: "/admin/", class: "nav-link admin-link" }, t("navAdmin")) : null;
-  const helpButton = el("button", { type: "button", class: "help-button", "aria-label": t("shortcuts"), title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
+  const helpButton = el("button", { type: "button", class: "help-button", "aria-label": `? ${t("shortcuts")}`, title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
   const topbar = el(
     "header",
     { class: "topbar" },

@@ -32,7 +32,7 @@ export const CONSOLE_STRINGS = {
     connection_offline: "다시 연결하는 중…",
     notifyEnable: "데스크톱 알림 켜기",
     widgetLabel: "채팅 열기",
-    widgetNew: "새 채팅 {count}건",
+    widgetNew: "새 채팅 {count} 건", // the badge's number as a word of the name (2.5.3)
     noPermission: "채팅 권한이 없습니다. 관리자에게 문의하세요.",
     countWaiting: "대기",
     countActive: "대화중",

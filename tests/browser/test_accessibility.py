@@ -283,6 +283,12 @@ def test_console_every_screen(stack: dict[str, Any], new_page: Any, lang: str, w
     chat = customer_chat(stack, "김고객")
     item = page.locator(".chat-item", has_text="김고객")
     expect(item).to_be_visible()
+    # Label in Name for the icon buttons too: the names begin with, or hold as a word, what they show.
+    badge = page.locator(".widget-badge")
+    expect(badge).to_have_text("1")
+    assert "1" in page.locator(".chat-widget").get_attribute("aria-label").split()
+    assert page.locator(".help-button").get_attribute("aria-label").startswith("? ")
+    assert_accessible(page, "console, a new chat announced on the widget button")
     item.click()
     expect(page.locator(".conv-title")).to_have_text("김고객")
     page.locator(".composer textarea").fill("안녕하세요")
