@@ -304,6 +304,7 @@ def test_console_every_screen(stack: dict[str, Any], new_page: Any, lang: str, w
         "options => options.map((o) => o.getAttribute('lang'))"
     )
     assert type_langs and set(type_langs) == {"ko"}, type_langs
+    expect(page.locator(".messages .msg-system .msg-text").first).to_have_attribute("lang", "ko")
 
     page.get_by_role("button", name=text["ticket"], exact=True).click()
     expect(page.locator("dialog.ticket-dialog")).to_be_visible()
