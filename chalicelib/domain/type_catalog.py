@@ -29,16 +29,39 @@ class TypeEntry:
     name: str
     retired: bool = False
     former_names: list[str] = field(default_factory=list)
+    # The name customers see in English ("" = none: the Korean name, marked as Korean). Records
+    # keep `name`, the Korean one, so the English name can change without touching any record.
+    name_en: str = ""
 
     def to_api(self) -> dict[str, Any]:
-        return {"id": self.type_id, "name": self.name, "retired": self.retired, "formerNames": list(self.former_names)}
+        return {
+            "id": self.type_id,
+            "name": self.name,
+            "nameEn": self.name_en,
+            "retired": self.retired,
+            "formerNames": list(self.former_names),
+        }
 
     def to_document(self) -> dict[str, Any]:
-        return {"id": self.type_id, "name": self.name, "retired": self.retired, "former_names": list(self.former_names)}
+        document = {
+            "id": self.type_id,
+            "name": self.name,
+            "retired": self.retired,
+            "former_names": list(self.former_names),
+        }
+        if self.name_en:
+            document["name_en"] = self.name_en
+        return document
 
     @classmethod
     def from_document(cls, value: dict[str, Any]) -> TypeEntry:
-        return cls(value["id"], value["name"], bool(value.get("retired")), list(value.get("former_names") or []))
+        return cls(
+            value["id"],
+            value["name"],
+            bool(value.get("retired")),
+            list(value.get("former_names") or []),
+            str(value.get("name_en") or ""),
+        )
 
 
 def legacy_id(name: str) -> str:
@@ -50,8 +73,8 @@ def new_id() -> str:
     return "t-" + uuid.uuid4().hex[:12]
 
 
-def catalog_from_names(names: list[str]) -> list[TypeEntry]:
-    return [TypeEntry(legacy_id(n), n) for n in names]
+def catalog_from_names(names: list[str], english: dict[str, str] | None = None) -> list[TypeEntry]:
+    return [TypeEntry(legacy_id(n), n, name_en=(english or {}).get(n, "")) for n in names]
 
 
 def active_names(catalog: list[TypeEntry]) -> list[str]:
@@ -92,12 +115,14 @@ def merge_names(current: list[TypeEntry], value: Any, field_name: str) -> list[T
         raise InvalidField(f"'{field_name}' has duplicate names", field=field_name)
     by_name = {e.name: e for e in current}
     listed = [
-        TypeEntry(by_name[n].type_id, n, False, list(by_name[n].former_names))
+        TypeEntry(by_name[n].type_id, n, False, list(by_name[n].former_names), by_name[n].name_en)
         if n in by_name
         else TypeEntry(new_id(), n)
         for n in names
     ]
-    rest = [TypeEntry(e.type_id, e.name, True, list(e.former_names)) for e in current if e.name not in set(names)]
+    rest = [
+        TypeEntry(e.type_id, e.name, True, list(e.former_names), e.name_en) for e in current if e.name not in set(names)
+    ]
     return _check(listed + rest, field_name)
 
 
@@ -116,16 +141,18 @@ def merge_catalog(current: list[TypeEntry], value: Any, field_name: str) -> list
     for item in value:
         if not isinstance(item, dict):
             raise InvalidField(f"'{field_name}' items must be objects {{id?, name, retired?}}", field=field_name)
-        unknown = sorted(set(item) - {"id", "name", "retired", "formerNames"})
+        unknown = sorted(set(item) - {"id", "name", "nameEn", "retired", "formerNames"})
         if unknown:
             raise InvalidField(f"'{field_name}' items have unknown field(s): {', '.join(unknown)}", field=field_name)
         name = _name(item.get("name"), field_name)
+        # Absent: a known type keeps its English name; "" removes it.
+        name_en = text_field(item, "nameEn", max_chars=MAX_NAME_CHARS, required=False) if "nameEn" in item else None
         retired = item.get("retired", False)
         if not isinstance(retired, bool):
             raise InvalidField(f"'{field_name}' item 'retired' must be true or false", field=field_name)
         type_id = item.get("id")
         if type_id is None:
-            result.append(TypeEntry(new_id(), name, retired))
+            result.append(TypeEntry(new_id(), name, retired, name_en=name_en or ""))
             continue
         if not isinstance(type_id, str) or not _TYPE_ID.fullmatch(type_id) or type_id not in by_id:
             raise InvalidField(f"'{field_name}' names an unknown type id", field=field_name)
@@ -137,6 +164,8 @@ def merge_catalog(current: list[TypeEntry], value: Any, field_name: str) -> list
         if name != before.name and before.name not in former:
             former.append(before.name)
         former = [n for n in former if n != name]
-        result.append(TypeEntry(type_id, name, retired, former))
-    result += [TypeEntry(e.type_id, e.name, True, list(e.former_names)) for e in current if e.type_id not in seen]
+        result.append(TypeEntry(type_id, name, retired, former, before.name_en if name_en is None else name_en))
+    result += [
+        TypeEntry(e.type_id, e.name, True, list(e.former_names), e.name_en) for e in current if e.type_id not in seen
+    ]
     return _check(result, field_name)

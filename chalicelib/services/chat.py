@@ -243,6 +243,7 @@ def start_chat(body: dict[str, Any]) -> dict[str, Any]:
         "position": position,
         "agentName": conv.agent_name,
         "greeting": settings.greeting,
+        "greetings": settings.texts("greeting"),  # {ko, en}: the widget shows the customer's language
     }
 
 
@@ -493,7 +494,9 @@ def get_conversation(principal: Principal, conversation_id: str) -> dict[str, An
             # A widget resuming after a reload or a drop missed the chat.queued pushes meanwhile.
             view["position"] = store.queue_position(conv.queued_key)
         if conv.rating_requested_at and not conv.rating:
-            view["ratingRequestText"] = load_settings().rating_request_text  # the push may have been missed
+            # The push may have been missed.
+            texts = load_settings().texts("rating_request_text")
+            view["ratingRequestText"], view["ratingRequestTexts"] = texts["ko"], texts
         return view
     rules.check_can_see_chat(principal, access_of(conv))
     return conversation_view(conv)
@@ -546,8 +549,9 @@ def request_rating(principal: Principal, conversation_id: str) -> dict[str, Any]
     rules.check_can_send(principal, access_of(conv))
     store.update_conversation(conv, {"rating_requested_at": rules.now_ms()}, allow_ended=False)
     conv.refresh(consistent_read=True)
-    text = load_settings().rating_request_text
-    notify.to_customer(conv, {"type": "rating.requested", "conversationId": conversation_id, "text": text})
+    texts = load_settings().texts("rating_request_text")
+    frame = {"type": "rating.requested", "conversationId": conversation_id, "text": texts["ko"], "texts": texts}
+    notify.to_customer(conv, frame)
     return conversation_view(conv)
 
 

@@ -1,4 +1,8 @@
-"""Chat settings: Korean defaults, validation of changes, consent text versions."""
+"""Chat settings: defaults, validation of changes, consent text versions.
+
+Customer-facing texts have a Korean and an English version (chalicelib/domain/customer_texts.py):
+the Korean one keeps its old name (`greeting`, `consentText`, …), the English one is `…En`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chalicelib.domain import type_catalog
+from chalicelib.domain.customer_texts import (
+    DEFAULT_TYPE_NAMES_EN,
+    DEFAULTS,
+    bilingual,
+    consent_document,
+    parse_consent_document,
+    without_english,
+)
 from chalicelib.domain.errors import Conflict, InvalidField
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.type_catalog import TypeEntry
@@ -21,14 +33,15 @@ CHAT_SETTINGS = "chat"
 class ChatSettings:
     chat_enabled: bool = True
     consent_version: int = 1
-    consent_text: str = (
-        "고객센터 채팅 상담을 위해 아래와 같이 개인정보를 수집·이용합니다.\n"
-        "수집 항목: 이름, 이메일, 상담 내용\n이용 목적: 상담 및 문의 처리\n보유 기간: 상담 종료 후 3년\n"
-        "동의를 거부할 수 있으며, 거부 시 채팅 상담을 이용하실 수 없습니다."
-    )
-    absence_message: str = "지금은 상담원이 부재중입니다. 문의하기를 남겨 주시면 확인 후 답변드리겠습니다."
-    greeting: str = "안녕하세요, 고객센터입니다. 무엇을 도와드릴까요?"
-    rating_request_text: str = "상담은 만족스러우셨나요? 평가를 남겨 주세요."
+    consent_text: str = DEFAULTS["consent_text"]["ko"]
+    absence_message: str = DEFAULTS["absence_message"]["ko"]
+    greeting: str = DEFAULTS["greeting"]["ko"]
+    rating_request_text: str = DEFAULTS["rating_request_text"]["ko"]
+    # The English versions ("" = none: the widget shows the Korean text, marked as Korean).
+    consent_text_en: str = DEFAULTS["consent_text"]["en"]
+    absence_message_en: str = DEFAULTS["absence_message"]["en"]
+    greeting_en: str = DEFAULTS["greeting"]["en"]
+    rating_request_text_en: str = DEFAULTS["rating_request_text"]["en"]
     max_chats_per_agent: int = 3
     inquiry_types: list[str] = field(
         default_factory=lambda: ["일반 문의", "주문/결제", "배송", "환불/교환", "계정", "기타"]
@@ -47,23 +60,40 @@ class ChatSettings:
 
     def __post_init__(self) -> None:
         if not self.inquiry_type_catalog:
-            self.inquiry_type_catalog = [e.to_document() for e in type_catalog.catalog_from_names(self.inquiry_types)]
+            self.inquiry_type_catalog = [
+                e.to_document() for e in type_catalog.catalog_from_names(self.inquiry_types, DEFAULT_TYPE_NAMES_EN)
+            ]
         if not self.processing_type_catalog:
             self.processing_type_catalog = [
-                e.to_document() for e in type_catalog.catalog_from_names(self.processing_types)
+                e.to_document() for e in type_catalog.catalog_from_names(self.processing_types, DEFAULT_TYPE_NAMES_EN)
             ]
 
     def catalog(self, attr: str) -> list[TypeEntry]:
         return [TypeEntry.from_document(d) for d in getattr(self, attr)]
 
+    def texts(self, attr: str) -> dict[str, str]:
+        """{ko, en} of a customer-facing text."""
+        return bilingual(getattr(self, attr), getattr(self, f"{attr}_en"))
+
+    def type_names(self, attr: str) -> list[dict[str, str]]:
+        """The types in use as {name (what a record keeps), ko, en} for the widget's choices."""
+        return [{"name": e.name, **bilingual(e.name, e.name_en)} for e in self.catalog(attr) if not e.retired]
+
     def public(self) -> dict[str, Any]:
-        """What the widget may read, without signing in."""
+        """What the widget may read, without signing in. The Korean texts keep their old places; the
+        widget shows the customer's language from `texts` (and `inquiryTypeNames`)."""
         return {
             "enabled": self.chat_enabled,
-            "consent": {"version": self.consent_version, "text": self.consent_text},
+            "consent": {
+                "version": self.consent_version,
+                "text": self.consent_text,
+                "texts": self.texts("consent_text"),
+            },
             "absenceMessage": self.absence_message,
             "greeting": self.greeting,
+            "texts": {"absenceMessage": self.texts("absence_message"), "greeting": self.texts("greeting")},
             "inquiryTypes": list(self.inquiry_types),
+            "inquiryTypeNames": self.type_names("inquiry_type_catalog"),
         }
 
     def to_api(self) -> dict[str, Any]:
@@ -74,6 +104,10 @@ class ChatSettings:
             "absenceMessage": self.absence_message,
             "greeting": self.greeting,
             "ratingRequestText": self.rating_request_text,
+            "consentTextEn": self.consent_text_en,
+            "absenceMessageEn": self.absence_message_en,
+            "greetingEn": self.greeting_en,
+            "ratingRequestTextEn": self.rating_request_text_en,
             "maxChatsPerAgent": self.max_chats_per_agent,
             "inquiryTypes": list(self.inquiry_types),
             "processingTypes": list(self.processing_types),
@@ -90,9 +124,13 @@ def load_settings() -> ChatSettings:
     item = store.get_setting(CHAT_SETTINGS)
     if item is None:
         return ChatSettings()
-    values = json.loads(item.document)
+    values = without_english(json.loads(item.document))  # stored before English versions: none
     known = {k: v for k, v in values.items() if k in ChatSettings.__dataclass_fields__ and k != "version"}
     return ChatSettings(**known, version=item.version)
+
+
+def _english(body: dict[str, Any], name: str, max_chars: int) -> str:
+    return text_field(body, name, max_chars=max_chars, required=False, allow_newlines=True) or ""
 
 
 _FIELDS = {
@@ -101,6 +139,11 @@ _FIELDS = {
     "absenceMessage": ("absence_message", lambda b, n: text_field(b, n, max_chars=1000, allow_newlines=True)),
     "greeting": ("greeting", lambda b, n: text_field(b, n, max_chars=1000, allow_newlines=True)),
     "ratingRequestText": ("rating_request_text", lambda b, n: text_field(b, n, max_chars=500, allow_newlines=True)),
+    # English versions: "" (or null) removes one; the widget then shows the Korean text.
+    "consentTextEn": ("consent_text_en", lambda b, n: _english(b, n, 5000)),
+    "absenceMessageEn": ("absence_message_en", lambda b, n: _english(b, n, 1000)),
+    "greetingEn": ("greeting_en", lambda b, n: _english(b, n, 1000)),
+    "ratingRequestTextEn": ("rating_request_text_en", lambda b, n: _english(b, n, 500)),
     "maxChatsPerAgent": ("max_chats_per_agent", lambda b, n: int_field(b, n, minimum=1, maximum=50)),
     "securityService": ("security_service", lambda b, n: bool_field(b, n)),
     "agentsMayExport": ("agents_may_export", lambda b, n: bool_field(b, n)),
@@ -152,7 +195,8 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
     after = ChatSettings(**{**asdict(before), **changes})
     if after == before:
         return before, before  # nothing changes: no write, no new version, nobody to tell
-    if "consent_text" in changes and changes["consent_text"] != before.consent_text:
+    if (after.consent_text, after.consent_text_en) != (before.consent_text, before.consent_text_en):
+        # Either language's text is what a customer agrees to: a change in either is a new version.
         after.consent_version = before.consent_version + 1
     after.version = before.version + 1
     now = now_ms()
@@ -168,19 +212,23 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
         expected_version=before.version if before.version else None,
     )
     if after.consent_version != before.consent_version:
-        _save_consent_version(after.consent_version, after.consent_text, actor, now)
+        _save_consent_version(after.consent_version, after.texts("consent_text"), actor, now)
     return before, after
 
 
-def _save_consent_version(version: int, text: str, actor: Principal, now: int) -> None:
-    item = SettingsModel(f"consent#{version}", document=text, updated_at=now, updated_by=actor.user_id, version=version)
+def _save_consent_version(version: int, texts: dict[str, str], actor: Principal, now: int) -> None:
+    document = consent_document(texts["ko"], texts["en"])
+    item = SettingsModel(
+        f"consent#{version}", document=document, updated_at=now, updated_by=actor.user_id, version=version
+    )
     item.save()
 
 
-def consent_text(version: int, settings: ChatSettings) -> str | None:
+def consent_texts(version: int, settings: ChatSettings) -> dict[str, str] | None:
+    """{ko, en} of the consent text a chat agreed to (None for a version never issued)."""
     if version == settings.consent_version:
-        return settings.consent_text
+        return settings.texts("consent_text")
     item = store.get_setting(f"consent#{version}")
     if item is not None:
-        return item.document
-    return ChatSettings().consent_text if version == 1 else None
+        return parse_consent_document(item.document)
+    return ChatSettings().texts("consent_text") if version == 1 else None

@@ -18,6 +18,9 @@ const root = document.getElementById("app");
 const PRESENCE_POLL_MS = 5000;
 const NAME_MAX = 100;
 const TEXT_LIMITS = { consentText: 5000, absenceMessage: 1000, greeting: 1000, ratingRequestText: 500 };
+// Customer-facing texts: Korean (required) and English (`…En`, optional: empty shows the Korean one).
+const ENGLISH = Object.fromEntries(Object.entries(TEXT_LIMITS).map(([name, limit]) => [`${name}En`, limit]));
+const ALL_TEXTS = { ...TEXT_LIMITS, ...ENGLISH };
 const BOOLEANS = ["chatEnabled", "securityService", "autoMaskPii", "agentsMayExport"];
 const TYPE_KINDS = [
   { key: "inquiry", names: "inquiryTypes", catalog: "inquiryTypeCatalog" },
@@ -107,11 +110,24 @@ function typeEditor(kind, legend) {
       const name = item.name || "…";
       const input = el("input", {
         value: item.name,
+        lang: "ko",
         maxlength: String(NAME_MAX),
         "aria-label": t("typeName", { kind: legend, n: index + 1 }),
         dataset: { index: String(index) },
         oninput: (event) => {
           item.name = event.target.value;
+          editor.onchange();
+        },
+      });
+      const inputEn = el("input", {
+        class: "type-name-en",
+        value: item.nameEn || "",
+        lang: "en",
+        maxlength: String(NAME_MAX),
+        "aria-label": t("typeNameEn", { kind: legend, n: index + 1 }),
+        dataset: { indexEn: String(index) },
+        oninput: (event) => {
+          item.nameEn = event.target.value;
           editor.onchange();
         },
       });
@@ -127,6 +143,7 @@ function typeEditor(kind, legend) {
           "li",
           { class: item.retired ? "retired" : "" },
           input,
+          inputEn,
           item.retired ? el("span", { class: "badge" }, t("retired")) : null,
           item.formerNames?.length
             ? el("span", { class: "former" }, t("formerNames", { names: item.formerNames.join(", ") }))
@@ -143,7 +160,7 @@ function typeEditor(kind, legend) {
                 dataset: { move: "-1", index: String(index) },
                 onclick: move(-1),
               },
-              "↑",
+              t("moveUp"),
             ),
             el(
               "button",
@@ -154,7 +171,7 @@ function typeEditor(kind, legend) {
                 dataset: { move: "1", index: String(index) },
                 onclick: move(1),
               },
-              "↓",
+              t("moveDown"),
             ),
             el(
               "button",
@@ -211,7 +228,11 @@ function typeEditor(kind, legend) {
     items = catalog.map((entry) => ({ ...entry, formerNames: [...(entry.formerNames || [])] }));
     render();
   };
-  editor.value = () => items.map(({ id, name, retired }) => (id ? { id, name: name.trim(), retired } : { name: name.trim(), retired }));
+  editor.value = () =>
+    items.map(({ id, name, nameEn, retired }) => {
+      const entry = { name: name.trim(), nameEn: (nameEn || "").trim(), retired };
+      return id ? { id, ...entry } : entry;
+    });
   editor.validate = () => {
     const names = items.map((item) => item.name.trim());
     let message = "";
@@ -238,9 +259,16 @@ function settingsSection(ctx) {
   let pendingRemote = null;
   const status = el("p", { id: "settings-status", class: "status", role: "status", "aria-live": "polite" });
   const consentInfo = el("p", { class: "help", id: "set-consentText-version" });
-  const texts = Object.fromEntries(
-    Object.keys(TEXT_LIMITS).map((name) => [name, field(`set-${name}`, t(name), el("textarea", { rows: name === "consentText" ? 6 : 3 }))]),
-  );
+  const textarea = (name, lang) => el("textarea", { rows: name.startsWith("consentText") ? 6 : 3, lang });
+  const texts = Object.fromEntries([
+    ...Object.keys(TEXT_LIMITS).map((name) => [name, field(`set-${name}`, t("inKorean", { name: t(name) }), textarea(name, "ko"))]),
+    ...Object.keys(TEXT_LIMITS).map((name) => [
+      `${name}En`,
+      field(`set-${name}En`, t("inEnglish", { name: t(name) }), textarea(name, "en"), t("englishHelp")),
+    ]),
+  ]);
+  // Korean and English side by side: one row per text.
+  const pair = (name) => el("div", { class: "bilingual" }, texts[name].node, texts[`${name}En`].node);
   texts.consentText.node.insertBefore(consentInfo, texts.consentText.error);
   texts.consentText.control.setAttribute("aria-describedby", "set-consentText-version set-consentText-error");
   const max = field(
@@ -258,10 +286,10 @@ function settingsSection(ctx) {
     "form",
     { id: "settings-form", novalidate: true, "aria-labelledby": "settings-title" },
     checks.chatEnabled.node,
-    texts.consentText.node,
-    texts.absenceMessage.node,
-    texts.greeting.node,
-    texts.ratingRequestText.node,
+    pair("consentText"),
+    pair("absenceMessage"),
+    pair("greeting"),
+    pair("ratingRequestText"),
     max.node,
     checks.securityService.node,
     checks.autoMaskPii.node,
@@ -273,7 +301,7 @@ function settingsSection(ctx) {
   function fill(settings) {
     saved = settings;
     pendingRemote = null;
-    for (const name of Object.keys(TEXT_LIMITS)) texts[name].control.value = settings[name] ?? "";
+    for (const name of Object.keys(ALL_TEXTS)) texts[name].control.value = settings[name] ?? "";
     max.control.value = String(settings.maxChatsPerAgent);
     for (const name of BOOLEANS) checks[name].control.checked = !!settings[name];
     for (const kind of TYPE_KINDS) editors[kind.key].set(settings[kind.catalog] || []);
@@ -283,14 +311,14 @@ function settingsSection(ctx) {
 
   function changes() {
     const body = {};
-    for (const name of Object.keys(TEXT_LIMITS)) {
+    for (const name of Object.keys(ALL_TEXTS)) {
       if (texts[name].control.value.trim() !== (saved[name] ?? "").trim()) body[name] = texts[name].control.value;
     }
     if (max.control.value.trim() !== String(saved.maxChatsPerAgent)) body.maxChatsPerAgent = Number(max.control.value);
     for (const name of BOOLEANS) if (checks[name].control.checked !== !!saved[name]) body[name] = checks[name].control.checked;
     for (const kind of TYPE_KINDS) {
       const value = editors[kind.key].value();
-      const before = (saved[kind.catalog] || []).map(({ id, name, retired }) => ({ id, name, retired }));
+      const before = (saved[kind.catalog] || []).map(({ id, name, nameEn, retired }) => ({ id, name, nameEn: nameEn || "", retired }));
       if (JSON.stringify(value) !== JSON.stringify(before)) body[kind.catalog] = value;
     }
     return body;
@@ -317,9 +345,9 @@ function settingsSection(ctx) {
   function validate() {
     clearErrors();
     let first = null;
-    for (const [name, limit] of Object.entries(TEXT_LIMITS)) {
+    for (const [name, limit] of Object.entries(ALL_TEXTS)) {
       const value = texts[name].control.value.trim();
-      const problem = !value ? t("required") : value.length > limit ? t("tooLong", { max: limit }) : "";
+      const problem = !value && !(name in ENGLISH) ? t("required") : value.length > limit ? t("tooLong", { max: limit }) : "";
       if (problem) first = first || mark(name, problem);
     }
     const number = max.control.value.trim();

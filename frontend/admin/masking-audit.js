@@ -59,7 +59,7 @@ export function mountMaskingAudit(container, ctx) {
   const body = el("tbody", {});
   const table = el(
     "table",
-    { class: "audit-table" },
+    { class: "audit-table hidden" },
     el("caption", { class: "visually-hidden" }, t("caption")),
     el("thead", {}, el("tr", {}, ["at", "action", "actor", "chat", "seq", "span"].map((k) => el("th", { scope: "col" }, t(k))))),
     body,
@@ -100,6 +100,8 @@ export function mountMaskingAudit(container, ctx) {
       cursor = page.cursor;
       more.classList.toggle("hidden", !cursor);
       if (!body.children.length) status.textContent = t("empty");
+      // An empty table would be header cells without data cells (WCAG 1.3.1): the status says it.
+      table.classList.toggle("hidden", !body.children.length);
     } catch (error) {
       if (mine === generation) status.textContent = t("failed", { message: describeError(error, lang) });
     }

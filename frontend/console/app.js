@@ -8,7 +8,7 @@
 import { createApi, ApiError } from "../shared/api.js";
 import { CognitoAuth } from "../shared/auth.js";
 import { loadConfig } from "../shared/config.js";
-import { clear, el } from "../shared/dom.js";
+import { clear, el, keepTabInside } from "../shared/dom.js";
 import { setServiceTimeZone, timeZoneNote } from "../shared/datetime.js";
 import { describeError } from "../shared/errors.js";
 import { icon } from "../shared/icons.js";
@@ -63,7 +63,8 @@ function showSignIn(auth, onSignedIn, message = "") {
 function languageButton() {
   return el(
     "button",
-    { type: "button", class: "lang", lang: lang === "ko" ? "en" : "ko", "aria-label": t("languageLabel"), onclick: () => i18n.setLanguage(lang === "ko" ? "en" : "ko") },
+    // Named by what it shows (the other language, in that language): 2.5.3 Label in Name.
+    { type: "button", class: "lang", lang: lang === "ko" ? "en" : "ko", title: t("languageLabel"), onclick: () => i18n.setLanguage(lang === "ko" ? "en" : "ko") },
     t("language"),
   );
 }
@@ -142,7 +143,7 @@ async function startConsole(config, auth) {
     el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
   );
   const adminLink = ctx.user.isAdmin || me.role === "admin" ? el("a", { href: "/admin/", class: "nav-link admin-link" }, t("navAdmin")) : null;
-  const helpButton = el("button", { type: "button", class: "help-button", "aria-label": t("shortcuts"), title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
+  const helpButton = el("button", { type: "button", class: "help-button", "aria-label": `? ${t("shortcuts")}`, title: t("shortcuts"), onclick: () => toggleHelp() }, "?");
   const profile = createProfile(ctx); // the display name customers see, editable by the agent
   const topbar = el(
     "header",
@@ -156,7 +157,7 @@ async function startConsole(config, auth) {
   const badge = el("span", { class: "widget-badge hidden" });
   const widget = el("button", { type: "button", class: "chat-widget", "aria-label": t("widgetLabel"), title: t("widgetLabel"), onclick: () => openChatScreen() },
     icon("chat"), badge);
-  const help = helpOverlay();
+  const help = keepTabInside(helpOverlay());
   // The widget sits in a bar of its own at the bottom right: it never covers a view's content.
   // The toast shows in the same bar, between the time zone and the widget: it covers nothing either.
   const statusbar = el("footer", { class: "statusbar" }, el("p", { class: "tz-note", id: "tz-note" }, timeZoneNote(lang)), toastBox, widget);
@@ -165,7 +166,7 @@ async function startConsole(config, auth) {
 
   function renderStatus() {
     const status = ctx.me.status || "offline";
-    statusButton.replaceChildren(el("span", { class: `dot dot-${status}`, "aria-hidden": "true" }), t(`status_${status}`), " ▾");
+    statusButton.replaceChildren(el("span", { class: `dot dot-${status}`, "aria-hidden": "true" }), t(`status_${status}`), el("span", { "aria-hidden": "true" }, " ▾"));
     statusButton.setAttribute("aria-label", t("statusMenu", { status: t(`status_${status}`) }));
     statusButton.dataset.status = status;
     for (const option of statusMenu.querySelectorAll(".status-option")) {
@@ -347,6 +348,8 @@ async function startConsole(config, auth) {
   let helpReturn = null;
   function toggleHelp(open = help.classList.contains("hidden")) {
     help.classList.toggle("hidden", !open);
+    // A modal dialog: what is behind it is out of reach (Tab never leaves the dialog).
+    for (const node of [topbar, viewsHost, widget]) node.inert = open;
     if (open) {
       helpReturn = document.activeElement;
       help.querySelector(".help-close").focus();

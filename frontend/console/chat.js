@@ -7,7 +7,7 @@
 // re-read from the last contiguous seq (GET /chats/{id}/messages?afterSeq=N), so nothing is lost or
 // shown twice. The agent's own messages show at once as pending and are matched by clientMessageId.
 import { ApiError, query } from "../shared/api.js";
-import { el, formatTime } from "../shared/dom.js";
+import { el, formatTime, keepTabInside } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { renderMessages } from "./messages.js";
 
@@ -496,7 +496,7 @@ export function mount(container, ctx) {
   function options(select, names, current) {
     const all = [...names];
     if (current && !all.includes(current)) all.push(current); // a retired type already on the chat
-    select.replaceChildren(el("option", { value: "" }, t("none")), ...all.map((name) => el("option", { value: name }, name)));
+    select.replaceChildren(el("option", { value: "" }, t("none")), ...all.map((name) => el("option", { value: name, lang: "ko" }, name))); // type names are Korean (3.1.2)
   }
   function fillTypeOptions(conv) {
     options(inquirySelect, ctx.settings.inquiryTypes || [], conv.counsel?.inquiryType);
@@ -546,7 +546,7 @@ export function mount(container, ctx) {
     const error = el("p", { class: "field-error", role: "alert" });
     const transcript = el("ol", { class: "messages transcript", "aria-label": t("transcript") });
     const submit = el("button", { type: "submit", class: "primary" }, t("submit"));
-    const dialog = el("dialog", { class: "ticket-dialog", "aria-labelledby": "ticket-dialog-title" });
+    const dialog = keepTabInside(el("dialog", { class: "ticket-dialog", "aria-labelledby": "ticket-dialog-title" }));
     const form = el(
       "form",
       { class: "ticket-form", novalidate: true },

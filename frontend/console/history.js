@@ -11,7 +11,7 @@
 // "admin" or "agent"; `settings` the GET /settings document (loaded here when omitted); `masking`
 // console/masking.js's object (optional: transcripts then show masks the same way as the chat screen).
 import { query } from "../shared/api.js";
-import { clear, el, formatTime } from "../shared/dom.js";
+import { clear, el, formatTime, keepTabInside } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { systemLine } from "./messages.js";
 
@@ -373,7 +373,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   }
 
   // --- the chat dialog ------------------------------------------------------------------------
-  const dialog = el("dialog", { class: "history-dialog", "aria-labelledby": "history-dialog-title" });
+  const dialog = keepTabInside(el("dialog", { class: "history-dialog", "aria-labelledby": "history-dialog-title" }));
 
   function roleLabel(message) {
     return t(`role_${message.role}`) || message.role;
@@ -430,7 +430,7 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
   function choices(values, current, allowNone = true) {
     const options = allowNone ? [["", t("none")]] : [];
     for (const value of values || []) options.push([value, value]);
-    const node = el("select", {}, options.map(([v, text]) => el("option", { value: v, selected: v === (current || "") }, text)));
+    const node = el("select", {}, options.map(([v, text]) => el("option", { value: v, selected: v === (current || ""), lang: v ? "ko" : undefined }, text)));
     return node;
   }
 
@@ -710,10 +710,10 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     // Past chats may carry a retired type: the catalogue (every type ever offered) is searchable.
     const typeChoices = (catalog, names) => (catalog?.length ? catalog.map((e) => [e.name, e.retired]) : (names || []).map((n) => [n, false]));
     for (const [name, retired] of typeChoices(config.inquiryTypeCatalog, config.inquiryTypes)) {
-      inquirySelect.append(el("option", { value: name }, retired ? t("retired", { name }) : name));
+      inquirySelect.append(el("option", { value: name, lang: "ko" }, retired ? t("retired", { name }) : name));
     }
     for (const [name, retired] of typeChoices(config.processingTypeCatalog, config.processingTypes)) {
-      processingSelect.append(el("option", { value: name }, retired ? t("retired", { name }) : name));
+      processingSelect.append(el("option", { value: name, lang: "ko" }, retired ? t("retired", { name }) : name));
     }
     showExportButton(config);
     offerAgents().catch(() => {}); // only a convenience: the field takes any id

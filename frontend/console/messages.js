@@ -30,7 +30,8 @@ export function renderText(message, ctx) {
   if (masking && masking.enabled && message.kind !== "system") {
     return el("span", { class: "msg-text" }, masking.renderText(message));
   }
-  return el("span", { class: "msg-text" }, message.text || "");
+  // System lines are stored in Korean: marked so on an English screen (WCAG 3.1.2).
+  return el("span", { class: "msg-text", lang: message.kind === "system" ? "ko" : undefined }, message.text || "");
 }
 
 export function renderMessage(message, ctx) {

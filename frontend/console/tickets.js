@@ -24,7 +24,7 @@ export function mount(container, ctx) {
     { class: "tickets-list" },
     el("header", { class: "view-header" }, el("h2", {}, t("tickets")),
       el("div", { class: "tickets-filter" }, el("label", { for: channel.id }, t("channel")), channel)),
-    el("table", { class: "tickets-table" },
+    el("table", { class: "tickets-table hidden" },
       el("thead", {}, el("tr", {}, [t("createdAt"), t("channel"), t("inquiryType"), t("ticketTitle"), t("requester")].map((h) => el("th", { scope: "col" }, h)))),
       tbody),
     status,
@@ -58,6 +58,8 @@ export function mount(container, ctx) {
         );
       }
       status.textContent = tbody.children.length ? "" : t("noTickets");
+      // No rows: no table (header cells without data cells, WCAG 1.3.1); the status says so.
+      tbody.closest("table").classList.toggle("hidden", !tbody.children.length);
       more.classList.toggle("hidden", !cursor);
     } catch (err) {
       status.textContent = t("loadFailed", { message: describeError(err, lang) });

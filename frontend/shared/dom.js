@@ -28,3 +28,24 @@ export function clear(node) {
 
 // Times: shared/datetime.js is the one formatter; re-exported here for the modules that import it from dom.js.
 export { formatTime } from "./datetime.js";
+const FOCUSABLE = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+// Tab and Shift+Tab cycle inside a modal dialog: focus never goes behind it, nor out to the browser.
+export function keepTabInside(dialog) {
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab") return;
+    const items = [...dialog.querySelectorAll(FOCUSABLE)].filter((node) => !node.disabled && node.getClientRects().length);
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const outside = !items.includes(document.activeElement);
+    if (event.shiftKey && (outside || document.activeElement === first)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (outside || document.activeElement === last)) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+  return dialog;
+}

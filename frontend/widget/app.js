@@ -3,7 +3,7 @@
 // absence → 1:1 inquiry; rating; end; new chat. The conversation survives reloads (localStorage).
 import { h, icon, focusables } from "./dom.js";
 import { Session, createApi } from "./session.js";
-import { pickLanguage, translator } from "./strings.js";
+import { localized, pickLanguage, translator } from "./strings.js";
 
 const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
 const ICON_CLOSE = "M6 6l12 12M18 6L6 18";
@@ -81,6 +81,13 @@ class Widget {
     } catch {
       /* storage blocked: the chat still works, only a reload cannot resume it */
     }
+  }
+
+  /** A settings text in the widget's current language: {text, lang} where lang is set only when the
+   * text falls back to the other language (the one place that picks; the language may change). */
+  pick(texts) {
+    const shown = localized(texts, this.lang);
+    return { text: shown.text, lang: shown.lang === this.lang ? undefined : shown.lang };
   }
 
   id(prefix) {
@@ -274,10 +281,11 @@ class Widget {
 
   consentBox() {
     const { consent } = this.availability;
+    const shown = this.pick(consent.texts || consent.text);
     return h(
       "div",
-      { class: "consent", tabindex: "0", role: "region", "aria-label": this.t("consentText"), "data-autofocus": true },
-      consent.text,
+      { class: "consent", tabindex: "0", role: "region", "aria-label": this.t("consentText"), "data-autofocus": true, lang: shown.lang },
+      shown.text,
     );
   }
 
@@ -324,7 +332,9 @@ class Widget {
     this.show(
       "absent",
       h("h3", {}, t("absentHeading")),
-      h("p", { class: "note" }, this.availability.absenceMessage || ""),
+      ((shown) => h("p", { class: "note", lang: shown.lang }, shown.text))(
+        this.pick(this.availability.texts?.absenceMessage || this.availability.absenceMessage),
+      ),
       h("button", { type: "button", class: "primary", "data-autofocus": true, onclick: () => this.showInquiry() }, t("inquire")),
     );
   }
@@ -343,8 +353,10 @@ class Widget {
 
   showInquiry() {
     const t = this.t;
-    const types = this.availability.inquiryTypes || [];
-    const select = h("select", {}, h("option", { value: "" }, t("choose")), types.map((type) => h("option", { value: type }, type)));
+    // The value is the Korean name a record keeps; the label is the customer's language.
+    const types = this.availability.inquiryTypeNames || (this.availability.inquiryTypes || []).map((name) => ({ name, ko: name }));
+    const option = (type) => ((shown) => h("option", { value: type.name, lang: shown.lang }, shown.text))(this.pick(type));
+    const select = h("select", {}, h("option", { value: "" }, t("choose")), types.map(option));
     const fields = {
       name: this.field(t("name"), h("input", { type: "text", autocomplete: "name" }), "name"),
       email: this.field(t("email"), h("input", { type: "email", autocomplete: "email" }), "email"),
@@ -429,7 +441,7 @@ class Widget {
     const saved = {
       conversationId: started.conversationId,
       token: started.token,
-      greeting: started.greeting || "",
+      greeting: started.greetings || started.greeting || "", // {ko, en} (a string from an older server)
       open: !this.panel.hidden,
       outbox: [],
     };
@@ -459,7 +471,8 @@ class Widget {
     const inputId = this.id("input");
     const chat = {
       queue: h("p", { class: "queue", role: "status", hidden: true }),
-      log: h("ol", { class: "log", role: "log", "aria-live": "polite", "aria-label": t("log"), tabindex: "0" }),
+      // The list stays a list ("list, N items", message by message); the live region wraps it.
+      log: h("ol", { class: "log", tabindex: "0" }),
       typing: h("p", { class: "typing", hidden: true }, t("typing")),
       ended: h("div", { class: "ended", hidden: true }),
       // No maxlength: it would cut a long paste silently. The counter and the refusal say why instead.
@@ -476,7 +489,10 @@ class Widget {
       items: new Map(),
       typingSent: false,
     };
-    if (greeting) chat.log.append(h("li", { class: "msg greeting" }, h("p", { class: "bubble" }, greeting)));
+    const shownGreeting = this.pick(greeting);
+    if (shownGreeting.text) {
+      chat.log.append(h("li", { class: "msg greeting" }, h("p", { class: "bubble", lang: shownGreeting.lang }, shownGreeting.text)));
+    }
     const composer = h(
       "form",
       { class: "composer" },
@@ -501,7 +517,8 @@ class Widget {
       this.countTyped();
     });
     this.chat = chat;
-    this.show("chat", h("div", { class: "chat" }, chat.queue, chat.log, chat.typing, chat.ended, composer));
+    const live = h("div", { class: "log-region", role: "log", "aria-live": "polite", "aria-label": t("log") }, chat.log);
+    this.show("chat", h("div", { class: "chat" }, chat.queue, live, chat.typing, chat.ended, composer));
   }
 
   /** The counter near the limit; over it, the box is marked and says by how much. */
@@ -724,17 +741,23 @@ class Widget {
     log.scrollTop = log.scrollHeight;
   }
 
-  showRatingRequest(text) {
+  /** texts: the settings' rating request ({ko, en}, or a Korean string), or null for our own. */
+  showRatingRequest(texts) {
     if (!this.chat || this.session.rating) return;
+    const picked = texts ? this.pick(texts) : { text: "" };
     const shown = this.chat.log.querySelector(".rating-request .bubble");
     if (shown) {
-      if (text) shown.textContent = text;
+      if (picked.text) {
+        shown.textContent = picked.text;
+        if (picked.lang) shown.setAttribute("lang", picked.lang);
+        else shown.removeAttribute("lang");
+      }
       return;
     }
     const li = h(
       "li",
       { class: "msg rating-request" },
-      h("p", { class: "bubble" }, text || this.t("ratingHeading")),
+      h("p", { class: "bubble", lang: picked.text ? picked.lang : undefined }, picked.text || this.t("ratingHeading")),
       h("button", { type: "button", class: "primary", onclick: () => this.openRating() }, this.t("rateNow")),
     );
     this.chat.log.append(li);
@@ -752,6 +775,9 @@ class Widget {
       { class: "overlay", role: "dialog", "aria-modal": "true", "aria-labelledby": headingId },
       h("div", { class: "sheet" }, h("h3", { id: headingId }, label), ...nodes),
     );
+    // What the dimmed overlay covers is inactive (inert): out of reach and, being incidental text,
+    // outside the contrast rule (WCAG 1.4.3) while the sub-dialog is open.
+    this.setBackgroundInert(true);
     this.panel.append(this.overlay);
     this.focusView();
   }
@@ -760,10 +786,15 @@ class Widget {
     if (!this.overlay) return;
     this.overlay.remove();
     this.overlay = null;
+    this.setBackgroundInert(false);
     const opener = this.overlayOpener;
     this.overlayOpener = null;
     if (opener?.isConnected && opener.getClientRects().length && !opener.disabled) opener.focus();
     else if (!this.panel.hidden) this.focusView();
+  }
+
+  setBackgroundInert(on) {
+    for (const node of this.panel.children) if (node !== this.overlay) node.inert = on;
   }
 
   openRating() {

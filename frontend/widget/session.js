@@ -43,7 +43,7 @@ export class Session {
   /**
    * saved: {conversationId, token, outbox?}; persist(saved) stores it; emit(type, detail) tells the UI:
    * message (a stored message, in seq order), pending (a new unsent message), sent, failed,
-   * state ({state, position, agentName}), typing (bool), rating (text), link (online bool), lost.
+   * state ({state, position, agentName}), typing (bool), rating ({ko, en} texts, a Korean string, or null), link (online bool), lost.
    */
   constructor({ request, wsUrl, saved, persist, emit }) {
     this.request = request;
@@ -100,7 +100,7 @@ export class Session {
     this.agentName = view.agentName || this.agentName;
     this.rating = view.rating || null;
     this.setState(view.state, view.position ?? this.position);
-    if (view.ratingRequestedAt && !view.rating && view.state !== "waiting") this.ratingRequested(view.ratingRequestText);
+    if (view.ratingRequestedAt && !view.rating && view.state !== "waiting") this.ratingRequested(view.ratingRequestTexts || view.ratingRequestText);
   }
 
   ratingRequested(text) {
@@ -189,7 +189,7 @@ export class Session {
         if (frame.role !== "customer") this.emit("typing", !!frame.isTyping);
         break;
       case "rating.requested":
-        this.ratingRequested(frame.text || null);
+        this.ratingRequested(frame.texts || frame.text || null); // {ko, en}; the UI picks the language
         break;
       case "error":
         this.onError(frame);

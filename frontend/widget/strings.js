@@ -156,3 +156,15 @@ export function translator(lang) {
   return (key, vars = {}) =>
     (strings[key] ?? STRINGS.ko[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
+
+/**
+ * A customer-facing text from the settings ({ko, en}, or a plain Korean string from an older server)
+ * in `lang`: {text, lang}, where lang is the language the text is really in. When there is no version
+ * in `lang` the other one is shown, and its lang tells the screen reader so (WCAG 3.1.2).
+ */
+export function localized(texts, lang) {
+  const versions = typeof texts === "string" ? { ko: texts } : texts || {};
+  if (versions[lang]) return { text: versions[lang], lang };
+  const other = Object.keys(STRINGS).find((code) => code !== lang && versions[code]);
+  return other ? { text: versions[other], lang: other } : { text: "", lang };
+}

@@ -244,8 +244,8 @@ def test_english_keyboard_and_a_non_admin(stack: dict[str, Any], new_page: Any) 
     page.keyboard.press("Enter")
     expect(page.locator("#types-inquiry-new")).to_be_focused()
     last = page.locator("#settings ol.types").first.locator("li").last
-    expect(last.locator("input")).to_have_value("Warranty")
-    last.get_by_role("button", name="Move Warranty up").click()
+    expect(last.locator("input[lang=ko]")).to_have_value("Warranty")
+    last.get_by_role("button", name="↑ Up (Warranty)").click()
     page.click("#settings-save")
     expect(page.locator("#settings-status")).to_contain_text("Saved · version")
     inquiry_types = _availability(stack)["inquiryTypes"]

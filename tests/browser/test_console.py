@@ -363,7 +363,7 @@ def test_agent_console_journey(stack: dict[str, Any], new_page: Any) -> None:
     screenshot(agent, "console-history")
 
     # --- English ---
-    agent.get_by_role("button", name="Switch to English").click()
+    agent.get_by_role("button", name="English").click()
     expect(agent.get_by_role("link", name="Tickets")).to_be_visible()
     expect(agent.locator(".status-button")).to_contain_text("Online")
 

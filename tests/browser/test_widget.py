@@ -356,7 +356,11 @@ def test_consent_then_chat_both_ways_with_typing_and_states(stack, agents, widge
     agent.send("typing", conversationId=conversation_id, isTyping=False)
     expect(w.log.locator(".msg.agent .bubble").last).to_have_text("네, 주문번호를 알려 주세요.\n확인해 드리겠습니다.")
     expect(w.root.locator(".typing")).to_be_hidden()
-    expect(w.log).to_have_attribute("role", "log")
+    # A list for screen readers ("list, N items"), inside the live region (issue 27, item 1).
+    expect(w.root.get_by_role("log").get_by_role("list")).to_have_count(1)
+    expect(w.root.get_by_role("log").get_by_role("list").get_by_role("listitem")).to_have_count(
+        w.log.locator("li").count()
+    )
     assert w.seqs() == list(range(1, len(w.seqs()) + 1))
     screenshot(w.page, "widget-chat")
     # What the widget loads is exactly frontend/widget/ (what bench/widget_size.py measures), and

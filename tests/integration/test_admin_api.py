@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from chalicelib.services.settings import CHAT_SETTINGS
+from chalicelib.services.settings import CHAT_SETTINGS, consent_texts, load_settings
 from chalicelib.store.models import AgentModel, ConversationModel, SettingsModel
 
 ADMIN = "admin@example.com"
@@ -146,11 +147,78 @@ def test_new_consent_text_gets_a_new_version_and_old_chats_keep_theirs(h):
     assert status == 200 and after["consentVersion"] == old_version + 1
     assert ConversationModel.get(first["conversationId"]).consent_version == old_version
     status, availability = h.rest("GET", "/widget/availability")
-    assert availability["consent"] == {"version": old_version + 1, "text": "개정된 동의 문구"}
+    assert availability["consent"]["version"] == old_version + 1
+    assert availability["consent"]["text"] == "개정된 동의 문구"
     status, error = h.rest("POST", "/chats", {"consent": True, "consentVersion": old_version})
     assert status == 409  # a widget showing the old text must show the new one first
     _, same = _put(h, {"consentText": "개정된 동의 문구"})
     assert same["consentVersion"] == old_version + 1  # the same text is not a new version
+
+
+def test_customer_texts_have_korean_and_english_versions(h):
+    """Consent, greeting, absence message, rating request and type names, each in ko and en (3.1.2)."""
+    defaults = _settings(h)
+    assert defaults["greetingEn"].startswith("Hello") and defaults["consentTextEn"]
+    _, public = h.rest("GET", "/widget/availability")
+    assert public["consent"]["texts"] == {"ko": defaults["consentText"], "en": defaults["consentTextEn"]}
+    assert public["texts"]["absenceMessage"] == {"ko": defaults["absenceMessage"], "en": defaults["absenceMessageEn"]}
+    assert public["texts"]["greeting"]["en"] == defaults["greetingEn"]
+    assert public["inquiryTypeNames"][0] == {"name": "일반 문의", "ko": "일반 문의", "en": "General"}
+
+    # Only the English consent text changes: a new consent version all the same.
+    version = defaults["consentVersion"]
+    status, after = _put(h, {"consentTextEn": "We collect your name and email.", "greetingEn": "", "version": 999})
+    assert status == 409  # not the current version: refused, nothing changed
+    status, after = _put(h, {"consentTextEn": "We collect your name and email.", "greetingEn": ""})
+    assert status == 200 and after["consentVersion"] == version + 1 and after["greetingEn"] == ""
+    _, public = h.rest("GET", "/widget/availability")
+    assert public["consent"]["texts"]["en"] == "We collect your name and email."
+    assert public["texts"]["greeting"] == {"ko": defaults["greeting"], "en": ""}  # no English: the widget falls back
+    _, same = _put(h, {"consentTextEn": "We collect your name and email."})
+    assert same["consentVersion"] == version + 1
+    assert _put(h, {"greetingEn": "x" * 1001})[0] == 400
+    assert _put(h, {"greetingEn": 5})[0] == 400
+    assert _settings(h)["greetingEn"] == ""
+
+    # A new chat gets the greeting in both languages; a rating request carries both texts.
+    h.agent_online("agent1@example.com")
+    chat = h.start_chat("A")
+    assert chat["greetings"] == {"ko": defaults["greeting"], "en": ""}
+
+    # English type names: edited in the catalogue; records keep the Korean name.
+    catalog = _settings(h)["inquiryTypeCatalog"]
+    catalog[0]["nameEn"] = "Questions"
+    status, after = _put(h, {"inquiryTypeCatalog": catalog})
+    assert status == 200 and after["inquiryTypeCatalog"][0]["nameEn"] == "Questions"
+    assert after["inquiryTypes"][0] == "일반 문의"
+    _, public = h.rest("GET", "/widget/availability")
+    assert public["inquiryTypeNames"][0] == {"name": "일반 문의", "ko": "일반 문의", "en": "Questions"}
+
+
+def test_settings_stored_before_english_versions_stay_readable(h):
+    """A settings document without English texts (written before them) loads with none, never the defaults."""
+    old = {
+        "chat_enabled": True,
+        "consent_version": 4,
+        "consent_text": "옛 동의 문구",
+        "greeting": "옛 인사말",
+        "absence_message": "옛 부재 안내",
+        "rating_request_text": "옛 평가 요청",
+        "inquiry_types": ["문의"],
+        "processing_types": ["완료"],
+    }
+    SettingsModel("chat", document=json.dumps(old, ensure_ascii=False), updated_at=1, updated_by="x", version=7).save()
+    SettingsModel("consent#3", document="세 번째 동의 문구", updated_at=1, updated_by="x", version=3).save()
+    settings = _settings(h)
+    assert (settings["greeting"], settings["greetingEn"], settings["consentTextEn"]) == ("옛 인사말", "", "")
+    assert settings["inquiryTypeCatalog"][0]["nameEn"] == ""
+    _, public = h.rest("GET", "/widget/availability")
+    assert public["consent"] == {"version": 4, "text": "옛 동의 문구", "texts": {"ko": "옛 동의 문구", "en": ""}}
+    assert consent_texts(3, load_settings()) == {"ko": "세 번째 동의 문구", "en": ""}
+    status, after = _put(h, {"consentTextEn": "Old consent, in English"})
+    assert status == 200 and after["consentVersion"] == 5 and after["version"] == 8
+    assert consent_texts(5, load_settings()) == {"ko": "옛 동의 문구", "en": "Old consent, in English"}
+    assert consent_texts(4, load_settings()) is None  # never saved as a version of its own before
 
 
 def test_absence_message_and_chat_switch_reach_the_widget_at_its_next_check(h):
@@ -213,7 +281,13 @@ def test_types_keep_ids_through_rename_reorder_and_retire(h):
     assert status == 200, after
     new_catalog = after["inquiryTypeCatalog"]
     assert [t["id"] for t in new_catalog[:2]] == [second["id"], first["id"]]
-    assert new_catalog[1] == {"id": first["id"], "name": "일반 상담", "retired": False, "formerNames": [first["name"]]}
+    assert new_catalog[1] == {
+        "id": first["id"],
+        "name": "일반 상담",
+        "nameEn": first["nameEn"],  # not sent: kept
+        "retired": False,
+        "formerNames": [first["name"]],
+    }
     assert new_catalog[2]["name"] == "신규 유형" and new_catalog[2]["id"].startswith("t-")
     assert new_catalog[3]["retired"] is True
     assert after["inquiryTypes"] == [second["name"], "일반 상담", "신규 유형"] + [t["name"] for t in catalog[3:]]
