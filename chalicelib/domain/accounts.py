@@ -7,6 +7,7 @@ import secrets
 import string
 import urllib.parse
 from enum import StrEnum
+from typing import Any
 
 from chalicelib.domain.errors import InvalidField
 
@@ -33,6 +34,16 @@ def role_of_groups(groups: set[str]) -> StaffRole | None:
     if AGENTS_GROUP in groups:
         return StaffRole.AGENT
     return None
+
+
+def username_field(body: dict[str, Any], name: str) -> str | None:
+    """An optional staff username in a body or query (e.g. the history's `agentId`): whole, never trimmed."""
+    value = body.get(name)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _USERNAME.fullmatch(value):
+        raise InvalidField(f"'{name}' must be a username of 1-{MAX_USERNAME_CHARS} characters", field=name)
+    return value
 
 
 def username_from_path(raw: str) -> str:

@@ -8,6 +8,7 @@ from pynamodb.expressions.condition import Condition
 from ulid import ULID
 
 from chalicelib.domain import model as rules
+from chalicelib.domain.accounts import username_field
 from chalicelib.domain.errors import Forbidden, InvalidField
 from chalicelib.domain.model import ConversationState, Principal, Rating, Role, TicketChannel
 from chalicelib.domain.validation import (
@@ -180,7 +181,7 @@ def history_filter(params: dict[str, Any]) -> tuple[int, int, Condition | None, 
             add(ConversationModel.state == ConversationState(state).value)
         except ValueError as exc:
             raise InvalidField("'state' must be waiting, active or ended", field="state") from exc
-    agent_id = text_field(params, "agentId", max_chars=128, required=False)
+    agent_id = username_field(params, "agentId")
     return from_ms, to_ms, condition, agent_id
 
 

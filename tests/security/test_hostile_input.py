@@ -453,6 +453,10 @@ def query_cases(world: dict[str, Any]) -> st.SearchStrategy[tuple[str, str, str,
         st.tuples(st.just("GET"), st.just("/history"), st.just("agent"),
                   st.fixed_dictionaries({}, optional={"limit": QUERY_INTS, "from": QUERY_INTS, "to": QUERY_INTS})
                   .filter(bool)),
+        st.tuples(st.just("GET"), st.just("/history"), st.just("agent"),
+                  st.fixed_dictionaries({"agentId": st.one_of(
+                      st.tuples(st.just("agent1@example.com"), WHITESPACE).map("".join),
+                      st.tuples(WHITESPACE, st.just("agent1@example.com")).map("".join))})),
         st.tuples(st.just("GET"), st.just("/tickets"), st.just("agent"),
                   st.fixed_dictionaries({"limit": QUERY_INTS})),
         st.tuples(st.just("GET"), st.just("/exports"), st.just("admin"),
