@@ -568,17 +568,8 @@ def submit_rating(principal: Principal, conversation_id: str, body: dict[str, An
         raise Conflict("the chat has not started yet")
     if conv.rating is not None:
         raise Conflict("this chat has already been rated")
-    try:
-        conv.update(
-            actions=[
-                ConversationModel.rating.set(rating.value),
-                ConversationModel.rating_comment.set(comment) if comment else ConversationModel.rating_comment.remove(),
-                ConversationModel.rated_at.set(rules.now_ms()),
-            ],
-            condition=ConversationModel.rating.does_not_exist(),
-        )
-    except Exception as exc:  # pynamodb UpdateError on the condition
-        raise Conflict("this chat has already been rated") from exc
+    if not store.record_rating(conv, rating.value, comment, rules.now_ms()):
+        raise Conflict("this chat has already been rated")
     frame = {"type": "rating.submitted", "conversationId": conversation_id, "rating": rating.value, "comment": comment}
     notify.to_chat_agent(conv, frame)
     return customer_conversation_view(conv)

@@ -653,6 +653,25 @@ def count_connection_frame(connection_id: str, window_start: int, limit: int) ->
     return connection, admitted
 
 
+def record_rating(conv: ConversationModel, rating: str, comment: str | None, now_ms: int) -> bool:
+    """The first rating stands: False when the chat already has one. Any other failure (throttling,
+    a network error) is raised as it is, never reported as "already rated"."""
+    try:
+        conv.update(
+            actions=[
+                ConversationModel.rating.set(rating),
+                ConversationModel.rating_comment.set(comment) if comment else ConversationModel.rating_comment.remove(),
+                ConversationModel.rated_at.set(now_ms),
+            ],
+            condition=ConversationModel.rating.does_not_exist(),
+        )
+    except UpdateError as exc:
+        if _is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 def set_connection_token_expiry(connection_id: str, expires_at: int) -> None:
     try:
         ConnectionModel(connection_id).update(

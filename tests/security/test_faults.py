@@ -237,3 +237,33 @@ def test_dynamodb_calls_retry_throttling_in_botocore_standard_mode() -> None:
     repository._tx()
     assert repository._tx_connection is not None
     assert repository._tx_connection.client.meta.config.retries == expected
+
+
+def test_a_throttled_rating_is_an_internal_error_not_already_rated(h, monkeypatch) -> None:
+    # The rating's write caught every exception and answered 409 "already rated": a throttled
+    # customer was told their rating stood when nothing was stored.
+    from botocore.exceptions import ClientError
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.store.models import ConversationModel
+
+    _, agent_conn = h.agent_online("agent1@example.com")
+    chat = h.start_chat()
+    h.send(agent_conn, {"action": "message.send", "conversationId": chat["conversationId"],
+                        "clientMessageId": "answer", "text": "안녕하세요"})
+    real_update = ConversationModel.update
+    throttled = ClientError({"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+                            "UpdateItem")
+
+    def throttled_once(self, *args, **kwargs):
+        monkeypatch.setattr(ConversationModel, "update", real_update)
+        raise UpdateError("Failed to update item", cause=throttled)
+
+    monkeypatch.setattr(ConversationModel, "update", throttled_once)
+    path = f"/chats/{chat['conversationId']}/rating"
+    status, body = h.rest("POST", path, {"rating": "satisfied"}, token=chat["token"])
+    assert (status, body["code"]) == (500, "internal"), body
+    status, body = h.rest("POST", path, {"rating": "satisfied"}, token=chat["token"])  # the retry stands
+    assert status == 200 and body["rating"] == "satisfied", body
+    status, body = h.rest("POST", path, {"rating": "dissatisfied"}, token=chat["token"])
+    assert (status, body["code"]) == (409, "conflict"), body
