@@ -42,8 +42,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
     pusher.remember_event_endpoint(event.to_dict()["requestContext"])
     token = (event.to_dict().get("queryStringParameters") or {}).get("token")
     try:
-        chat.connect(event.connection_id, token)
-        limits.remember_token_expiry(event.connection_id, token)
+        chat.connect(event.connection_id, token)  # the connection keeps its token's expiry (limits.py)
     except Exception as exc:  # noqa: BLE001 - every refusal is a non-2xx answer, never a crash
         status, body = error_body(exc)
         return Response(body=body, status_code=status)

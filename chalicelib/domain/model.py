@@ -47,6 +47,7 @@ class Principal:
     email: str = ""
     conversation_id: str | None = None  # customers only
     may_chat: bool = True  # staff: the account's chat permission, read by the request edge
+    token_expires_at: int | None = None  # epoch s of the verified token: a WebSocket connection ends with it
 
     @property
     def is_staff(self) -> bool:

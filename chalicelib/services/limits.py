@@ -12,17 +12,10 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
 
 from chalicelib.domain.errors import Forbidden, RateLimited, Unauthorized
 from chalicelib.domain.model import Principal, Role
-from chalicelib.lazy_import import lazy_module
 from chalicelib.store import repository as store
-
-if TYPE_CHECKING:
-    import jwt
-else:
-    jwt = lazy_module("jwt")  # only $connect reads a token here; $default frames never load PyJWT
 
 DEFAULT_RATE_LIMIT = 30
 DEFAULT_RATE_WINDOW_SECONDS = 10
@@ -48,15 +41,3 @@ def admit_frame(connection_id: str, now: float | None = None) -> Principal:
     if not admitted:
         raise RateLimited(f"more than {limit} frames in {window} s; slow down and retry")
     return Principal(role=Role(connection.role), user_id=connection.user_id, conversation_id=connection.conversation_id)
-
-
-def remember_token_expiry(connection_id: str, token: str | None) -> None:
-    """After a successful $connect: note when its (already verified) token expires."""
-    if not token:
-        return
-    try:
-        expires_at = jwt.decode(token, options={"verify_signature": False}).get("exp")
-    except jwt.PyJWTError:
-        return
-    if isinstance(expires_at, int):
-        store.set_connection_token_expiry(connection_id, expires_at)

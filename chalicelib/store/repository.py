@@ -77,6 +77,7 @@ def put_connection(connection_id: str, principal: Principal, now_ms: int) -> Con
         user_id=principal.user_id,
         conversation_id=principal.conversation_id,
         connected_at=now_ms,
+        token_expires_at=principal.token_expires_at,
         expires_at=timedelta(seconds=CONNECTION_TTL_SECONDS),
     )
     item.save()
@@ -670,20 +671,6 @@ def record_rating(conv: ConversationModel, rating: str, comment: str | None, now
             return False
         raise
     return True
-
-
-def set_connection_token_expiry(connection_id: str, expires_at: int) -> None:
-    try:
-        ConnectionModel(connection_id).update(
-            actions=[ConnectionModel.token_expires_at.set(expires_at)],
-            condition=ConnectionModel.connection_id.exists(),
-        )
-    except UpdateError as exc:
-        if not _is_condition_failure(exc):
-            raise
-
-
-# --- presence sweep (chalicelib/services/presence.py) --------------------------------------
 
 
 def mark_agent_disconnected_since(agent_id: str, now_ms: int) -> None:
