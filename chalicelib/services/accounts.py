@@ -149,11 +149,15 @@ def invite(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _display_name(body: dict[str, Any]) -> str | None:
-    """The body `{displayName}`: a name, or null or "" to remove it."""
+    return rules.check_display_name(text_field(body, "displayName", max_chars=MAX_NAME_CHARS, required=False))
+
+
+def _display_name_change(body: dict[str, Any]) -> str | None:
+    """The body of a rename, `{displayName}`: a name, or null or "" to remove it."""
     only_fields(body, {"displayName"})
     if "displayName" not in body:
         raise InvalidField("'displayName' is required (a name, or null to remove it)", field="displayName")
-    return rules.check_display_name(text_field(body, "displayName", max_chars=MAX_NAME_CHARS, required=False))
+    return _display_name(body)
 
 
 def _rename(user: directory.DirectoryUser, role: StaffRole, name: str | None) -> directory.DirectoryUser:
@@ -173,7 +177,7 @@ def _rename(user: directory.DirectoryUser, role: StaffRole, name: str | None) ->
 def set_display_name(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """An admin sets (or, with null or "", removes) a staff member's display name."""
     require_admin(actor)
-    name = _display_name(body)
+    name = _display_name_change(body)
     user, role = _staff_target(actor, agent_id)
     return _one(_rename(user, role, name), role)
 
@@ -182,7 +186,7 @@ def set_own_display_name(principal: Principal, body: dict[str, Any]) -> dict[str
     """An agent (or admin) sets their own display name; answers like GET /me."""
     if not principal.is_staff:
         raise Forbidden("agents and admins only")  # the edge refused disabled accounts already
-    name = _display_name(body)
+    name = _display_name_change(body)
     user, role = _staff_target(principal, principal.user_id)
     _rename(user, role, name)
     return chat.agent_state(principal)
