@@ -111,10 +111,12 @@ class Widget {
     this.launcher.append(this.badge);
     this.title = h("h2", { id: "lc-title", class: "title" }, t("title"));
     const other = this.lang === "ko" ? "en" : "ko";
+    // The other language's own name is the visible text and so the accessible name (WCAG 2.5.3);
+    // what it does is the title.
     this.langButton = h(
       "button",
-      { type: "button", class: "ghost lang", lang: other, "aria-label": t("switchLanguage"), onclick: () => this.switchLanguage() },
-      other.toUpperCase(),
+      { type: "button", class: "ghost lang", lang: other, title: t("switchLanguage"), onclick: () => this.switchLanguage() },
+      other === "en" ? "English" : "한국어",
     );
     this.rateButton = h("button", { type: "button", class: "ghost", hidden: true, onclick: () => this.openRating() }, t("rate"));
     this.endButton = h("button", { type: "button", class: "ghost", hidden: true, onclick: () => this.confirmEnd() }, t("end"));

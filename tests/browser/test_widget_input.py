@@ -31,7 +31,7 @@ SMALL = {"viewport": {"width": 1024, "height": 768}}
 
 
 def _switch_to_english(w: Widget) -> None:
-    w.panel.get_by_role("button", name="English로 보기").click()
+    w.panel.get_by_role("button", name="English", exact=True).click()
     w.panel = w.root.locator(".panel")  # a new widget element, same locators
     expect(w.panel.get_by_role("heading", name="Customer Center Chat")).to_be_visible()
 
@@ -181,11 +181,11 @@ def test_the_language_switch_is_remembered_per_site_and_keeps_the_chat(stack, ag
     w = widget(**LAPTOP)  # the help page's embed says data-lang="ko"
     w.launcher.click()
     expect(w.panel.get_by_role("heading", name="고객센터 채팅 상담")).to_be_visible()
-    switch = w.panel.get_by_role("button", name="English로 보기")
-    expect(switch).to_have_text("EN")
+    switch = w.panel.get_by_role("button", name="English", exact=True)  # its name is its visible text (2.5.3)
+    expect(switch).to_have_attribute("title", "English로 보기")
     _switch_to_english(w)
     expect(w.panel.get_by_role("button", name="Agree and start chat", exact=True)).to_be_visible()
-    expect(w.panel.get_by_role("button", name="한국어로 보기")).to_be_focused()
+    expect(w.panel.get_by_role("button", name="한국어", exact=True)).to_be_focused()
     expect(w.root).to_have_attribute("lang", "en")
     assert w.page.evaluate("Object.entries(localStorage).filter(([k]) => k.startsWith('livechat.widget.lang'))") == [
         [f"livechat.widget.lang:{stack['base']}/api", "en"]
@@ -206,7 +206,7 @@ def test_the_language_switch_is_remembered_per_site_and_keeps_the_chat(stack, ag
     screenshot(w.page, "widget-language-en-chat")
 
     # Back to Korean in the middle of the chat: the conversation is still there, in Korean.
-    w.panel.get_by_role("button", name="한국어로 보기").click()
+    w.panel.get_by_role("button", name="한국어", exact=True).click()
     w.panel = w.root.locator(".panel")
     expect(w.panel.get_by_role("heading", name="고객센터 채팅 상담")).to_be_visible()
     expect(w.log.locator(".msg.system")).to_have_text("상담원 김상담님이 상담을 시작했습니다.")
