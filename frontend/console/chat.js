@@ -41,7 +41,7 @@ export function mount(container, ctx) {
   const counts = el("div", { class: "chat-counts", role: "status", "aria-live": "polite" }, countWaiting, countActive, countUnread);
   const permissionNotice = el("p", { class: "notice hidden" }, t("noPermission"));
   const list = el("ul", { class: "chat-list", "aria-label": t("chatList") });
-  const queueSummary = el("summary", {});
+  const queueSummary = el("summary", {}, t("queue")); // the count follows once the queue is read
   const queueList = el("ol", { class: "queue-list" });
   const side = el(
     "aside",

@@ -32,7 +32,8 @@ export function createProfile(ctx) {
     name.textContent = display || t("noDisplayName");
     name.classList.toggle("unset", !display);
     email.textContent = ctx.me.email || ctx.user.email || "";
-    button.setAttribute("aria-label", t("profileButton", { name: display || t("noDisplayName") }));
+    // The visible name and e-mail are the accessible name (WCAG 2.5.3); what the button does is its title.
+    button.title = t("profileButton");
   }
 
   function open() {

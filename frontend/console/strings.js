@@ -119,7 +119,7 @@ export const CONSOLE_STRINGS = {
     agentSide: "상담원",
     // issue 17: display names, the composer's limit
     profileTitle: "내 표시 이름",
-    profileButton: "내 표시 이름: {name} (바꾸기)",
+    profileButton: "내 표시 이름 바꾸기",
     displayName: "표시 이름",
     displayNameHelp: "고객에게 보이는 이름입니다. 비워 두면 고객에게 ‘상담원’으로 보입니다. 이메일 주소는 고객에게 보이지 않습니다.",
     noDisplayName: "표시 이름 없음",
@@ -250,7 +250,7 @@ export const CONSOLE_STRINGS = {
     system: "Notice",
     agentSide: "Agent",
     profileTitle: "My display name",
-    profileButton: "My display name: {name} (change)",
+    profileButton: "Change my display name",
     displayName: "Display name",
     displayNameHelp: "The name customers see. Left empty, customers see “Agent”. Your e-mail address is never shown to customers.",
     noDisplayName: "No display name",

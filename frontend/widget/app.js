@@ -689,12 +689,16 @@ class Widget {
     if (label) label.textContent = this.t(key, { max: LIMITS.message.toLocaleString() });
   }
 
+  // The line's text: the server's Korean one, or ours in English with the agent's name in a <bdi>
+  // of its own (a person's name is in no one language: WCAG 3.1.2 leaves proper names alone).
   systemText(message) {
-    if (this.lang === "ko") return message.text;
+    if (this.lang === "ko") return [message.text];
     const name = this.session?.agentName; // a display name, or none: never an e-mail (docs/api.md)
     const codes = { agent_joined: name ? "agentJoined" : "agentJoinedUnnamed", chat_ended: "ended", returned_to_queue: "returnedToQueue" };
     const key = codes[message.systemCode];
-    return key ? this.t(key, { name }) : message.text;
+    if (!key) return [message.text];
+    const [before, after = ""] = this.t(key, { name: "\u0000" }).split("\u0000");
+    return name ? [before, h("bdi", { class: "name" }, name), after] : [before];
   }
 
   showMessage(message) {

@@ -114,7 +114,8 @@ WRONG_LANGUAGE = """() => {
     const parent = node.parentElement;
     const shown = parent.tagName === "OPTION" || parent.getClientRects().length;
     if (!/[\\uac00-\\ud7a3]/.test(node.data) || !shown) continue;
-    if (parent.closest(".msg.agent .bubble, .msg.mine .bubble, .who, .sr-only")) continue;
+    // People's words and names are theirs: messages, sender names, an agent's name in a system line.
+    if (parent.closest(".msg.agent .bubble, .msg.mine .bubble, .who, .name, .sr-only")) continue;
     const lang = parent.closest("[lang]")?.getAttribute("lang") || hostLang;
     if (lang !== "ko") found.push(node.data.trim().slice(0, 40));
   }
@@ -234,13 +235,15 @@ def test_widget_every_state(stack: dict[str, Any], new_page: Any, lang: str, wid
 # --- the console ---------------------------------------------------------------------------------
 
 CONSOLE_TEXT = {
-    "ko": {"email": "이메일", "password": "비밀번호", "signIn": "로그인", "online": "온라인", "ticket": "티켓 만들기"},
+    "ko": {"email": "이메일", "password": "비밀번호", "signIn": "로그인", "online": "온라인", "ticket": "티켓 만들기",
+           "joined": "상담원 김상담님이 상담을 시작했습니다."},
     "en": {
         "email": "Email",
         "password": "Password",
         "signIn": "Sign in",
         "online": "Online",
         "ticket": "Create ticket",
+        "joined": "김상담 started the chat.",
     },
 }
 
@@ -304,7 +307,8 @@ def test_console_every_screen(stack: dict[str, Any], new_page: Any, lang: str, w
         "options => options.map((o) => o.getAttribute('lang'))"
     )
     assert type_langs and set(type_langs) == {"ko"}, type_langs
-    expect(page.locator(".messages .msg-system .msg-text").first).to_have_attribute("lang", "ko")
+    # System lines are the console's own text, in the console's language (no Korean line on an English screen).
+    expect(page.locator(".messages .msg-system .msg-text").first).to_have_text(text["joined"])
 
     page.get_by_role("button", name=text["ticket"], exact=True).click()
     expect(page.locator("dialog.ticket-dialog")).to_be_visible()

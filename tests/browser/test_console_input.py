@@ -214,7 +214,7 @@ def test_the_admin_changes_a_display_name_in_place(stack: dict[str, Any], new_pa
     page.keyboard.press("Enter")
     row = page.locator(f'#agents-rows tr[data-agent="{AGENT}"]')
     expect(row.locator("th .name")).to_have_text("김상담")
-    row.get_by_role("button", name="김상담의 표시 이름 변경").click()
+    row.get_by_role("button", name="이름 변경 (김상담)").click()
     field = row.get_by_label("김상담의 표시 이름")
     expect(field).to_be_focused()
     field.fill("agent1@example.com")
