@@ -29,6 +29,12 @@ USED_BY_AWS = {
     ("export_jobs", "sqs:GetQueueAttributes"): "the event source mapping reads the queue",
     ("api_handler", "s3:GetObject"): "presigned download URLs are signed with the role's credentials",
 }
+# Used by our code but cached per process: the local stack runs every function in one process, so
+# the function that fills the cache first hides the other's call (on AWS each has its containers).
+CACHED_IN_ONE_PROCESS = {
+    ("websocket_connect", "secretsmanager:GetSecretValue"): "the customer key, read first by api_handler",
+    ("api_handler", "secretsmanager:GetSecretValue"): "the customer key, read first by websocket_connect",
+}
 
 
 def _symbolic(resource: Any) -> str:
@@ -93,7 +99,9 @@ def check(template: dict[str, Any], calls: list[dict[str, str]]) -> tuple[list[s
                 by_action.setdefault(action, []).append(_short(pattern))
         for action, patterns in by_action.items():
             why = USED_BY_AWS.get((function, action))
-            unused.append(f"{function}: {action} on {', '.join(patterns)}" + (f" (used by AWS: {why})" if why else ""))
+            cached = CACHED_IN_ONE_PROCESS.get((function, action))
+            note = f" (used by AWS: {why})" if why else f" (cached in the local stack: {cached})" if cached else ""
+            unused.append(f"{function}: {action} on {', '.join(patterns)}{note}")
     return sorted(denied), unused
 
 
