@@ -305,10 +305,11 @@ export function mount(container, ctx) {
 
   // The server counts Unicode code points of the trimmed text (docs/protocol.md): so does the counter.
   const textLength = (text) => [...text.trim()].length;
+  const numberLocale = ctx.lang === "en" ? "en-US" : "ko-KR";
   function countTyped() {
     const count = textLength(input.value);
     const over = count > MESSAGE_MAX;
-    counter.textContent = t("messageCounter", { n: count.toLocaleString(), max: MESSAGE_MAX.toLocaleString() });
+    counter.textContent = t("messageCounter", { n: count.toLocaleString(numberLocale), max: MESSAGE_MAX.toLocaleString(numberLocale) });
     counter.classList.toggle("hidden", count < COUNTER_FROM);
     counter.classList.toggle("over", over);
     input.setAttribute("aria-invalid", String(over));
@@ -339,7 +340,7 @@ export function mount(container, ctx) {
     const count = textLength(text);
     if (count > MESSAGE_MAX) {
       // Refused whole, never cut: the agent decides what to shorten.
-      setComposerNote("long", t("messageTooLong", { max: MESSAGE_MAX.toLocaleString(), over: (count - MESSAGE_MAX).toLocaleString() }));
+      setComposerNote("long", t("messageTooLong", { max: MESSAGE_MAX.toLocaleString(numberLocale), over: (count - MESSAGE_MAX).toLocaleString(numberLocale) }));
       return input.focus();
     }
     input.value = "";
@@ -651,7 +652,7 @@ export function mount(container, ctx) {
       if (pending) {
         pending.failed = true;
         // The server's reason in the console's language where it has one (too_long), else its message.
-        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: MESSAGE_MAX.toLocaleString() }) : t("sendFailed", { message: frame.message }));
+        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: MESSAGE_MAX.toLocaleString(numberLocale) }) : t("sendFailed", { message: frame.message }));
       }
     }
     drawMessages();

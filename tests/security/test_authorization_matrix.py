@@ -103,6 +103,7 @@ MATRIX: list[Row] = [
     # --- REST: staff
     Row("GET /me", STAFF),
     Row("PUT /me/status", STAFF, body={"status": "online"}),
+    Row("PUT /me/profile", STAFF, body={"displayName": "상담원 가"}),
     Row("GET /agent/chats", STAFF),
     Row("GET /queue", STAFF),
     Row("GET /chats/{conversation_id}/transcript", CHAT_STAFF),
@@ -132,6 +133,7 @@ MATRIX: list[Row] = [
     Row("POST /admin/agents", frozenset({ADMIN}), body=lambda w: {"email": f"new-{uuid.uuid4().hex[:8]}@example.com"}),
     Row("PUT /admin/agents/{agent_id}/chat-permission", frozenset({ADMIN}), body={"chatPermission": True}),
     Row("PUT /admin/agents/{agent_id}/max-chats", frozenset({ADMIN}), body={"maxChats": 5}),
+    Row("PUT /admin/agents/{agent_id}/display-name", frozenset({ADMIN}), body={"displayName": "상담원 나"}),
     Row("PUT /admin/agents/{agent_id}/role", frozenset({ADMIN}), body={"role": "admin"}, fresh=True),
     Row("POST /admin/agents/{agent_id}/disable", frozenset({ADMIN}), fresh=True),
     Row("POST /admin/agents/{agent_id}/enable", frozenset({ADMIN})),
