@@ -311,10 +311,11 @@ export function mount(container, ctx) {
 
   // The server counts Unicode code points of the trimmed text (docs/protocol.md): so does the counter.
   const textLength = (text) => [...text.trim()].length;
+  const numberLocale = ctx.lang === "en" ? "en-US" : "ko-KR";
   function countTyped() {
     const count = textLength(input.value);
     const over = count > MESSAGE_MAX;
-    counter.textContent = t("messageCounter", { n: count.toLocaleString(), max: MESSAGE_MAX.toLocaleString() });
+    counter.textContent = t("messageCounter", { n: count.toLocaleString(numberLocale), max: MESSAGE_MAX.toLocaleString(numberLocale) });
     counter.classList.toggle("hidden", count < COUNTER_FROM);
     counter.classList.toggle("over", over);
     input.setAttribute("aria-invalid", String(over));
@@ -345,7 +346,7 @@ export function mount(container, ctx) {
     const count = textLength(text);
     if (count > MESSAGE_MAX) {
       // Refused whole, never cut: the agent decides what to shorten.
-      setComposerNote("long", t("messageTooLong", { max: MESSAGE_MAX.toLocaleString(), over: (count - MESSAGE_MAX).toLocaleString() }));
+      setComposerNote("long", t("messageTooLong", { max: MESSAGE_MAX.toLocaleString(numberLocale), over: (count - MESSAGE_MAX).toLocaleString(numberLocale) }));
       return input.focus();
     }
     input.value = "";
@@ -657,7 +658,7 @@ export function mount(container, ctx) {
       if (pending) {
         pending.failed = true;
         // The server's reason in the console's language (too_long with the limit), else the translated error.
-        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: MESSAGE_MAX.toLocaleString() }) : t("sendFailed", { message: describeError(frame, lang) }));
+        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: MESSAGE_MAX.toLocaleString(numberLocale) }) : t("sendFailed", { message: describeError(frame, lang) }));
       }
     }
     drawMessages();

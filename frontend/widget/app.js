@@ -48,6 +48,11 @@ class Widget {
     }
   }
 
+  /** 1,900: digits grouped for the widget's language, not the browser's. */
+  num(n) {
+    return n.toLocaleString(this.lang === "ko" ? "ko-KR" : "en-US");
+  }
+
   savedLang() {
     try {
       return localStorage.getItem(this.langKey);
@@ -529,7 +534,7 @@ class Widget {
     const count = codePoints(input.value.trim());
     const over = count > LIMITS.message;
     counter.hidden = count < COUNTER_FROM;
-    counter.textContent = this.t("counter", { n: count.toLocaleString(), max: LIMITS.message.toLocaleString() });
+    counter.textContent = this.t("counter", { n: this.num(count), max: this.num(LIMITS.message) });
     counter.classList.toggle("over", over);
     input.setAttribute("aria-invalid", String(over));
     // A reason shown for a refused send goes once the text is fixed.
@@ -557,7 +562,7 @@ class Widget {
     const count = codePoints(text);
     if (count > LIMITS.message) {
       // Refused whole, never cut: the customer decides what to shorten.
-      this.setNote("messageTooLong", { max: LIMITS.message.toLocaleString(), over: (count - LIMITS.message).toLocaleString() });
+      this.setNote("messageTooLong", { max: this.num(LIMITS.message), over: this.num(count - LIMITS.message) });
       input.focus();
       return;
     }
@@ -686,7 +691,7 @@ class Widget {
     const label = li.querySelector(".state");
     // The server's reason, translated: a message over the limit says so rather than just "not sent".
     const key = state === "failed" && code === "too_long" ? "notSentTooLong" : { sending: "sending", sent: "sent", failed: "notSent" }[state];
-    if (label) label.textContent = this.t(key, { max: LIMITS.message.toLocaleString() });
+    if (label) label.textContent = this.t(key, { max: this.num(LIMITS.message) });
   }
 
   // The line's text: the server's Korean one, or ours in English with the agent's name in a <bdi>
