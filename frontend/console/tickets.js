@@ -54,7 +54,9 @@ export function mount(container, ctx) {
             el("td", { class: "ticket-channel" }, t(`channel_${ticket.channel}`)),
             el("td", {}, ticket.inquiryType || ""),
             el("td", {}, link),
-            el("td", {}, [ticket.requesterName, ticket.requesterEmail].filter(Boolean).join(" · "))),
+            el("td", {}, ticket.restricted
+              ? el("span", { class: "muted" }, t("restrictedTicket")) // made from another agent's live chat
+              : [ticket.requesterName, ticket.requesterEmail].filter(Boolean).join(" · "))),
         );
       }
       status.textContent = tbody.children.length ? "" : t("noTickets");
