@@ -30,6 +30,7 @@ class Config:
     exports_bucket: str
     export_queue_url: str
     masking_key_id: str
+    admin_mfa_required: bool  # admins must have a TOTP app enrolled (docs/security.md#staff-sign-in-mfa)
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +55,7 @@ def get_config() -> Config:
         exports_bucket=os.environ.get("EXPORTS_BUCKET", ""),
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
         masking_key_id=os.environ.get("MASKING_KEY_ID", ""),
+        admin_mfa_required=os.environ.get("ADMIN_MFA_REQUIRED", "false").lower() == "true",
     )
 
 

@@ -104,6 +104,12 @@ def get_user(username: str) -> DirectoryUser:
     return _user(record, "UserAttributes")
 
 
+def has_totp(username: str) -> bool:
+    """Whether the user has an authenticator app (TOTP) enrolled as an MFA method."""
+    record = _call("admin_get_user", Username=username)
+    return "SOFTWARE_TOKEN_MFA" in (record.get("UserMFASettingList") or [])
+
+
 def groups_of(username: str) -> set[str]:
     groups: set[str] = set()
     token: str | None = None

@@ -51,6 +51,10 @@ class Forbidden(DomainError):
     http_status = 403
 
 
+class MfaRequired(Forbidden):
+    code = "mfa_required"
+
+
 class NotFound(DomainError):
     code = "not_found"
     http_status = 404

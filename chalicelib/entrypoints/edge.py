@@ -2,7 +2,8 @@
 
 Each route declares its audience (`chalicelib/domain/access.py`) with `@edge(blueprint, Audience.X)`;
 the edge verifies the bearer token, refuses a disabled staff account (a Cognito ID token stays
-valid until it expires after an admin disabled it), reads the account's chat permission, applies
+valid until it expires after an admin disabled it) and, where admins must have MFA, an admin
+without an authenticator app, reads the account's chat permission, applies
 the audience, and maps every failure to the documented error body. The route then gets the
 caller as its first argument. Who may see one chat is decided by the services
 (`model.check_can_see_chat`). The WebSocket's edge is `limits.admit_frame` + app.ACTIONS.
@@ -11,6 +12,7 @@ caller as its first argument. Who may see one chat is decided by the services
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -18,16 +20,42 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from chalicelib.auth.tokens import bearer_token, principal_from_token
+from chalicelib.config import get_config
 from chalicelib.domain.access import Audience, admit
-from chalicelib.domain.errors import Forbidden
-from chalicelib.domain.model import Principal
+from chalicelib.domain.errors import Forbidden, MfaRequired
+from chalicelib.domain.model import Principal, Role
 from chalicelib.entrypoints.errors import rest_errors
 from chalicelib.lazy_import import lazy_module
 
 if TYPE_CHECKING:
+    from chalicelib.auth import directory
     from chalicelib.store import repository as store
 else:
+    directory = lazy_module("chalicelib.auth.directory")  # Cognito, only when admins must have MFA
     store = lazy_module("chalicelib.store.repository")
+
+# Admins known to have an authenticator app enrolled, with when that was read (per container).
+# Only a "yes" is kept: an admin who just enrolled is let in at their next call.
+_totp_seen: dict[str, float] = {}
+TOTP_CACHE_SECONDS = 300
+
+
+def check_admin_mfa(principal: Principal) -> None:
+    """With ADMIN_MFA_REQUIRED, an admin whose Cognito user has no TOTP app gets 403 `mfa_required`.
+
+    Cognito can require MFA only for a whole pool (agents too); this makes it required for admins
+    alone. One AdminGetUser per admin and container every TOTP_CACHE_SECONDS.
+    """
+    if principal.role is not Role.ADMIN or not get_config().admin_mfa_required:
+        return
+    key = f"{get_config().cognito_user_pool_id}/{principal.user_id}"
+    now = time.monotonic()
+    seen = _totp_seen.get(key)
+    if seen is not None and now - seen < TOTP_CACHE_SECONDS:
+        return
+    if not directory.has_totp(principal.user_id):
+        raise MfaRequired("admins must set up an authenticator app (TOTP) first")
+    _totp_seen[key] = now
 
 
 def resolve_caller(headers: Any) -> Principal:
@@ -37,9 +65,11 @@ def resolve_caller(headers: Any) -> Principal:
         return principal
     agent = store.get_agent(principal.user_id)
     if agent is None:
+        check_admin_mfa(principal)
         return principal  # first call of a new account: nothing stored yet, nothing disabled
     if agent.disabled:
         raise Forbidden("this account is disabled")
+    check_admin_mfa(principal)
     return replace(principal, may_chat=bool(agent.chat_permission))
 
 

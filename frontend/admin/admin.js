@@ -5,7 +5,7 @@ import { CognitoAuth } from "/shared/auth.js";
 import { showSignIn as showSharedSignIn } from "/shared/signin.js";
 import { setServiceTimeZone, timeZoneNote } from "/shared/datetime.js";
 import { describeError } from "/shared/errors.js";
-import { createApi } from "/shared/api.js";
+import { ApiError, createApi } from "/shared/api.js";
 import { ChatSocket } from "/shared/socket.js";
 import { createI18n } from "/shared/i18n.js";
 import { clear, el, formatTime } from "/shared/dom.js";
@@ -47,8 +47,8 @@ function languageSwitch() {
 
 // --- sign-in (shared/signin.js: the same screens and messages as the console) -------------------
 
-function showSignIn(auth, onSignedIn) {
-  showSharedSignIn(root, { auth, lang: i18n.lang, title: t("signInTitle"), onSignedIn, footer: languageSwitch });
+function showSignIn(auth, onSignedIn, enrol = false) {
+  showSharedSignIn(root, { auth, lang: i18n.lang, title: t("signInTitle"), onSignedIn, enrol, footer: languageSwitch });
 }
 
 function showNotAdmin(auth, user, restart) {
@@ -902,6 +902,12 @@ async function start() {
     const claims = JSON.parse(atob(auth.session.idToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     user.username = claims["cognito:username"] || user.email;
     if (!user.isAdmin) return showNotAdmin(auth, user, restart);
+    // Where admins must have an authenticator app, every API call answers mfa_required until one is set up.
+    try {
+      await createApi(config.api, () => auth.token()).get("/me");
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "mfa_required") return showSignIn(auth, proceed, true);
+    }
     showAdmin(auth, config, user, restart);
   };
   proceed();

@@ -56,8 +56,8 @@ async function mountHistory(container, ctx) {
 
 // --- sign-in (shared/signin.js: the same screens and messages as the admin page) -----------------
 
-function showSignIn(auth, onSignedIn, message = "") {
-  showSharedSignIn(root, { auth, lang, title: t("signInTitle"), onSignedIn, message, footer: () => el("p", { class: "lang-switch" }, languageButton()) });
+function showSignIn(auth, onSignedIn, message = "", enrol = false) {
+  showSharedSignIn(root, { auth, lang, title: t("signInTitle"), onSignedIn, message, enrol, footer: () => el("p", { class: "lang-switch" }, languageButton()) });
 }
 
 function languageButton() {
@@ -97,6 +97,8 @@ async function startConsole(config, auth) {
   try {
     [me, settings] = await Promise.all([api.get("/me"), api.get("/settings")]);
   } catch (err) {
+    // An admin without an authenticator app where admins must have one: register it, then start.
+    if (err instanceof ApiError && err.code === "mfa_required") return showSignIn(auth, () => startConsole(config, auth), "", true);
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
       auth.signOut();
       return showSignIn(auth, () => startConsole(config, auth), describeSignInError(err, lang));

@@ -95,17 +95,35 @@ export class CognitoAuth {
     return this.respond(challenge, "SOFTWARE_TOKEN_MFA", { SOFTWARE_TOKEN_MFA_CODE: code });
   }
 
-  /** MFA_SETUP, step 1: a new TOTP secret for this user; returns {secret, session}. */
+  /**
+   * MFA_SETUP, step 1: a new TOTP secret for this user; returns {secret, session}. A challenge with
+   * `signedIn` is an enrolment after sign-in (the API answered `mfa_required`): the access token
+   * stands for the user instead of a sign-in session.
+   */
   async associateSoftwareToken(challenge) {
-    const data = await this.call("AssociateSoftwareToken", { Session: challenge.session });
+    const who = challenge.signedIn ? { AccessToken: await this.accessToken() } : { Session: challenge.session };
+    const data = await this.call("AssociateSoftwareToken", who);
     return { secret: data.SecretCode, session: data.Session || challenge.session };
   }
 
-  /** MFA_SETUP, step 2: the first code proves the app holds the secret; then the session is finished. */
+  /** MFA_SETUP, step 2: the first code proves the app holds the secret; then the session is finished
+   * (after sign-in: the app becomes the user's preferred MFA, and the user stays signed in). */
   async verifySoftwareToken(challenge, session, code, deviceName) {
-    const data = await this.call("VerifySoftwareToken", { Session: session, UserCode: code, FriendlyDeviceName: deviceName });
+    const who = challenge.signedIn ? { AccessToken: await this.accessToken() } : { Session: session };
+    const data = await this.call("VerifySoftwareToken", { ...who, UserCode: code, FriendlyDeviceName: deviceName });
     if (data.Status !== "SUCCESS") throw new AuthError("CodeMismatchException", "software token not verified");
+    if (challenge.signedIn) {
+      await this.call("SetUserMFAPreference", { ...who, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } });
+      return this.user();
+    }
     return this.respond(challenge, "MFA_SETUP", {}, data.Session || session);
+  }
+
+  /** The access token (Cognito's own user APIs take it), refreshed with the ID token. */
+  async accessToken() {
+    await this.token();
+    if (!this.session) throw new AuthError("NotAuthorizedException", "signed out");
+    return this.session.accessToken;
   }
 
   store(result) {

@@ -164,7 +164,11 @@ export function otpauthUri(issuer, account, secret) {
   return `otpauth://totp/${label}?secret=${encodeURIComponent(secret)}&issuer=${encodeURIComponent(issuer)}&digits=6&period=30`;
 }
 
-export function showSignIn(root, { auth, lang, title, onSignedIn, message = "", footer = null, issuer = "livechat" }) {
+/**
+ * The sign-in screens. With `enrol`, the user is signed in already and the API answered
+ * `mfa_required` (admins must have an authenticator app): start at registering one.
+ */
+export function showSignIn(root, { auth, lang, title, onSignedIn, message = "", footer = null, issuer = "livechat", enrol = false }) {
   const { t } = createI18n(SIGNIN_STRINGS, lang);
 
   function alertBox(id) {
@@ -363,5 +367,6 @@ export function showSignIn(root, { auth, lang, title, onSignedIn, message = "", 
     page(form, code);
   }
 
-  signInForm();
+  if (enrol) mfaSetupForm({ challenge: "MFA_SETUP", username: auth.user()?.email || "", signedIn: true });
+  else signInForm();
 }

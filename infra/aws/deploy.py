@@ -305,7 +305,9 @@ def stack_parameters(
     parameters = [{"ParameterKey": k, "ParameterValue": v} for k, v in values.items()]
     if change_type == "UPDATE":
         parameters += [
-            {"ParameterKey": k, "UsePreviousValue": True} for k in ("StaffMfa", "ThreatProtection") if k not in values
+            {"ParameterKey": k, "UsePreviousValue": True}
+            for k in ("StaffMfa", "AdminMfa", "ThreatProtection")
+            if k not in values
         ]
     return parameters
 
@@ -581,6 +583,7 @@ def main(argv: list[str] | None = None) -> int:
                 default=os.environ.get("DELETION_PROTECTION") or "true",
             )
             command.add_argument("--staff-mfa", choices=("OFF", "OPTIONAL", "ON"), default=os.environ.get("STAFF_MFA"))
+            command.add_argument("--admin-mfa", choices=("REQUIRED", "OPTIONAL"), default=os.environ.get("ADMIN_MFA"))
             command.add_argument(
                 "--threat-protection", choices=("OFF", "AUDIT", "ENFORCED"), default=os.environ.get("THREAT_PROTECTION")
             )
@@ -592,7 +595,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "deploy":
         overrides = {
             key: value
-            for key, value in (("StaffMfa", args.staff_mfa), ("ThreatProtection", args.threat_protection))
+            for key, value in (
+                ("StaffMfa", args.staff_mfa),
+                ("AdminMfa", args.admin_mfa),
+                ("ThreatProtection", args.threat_protection),
+            )
             if value
         }
         deploy(

@@ -109,6 +109,14 @@ PARAMETERS: dict[str, Any] = {
         "Description": "Cognito MFA (TOTP authenticator apps). OPTIONAL: every user may enrol; ON: every user "
         "must (Cognito takes ON only when the pool is created). See docs/security.md.",
     },
+    "AdminMfa": {
+        "Type": "String",
+        "AllowedValues": ["REQUIRED", "OPTIONAL"],
+        "Default": "REQUIRED",
+        "Description": "REQUIRED: every REST call of an admin without an authenticator app (TOTP) enrolled is "
+        "refused with 403 mfa_required, and the console and admin page offer to set one up (agents stay as "
+        "StaffMfa says). See docs/security.md.",
+    },
     "ThreatProtection": {
         "Type": "String",
         "AllowedValues": ["OFF", "AUDIT", "ENFORCED"],
@@ -120,6 +128,7 @@ PARAMETERS: dict[str, Any] = {
 CONDITIONS: dict[str, Any] = {
     "ProtectFromDeletion": {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]},
     "HasMfa": {"Fn::Not": [{"Fn::Equals": [{"Ref": "StaffMfa"}, "OFF"]}]},
+    "AdminMfaRequired": {"Fn::Equals": [{"Ref": "AdminMfa"}, "REQUIRED"]},
     "HasThreatProtection": {"Fn::Not": [{"Fn::Equals": [{"Ref": "ThreatProtection"}, "OFF"]}]},
 }
 
@@ -470,6 +479,8 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
         # The export handler marks a job failed on its last attempt: the queue's last receive.
         "EXPORT_MAX_ATTEMPTS": str(EXPORT_MAX_RECEIVES),
         "MASKING_KEY_ID": {"Ref": "MaskingKey"},
+        # Admins must have an authenticator app (chalicelib/entrypoints/edge.py check_admin_mfa).
+        "ADMIN_MFA_REQUIRED": {"Fn::If": ["AdminMfaRequired", "true", "false"]},
         # The ARN (Ref of a secret), never the value: the functions read it from Secrets Manager at run
         # time (chalicelib/auth/tokens.py), so rotation needs no stack update.
         "CUSTOMER_TOKEN_SECRET_ARN": {"Ref": "CustomerTokenSecret"},

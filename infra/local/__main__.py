@@ -97,6 +97,9 @@ def provision(moto_endpoint: str, port: int) -> dict[str, Any]:
     pool_id = stack.refs["UserPool"]
     create_demo_users(moto_endpoint, REGION, pool_id)
     os.environ.update(stack.environment)
+    # The template requires MFA of admins; the demo's admin signs in without an authenticator app
+    # unless LOCAL_ADMIN_MFA_REQUIRED=true (the browser test of the set-up screen sets it).
+    os.environ["ADMIN_MFA_REQUIRED"] = os.environ.get("LOCAL_ADMIN_MFA_REQUIRED", "false")
     os.environ["WS_MANAGEMENT_ENDPOINT"] = f"http://127.0.0.1:{port}{MANAGEMENT_BASE_PATH}"
     os.environ["COGNITO_JWKS_URL"] = f"{moto_endpoint}/{pool_id}/.well-known/jwks.json"
     return {"userPoolId": pool_id, "clientId": stack.refs["UserPoolClient"], "resources": stack.refs}
