@@ -25,13 +25,17 @@ export function systemLine(message, lang) {
 
 /** The text part of a message: masking's segments when enabled, else one text node. */
 export function renderText(message, ctx) {
-  if (message.kind === "system") return el("span", { class: "msg-text" }, systemLine(message, ctx.lang));
+  if (message.kind === "system") {
+    const text = systemLine(message, ctx.lang);
+    // System lines are stored in Korean; one without an English version is marked so (WCAG 3.1.2).
+    const korean = ctx.lang === "en" && text === (message.text || "");
+    return el("span", { class: "msg-text", lang: korean ? "ko" : undefined }, text);
+  }
   const masking = ctx.masking;
-  if (masking && masking.enabled && message.kind !== "system") {
+  if (masking && masking.enabled) {
     return el("span", { class: "msg-text" }, masking.renderText(message));
   }
-  // System lines are stored in Korean: marked so on an English screen (WCAG 3.1.2).
-  return el("span", { class: "msg-text", lang: message.kind === "system" ? "ko" : undefined }, message.text || "");
+  return el("span", { class: "msg-text" }, message.text || "");
 }
 
 export function renderMessage(message, ctx) {
