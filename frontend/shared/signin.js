@@ -208,6 +208,27 @@ export function showSignIn(root, { auth, lang, title, onSignedIn, message = "", 
     if (signInErrorKind(error) === "sessionExpired") signInForm(text);
     else alert.show(text);
   }
+  /** A 6-digit code form: checked here first, then `send(code)` → the next step, or its error on the form. */
+  function onCode(form, code, alert, button, send) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      alert.show("");
+      const value = code.value.replace(/\s/g, "");
+      if (!CODE.test(value)) {
+        code.setAttribute("aria-invalid", "true");
+        return alert.show(t("codeFormat"));
+      }
+      code.setAttribute("aria-invalid", "false");
+      button.disabled = true;
+      try {
+        next(await send(value));
+      } catch (error) {
+        failed(error, alert);
+        button.disabled = false;
+        code.select();
+      }
+    });
+  }
   const restart = () => el("p", { class: "signin-restart" }, el("button", { type: "button", class: "link", onclick: () => signInForm() }, t("backToSignIn")));
 
   function signInForm(notice = message) {
@@ -296,24 +317,7 @@ export function showSignIn(root, { auth, lang, title, onSignedIn, message = "", 
       restart(),
     );
     code.setAttribute("aria-describedby", "mfa-help");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      alert.show("");
-      const value = code.value.replace(/\s/g, "");
-      if (!CODE.test(value)) {
-        code.setAttribute("aria-invalid", "true");
-        return alert.show(t("codeFormat"));
-      }
-      code.setAttribute("aria-invalid", "false");
-      button.disabled = true;
-      try {
-        next(await auth.answerSoftwareToken(challenge, value));
-      } catch (error) {
-        failed(error, alert);
-        button.disabled = false;
-        code.select();
-      }
-    });
+    onCode(form, code, alert, button, (value) => auth.answerSoftwareToken(challenge, value));
     page(form, code);
   }
 
@@ -346,24 +350,7 @@ export function showSignIn(root, { auth, lang, title, onSignedIn, message = "", 
       restart(),
     );
     code.setAttribute("aria-describedby", "mfa-setup-help");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      alert.show("");
-      const value = code.value.replace(/\s/g, "");
-      if (!CODE.test(value)) {
-        code.setAttribute("aria-invalid", "true");
-        return alert.show(t("codeFormat"));
-      }
-      code.setAttribute("aria-invalid", "false");
-      button.disabled = true;
-      try {
-        next(await auth.verifySoftwareToken(challenge, token.session, value, issuer));
-      } catch (error) {
-        failed(error, alert);
-        button.disabled = false;
-        code.select();
-      }
-    });
+    onCode(form, code, alert, button, (value) => auth.verifySoftwareToken(challenge, token.session, value, issuer));
     page(form, code);
   }
 
