@@ -36,22 +36,22 @@ def role_of_groups(groups: set[str]) -> StaffRole | None:
     return None
 
 
-def username_field(body: dict[str, Any], name: str) -> str | None:
-    """An optional staff username in a body or query (e.g. the history's `agentId`): whole, never trimmed."""
-    value = body.get(name)
-    if value in (None, ""):
-        return None
+def _username(value: Any, name: str) -> str:
+    """A whole Cognito username, never trimmed."""
     if not isinstance(value, str) or not _USERNAME.fullmatch(value):
         raise InvalidField(f"'{name}' must be a username of 1-{MAX_USERNAME_CHARS} characters", field=name)
     return value
 
 
+def username_field(body: dict[str, Any], name: str) -> str | None:
+    """An optional staff username in a body or query (e.g. the history's `agentId`)."""
+    value = body.get(name)
+    return None if value in (None, "") else _username(value, name)
+
+
 def username_from_path(raw: str) -> str:
     """An agent id from a URL path segment (decoded once if the gateway left it encoded)."""
-    value = urllib.parse.unquote(raw) if "%" in raw else raw
-    if not _USERNAME.fullmatch(value):
-        raise InvalidField(f"'agentId' must be a username of 1-{MAX_USERNAME_CHARS} characters", field="agentId")
-    return value
+    return _username(urllib.parse.unquote(raw) if "%" in raw else raw, "agentId")
 
 
 def temporary_password(length: int = 16) -> str:

@@ -46,9 +46,10 @@ def check_admin_mfa(principal: Principal) -> None:
     Cognito can require MFA only for a whole pool (agents too); this makes it required for admins
     alone. One AdminGetUser per admin and container every TOTP_CACHE_SECONDS.
     """
-    if principal.role is not Role.ADMIN or not get_config().admin_mfa_required:
+    config = get_config()
+    if principal.role is not Role.ADMIN or not config.admin_mfa_required:
         return
-    key = f"{get_config().cognito_user_pool_id}/{principal.user_id}"
+    key = f"{config.cognito_user_pool_id}/{principal.user_id}"
     now = time.monotonic()
     seen = _totp_seen.get(key)
     if seen is not None and now - seen < TOTP_CACHE_SECONDS:
@@ -63,14 +64,11 @@ def resolve_caller(headers: Any) -> Principal:
     principal = principal_from_token(bearer_token(headers))
     if not principal.is_staff:
         return principal
-    agent = store.get_agent(principal.user_id)
-    if agent is None:
-        check_admin_mfa(principal)
-        return principal  # first call of a new account: nothing stored yet, nothing disabled
-    if agent.disabled:
+    agent = store.get_agent(principal.user_id)  # None: a new account's first call, nothing stored yet
+    if agent is not None and agent.disabled:
         raise Forbidden("this account is disabled")
     check_admin_mfa(principal)
-    return replace(principal, may_chat=bool(agent.chat_permission))
+    return principal if agent is None else replace(principal, may_chat=bool(agent.chat_permission))
 
 
 def edge(blueprint: Blueprint, audience: Audience) -> Callable[[Callable[..., Any]], Callable[..., Response]]:

@@ -303,10 +303,8 @@ def _announce_assignment(conversation_id: str, agent: AgentModel) -> None:
         store.add_agent_connection_to_chat(conversation_id, agent.agent_id, connection_id)
     if missing:
         conv.refresh(consistent_read=True)
-    if conv.agent_name:
-        _append_system_message(conv, "agent_joined", name=conv.agent_name)
-    else:
-        _append_system_message(conv, "agent_joined", template="agent_joined_unnamed")
+    template = None if conv.agent_name else "agent_joined_unnamed"  # no display name: never the e-mail
+    _append_system_message(conv, "agent_joined", template=template, name=conv.agent_name or "")
     conv.refresh(consistent_read=True)
     notify.to_agent(agent, {"type": "chat.assigned", "conversation": conversation_view(conv)})
     notify.to_customer(conv, {"type": "chat.started", "conversationId": conversation_id, "agentName": conv.agent_name})

@@ -98,6 +98,11 @@ class Customer:
         )
         return code, answer
 
+    def end(self) -> None:
+        code, body = self.rest("POST", "/end", {})
+        assert code == 200, body
+        self.close()
+
     def close(self) -> None:
         self.ws.close()
 

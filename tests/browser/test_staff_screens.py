@@ -15,9 +15,7 @@ Customers are played over REST and a real WebSocket. Screenshots: tests/artifact
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +25,7 @@ from e2e_support import http, sign_in
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from staff_checks import assert_screen
-from websockets.sync.client import ClientConnection, connect
+from test_console import Customer
 
 AGENT = "agent1@example.com"
 ADMIN = "admin@example.com"
@@ -46,38 +44,6 @@ def patient_expect() -> Iterator[None]:
     expect.set_options(timeout=15_000)
     yield
     expect.set_options(timeout=5_000)
-
-
-class Customer:
-    """A customer over REST + WebSocket, as the widget talks to the server."""
-
-    def __init__(self, stack: dict[str, Any], name: str) -> None:
-        self.stack = stack
-        _, _, availability = http("GET", f"{stack['api']}/widget/availability")
-        body = {"consent": True, "consentVersion": availability["consent"]["version"], "customerName": name}
-        code, _, chat = http("POST", f"{stack['api']}/chats", body)
-        assert code == 201, chat
-        self.chat = chat
-        self.id: str = chat["conversationId"]
-        self.ws: ClientConnection = connect(f"{stack['websocket']}?token={chat['token']}").__enter__()
-        self.sent = 0
-
-    def say(self, text: str) -> dict[str, Any]:
-        self.sent += 1
-        frame = {"action": "message.send", "conversationId": self.id, "clientMessageId": f"c{self.sent}", "text": text}
-        self.ws.send(json.dumps(frame))
-        deadline = time.monotonic() + 10
-        while True:
-            answer = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
-            if answer.get("type") == "message.ack":
-                return answer["message"]
-
-    def end(self) -> None:
-        code, _, body = http(
-            "POST", f"{self.stack['api']}/chats/{self.id}/end", {}, {"Authorization": f"Bearer {self.chat['token']}"}
-        )
-        assert code == 200, body
-        self.ws.close()
 
 
 def staff(stack: dict[str, Any], user: str, method: str, path: str, body: Any = None) -> Any:

@@ -14,18 +14,17 @@ import base64
 import json
 import re
 import uuid
-from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from docs_support import documented_error_codes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.config import get_config
 from chalicelib.realtime.push import pusher
 
-ROOT = Path(__file__).resolve().parents[2]
 WS_FRAMES = int(__import__("os").environ.get("HOSTILE_WS_FRAMES", "10000"))
 REST_BODIES = int(__import__("os").environ.get("HOSTILE_REST_BODIES", "2000"))
 BATCH = 10  # frames per hypothesis example: the engine's own cost per example is several ms
@@ -35,11 +34,8 @@ VOLATILE = {"rate_window", "rate_count"}
 
 
 def documented_codes() -> set[str]:
-    """Codes of the error table and the REST status paragraph in docs/protocol.md, minus `internal`."""
-    text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
-    section = text[text.index("## Error codes"):]
-    section = section[: section.find("\n## ", 5) if section.find("\n## ", 5) > 0 else len(section)]
-    return set(re.findall(r"`([a-z_]+)`", section)) - {"internal", "action", "clientmessageid"}
+    """The codes of docs/protocol.md's error table but `internal`: bad input never gets that."""
+    return set(documented_error_codes()) - {"internal"}
 
 
 def assert_no_stack_traces(caplog: pytest.LogCaptureFixture) -> None:

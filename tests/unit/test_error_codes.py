@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
-from pathlib import Path
+
+from docs_support import documented_error_codes
 
 import chalicelib
 from chalicelib.domain.errors import DomainError
 
-ROOT = Path(__file__).resolve().parents[2]
 # Not a DomainError: the one answer for an unexpected failure (chalicelib/entrypoints/errors.py).
 INTERNAL = {"internal": 500}
 
@@ -30,15 +29,8 @@ def emitted_codes() -> dict[str, int]:
     return codes
 
 
-def documented_codes() -> dict[str, int]:
-    text = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
-    section = text[text.index("## Error codes") :]
-    section = section[: section.index("\n## ", 5)] if "\n## " in section[5:] else section
-    return {code: int(status) for code, status in re.findall(r"^\| `([a-z_]+)` \| (\d{3}) \|", section, re.M)}
-
-
 def test_the_protocol_documents_every_code_the_server_emits_and_no_other() -> None:
-    emitted, documented = emitted_codes(), documented_codes()
+    emitted, documented = emitted_codes(), documented_error_codes()
     assert set(emitted) - set(documented) == set(), "emitted but not in docs/protocol.md's error table"
     assert set(documented) - set(emitted) == set(), "in docs/protocol.md's error table but never emitted"
     assert documented == emitted, "HTTP status differs between the docs and the code"
