@@ -188,7 +188,10 @@ def test_console_mask_reload_unmask(stack: dict[str, Any], new_page: Any) -> Non
     admin_page.fill("#audit-conversation", cid)
     section.get_by_role("button", name="조회").click()
     rows = section.locator("tbody tr")
-    expect(rows).to_have_count(4)  # newest first: history mask, PII mask, unmask, first mask
+    # The local REST proxy runs one request at a time (as one Lambda container does) and the admin
+    # page opens with several (settings, accounts through Cognito, presence): the search can wait
+    # behind them longer than the default 5 s on a busy CI machine.
+    expect(rows).to_have_count(4, timeout=20_000)  # newest first: history mask, PII mask, unmask, first mask
     assert len(held) == 1
     with admin_page.expect_response(lambda response: "month=" in response.url):
         held[0].continue_()
