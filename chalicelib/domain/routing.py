@@ -477,9 +477,9 @@ def idle_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> Li
 
 
 def live_chat_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
-    """What the sweep does with one active chat now. A chat nobody has taken up is reassigned first:
-    its customer is not warned for idling while no agent is there."""
-    if not _accepted(clock):
+    """What the sweep does with one active chat now. While the accept window runs, a chat its agent
+    has not taken up is only reassigned: its customer is not warned for idling while nobody is there."""
+    if accept_deadline(clock, timers) is not None:
         return accept_window_action(clock, timers, now_ms)
     return idle_action(clock, timers, now_ms)
 
