@@ -51,8 +51,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from chalicelib.domain.errors import InvalidField, TooLong
-from chalicelib.domain.validation import MAX_MEMO_CHARS, MAX_NAME_CHARS, only_fields, text_field
+from chalicelib.domain.errors import InvalidField
+from chalicelib.domain.validation import MAX_MEMO_CHARS, MAX_NAME_CHARS, fields_under, only_fields, text_field
 
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
@@ -197,7 +197,8 @@ def time_zone_field(value: Any, field_name: str = "timeZone") -> str:
 def _parse(body: Any, field_name: str, *, strict_zone: bool) -> BusinessHours:
     if not isinstance(body, dict):
         raise InvalidField(f"'{field_name}' must be an object", field=field_name)
-    only_fields(body, _SCHEDULE_FIELDS)
+    with fields_under(field_name):
+        only_fields(body, _SCHEDULE_FIELDS)
     zone_name = _or(body.get("timeZone"), DEFAULT_TIME_ZONE)
     if strict_zone:
         zone_name = time_zone_field(zone_name, f"{field_name}.timeZone")
@@ -244,7 +245,8 @@ def _parse_intervals(value: Any, name: str) -> tuple[Interval, ...]:
 def _parse_interval(value: Any, name: str) -> Interval:
     if not isinstance(value, dict):
         raise InvalidField(f"'{name}' must be an object with 'start' and 'end'", field=name)
-    only_fields(value, {"start", "end"})
+    with fields_under(name):
+        only_fields(value, {"start", "end"})
     start = _parse_minute(value.get("start"), f"{name}.start", allow_24=False)
     end = _parse_minute(value.get("end"), f"{name}.end", allow_24=True)
     if start == end:
@@ -301,11 +303,13 @@ def _parse_holidays(value: Any, name: str) -> dict[date, Holiday]:
         item_name = f"{name}[{index}]"
         if not isinstance(item, dict):
             raise InvalidField(f"'{item_name}' must be an object with 'date'", field=name)
-        only_fields(item, {"date", "name"})
+        with fields_under(item_name):
+            only_fields(item, {"date", "name"})
         day = _parse_date(item.get("date"), f"{item_name}.date")
         if day in holidays:
             raise InvalidField(f"'{name}' lists {day.isoformat()} twice", field=name)
-        label = text_field(item, "name", max_chars=MAX_NAME_CHARS, required=False) or ""
+        with fields_under(item_name):
+            label = text_field(item, "name", max_chars=MAX_NAME_CHARS, required=False) or ""
         holidays[day] = Holiday(day, label)
     return holidays
 
@@ -316,7 +320,8 @@ def _parse_exceptions(value: Any, name: str) -> dict[date, tuple[Interval, ...]]
         item_name = f"{name}[{index}]"
         if not isinstance(item, dict):
             raise InvalidField(f"'{item_name}' must be an object with 'date' and 'intervals'", field=name)
-        only_fields(item, {"date", "intervals"})
+        with fields_under(item_name):
+            only_fields(item, {"date", "intervals"})
         day = _parse_date(item.get("date"), f"{item_name}.date")
         if day in exceptions:
             raise InvalidField(f"'{name}' lists {day.isoformat()} twice", field=name)
@@ -329,12 +334,10 @@ def _parse_closed_message(value: Any, name: str) -> tuple[str, str]:
         return "", ""
     if not isinstance(value, dict):
         raise InvalidField(f"'{name}' must be an object {{ko, en}}", field=name)
-    only_fields(value, {"ko", "en"})
-    try:
+    with fields_under(name):
+        only_fields(value, {"ko", "en"})
         ko = text_field(value, "ko", max_chars=MAX_MEMO_CHARS, required=False, allow_newlines=True) or ""
         en = text_field(value, "en", max_chars=MAX_MEMO_CHARS, required=False, allow_newlines=True) or ""
-    except (InvalidField, TooLong) as exc:
-        raise type(exc)(exc.message.replace("'", f"'{name}.", 1), field=f"{name}.{exc.field}") from exc
     return ko, en
 
 

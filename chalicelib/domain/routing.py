@@ -42,7 +42,15 @@ from chalicelib.domain.model import (
     choose_agent,
     effective_max_chats,
 )
-from chalicelib.domain.validation import MAX_MEMO_CHARS, MAX_NAME_CHARS, id_field, int_field, only_fields, text_field
+from chalicelib.domain.validation import (
+    MAX_MEMO_CHARS,
+    MAX_NAME_CHARS,
+    fields_under,
+    id_field,
+    int_field,
+    only_fields,
+    text_field,
+)
 
 MAX_TEAMS = 100
 MAX_TEAM_MEMBERS = 500
@@ -151,15 +159,16 @@ def _teams(
 def _team(body: Any, field_name: str, *, now_utc_ms: int | None) -> Team:
     if not isinstance(body, dict):
         raise InvalidField(f"'{field_name}' must be an object", field=field_name)
-    only_fields(body, _TEAM_FIELDS)
-    team_id = id_field(body, "id")
-    name = text_field(body, "name", max_chars=MAX_NAME_CHARS)
-    assert name is not None  # required=True
+    with fields_under(field_name):
+        only_fields(body, _TEAM_FIELDS)
+        team_id = id_field(body, "id")
+        name = text_field(body, "name", max_chars=MAX_NAME_CHARS) or ""  # required: never empty here
     members = _id_set(body.get("memberAgentIds"), f"{field_name}.memberAgentIds", MAX_TEAM_MEMBERS)
     inquiry_types = _id_set(body.get("inquiryTypes"), f"{field_name}.inquiryTypes", MAX_TEAM_INQUIRY_TYPES)
     max_chats = None
     if body.get("maxChatsPerAgent") is not None:
-        max_chats = int_field(body, "maxChatsPerAgent", minimum=1, maximum=MAX_CHATS_PER_AGENT_LIMIT)
+        with fields_under(field_name):
+            max_chats = int_field(body, "maxChatsPerAgent", minimum=1, maximum=MAX_CHATS_PER_AGENT_LIMIT)
     hours_body = body.get("hours")
     hours = None
     if hours_body is not None:

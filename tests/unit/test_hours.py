@@ -235,7 +235,7 @@ def weekly(**days: list[dict[str, str]]) -> dict[str, object]:
     ("body", "field", "message"),
     [
         ([], "hours", "must be an object"),
-        ({"weeklyHours": {}}, "weeklyHours", "unknown field"),
+        ({"weeklyHours": {}}, "hours.weeklyHours", "unknown field"),
         ({"weekly": {"funday": OFFICE}}, "hours.weekly", "unknown day 'funday'"),
         ({"weekly": {"Mon": OFFICE}}, "hours.weekly", "unknown day 'Mon'"),
         ({"weekly": []}, "hours.weekly", "must be an object"),
@@ -252,7 +252,7 @@ def weekly(**days: list[dict[str, str]]) -> dict[str, object]:
         (weekly(mon=[iv("０9:00", "12:00")]), "hours.weekly.mon[0].start", "HH:MM"),  # a full-width digit
         (weekly(mon=[{"start": 900, "end": "12:00"}]), "hours.weekly.mon[0].start", "HH:MM"),
         (weekly(mon=[{"start": "09:00"}]), "hours.weekly.mon[0].end", "HH:MM"),
-        (weekly(mon=[{"start": "09:00", "end": "10:00", "tz": "UTC"}]), "tz", "unknown field"),
+        (weekly(mon=[{"start": "09:00", "end": "10:00", "tz": "UTC"}]), "hours.weekly.mon[0].tz", "unknown field"),
         (weekly(mon="09:00-18:00"), "hours.weekly.mon", "must be a list"),
         (weekly(mon=[iv("09:00", "09:01")] * 10_000), "hours.weekly.mon", "at most 12"),
         ({"timeZone": "Mars/Olympus"}, "hours.timeZone", "IANA"),
@@ -356,3 +356,10 @@ def test_closed_until_the_next_opening_and_open_at_it(schedule: BusinessHours, a
 def test_the_document_round_trips_for_random_schedules(schedule: BusinessHours, at: int) -> None:
     again = hours.schedule_from_document(hours.schedule_to_document(schedule))
     assert again == schedule and is_open(again, at) is is_open(schedule, at)
+
+
+def test_nested_field_errors_name_their_whole_path() -> None:
+    with pytest.raises(InvalidField) as caught:
+        parse_schedule({"holidays": [{"date": "2027-01-01", "name": "a\nb"}]}, now_utc_ms=NOW)
+    assert caught.value.field == "hours.holidays[0].name"
+    assert caught.value.message.startswith("'hours.holidays[0].name' must be a single line")

@@ -21,6 +21,7 @@ from chalicelib.domain.errors import (
     NotFound,
     TransferToSelf,
 )
+from chalicelib.domain.hours import BusinessHours
 from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role, time_key
 from chalicelib.domain.routing import (
     AgentLoad,
@@ -97,11 +98,11 @@ def test_teams_parse_and_round_trip() -> None:
         ([team_body(memberAgentIds=["alice", "alice"])], "teams[0].memberAgentIds", "twice"),
         ([team_body(memberAgentIds=["a"] * 10_000)], "teams[0].memberAgentIds", "at most 500"),
         ([team_body(memberAgentIds=["<script>"])], "teams[0].memberAgentIds", "must be an id"),
-        ([team_body(maxChatsPerAgent=0)], "maxChatsPerAgent", "between 1 and 50"),
-        ([team_body(maxChatsPerAgent="many")], "maxChatsPerAgent", "integer"),
-        ([team_body(name="")], "name", "must not be empty"),
-        ([team_body(id="a b")], "id", "must be an id"),
-        ([team_body(colour="red")], "colour", "unknown field"),
+        ([team_body(maxChatsPerAgent=0)], "teams[0].maxChatsPerAgent", "between 1 and 50"),
+        ([team_body(maxChatsPerAgent="many")], "teams[0].maxChatsPerAgent", "integer"),
+        ([team_body(name="")], "teams[0].name", "must not be empty"),
+        ([team_body(id="a b")], "teams[0].id", "must be an id"),
+        ([team_body(colour="red")], "teams[0].colour", "unknown field"),
         (
             [team_body(hours={"weekly": {"mon": [{"start": "09:00", "end": "09:00"}]}})],
             "teams[0].hours.weekly.mon[0]",
@@ -538,3 +539,16 @@ def test_timer_settings_parse_with_defaults_and_limits() -> None:
         with pytest.raises(InvalidField) as caught:
             routing.parse_live_chat_timers(bad)
         assert caught.value.field == next(iter(bad))
+
+
+def test_routing_does_not_look_at_hours_so_waiting_chats_survive_a_schedule_edit() -> None:
+    # Closing time (or an edit that closes the team now) does not strand a waiting chat: what happens
+    # to waiting chats at closing is a setting the service applies, not the router.
+    closed_all_week = routing.parse_teams(
+        [team_body(hours={"weekly": {}})], now_utc_ms=NOW, known_inquiry_types={"t-billing01"}
+    )
+    assert routing.choose_next_assignment(
+        closed_all_week, [chat("b1", "billing", 100)], [agent("alice")], default_max_chats=DEFAULT_MAX
+    ) == Assignment("b1", "billing", "alice", DEFAULT_MAX)
+    assert routing.team_hours(closed_all_week[0], BusinessHours()) is closed_all_week[0].hours
+    assert routing.team_hours(GENERAL, BusinessHours()) == BusinessHours()
