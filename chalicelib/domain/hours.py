@@ -353,6 +353,7 @@ def closed_message(schedule: BusinessHours, language: str) -> str:
 
 
 def is_open(schedule: BusinessHours, at_utc_ms: int) -> bool:
+    """Whether chat is open at this instant (interval starts inclusive, ends exclusive)."""
     zone = schedule.zone
     today = _local_date(at_utc_ms, zone)
     # Yesterday's intervals may run past midnight into today.
@@ -377,8 +378,8 @@ def next_opening(schedule: BusinessHours, at_utc_ms: int) -> int | None:
             if end > at_utc_ms:
                 candidate = max(start, at_utc_ms)
                 best = candidate if best is None else min(best, candidate)
-        # A later date's intervals start after this date's (DST moves wall times by hours, not days),
-        # but a date's first interval may start before the previous date's last one ends: one more date.
+        # A date's intervals start at or after its own midnight: once a date begins after the best
+        # candidate, no later date can beat it.
         if best is not None and offset > 0 and _day_start_ms(day, zone) > best:
             break
     if best is None or best - at_utc_ms > NEXT_OPENING_HORIZON_DAYS * 86_400_000:

@@ -102,7 +102,7 @@ def team_to_document(team: Team) -> dict[str, Any]:
         "memberAgentIds": sorted(team.member_agent_ids),
         "inquiryTypes": sorted(team.inquiry_types),
         "maxChatsPerAgent": team.max_chats_per_agent,
-        "hours": schedule_to_document(team.hours) if team.hours else None,
+        "hours": schedule_to_document(team.hours) if team.hours is not None else None,
     }
 
 
