@@ -308,7 +308,8 @@ def test_good_schedules_parse(body: dict[str, object]) -> None:
 
 # --- properties over random schedules --------------------------------------------------------
 
-ZONES = ["Asia/Seoul", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]
+# Lord Howe moves by 30 minutes; Santiago switches at midnight (a day whose 00:00 does not exist).
+ZONES = ["Asia/Seoul", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "UTC"]
 YEAR_2026 = (utc("2026-01-01T00:00Z"), utc("2027-01-01T00:00Z"))
 
 
