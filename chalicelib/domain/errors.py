@@ -75,16 +75,6 @@ class Conflict(DomainError):
     http_status = 409
 
 
-class PayloadTooLarge(DomainError):
-    code = "payload_too_large"
-    http_status = 413
-
-
-class RateLimited(DomainError):
-    code = "rate_limited"
-    http_status = 429
-
-
 # Transfer (전환) refusals: the target cannot take the chat. The caller's own rights are Forbidden, a
 # chat that ended meanwhile is ConversationEnded, a waiting one NotAssigned.
 class TransferToSelf(DomainError):
@@ -119,3 +109,13 @@ class OutOfHours(DomainError):
 
     def to_body(self) -> dict[str, object]:  # type: ignore[override]  # one more key than the base body
         return {**super().to_body(), "nextOpening": self.next_opening}
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+    http_status = 413
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    http_status = 429
