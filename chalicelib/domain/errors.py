@@ -83,3 +83,17 @@ class PayloadTooLarge(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429
+
+
+class StaleVersion(Conflict):
+    """A change made against a version the caller no longer holds (two agents editing one ticket).
+
+    Same code and status as Conflict: the client reloads `current_version`'s state and shows it."""
+
+    def __init__(self, message: str, *, current_version: int, field: str | None = "version") -> None:
+        super().__init__(message, field=field)
+        self.current_version = current_version
+
+
+class LimitReached(Conflict):
+    """Adding would go past a count limit (canned responses per scope); nothing was added."""
