@@ -33,16 +33,27 @@ export function isHangulSyllable(char) {
   return code >= SYLLABLE_FIRST && code <= SYLLABLE_LAST;
 }
 
+function syllableKeys(code) {
+  const offset = code - SYLLABLE_FIRST;
+  const initial = INITIALS[Math.floor(offset / 588)];
+  const medial = MEDIALS[Math.floor((offset % 588) / 28)];
+  const final = FINALS[offset % 28];
+  return initial + splitCompound(medial) + splitCompound(final);
+}
+
+// All 11,172 syllables' keys, computed on first use: indexing 2,000 long responses then costs a
+// table look-up per character.
+let syllableTable = null;
+
 // One character as its search keys: a syllable as its jamo, a jamo split into its keys, Latin
 // lowercased. Always at least one key, so every character has a position in the key string.
 export function charKeys(char) {
   const code = char.codePointAt(0);
   if (code >= SYLLABLE_FIRST && code <= SYLLABLE_LAST) {
-    const offset = code - SYLLABLE_FIRST;
-    const initial = INITIALS[Math.floor(offset / 588)];
-    const medial = MEDIALS[Math.floor((offset % 588) / 28)];
-    const final = FINALS[offset % 28];
-    return initial + splitCompound(medial) + splitCompound(final);
+    if (!syllableTable) {
+      syllableTable = Array.from({ length: SYLLABLE_LAST - SYLLABLE_FIRST + 1 }, (_, i) => syllableKeys(SYLLABLE_FIRST + i));
+    }
+    return syllableTable[code - SYLLABLE_FIRST];
   }
   if (code >= CONJOINING_INITIAL_FIRST && code < CONJOINING_INITIAL_FIRST + INITIALS.length) {
     return INITIALS[code - CONJOINING_INITIAL_FIRST];
@@ -54,61 +65,71 @@ export function charKeys(char) {
     return splitCompound(FINALS[code - CONJOINING_FINAL_FIRST + 1]);
   }
   if (COMPOUNDS[char]) return COMPOUNDS[char];
-  const lower = char.toLowerCase();
-  return lower || char;
+  return char.toLowerCase() || char;
 }
 
 // The whole text as search keys (what `startsWithJamo` and `searchIndex` compare).
 export function toJamo(text) {
-  let keys = "";
-  for (const char of String(text ?? "").normalize("NFC")) keys += charKeys(char);
-  return keys;
+  const pieces = [];
+  for (const char of String(text ?? "").normalize("NFC")) pieces.push(charKeys(char));
+  return pieces.join("");
 }
 
-// A text prepared for repeated searching: its keys, and for each key position the character
-// (UTF-16 range in the NFC text) it came from, so a match can be highlighted in the original.
+// A text prepared for repeated searching: its keys, and how many keys each of its characters
+// (code points) gave, so a match can be mapped back to the original and highlighted. One byte per
+// character, not an array per key: 2,200 responses of 2,000 characters stay a few MB.
 export function searchIndex(text) {
   const source = String(text ?? "").normalize("NFC");
-  let keys = "";
-  const charStart = []; // per key position: index in `source` of its character
-  const charEnd = [];
-  const isCharStart = []; // per key position: the first key of its character
-  let at = 0;
-  for (const char of source) {
-    const piece = charKeys(char);
-    for (let i = 0; i < piece.length; i += 1) {
-      charStart.push(at);
-      charEnd.push(at + char.length);
-      isCharStart.push(i === 0);
-    }
-    keys += piece;
-    at += char.length;
+  const pieces = [];
+  const keyLengths = new Uint8Array(source.length); // at most one per UTF-16 unit; trailing zeros unused
+  let char = 0;
+  for (const piece of source) {
+    const keys = charKeys(piece);
+    pieces.push(keys);
+    keyLengths[char] = keys.length;
+    char += 1;
   }
-  return { source, keys, charStart, charEnd, isCharStart };
+  return { source, keys: pieces.join(""), keyLengths };
 }
 
 function isWordChar(char) {
   return /[\p{L}\p{N}]/u.test(char);
 }
 
+function widthAt(source, unit) {
+  return source.codePointAt(unit) > 0xffff ? 2 : 1;
+}
+
 // The first place `queryKeys` (from `toJamo`) occurs in an indexed text, starting on a character
 // (so "ㄱ" never matches the final ㄱ of "악"), or null. With `wordStart`, only where a word begins.
 // The range is in the indexed text's UTF-16 indices and covers every character the match touches:
-// "가" typed against "강남" highlights "강".
+// "가" typed against "강남" highlights "강". One walk along the text, however many candidates.
 export function findMatch(queryKeys, index, { wordStart = false } = {}) {
   if (!queryKeys) return null;
-  let from = 0;
-  for (;;) {
-    const at = index.keys.indexOf(queryKeys, from);
-    if (at < 0) return null;
-    if (index.isCharStart[at]) {
-      const start = index.charStart[at];
-      if (!wordStart || start === 0 || !isWordChar(index.source[start - 1])) {
-        return { start, end: index.charEnd[at + queryKeys.length - 1] };
-      }
+  const { source, keys, keyLengths } = index;
+  let key = 0; // the walker: the key offset, UTF-16 offset and number of character `char`
+  let unit = 0;
+  let char = 0;
+  for (let at = keys.indexOf(queryKeys); at >= 0; at = keys.indexOf(queryKeys, at + 1)) {
+    while (key + keyLengths[char] <= at) {
+      key += keyLengths[char];
+      unit += widthAt(source, unit);
+      char += 1;
     }
-    from = at + 1;
+    if (key !== at) continue; // inside a character
+    if (wordStart && unit > 0 && isWordChar(source[unit - 1])) continue;
+    const endKey = at + queryKeys.length;
+    let lastKey = key;
+    let lastUnit = unit;
+    let lastChar = char;
+    while (lastKey + keyLengths[lastChar] < endKey) {
+      lastKey += keyLengths[lastChar];
+      lastUnit += widthAt(source, lastUnit);
+      lastChar += 1;
+    }
+    return { start: unit, end: lastUnit + widthAt(source, lastUnit) };
   }
+  return null;
 }
 
 // Whether `text` begins with what `query` would become as typing goes on.
