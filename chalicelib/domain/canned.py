@@ -122,11 +122,16 @@ def _clean(name: str, value: Any, *, max_chars: int, required: bool, multiline: 
         raise InvalidField(f"'{name}' contains control characters", field=name)
     if len(value) > max_chars:
         raise TooLong(f"'{name}' is longer than {max_chars} characters", field=name)
-    if not value:
+    if not value or _only_invisible(value):
         if required:
             raise InvalidField(f"'{name}' must not be empty or only spaces", field=name)
         return None
     return value
+
+
+def _only_invisible(value: str) -> bool:
+    # Zero-width spaces, joiners and BOMs (category Cf) between spaces look as empty as spaces do.
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in value)
 
 
 def validate_title(value: Any) -> str:
@@ -447,9 +452,13 @@ def variable_values(
 
 # Cells Excel (or another spreadsheet) could read as a formula or command start with one of these
 # (the set chalicelib/export/values.py guards in the workbook). Such a cell is written with a leading
-# apostrophe: Excel shows it, and never evaluates the cell. So that the apostrophe is not taken for
-# part of the text on import, a text that itself starts with an apostrophe gets one too, and import
-# removes one apostrophe exactly where export would have added it (before a trigger or an apostrophe).
+# apostrophe, Excel's "this is text" mark: Excel shows the text without it and never evaluates the
+# cell. So that the apostrophe is not taken for part of the text on import, a text that itself starts
+# with an apostrophe gets one too, and import removes one apostrophe exactly where export would have
+# added it (before a trigger or an apostrophe): our own files round-trip exactly.
+# A file Excel re-saves carries the bare text (`=1+1`, Excel dropped its mark), which imports as that
+# same text; the one text that does not survive Excel is one starting with an apostrophe and then a
+# trigger (`'=1` comes back as `=1`).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
 MAX_CSV_BYTES = 10 * 1024 * 1024  # API Gateway's REST body cap

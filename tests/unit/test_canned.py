@@ -77,6 +77,7 @@ def test_category_is_optional_and_blank_means_none():
         ("title", None, InvalidField),
         ("title", "   ", InvalidField),
         ("title", "\u3000\t ", InvalidField),  # ideographic space is whitespace too
+        ("title", " \u200b\ufeff ", InvalidField),  # zero-width characters look empty too
         ("title", "a\nb", InvalidField),
         ("title", "x" * 101, TooLong),
         ("title", 5, InvalidField),
