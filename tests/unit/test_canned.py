@@ -464,3 +464,18 @@ def test_import_plan_matches_by_shortcut_and_counts_only_creates_against_the_lim
     with pytest.raises(LimitReached):
         plan_canned_import(full, drafts, scope=CannedScope.PERSONAL)
     assert plan_canned_import(full, [CannedFields("t", "s1", "x")], scope=CannedScope.PERSONAL).creates == ()
+
+
+@given(st.text(max_size=12))
+def test_the_cell_guard_is_undone_exactly(value):
+    assert canned.restore_cell(canned.neutralise_cell(value)) == value
+    assert not canned.neutralise_cell(value).startswith(canned.FORMULA_TRIGGERS)
+
+
+def test_a_file_excel_re_saved_imports_its_bare_text():
+    # Excel drops its "text" apostrophe on save and quotes only cells that need it.
+    data = b'shortcut,title,category,text\r\nformula,"=HYPERLINK(""x"")",,"=1+1\nline two"\r\nminus,- item,,@here\r\n'
+    assert from_csv(data) == [
+        CannedFields(title='=HYPERLINK("x")', shortcut="formula", text="=1+1\nline two"),
+        CannedFields(title="- item", shortcut="minus", text="@here"),
+    ]
