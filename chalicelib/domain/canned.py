@@ -365,11 +365,11 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-def _defuse_braces(value: str) -> str:
-    # A value (a customer's name is the customer's input) must not bring a `{{…}}` of its own.
-    while "{{" in value or "}}" in value:
-        value = value.replace("{{", "{").replace("}}", "}")
-    return value
+def _without_braces(value: str) -> str:
+    # A value (a customer's name is the customer's input) brings no brace: with one, it could make a
+    # `{{…}}` with the text around it. So in a text that passed `check_variables`, the filled text
+    # holds no `{{` or `}}` at all, whatever the values.
+    return value.replace("{", "").replace("}", "")
 
 
 def fill(
@@ -380,8 +380,10 @@ def fill(
 ) -> FilledText:
     """The text with each variable's value put in, and the spans of variables that had none.
 
-    Single pass: a value is never read for variables. A variable unknown to this version (a text
-    saved before one was withdrawn) is treated like an empty one rather than failing the insertion.
+    Single pass: a value is never read for variables, and its braces are dropped. A variable unknown
+    to this version (a text saved before one was withdrawn) is treated like an empty one rather than
+    failing the insertion. frontend/shared/canned-fill.js is the same rule for the composer
+    (tests/frontend/fill-cases.json holds cases both pass).
     """
     parts: list[str] = []
     spans: list[EmptySpan] = []
@@ -393,12 +395,12 @@ def fill(
         length += len(literal)
         name = match.group(1)
         value = values.get(name) if name in KNOWN_VARIABLES else None
-        value = _defuse_braces(value.strip()) if isinstance(value, str) else ""
+        value = _without_braces(value.strip()) if isinstance(value, str) else ""
         if value:
             parts.append(value)
             length += len(value)
         else:
-            label = _defuse_braces(placeholder(name)) if placeholder else ""
+            label = _without_braces(placeholder(name)) if placeholder else ""
             spans.append(EmptySpan(name, length, length + len(label)))
             parts.append(label)
             length += len(label)
