@@ -127,3 +127,17 @@ class DuplicateClientMessage(Conflict):
 
 class SequenceTaken(Conflict):
     """Another message took the next seq first, or the chat ended: re-read and retry."""
+
+
+class StaleVersion(Conflict):
+    """A change made against a version the caller no longer holds (two agents editing one ticket).
+
+    Same code and status as Conflict: the client reloads `current_version`'s state and shows it."""
+
+    def __init__(self, message: str, *, current_version: int, field: str | None = "version") -> None:
+        super().__init__(message, field=field)
+        self.current_version = current_version
+
+
+class LimitReached(Conflict):
+    """Adding would go past a count limit (canned responses per scope); nothing was added."""
