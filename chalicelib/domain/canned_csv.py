@@ -97,7 +97,7 @@ class CsvImportRefused(InvalidField):
         self.errors = errors
         self.total = total
 
-    def to_body(self) -> dict[str, Any]:  # type: ignore[override]  # adds the list beside the one-line message
+    def to_body(self) -> dict[str, Any]:  # adds the list beside the one-line message
         return {**super().to_body(), "errors": [e.to_view() for e in self.errors], "errorCount": self.total}
 
 
