@@ -13,6 +13,7 @@
 import { query } from "../shared/api.js";
 import { clear, el, formatTime, keepTabInside } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
+import { translator } from "../shared/i18n.js";
 import { systemLine } from "./messages.js";
 
 export const HISTORY_STRINGS = {
@@ -218,9 +219,7 @@ function ensureStylesheet() {
 
 export function createHistory({ api, socket = null, lang = "ko", role = "agent", settings = null, masking = null }) {
   ensureStylesheet();
-  const strings = HISTORY_STRINGS[lang] || HISTORY_STRINGS.ko;
-  const t = (key, vars = {}) =>
-    (strings[key] ?? HISTORY_STRINGS.ko[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : ""));
+  const t = translator(HISTORY_STRINGS, lang);
   const number = (n) => new Intl.NumberFormat(lang === "en" ? "en" : "ko").format(n || 0);
   let config = settings;
   const cursors = [null]; // cursor of each page visited: [page 1, page 2, …]

@@ -15,6 +15,7 @@
 // `onUpdated(message)` (optional) tells the screen about a changed message, e.g. for its own store.
 import { clear, el } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
+import { translator } from "../shared/i18n.js";
 import { icon } from "../shared/icons.js";
 
 export const MASKING_STRINGS = {
@@ -76,9 +77,7 @@ export function segmentsOf(message) {
 }
 
 export function createMasking({ api, lang = "ko", securityService = false, onUpdated = () => {}, onError }) {
-  const strings = MASKING_STRINGS[lang] || MASKING_STRINGS.ko;
-  const t = (key, vars = {}) =>
-    (strings[key] ?? MASKING_STRINGS.ko[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => String(vars[n] ?? ""));
+  const t = translator(MASKING_STRINGS, lang);
   const report = onError || ((text) => window.alert(text));
   let enabled = Boolean(securityService);
   let lastSelection = null; // {container, start, end} in code points, inside one message

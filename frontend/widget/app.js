@@ -3,7 +3,8 @@
 // absence → 1:1 inquiry; rating; end; new chat. The conversation survives reloads (localStorage).
 import { h, icon, focusables } from "./dom.js";
 import { Session, createApi } from "./session.js";
-import { localized, pickLanguage, translator } from "./strings.js";
+import { localized, pickWidgetLanguage, translator } from "./i18n.js";
+import { STRINGS } from "./strings.js";
 
 const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
 const ICON_CLOSE = "M6 6l12 12M18 6L6 18";
@@ -26,8 +27,8 @@ class Widget {
     this.options = options;
     this.langKey = `livechat.widget.lang:${options.api}`;
     // The customer's own choice (the header's switch) wins over the embed's data-lang, per site.
-    this.lang = pickLanguage(this.savedLang() || options.lang);
-    this.t = translator(this.lang);
+    this.lang = pickWidgetLanguage(this.savedLang() || options.lang);
+    this.t = translator(STRINGS, this.lang);
     this.request = createApi(options.api);
     this.storageKey = `livechat.widget:${options.api}`;
     this.session = null;
