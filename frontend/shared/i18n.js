@@ -43,16 +43,18 @@ export function pickWidgetLanguage(requested, env = browserEnv()) {
   return browser.some(isKorean) ? "ko" : "en";
 }
 
-function browserEnv() {
-  let stored = null;
+function storedLanguage() {
   try {
-    stored = globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
+    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
   } catch {
-    stored = null;
+    return null; // storage refused (privacy settings): no stored choice
   }
+}
+
+function browserEnv() {
   const nav = globalThis.navigator || {};
   return {
-    stored,
+    stored: storedLanguage(),
     pageLang: globalThis.document?.documentElement?.lang || "",
     browserLanguage: nav.language || "",
     browserLanguages: nav.languages?.length ? [...nav.languages] : [nav.language || ""],
