@@ -76,6 +76,35 @@ export function segmentsOf(message) {
   return segments;
 }
 
+/** Code point offset of a DOM boundary point inside a rendered message, or null. */
+function offsetIn(container, node, offset) {
+  let segment = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+  if (segment === container) {
+    // A boundary between segments: the start of the child at `offset`, or the end of the text.
+    const child = container.childNodes[offset];
+    if (child?.dataset?.start !== undefined) return Number(child.dataset.start);
+    return Array.from(container.maskingMessage.text || "").length;
+  }
+  while (segment && segment.parentElement !== container) segment = segment.parentElement;
+  if (!segment || segment.dataset.start === undefined) return null; // e.g. inside a lock (mask) button
+  const text = segment.textContent;
+  const units = node.nodeType === Node.TEXT_NODE ? offset : offset > 0 ? text.length : 0;
+  return Number(segment.dataset.start) + codePointsBefore(text, units);
+}
+
+function selectionInOneMessage() {
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  const find = (node) => (node.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest(".masking-text");
+  const container = find(range.startContainer);
+  if (!container || container !== find(range.endContainer)) return null;
+  const start = offsetIn(container, range.startContainer, range.startOffset);
+  const end = offsetIn(container, range.endContainer, range.endOffset);
+  if (start === null || end === null || end <= start) return null;
+  return { container, start, end };
+}
+
 export function createMasking({ api, lang = "ko", securityService = false, onUpdated = () => {}, onError }) {
   const t = translator(MASKING_STRINGS, lang);
   const report = onError || ((text) => window.alert(text));
@@ -173,35 +202,6 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
       }
     }
     return container;
-  }
-
-  /** Code point offset of a DOM boundary point inside a rendered message, or null. */
-  function offsetIn(container, node, offset) {
-    let segment = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
-    if (segment === container) {
-      // A boundary between segments: the start of the child at `offset`, or the end of the text.
-      const child = container.childNodes[offset];
-      if (child?.dataset?.start !== undefined) return Number(child.dataset.start);
-      return Array.from(container.maskingMessage.text || "").length;
-    }
-    while (segment && segment.parentElement !== container) segment = segment.parentElement;
-    if (!segment || segment.dataset.start === undefined) return null; // e.g. inside a lock (mask) button
-    const text = segment.textContent;
-    const units = node.nodeType === Node.TEXT_NODE ? offset : offset > 0 ? text.length : 0;
-    return Number(segment.dataset.start) + codePointsBefore(text, units);
-  }
-
-  function selectionInOneMessage() {
-    const selection = document.getSelection();
-    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-    const range = selection.getRangeAt(0);
-    const find = (node) => (node.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest(".masking-text");
-    const container = find(range.startContainer);
-    if (!container || container !== find(range.endContainer)) return null;
-    const start = offsetIn(container, range.startContainer, range.startOffset);
-    const end = offsetIn(container, range.endContainer, range.endOffset);
-    if (start === null || end === null || end <= start) return null;
-    return { container, start, end };
   }
 
   document.addEventListener("selectionchange", () => {
