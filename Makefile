@@ -40,7 +40,7 @@ lint-js: $(NODE_STAMP)
 	npx --no-install eslint .
 
 test-js: lint-js
-	node --test tests/frontend/
+	node --test --test-reporter=spec tests/frontend/
 
 test: $(STAMP) $(CHROMIUM) $(KOREAN_FONT) test-js
 	$(VENV)/bin/ruff check .
