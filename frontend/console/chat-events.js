@@ -1,4 +1,7 @@
 // The chat view's server pushes (socket) and page events (ctx.bus). `chat` is the view's API (chat.js).
+import { describeError } from "../shared/errors.js";
+import { MESSAGE_MAX } from "./chat-composer.js";
+
 export function listenToChatEvents(view, chat) {
   const { ctx, t, lang, chats } = view;
   const { socket, bus } = ctx;
@@ -47,7 +50,7 @@ export function listenToChatEvents(view, chat) {
       if (pending) {
         pending.failed = true;
         // The server's reason in the console's language (too_long with the limit), else the translated error.
-        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: chat.composer.number(chat.MESSAGE_MAX) }) : t("sendFailed", { message: chat.describeError(frame, lang) }));
+        ctx.toast(frame.code === "too_long" ? t("sendTooLong", { max: chat.composer.number(MESSAGE_MAX) }) : t("sendFailed", { message: describeError(frame, lang) }));
       }
     }
     chat.drawMessages();

@@ -15,7 +15,7 @@ import { ApiError } from "../shared/api.js";
 import { el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { createChatSide, customerName } from "./chat-side.js";
-import { createComposer, MESSAGE_MAX } from "./chat-composer.js";
+import { createComposer } from "./chat-composer.js";
 import { listenToChatEvents } from "./chat-events.js";
 import { createThreads } from "./chat-threads.js";
 import { createTicketDialog, typeOptions } from "./chat-ticket.js";
@@ -252,7 +252,7 @@ function createChatView(view, container) {
   }
 
   return {
-    side, threads, composer, counselForm: info.counselForm, MESSAGE_MAX, describeError,
+    side, threads, composer, counselForm: info.counselForm,
     refreshChats, drawMessages, select, showConversation, forget, move, fillTypeOptions, renderRating,
   };
 }
