@@ -13,7 +13,7 @@ KOREAN_FONT := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
 NODE := /usr/bin/node
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint lint-js test-js unit integration e2e clean bench package deploy publish-frontend destroy
+.PHONY: run test test-fast lint lint-js test-js unit integration e2e clean bench package deploy publish-frontend destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,14 @@ test-js: lint-js
 
 test: $(STAMP) $(CHROMIUM) $(KOREAN_FONT) test-js
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
+
+# The tiers that need no stack, no moto and no browser: pure rules, the use cases and the store
+# contract on the in-memory store (well under a minute).
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	CONTRACT_STORES=memory $(PY) -m pytest -q tests/unit tests/services tests/contract
 
 # AWS (docs/deploy.md). `package` needs no credentials: build/$(STAGE)/sam.json + deployment.zip.
 STAGE ?= dev

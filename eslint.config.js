@@ -50,7 +50,8 @@ export default [
     rules: { "no-var": "off" },
   },
   {
-    files: ["tests/frontend/**/*.js", "eslint.config.js"],
+    // Node: the unit tests, the config itself, the benchmarks' scripts.
+    files: ["tests/frontend/**/*.{js,mjs}", "bench/**/*.{js,mjs}", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
     rules: noHtmlSinks,
   },

@@ -22,8 +22,8 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.model import TicketChannel, time_key
+from chalicelib.store.keys import EXPORT_PARTITION
 from chalicelib.store.models import (
-    EXPORT_PARTITION,
     BaseMeta,
     ConversationModel,
     ExportJobModel,

@@ -23,10 +23,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.config import table_name
-
-QUEUE_PARTITION = "waiting"
-TICKET_PARTITION = "tickets"
-EXPORT_PARTITION = "exports"
+from chalicelib.store import keys
 
 
 class BaseMeta:
@@ -47,7 +44,7 @@ def _meta(suffix: str) -> type:
 
 class ConnectionsByPrincipal(GlobalSecondaryIndex["ConnectionModel"]):
     class Meta:
-        index_name = "principal-index"
+        index_name = keys.CONNECTIONS_BY_PRINCIPAL
         projection = AllProjection()
 
     principal = UnicodeAttribute(hash_key=True)
@@ -81,7 +78,7 @@ class ConnectionModel(Model):
 
 class AgentsByStatus(GlobalSecondaryIndex["AgentModel"]):
     class Meta:
-        index_name = "status-index"
+        index_name = keys.AGENTS_BY_STATUS
         projection = AllProjection()
 
     status = UnicodeAttribute(hash_key=True)
@@ -120,7 +117,7 @@ class ConversationsInQueue(GlobalSecondaryIndex["ConversationModel"]):
     """Sparse: only waiting chats carry queue_partition. FIFO by queued_key."""
 
     class Meta:
-        index_name = "queue-index"
+        index_name = keys.CONVERSATIONS_IN_QUEUE
         projection = AllProjection()
 
     queue_partition = UnicodeAttribute(hash_key=True)
@@ -131,7 +128,7 @@ class ConversationsLiveByAgent(GlobalSecondaryIndex["ConversationModel"]):
     """Sparse: live_agent_id is set while a chat is assigned and not ended."""
 
     class Meta:
-        index_name = "agent-live-index"
+        index_name = keys.CONVERSATIONS_LIVE_BY_AGENT
         projection = AllProjection()
 
     live_agent_id = UnicodeAttribute(hash_key=True)
@@ -140,7 +137,7 @@ class ConversationsLiveByAgent(GlobalSecondaryIndex["ConversationModel"]):
 
 class ConversationsByMonth(GlobalSecondaryIndex["ConversationModel"]):
     class Meta:
-        index_name = "history-index"
+        index_name = keys.CONVERSATIONS_BY_MONTH
         projection = AllProjection()
 
     inbound_month = UnicodeAttribute(hash_key=True)
@@ -149,7 +146,7 @@ class ConversationsByMonth(GlobalSecondaryIndex["ConversationModel"]):
 
 class ConversationsByAgent(GlobalSecondaryIndex["ConversationModel"]):
     class Meta:
-        index_name = "agent-history-index"
+        index_name = keys.CONVERSATIONS_BY_AGENT
         projection = AllProjection()
 
     agent_id = UnicodeAttribute(hash_key=True)
@@ -242,7 +239,7 @@ class MessageModel(Model):
 
 class TicketsByCreation(GlobalSecondaryIndex["TicketModel"]):
     class Meta:
-        index_name = "created-index"
+        index_name = keys.TICKETS_BY_CREATION
         projection = AllProjection()
 
     list_partition = UnicodeAttribute(hash_key=True)
@@ -251,7 +248,7 @@ class TicketsByCreation(GlobalSecondaryIndex["TicketModel"]):
 
 class TicketsByChannel(GlobalSecondaryIndex["TicketModel"]):
     class Meta:
-        index_name = "channel-index"
+        index_name = keys.TICKETS_BY_CHANNEL
         projection = AllProjection()
 
     channel = UnicodeAttribute(hash_key=True)
@@ -263,7 +260,7 @@ class TicketModel(Model):
 
     ticket_id = UnicodeAttribute(hash_key=True)
     channel = UnicodeAttribute()  # chat | inquiry
-    list_partition = UnicodeAttribute(default=TICKET_PARTITION)
+    list_partition = UnicodeAttribute(default=keys.TICKET_PARTITION)
     created_key = UnicodeAttribute()
     created_at = NumberAttribute()
     created_by = UnicodeAttribute(null=True)
@@ -299,7 +296,7 @@ class SettingsModel(Model):
 
 class MaskAuditByMonth(GlobalSecondaryIndex["MaskAuditModel"]):
     class Meta:
-        index_name = "month-index"
+        index_name = keys.MASK_AUDIT_BY_MONTH
         projection = AllProjection()
 
     month = UnicodeAttribute(hash_key=True)
@@ -333,7 +330,7 @@ class ExportJobsByCreation(GlobalSecondaryIndex["ExportJobModel"]):
     """Every job under one partition, newest last: the admin's recent-exports list."""
 
     class Meta:
-        index_name = "created-index"
+        index_name = keys.EXPORT_JOBS_BY_CREATION
         projection = AllProjection()
 
     list_partition = UnicodeAttribute(hash_key=True)
@@ -342,7 +339,7 @@ class ExportJobsByCreation(GlobalSecondaryIndex["ExportJobModel"]):
 
 class ExportJobsByRequester(GlobalSecondaryIndex["ExportJobModel"]):
     class Meta:
-        index_name = "requester-index"
+        index_name = keys.EXPORT_JOBS_BY_REQUESTER
         projection = AllProjection()
 
     requested_by = UnicodeAttribute(hash_key=True)
@@ -355,7 +352,7 @@ class ExportJobModel(Model):
     Meta = _meta("export-jobs")
 
     export_id = UnicodeAttribute(hash_key=True)  # ULID
-    list_partition = UnicodeAttribute(default=EXPORT_PARTITION)
+    list_partition = UnicodeAttribute(default=keys.EXPORT_PARTITION)
     created_key = UnicodeAttribute()  # "<created ms, 13 digits>#<id>"
     created_at = NumberAttribute()
     requested_by = UnicodeAttribute()  # agent id (Cognito username)

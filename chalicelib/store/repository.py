@@ -17,9 +17,8 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role, time_key
+from chalicelib.store.keys import QUEUE_PARTITION, TICKET_PARTITION
 from chalicelib.store.models import (
-    QUEUE_PARTITION,
-    TICKET_PARTITION,
     AgentModel,
     BaseMeta,
     ConnectionModel,

@@ -1,0 +1,169 @@
+"""The aggregates as plain dataclasses: what the store takes and returns, and services work on.
+
+Field names are the stored attribute names (docs/data-model.md), so a view or a rule reads an
+entity the same way whichever store (DynamoDB or the in-memory twin) produced it. No keys here:
+`chalicelib/store/keys.py` alone knows how items are addressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.domain.model import ConversationAccess, ConversationState
+
+
+@dataclass
+class Connection:
+    """One open WebSocket connection of a customer (to one chat) or a staff member."""
+
+    connection_id: str
+    role: str  # customer | agent | admin
+    user_id: str
+    connected_at: int
+    conversation_id: str | None = None
+    token_expires_at: int | None = None  # epoch s: frames after it are refused
+    rate_window: int | None = None  # start (s) of the frame-rate window (services/limits.py)
+    rate_count: int | None = None
+
+
+@dataclass
+class Agent:
+    """A staff member's presence and capacity; agent_id is the Cognito username."""
+
+    agent_id: str
+    display_name: str | None = None
+    email: str | None = None
+    role: str = "agent"
+    status: str = "offline"
+    status_changed_at: int = 0
+    active_chats: int = 0
+    max_chats: int | None = None  # per-agent override of the setting
+    last_assigned_at: int = 0
+    chat_permission: bool = True
+    disabled: bool | None = None
+    connection_ids: set[str] | None = None  # every open console tab
+    disconnected_since: int | None = None  # first seen without a connection (presence sweep)
+
+
+@dataclass
+class Conversation:
+    conversation_id: str
+    state: str  # waiting | active | ended
+    customer_id: str
+    inbound_at: int
+    consent_version: int
+    consented_at: int
+    queued_key: str | None = None  # FIFO order in the queue (first arrival)
+    agent_id: str | None = None
+    agent_name: str | None = None  # the name the customer sees (None: the clients' default)
+    assigned_at: int | None = None
+    first_response_at: int | None = None
+    ended_at: int | None = None
+    ended_by: str | None = None
+    last_seq: int = 0
+    last_message_at: int | None = None
+    customer_name: str | None = None
+    customer_email: str | None = None
+    customer_phone: str | None = None
+    customer_memo: str | None = None
+    inquiry_type: str | None = None
+    processing_type: str | None = None
+    counsel_note: str | None = None
+    rating: str | None = None
+    rating_comment: str | None = None
+    rated_at: int | None = None
+    rating_requested_at: int | None = None
+    # Cached connection ids of both sides: a message is pushed without another query.
+    customer_connections: set[str] | None = None
+    agent_connections: set[str] | None = None
+
+    @property
+    def access(self) -> ConversationAccess:
+        return ConversationAccess(self.conversation_id, ConversationState(self.state), self.agent_id)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == ConversationState.WAITING.value
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state == ConversationState.ENDED.value
+
+
+@dataclass
+class Mask:
+    """One masked stretch of a message (code points of its text) and its encrypted original."""
+
+    mask_id: str
+    start: int
+    end: int
+    encrypted_key: bytes
+    nonce: bytes
+    ciphertext: bytes
+    created_at: int
+    created_by: str
+
+
+@dataclass
+class Message:
+    conversation_id: str
+    seq: int
+    sender_role: str | None = None  # customer | agent | system
+    sender_id: str | None = None
+    sender_name: str | None = None
+    text: str | None = None  # the masked text once masked
+    system_code: str | None = None
+    client_message_id: str | None = None
+    created_at: int | None = None
+    masks: list[Mask] | None = None
+    mask_version: int | None = None  # +1 per mask/unmask: optimistic concurrency
+
+
+@dataclass
+class Ticket:
+    ticket_id: str
+    channel: str  # chat | inquiry
+    created_at: int
+    inquiry_type: str
+    title: str
+    content: str
+    created_by: str | None = None
+    conversation_id: str | None = None
+    requester_name: str | None = None
+    requester_email: str | None = None
+    status: str = "open"
+
+
+@dataclass
+class SettingsDocument:
+    """A settings item: the chat settings or one consent text version, as a JSON document."""
+
+    name: str
+    document: str
+    updated_at: int = 0
+    updated_by: str | None = None
+    version: int = 0
+
+
+@dataclass
+class MaskAuditEntry:
+    """Who masked or unmasked which span of which message, when. Never the text itself."""
+
+    conversation_id: str
+    audit_id: str
+    at: int
+    action: str  # mask | unmask | auto_mask
+    actor_id: str
+    actor_role: str
+    seq: int
+    mask_id: str
+    start: int
+    end: int
+
+
+@dataclass
+class Page:
+    """One page of a paginated listing and the opaque key of the next (None: the last page)."""
+
+    items: list = field(default_factory=list)
+    next_key: dict | None = None

@@ -1,0 +1,61 @@
+"""Every key format, fixed partition and index name of the tables: nowhere else.
+
+Services and domain code never build or parse a key; the store modules call these.
+"""
+
+from __future__ import annotations
+
+# Sparse-index partitions: one fixed value puts every item of a kind under one Query.
+QUEUE_PARTITION = "waiting"  # conversations in the queue (queue-index)
+TICKET_PARTITION = "tickets"  # every ticket (tickets created-index)
+EXPORT_PARTITION = "exports"  # every export job (export-jobs created-index)
+
+# Index names (the pynamodb index classes and any raw boto3 query use these).
+CONNECTIONS_BY_PRINCIPAL = "principal-index"
+AGENTS_BY_STATUS = "status-index"
+CONVERSATIONS_IN_QUEUE = "queue-index"
+CONVERSATIONS_LIVE_BY_AGENT = "agent-live-index"
+CONVERSATIONS_BY_MONTH = "history-index"
+CONVERSATIONS_BY_AGENT = "agent-history-index"
+TICKETS_BY_CREATION = "created-index"
+TICKETS_BY_CHANNEL = "channel-index"
+MASK_AUDIT_BY_MONTH = "month-index"
+EXPORT_JOBS_BY_CREATION = "created-index"
+EXPORT_JOBS_BY_REQUESTER = "requester-index"
+
+# Settings items.
+CHAT_SETTINGS = "chat"
+_CONSENT_PREFIX = "consent#"
+
+# Message items: messages sort as `m#<seq, 10 digits>`, resend markers as `c#<client id>`.
+MESSAGE_PREFIX = "m#"
+_MARKER_PREFIX = "c#"
+MAX_SEQ = 9_999_999_999
+
+
+def time_key(epoch_ms: int, item_id: str) -> str:
+    """`<13-digit ms>#<id>`: sorts by time, unique by id."""
+    return f"{epoch_ms:013d}#{item_id}"
+
+
+def agent_principal(agent_id: str) -> str:
+    """The connections index partition of a staff member's connections."""
+    return f"agent#{agent_id}"
+
+
+def chat_principal(conversation_id: str) -> str:
+    """The connections index partition of a customer's connections to one chat."""
+    return f"chat#{conversation_id}"
+
+
+def message_sort_key(seq: int) -> str:
+    return f"{MESSAGE_PREFIX}{seq:010d}"
+
+
+def client_marker_key(client_message_id: str) -> str:
+    return f"{_MARKER_PREFIX}{client_message_id}"
+
+
+def consent_setting(version: int) -> str:
+    """The settings item that keeps consent text version `version`."""
+    return f"{_CONSENT_PREFIX}{version}"
