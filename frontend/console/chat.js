@@ -239,15 +239,7 @@ function createChatView(view, container) {
   }
 
   function renderRating(c) {
-    const box = info.ratingBox;
-    if (c.rating) {
-      box.replaceChildren(el("p", { class: `rating-value rating-${c.rating}` }, t(`rating_${c.rating}`)));
-      if (c.ratingComment) box.append(el("p", { class: "rating-comment" }, t("ratingComment", { comment: c.ratingComment })));
-    } else if (c.ratingRequestedAt) {
-      box.replaceChildren(el("p", { class: "rating-requested" }, t("rateRequested", { time: formatTime(c.ratingRequestedAt, lang) })));
-    } else {
-      box.replaceChildren(el("p", { class: "rating-none" }, t("ratingNone")));
-    }
+    info.ratingBox.replaceChildren(...ratingNodes(t, lang, c));
     conv.rateButton.disabled = Boolean(c.rating);
   }
 
@@ -255,6 +247,16 @@ function createChatView(view, container) {
     side, threads, composer, counselForm: info.counselForm,
     refreshChats, drawMessages, select, showConversation, forget, move, fillTypeOptions, renderRating,
   };
+}
+
+/** The rating box's content: the rating and comment, the time it was asked, or that there is none. */
+function ratingNodes(t, lang, c) {
+  if (c.rating) {
+    const value = el("p", { class: `rating-value rating-${c.rating}` }, t(`rating_${c.rating}`));
+    return c.ratingComment ? [value, el("p", { class: "rating-comment" }, t("ratingComment", { comment: c.ratingComment }))] : [value];
+  }
+  if (c.ratingRequestedAt) return [el("p", { class: "rating-requested" }, t("rateRequested", { time: formatTime(c.ratingRequestedAt, lang) }))];
+  return [el("p", { class: "rating-none" }, t("ratingNone"))];
 }
 
 /** 평가 요청, 티켓 만들기, 대화 종료 on the chat shown. */

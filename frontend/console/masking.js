@@ -105,6 +105,46 @@ function selectionInOneMessage() {
   return { container, start, end };
 }
 
+/** The nodes of one segment of a message: a mask (button: unmask), personal data (underlined, with a
+ * lock button: mask it) or plain text; with masking off, every segment is plain text. */
+function segmentNodes(segment, message, masks, t, { mask, unmask }) {
+  const data = { start: String(segment.start) };
+  if (segment.type === "mask" && masks) {
+    return [
+      el(
+        "button",
+        {
+          type: "button",
+          class: "masked",
+          dataset: { ...data, maskId: segment.maskId },
+          title: t("maskedRegion"),
+          "aria-label": t("maskedRegion"),
+          onclick: () => unmask(message, segment.maskId),
+        },
+        segment.text,
+      ),
+    ];
+  } else if (segment.type === "pii" && masks) {
+    const kind = t(`kind_${segment.kind}`);
+    return [
+      el("span", { class: "pii", dataset: { ...data, kind: segment.kind }, title: t("piiLabel", { kind }) }, segment.text),
+      el(
+        "button",
+        {
+          type: "button",
+          class: "pii-mask",
+          "aria-label": `${t("maskPii")}: ${kind}`,
+          title: `${t("maskPii")}: ${kind}`,
+          onclick: () => mask(message, [{ start: segment.start, end: segment.end }]),
+        },
+        icon("lock"),
+      ),
+    ];
+  } else {
+    return [el("span", { class: segment.type === "mask" ? "masked-text" : "plain", dataset: data }, segment.text)];
+  }
+}
+
 export function createMasking({ api, lang = "ko", securityService = false, onUpdated = () => {}, onError }) {
   const t = translator(MASKING_STRINGS, lang);
   const report = onError || ((text) => window.alert(text));
@@ -164,43 +204,7 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
     clear(container);
     container.maskingMessage = message;
     const masks = enabled;
-    for (const segment of segmentsOf(message)) {
-      const data = { start: String(segment.start) };
-      if (segment.type === "mask" && masks) {
-        container.append(
-          el(
-            "button",
-            {
-              type: "button",
-              class: "masked",
-              dataset: { ...data, maskId: segment.maskId },
-              title: t("maskedRegion"),
-              "aria-label": t("maskedRegion"),
-              onclick: () => unmask(message, segment.maskId),
-            },
-            segment.text,
-          ),
-        );
-      } else if (segment.type === "pii" && masks) {
-        const kind = t(`kind_${segment.kind}`);
-        container.append(
-          el("span", { class: "pii", dataset: { ...data, kind: segment.kind }, title: t("piiLabel", { kind }) }, segment.text),
-          el(
-            "button",
-            {
-              type: "button",
-              class: "pii-mask",
-              "aria-label": `${t("maskPii")}: ${kind}`,
-              title: `${t("maskPii")}: ${kind}`,
-              onclick: () => mask(message, [{ start: segment.start, end: segment.end }]),
-            },
-            icon("lock"),
-          ),
-        );
-      } else {
-        container.append(el("span", { class: segment.type === "mask" ? "masked-text" : "plain", dataset: data }, segment.text));
-      }
-    }
+    for (const segment of segmentsOf(message)) container.append(...segmentNodes(segment, message, masks, t, { mask, unmask }));
     return container;
   }
 
