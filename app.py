@@ -22,7 +22,7 @@ from chalicelib.entrypoints.rest import rest
 from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
-from chalicelib.services import chat, limits, notify, presence
+from chalicelib.services import agent_status, connections, limits, messages, notify, presence
 
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -42,7 +42,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
     pusher.remember_event_endpoint(event.to_dict()["requestContext"])
     token = (event.to_dict().get("queryStringParameters") or {}).get("token")
     try:
-        chat.connect(event.connection_id, token)  # the connection keeps its token's expiry (limits.py)
+        connections.connect(event.connection_id, token)  # the connection keeps its token's expiry (limits.py)
     except Exception as exc:  # noqa: BLE001 - every refusal is a non-2xx answer, never a crash
         status, body = error_body(exc)
         return Response(body=body, status_code=status)
@@ -52,7 +52,7 @@ def ws_connect(event: WebsocketEvent) -> Response:
 @app.on_ws_disconnect()
 def ws_disconnect(event: WebsocketEvent) -> None:
     try:
-        chat.disconnect(event.connection_id)
+        connections.disconnect(event.connection_id)
     except Exception:  # noqa: BLE001 - $disconnect is best effort; the sweeper catches leftovers
         app.log.exception("disconnect cleanup failed for %s", event.connection_id)
 
@@ -62,20 +62,20 @@ def _ping(principal: Principal, connection_id: str, body: dict[str, Any]) -> dic
 
 
 def _send(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    message = chat.send_message(principal, connection_id, body)
+    message = messages.send_message(principal, connection_id, body)
     return {"type": "message.ack", "clientMessageId": body.get("clientMessageId"), "message": message}
 
 
 def _sync(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "messages.batch", **chat.sync_messages(principal, body)}
+    return {"type": "messages.batch", **messages.sync_messages(principal, body)}
 
 
 def _typing(principal: Principal, connection_id: str, body: dict[str, Any]) -> None:
-    chat.typing(principal, connection_id, body)
+    messages.typing(principal, connection_id, body)
 
 
 def _status(principal: Principal, connection_id: str, body: dict[str, Any]) -> None:
-    chat.set_status(principal, body)  # the new status reaches every tab, this one included
+    agent_status.set_status(principal, body)  # the new status reaches every tab, this one included
 
 
 Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]

@@ -59,7 +59,7 @@ def main(n: int | None = None) -> dict[str, Any]:
         n = QUICK_AGENTS if quick() else DEFAULT_AGENTS
     FIGURES.clear()
     with mock_aws():
-        from chalicelib.services import accounts, chat, settings
+        from chalicelib.services import accounts, intake, settings
         from chalicelib.store import repository as store
         from chalicelib.store.models import ALL_MODELS
         from chalicelib.store.schema import create_tables
@@ -105,7 +105,7 @@ def main(n: int | None = None) -> dict[str, Any]:
             accounts.announce_settings(after)
 
         measure(f"PUT /settings + settings.changed to {n} open tabs", save_and_announce)
-        measure("availability (the widget's check)", chat.availability)
+        measure("availability (the widget's check)", intake.availability)
     summary = {f"aws_requests: {label}": figures["aws_requests"] for label, figures in FIGURES.items()}
     return {"summary": {"staff_users": n, **summary}, "actions": dict(FIGURES)}
 

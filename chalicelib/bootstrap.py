@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.domain.model import now_ms
-
-if TYPE_CHECKING:
-    from chalicelib.store.facade import Store
+from chalicelib.store.facade import Store, dynamo_store
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,6 @@ def adapters() -> Adapters:
     global _current
     if _current is None:
         from chalicelib.realtime.push import pusher
-        from chalicelib.store.facade import dynamo_store
 
         _current = Adapters(store=dynamo_store(), pusher=pusher)
     return _current

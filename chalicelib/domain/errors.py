@@ -83,3 +83,11 @@ class PayloadTooLarge(DomainError):
 class RateLimited(DomainError):
     code = "rate_limited"
     http_status = 429
+
+
+class DuplicateClientMessage(Conflict):
+    """A message with this clientMessageId is stored already (a resend): answer the stored one."""
+
+
+class SequenceTaken(Conflict):
+    """Another message took the next seq first, or the chat ended: re-read and retry."""

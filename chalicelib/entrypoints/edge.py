@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 
 from chalicelib.auth.tokens import bearer_token, principal_from_token
+from chalicelib.bootstrap import store
 from chalicelib.config import get_config
 from chalicelib.domain.access import Audience, admit
 from chalicelib.domain.errors import Forbidden, MfaRequired
@@ -29,10 +30,8 @@ from chalicelib.lazy_import import lazy_module
 
 if TYPE_CHECKING:
     from chalicelib.auth import directory
-    from chalicelib.store import repository as store
 else:
     directory = lazy_module("chalicelib.auth.directory")  # Cognito, only when admins must have MFA
-    store = lazy_module("chalicelib.store.repository")
 
 # Admins known to have an authenticator app enrolled, with when that was read (per container).
 # Only a "yes" is kept: an admin who just enrolled is let in at their next call.
@@ -64,7 +63,7 @@ def resolve_caller(headers: Any) -> Principal:
     principal = principal_from_token(bearer_token(headers))
     if not principal.is_staff:
         return principal
-    agent = store.get_agent(principal.user_id)  # None: a new account's first call, nothing stored yet
+    agent = store().agents.get(principal.user_id)  # None: a new account's first call, nothing stored yet
     if agent is not None and agent.disabled:
         raise Forbidden("this account is disabled")
     check_admin_mfa(principal)

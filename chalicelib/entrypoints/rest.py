@@ -13,7 +13,7 @@ from chalicelib.entrypoints.cors import staff_cors, widget_cors
 from chalicelib.entrypoints.edge import edge
 from chalicelib.entrypoints.errors import json_response
 from chalicelib.lazy_import import lazy_module
-from chalicelib.services import chat, settings
+from chalicelib.services import agent_status, assignment, conversation_records, ending, intake, messages, settings
 
 if TYPE_CHECKING:
     from chalicelib.services import accounts, records
@@ -48,13 +48,13 @@ def _conversation_id(raw: str) -> str:
 @rest.route("/widget/availability", methods=["GET"], cors=WIDGET_CORS)
 @edge(rest, Audience.PUBLIC)
 def availability() -> dict[str, Any]:
-    return chat.availability()
+    return intake.availability()
 
 
 @rest.route("/chats", methods=["POST"], cors=WIDGET_CORS)
 @edge(rest, Audience.PUBLIC)
 def start_chat() -> Any:
-    return json_response(chat.start_chat(_body()), 201)
+    return json_response(intake.start_chat(_body()), 201)
 
 
 @rest.route("/inquiries", methods=["POST"], cors=WIDGET_CORS)
@@ -69,7 +69,7 @@ def leave_inquiry() -> Any:
 @rest.route("/chats/{conversation_id}", methods=["GET"], cors=WIDGET_CORS)
 @edge(rest, Audience.SIGNED_IN)
 def get_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return chat.get_conversation(caller, _conversation_id(conversation_id))
+    return conversation_records.get_conversation(caller, _conversation_id(conversation_id))
 
 
 @rest.route("/chats/{conversation_id}/messages", methods=["GET"], cors=WIDGET_CORS)
@@ -79,19 +79,19 @@ def chat_messages(caller: Principal, conversation_id: str) -> dict[str, Any]:
     body = {"conversationId": _conversation_id(conversation_id), "afterSeq": params.get("afterSeq", 0)}
     if "limit" in params:
         body["limit"] = params["limit"]
-    return chat.sync_messages(caller, body)
+    return messages.sync_messages(caller, body)
 
 
 @rest.route("/chats/{conversation_id}/rating", methods=["POST"], cors=WIDGET_CORS)
 @edge(rest, Audience.CUSTOMER)
 def submit_rating(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return chat.submit_rating(caller, _conversation_id(conversation_id), _body())
+    return ending.submit_rating(caller, _conversation_id(conversation_id), _body())
 
 
 @rest.route("/chats/{conversation_id}/end", methods=["POST"], cors=WIDGET_CORS)
 @edge(rest, Audience.SIGNED_IN)
 def end_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return chat.end_chat(caller, _conversation_id(conversation_id))
+    return ending.end_chat(caller, _conversation_id(conversation_id))
 
 
 # --- agents and admins ---------------------------------------------------------------------
@@ -100,13 +100,13 @@ def end_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
 @rest.route("/me", methods=["GET"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def me(caller: Principal) -> dict[str, Any]:
-    return chat.agent_state(caller)
+    return agent_status.agent_state(caller)
 
 
 @rest.route("/me/status", methods=["PUT"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def set_status(caller: Principal) -> dict[str, Any]:
-    return chat.set_status(caller, _body())
+    return agent_status.set_status(caller, _body())
 
 
 @rest.route("/me/profile", methods=["PUT"], cors=CORS)
@@ -118,13 +118,13 @@ def set_profile(caller: Principal) -> dict[str, Any]:
 @rest.route("/agent/chats", methods=["GET"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def agent_chats(caller: Principal) -> dict[str, Any]:
-    return chat.agent_chats(caller)
+    return conversation_records.agent_chats(caller)
 
 
 @rest.route("/queue", methods=["GET"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def queue(caller: Principal) -> dict[str, Any]:
-    return chat.queue(caller)
+    return assignment.queue(caller)
 
 
 @rest.route("/chats/{conversation_id}/transcript", methods=["GET"], cors=CORS)
@@ -136,19 +136,19 @@ def transcript(caller: Principal, conversation_id: str) -> dict[str, Any]:
 @rest.route("/chats/{conversation_id}/customer", methods=["PUT"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def save_customer_info(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return chat.save_customer_info(caller, _conversation_id(conversation_id), _body())
+    return conversation_records.save_customer_info(caller, _conversation_id(conversation_id), _body())
 
 
 @rest.route("/chats/{conversation_id}/counsel", methods=["PUT"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def save_counsel_info(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return chat.save_counsel_info(caller, _conversation_id(conversation_id), _body())
+    return conversation_records.save_counsel_info(caller, _conversation_id(conversation_id), _body())
 
 
 @rest.route("/chats/{conversation_id}/rating-request", methods=["POST"], cors=CORS)
 @edge(rest, Audience.STAFF)
 def request_rating(caller: Principal, conversation_id: str) -> dict[str, Any]:
-    return chat.request_rating(caller, _conversation_id(conversation_id))
+    return ending.request_rating(caller, _conversation_id(conversation_id))
 
 
 @rest.route("/chats/{conversation_id}/tickets", methods=["POST"], cors=CORS)
@@ -188,6 +188,6 @@ def put_settings(caller: Principal) -> dict[str, Any]:
     if after is before:
         return after.to_api()
     if after.max_chats_per_agent > before.max_chats_per_agent:
-        chat.assign_waiting_chats(after)  # raised capacity takes waiting chats at once
+        assignment.assign_waiting_chats(after)  # raised capacity takes waiting chats at once
     accounts.announce_settings(after)
     return after.to_api()

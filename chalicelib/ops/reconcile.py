@@ -17,8 +17,8 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from chalicelib.bootstrap import store
 from chalicelib.domain.model import AgentStatus, ConversationState
-from chalicelib.store import repository as store
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,14 @@ class Mismatch:
 def check(*, fix: bool = False) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     for status in AgentStatus:
-        for agent in store.agents_with_status(status):
-            live = store.live_conversations_of(agent.agent_id)
+        for agent in store().agents.with_status(status):
+            live = store().conversations.live_of(agent.agent_id)
             actual = sum(1 for c in live if c.state == ConversationState.ACTIVE.value)
             ended = sorted(c.conversation_id for c in live if c.state == ConversationState.ENDED.value)
             recorded = int(agent.active_chats or 0)
             if recorded == actual and not ended:
                 continue
-            fixed = fix and recorded != actual and store.set_agent_active_chats(agent.agent_id, recorded, actual)
+            fixed = fix and recorded != actual and store().agents.repair_active_chats(agent.agent_id, recorded, actual)
             mismatches.append(Mismatch(agent.agent_id, recorded, actual, ended, bool(fixed)))
     return mismatches
 

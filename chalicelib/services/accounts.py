@@ -23,7 +23,7 @@ from chalicelib.domain.validation import (
     only_fields,
     text_field,
 )
-from chalicelib.services import chat, notify
+from chalicelib.services import agent_status, notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import agent_view
 from chalicelib.store import repository as store
@@ -189,7 +189,7 @@ def set_own_display_name(principal: Principal, body: dict[str, Any]) -> dict[str
     name = _display_name_change(body)
     user, role = _staff_target(principal, principal.user_id)
     _rename(user, role, name)
-    return chat.agent_state(principal)
+    return agent_status.agent_state(principal)
 
 
 def _max_chats(body: dict[str, Any]) -> int | None:
@@ -208,7 +208,7 @@ def set_chat_permission(actor: Principal, agent_id: str, body: dict[str, Any]) -
     user, role = _staff_target(actor, agent_id)
     _ensure_item(user, role)
     store.set_agent_chat_permission(agent_id, allowed)
-    chat.apply_agent_change(agent_id)
+    agent_status.apply_agent_change(agent_id)
     return _one(user, role)
 
 
@@ -221,7 +221,7 @@ def set_max_chats(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict
     user, role = _staff_target(actor, agent_id)
     _ensure_item(user, role)
     store.set_agent_max_chats(agent_id, max_chats)
-    chat.apply_agent_change(agent_id)  # a raised maximum takes waiting chats at once
+    agent_status.apply_agent_change(agent_id)  # a raised maximum takes waiting chats at once
     return _one(user, role)
 
 
@@ -247,7 +247,7 @@ def disable(actor: Principal, agent_id: str) -> dict[str, Any]:
     directory.sign_out_everywhere(agent_id)
     _ensure_item(user, role)
     store.set_agent_disabled(agent_id, True, now_ms())
-    chat.apply_agent_change(agent_id)
+    agent_status.apply_agent_change(agent_id)
     notify.close_agent_connections(agent_id)
     return _one(replace(user, enabled=False), role)
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 import time
 
+from chalicelib.bootstrap import store
 from chalicelib.domain.errors import Forbidden, RateLimited, Unauthorized
 from chalicelib.domain.model import Principal, Role
-from chalicelib.store import repository as store
 
 DEFAULT_RATE_LIMIT = 30
 DEFAULT_RATE_WINDOW_SECONDS = 10
@@ -33,7 +33,7 @@ def admit_frame(connection_id: str, now: float | None = None) -> Principal:
     """The connection's principal if this frame may be processed; else Forbidden/Unauthorized/RateLimited."""
     now = time.time() if now is None else now
     limit, window = rate_limit()
-    connection, admitted = store.count_connection_frame(connection_id, int(now // window) * window, limit)
+    connection, admitted = store().connections.count_frame(connection_id, int(now // window) * window, limit)
     if connection is None:
         raise Forbidden("unknown connection; reconnect")
     if connection.token_expires_at is not None and now > connection.token_expires_at + TOKEN_GRACE_SECONDS:

@@ -7,25 +7,25 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from chalicelib.bootstrap import adapters, clock, store
 from chalicelib.domain import model as rules
-from chalicelib.realtime.push import FAN_OUT_WORKERS, pusher
-from chalicelib.store import repository as store
-from chalicelib.store.models import AgentModel, ConnectionModel, ConversationModel
+from chalicelib.domain.entities import Agent, Connection, Conversation
+from chalicelib.realtime.push import FAN_OUT_WORKERS
 
 log = logging.getLogger(__name__)
 
 
 def forget_connection(connection_id: str, *, conversation_id: str | None = None, agent_id: str | None = None) -> None:
     """Remove a closed connection everywhere it is cached, then its own item."""
-    _forget(connection_id, store.get_connection(connection_id), conversation_id=conversation_id, agent_id=agent_id)
+    _forget(connection_id, store().connections.get(connection_id), conversation_id=conversation_id, agent_id=agent_id)
 
 
 def _forget_gone(connection_id: str, **context: str | None) -> None:
     """A push was answered 410. A connection still in its $connect gets that answer too (its id is
     cached as soon as $connect stores it, before the gateway opens it): keep it; the client catches
     up on open. An older one is gone for good."""
-    connection = store.get_connection(connection_id)
-    if connection is not None and rules.may_still_be_connecting(int(connection.connected_at or 0), rules.now_ms()):
+    connection = store().connections.get(connection_id)
+    if connection is not None and rules.may_still_be_connecting(int(connection.connected_at or 0), clock()):
         log.info("push to %s answered 410 while it may still be connecting; kept", connection_id)
         return
     _forget(connection_id, connection, **context)
@@ -33,7 +33,7 @@ def _forget_gone(connection_id: str, **context: str | None) -> None:
 
 def _forget(
     connection_id: str,
-    connection: ConnectionModel | None,
+    connection: Connection | None,
     *,
     conversation_id: str | None = None,
     agent_id: str | None = None,
@@ -43,41 +43,41 @@ def _forget(
         if connection.role != "customer":
             agent_id = agent_id or connection.user_id
     if agent_id:
-        store.remove_agent_connection(agent_id, connection_id)
-        for conv in store.live_conversations_of(agent_id):
+        store().agents.remove_connection(agent_id, connection_id)
+        for conv in store().conversations.live_of(agent_id):
             if connection_id in (conv.agent_connections or set()):
-                store.remove_conversation_connection(conv.conversation_id, connection_id)
+                store().conversations.remove_connection(conv.conversation_id, connection_id)
     if conversation_id:
-        store.remove_conversation_connection(conversation_id, connection_id)
+        store().conversations.remove_connection(conversation_id, connection_id)
     if connection is not None:
-        store.delete_connection(connection_id)
+        store().connections.delete(connection_id)
 
 
 def send(connection_ids: Iterable[str], frame: dict[str, Any], **context: str | None) -> None:
-    for gone in pusher.send(connection_ids, frame):
+    for gone in adapters().pusher.send(connection_ids, frame):
         _forget_gone(gone, **context)
 
 
-def to_customer(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:
+def to_customer(conv: Conversation, frame: dict[str, Any], *, skip: str | None = None) -> None:
     ids = [c for c in (conv.customer_connections or set()) if c != skip]
     send(ids, frame, conversation_id=conv.conversation_id)
 
 
-def to_chat_agent(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:
+def to_chat_agent(conv: Conversation, frame: dict[str, Any], *, skip: str | None = None) -> None:
     ids = [c for c in (conv.agent_connections or set()) if c != skip]
     send(ids, frame, conversation_id=conv.conversation_id, agent_id=conv.agent_id)
 
 
-def to_both_sides(conv: ConversationModel, frame: dict[str, Any], *, skip: str | None = None) -> None:
+def to_both_sides(conv: Conversation, frame: dict[str, Any], *, skip: str | None = None) -> None:
     to_customer(conv, frame, skip=skip)
     to_chat_agent(conv, frame, skip=skip)
 
 
-def to_agent(agent: AgentModel, frame: dict[str, Any]) -> None:
+def to_agent(agent: Agent, frame: dict[str, Any]) -> None:
     send(agent.connection_ids or set(), frame, agent_id=agent.agent_id)
 
 
-def to_agents(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
+def to_agents(agents: Iterable[Agent], frame: dict[str, Any]) -> None:
     for agent in agents:
         to_agent(agent, frame)
 
@@ -88,16 +88,16 @@ def to_connection(connection_id: str, frame: dict[str, Any]) -> None:
 
 def close_agent_connections(agent_id: str) -> int:
     """Close every open connection of an agent (all tabs) through the management API and forget them."""
-    agent = store.get_agent(agent_id)
+    agent = store().agents.get(agent_id)
     ids = set(agent.connection_ids or ()) if agent is not None else set()
-    ids.update(store.connections_of_principal(f"agent#{agent_id}"))
+    ids.update(store().connections.of_staff(agent_id))
     for connection_id in ids:
-        pusher.close(connection_id)
+        adapters().pusher.close(connection_id)
         forget_connection(connection_id, agent_id=agent_id)
     return len(ids)
 
 
-def to_all_staff(agents: Iterable[AgentModel], frame: dict[str, Any]) -> None:
+def to_all_staff(agents: Iterable[Agent], frame: dict[str, Any]) -> None:
     """Every open console and admin tab, whatever the agent's status.
 
     A few agents at a time: one POST per tab, and a large centre has hundreds of tabs open.

@@ -15,11 +15,10 @@ import logging
 import os
 from typing import Any
 
+from chalicelib.bootstrap import adapters, clock, store
 from chalicelib.domain import model as rules
 from chalicelib.domain.model import AgentStatus, Principal, Role
-from chalicelib.realtime.push import pusher
-from chalicelib.services import chat, notify
-from chalicelib.store import repository as store
+from chalicelib.services import agent_status, notify
 
 log = logging.getLogger(__name__)
 
@@ -31,46 +30,48 @@ def offline_after_ms() -> int:
 
 
 def _gone(connection_id: str, now: int) -> bool:
-    item = store.get_connection(connection_id)
+    item = store().connections.get(connection_id)
     if item is not None and rules.may_still_be_connecting(int(item.connected_at or 0), now):
         return False
-    return pusher.is_gone(connection_id)
+    return adapters().pusher.is_gone(connection_id)
 
 
 def sweep(now_ms: int | None = None) -> dict[str, Any]:
-    now = rules.now_ms() if now_ms is None else now_ms
-    agents = [a for status in AgentStatus for a in store.agents_with_status(status)]
+    now = clock() if now_ms is None else now_ms
+    agents = store().agents.in_every_status()
     removed = 0
     for agent in agents:
         for connection_id in sorted(agent.connection_ids or ()):
             if _gone(connection_id, now):
                 notify.forget_connection(connection_id, agent_id=agent.agent_id)
                 removed += 1
-    live = list(store.waiting_queue_connections())
+    customers = store().conversations.waiting_connections()
     for agent in agents:
-        live.extend(store.live_conversations_of(agent.agent_id))
-    for conv in live:
-        for connection_id in sorted(conv.customer_connections or ()):
+        customers += [
+            (c.conversation_id, c.customer_connections or set()) for c in store().conversations.live_of(agent.agent_id)
+        ]
+    for conversation_id, customer_connections in customers:
+        for connection_id in sorted(customer_connections):
             if _gone(connection_id, now):
-                notify.forget_connection(connection_id, conversation_id=conv.conversation_id)
+                notify.forget_connection(connection_id, conversation_id=conversation_id)
                 removed += 1
     offline: list[str] = []
     for agent in agents:
         if agent.status == AgentStatus.OFFLINE.value:
             continue
-        agent.refresh(consistent_read=True)
+        agent = store().agents.get(agent.agent_id) or agent
         if agent.connection_ids:
             if agent.disconnected_since is not None:
-                store.clear_agent_disconnected_since(agent.agent_id)
+                store().agents.clear_disconnected_since(agent.agent_id)
             continue
         if agent.disconnected_since is None:
-            store.mark_agent_disconnected_since(agent.agent_id, now)
+            store().agents.mark_disconnected_since(agent.agent_id, now)
             continue
         if now - int(agent.disconnected_since) < offline_after_ms():
             continue
         principal = Principal(role=Role(agent.role), user_id=agent.agent_id)
-        chat.set_status(principal, {"status": AgentStatus.OFFLINE.value})
-        store.clear_agent_disconnected_since(agent.agent_id)
+        agent_status.set_status(principal, {"status": AgentStatus.OFFLINE.value})
+        store().agents.clear_disconnected_since(agent.agent_id)
         offline.append(agent.agent_id)
     result = {"connectionsRemoved": removed, "agentsSetOffline": offline, "agentsChecked": len(agents)}
     log.info("presence sweep: %s", {k: v if k != "agentsSetOffline" else len(v) for k, v in result.items()})

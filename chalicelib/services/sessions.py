@@ -7,11 +7,10 @@ from typing import Any
 import jwt
 
 from chalicelib.auth.tokens import issue_customer_token
+from chalicelib.bootstrap import store
 from chalicelib.domain import model as rules
 from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.model import Principal, Role
-from chalicelib.services.views import access_of
-from chalicelib.store import repository as store
 
 
 def renew_customer_token(principal: Principal, conversation_id: str) -> dict[str, Any]:
@@ -22,8 +21,8 @@ def renew_customer_token(principal: Principal, conversation_id: str) -> dict[str
     """
     if principal.role is not Role.CUSTOMER:
         raise Forbidden("only a customer session is renewed here; staff refresh through Cognito")
-    conv = store.get_conversation(conversation_id)
-    rules.check_can_read(principal, access_of(conv))
+    conv = store().conversations.get(conversation_id)
+    rules.check_can_read(principal, conv.access)
     token = issue_customer_token(principal.user_id, conversation_id)
     expires_at = jwt.decode(token, options={"verify_signature": False})["exp"]
     return {"token": token, "expiresAt": expires_at, "conversationId": conversation_id}

@@ -5,31 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.accounts import customer_facing_name, looks_like_email
+from chalicelib.domain.entities import Agent, Conversation, Message, Ticket
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
-from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TicketModel
 
 
-def access_of(conv: ConversationModel) -> ConversationAccess:
+def access_of(conv: Conversation) -> ConversationAccess:
     return ConversationAccess(conv.conversation_id, ConversationState(conv.state), conv.agent_id)
 
 
-# The system line for an agent without a display name (services/chat.py writes it too).
+# The system line for an agent without a display name (services/messages.py writes it too).
 AGENT_JOINED_UNNAMED = "상담원이 상담을 시작했습니다."
 
 
-def _public_sender(message: MessageModel) -> str | None:
+def _public_sender(message: Message) -> str | None:
     # Messages stored before display names carry the agent's e-mail: never shown to anyone again.
     return customer_facing_name(message.sender_name) if message.sender_role == "agent" else message.sender_name
 
 
-def _public_text(message: MessageModel) -> str | None:
+def _public_text(message: Message) -> str | None:
     if message.system_code == "agent_joined" and looks_like_email(message.text or ""):
         return AGENT_JOINED_UNNAMED  # the old line named the agent by e-mail
     return message.text
 
 
-def message_view(message: MessageModel) -> dict[str, Any]:
+def message_view(message: Message) -> dict[str, Any]:
     return {
         "conversationId": message.conversation_id,
         "seq": message.seq,
@@ -44,7 +44,7 @@ def message_view(message: MessageModel) -> dict[str, Any]:
     }
 
 
-def masking_view(message: MessageModel) -> dict[str, Any]:
+def masking_view(message: Message) -> dict[str, Any]:
     """Where the asterisks are and where likely personal data is (code points of `text`); never originals."""
     if message.sender_role == "system" or not message.text:
         return {"masks": [], "pii": [], "maskVersion": 0}
@@ -55,7 +55,7 @@ def masking_view(message: MessageModel) -> dict[str, Any]:
     }
 
 
-def conversation_view(conv: ConversationModel) -> dict[str, Any]:
+def conversation_view(conv: Conversation) -> dict[str, Any]:
     return {
         "conversationId": conv.conversation_id,
         "state": conv.state,
@@ -89,7 +89,7 @@ def conversation_view(conv: ConversationModel) -> dict[str, Any]:
     }
 
 
-def customer_conversation_view(conv: ConversationModel) -> dict[str, Any]:
+def customer_conversation_view(conv: Conversation) -> dict[str, Any]:
     """What a customer may see of their own chat: no agent memo or counsel notes."""
     return {
         "conversationId": conv.conversation_id,
@@ -102,7 +102,7 @@ def customer_conversation_view(conv: ConversationModel) -> dict[str, Any]:
     }
 
 
-def agent_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
+def agent_view(agent: Agent, default_max: int) -> dict[str, Any]:
     return {
         "agentId": agent.agent_id,
         "displayName": customer_facing_name(agent.display_name),  # null: customers see the default
@@ -115,7 +115,7 @@ def agent_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
     }
 
 
-def ticket_view(ticket: TicketModel) -> dict[str, Any]:
+def ticket_view(ticket: Ticket) -> dict[str, Any]:
     return {
         "ticketId": ticket.ticket_id,
         "channel": ticket.channel,

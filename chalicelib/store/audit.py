@@ -12,10 +12,10 @@ from pynamodb.exceptions import DoesNotExist, QueryError, TransactWriteError
 from chalicelib.domain.entities import Mask, MaskAuditEntry, Message, Page
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.store.convert import audit_entity, audit_item, mask_attribute, message_entity
-from chalicelib.store.failures import foreign_start_key, reason_failed
+from chalicelib.store.dynamo import transaction
+from chalicelib.store.failures import foreign_start_key, reason_failed, refused_start_key
 from chalicelib.store.keys import message_sort_key
 from chalicelib.store.models import MaskAuditModel, MessageModel
-from chalicelib.store.transactions import transaction
 
 
 def get_message(conversation_id: str, seq: int) -> Message:
@@ -58,7 +58,7 @@ def _page(result: Any, start_key: dict[str, Any] | None) -> Page:
     try:
         entries = [audit_entity(item) for item in result]
     except QueryError as exc:
-        if start_key is not None and getattr(exc, "cause_response_code", None) == "ValidationException":
+        if refused_start_key(exc, start_key):
             raise foreign_start_key() from exc
         raise
     return Page(entries, result.last_evaluated_key)

@@ -7,11 +7,6 @@ from typing import Any, TypeVar
 
 from pynamodb.models import Model
 
-from chalicelib.domain.entities import Mask, MaskAuditEntry, Message
-from chalicelib.domain.model import month_of
-from chalicelib.store.keys import time_key, time_key_id
-from chalicelib.store.models import MaskAttribute, MaskAuditModel
-
 E = TypeVar("E")
 
 
@@ -35,46 +30,44 @@ def attribute_values(entity: Any, model_type: type[Model], *, skip: tuple[str, .
     }
 
 
-# --- messages and their masks (the masking service's reads and writes, and the audit) ---------
+# --- messages and mask audit entries (stored in more than one transaction) -------------------
 
 
-def mask_entity(attribute: MaskAttribute) -> Mask:
-    return Mask(
-        mask_id=attribute.mask_id,
-        start=int(attribute.start),
-        end=int(attribute.end),
-        encrypted_key=bytes(attribute.encrypted_key),
-        nonce=bytes(attribute.nonce),
-        ciphertext=bytes(attribute.ciphertext),
-        created_at=int(attribute.created_at),
-        created_by=attribute.created_by,
-    )
+def message_item(message: Any) -> Any:
+    from chalicelib.store import keys
+    from chalicelib.store.models import MaskAttribute, MessageModel
+
+    values = {f.name: getattr(message, f.name) for f in dataclasses.fields(message) if f.name != "masks"}
+    item = MessageModel(message.conversation_id, keys.message_sort_key(message.seq), **values)
+    if message.masks:
+        item.masks = [MaskAttribute(**dataclasses.asdict(m)) for m in message.masks]
+    return item
 
 
-def mask_attribute(mask: Mask) -> MaskAttribute:
+def message_entity(item: Any) -> Any:
+    from chalicelib.domain.entities import Mask, Message
+
+    masks = [Mask(**{f.name: getattr(m, f.name) for f in dataclasses.fields(Mask)}) for m in item.masks or []]
+    return to_entity(item, Message, masks=masks or None)
+
+
+def audit_item(entry: Any) -> Any:
+    from chalicelib.domain.model import month_of
+    from chalicelib.store import keys
+    from chalicelib.store.models import MaskAuditModel
+
+    values = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name != "audit_id"}
+    return MaskAuditModel(at_key=keys.time_key(entry.at, entry.audit_id), month=month_of(entry.at), **values)
+
+
+def audit_entity(item: Any) -> Any:
+    from chalicelib.domain.entities import MaskAuditEntry
+
+    return to_entity(item, MaskAuditEntry, audit_id=item.at_key.split("#", 1)[1])
+
+
+def mask_attribute(mask: Any) -> Any:
+    """A Mask entity as the message item's map attribute (masking writes the list of them)."""
+    from chalicelib.store.models import MaskAttribute
+
     return MaskAttribute(**dataclasses.asdict(mask))
-
-
-def message_entity(item: Any) -> Message:
-    """A message item (sort key `m#…`) as a Message, its masks as Mask entities."""
-    masks = [mask_entity(m) for m in item.masks] if item.masks else None
-    message = to_entity(item, Message, masks=masks)
-    message.seq = int(message.seq)
-    if message.mask_version is not None:
-        message.mask_version = int(message.mask_version)
-    return message
-
-
-def audit_item(entry: MaskAuditEntry) -> MaskAuditModel:
-    """A MaskAuditEntry as its item: sorted by time in its chat and in its month."""
-    values = attribute_values(entry, MaskAuditModel, skip=("conversation_id",))
-    return MaskAuditModel(
-        entry.conversation_id, time_key(entry.at, entry.audit_id), month=month_of(entry.at), **values
-    )
-
-
-def audit_entity(item: MaskAuditModel) -> MaskAuditEntry:
-    entry = to_entity(item, MaskAuditEntry, audit_id=time_key_id(item.at_key))
-    for name in ("at", "seq", "start", "end"):
-        setattr(entry, name, int(getattr(entry, name)))
-    return entry

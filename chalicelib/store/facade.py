@@ -2,8 +2,9 @@
 return domain entities (chalicelib/domain/entities.py).
 
 `dynamo_store()` is DynamoDB through pynamodb; `chalicelib.store.memory.memory_store()` is its
-in-memory twin, held to the same behaviour by tests/contract. Modules are imported on first use,
-so a chat handler's cold start pays only for the aggregates it touches.
+in-memory twin, held to the same behaviour by tests/contract. The chat path's modules are imported
+with this one (in Lambda's init phase, with the handler); the rest on first use, so a chat
+handler's cold start does not load the export's or the history's code.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.lazy_import import lazy_module
+from chalicelib.store import agents, connections, conversations, messages
+
+_EAGER = {"agents": agents, "connections": connections, "conversations": conversations, "messages": messages}
 
 
 @dataclass(frozen=True)
@@ -28,4 +32,6 @@ class Store:
 
 
 def dynamo_store() -> Store:
-    return Store(**{name: lazy_module(f"chalicelib.store.{name}") for name in Store.__dataclass_fields__})
+    return Store(
+        **{name: _EAGER.get(name) or lazy_module(f"chalicelib.store.{name}") for name in Store.__dataclass_fields__}
+    )

@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from chalicelib.domain.errors import InvalidField
+from chalicelib.store.dynamo import is_condition_failure
 
-_CONDITION_CODES = ("ConditionalCheckFailedException", "TransactionCanceledException", "TransactionConflictException")
-
-
-def is_condition_failure(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) in _CONDITION_CODES
+__all__ = ["foreign_start_key", "is_condition_failure", "reason_failed", "refused_start_key"]
 
 
 def reason_failed(reason: object | None) -> bool:
     """Whether one cancellation reason of a transaction is its item's condition."""
     return reason is not None and getattr(reason, "code", None) == "ConditionalCheckFailed"
+
+
+def refused_start_key(exc: Exception, start_key: object | None) -> bool:
+    """Whether a listing's query failed only because DynamoDB refused the given start key."""
+    return start_key is not None and getattr(exc, "cause_response_code", None) == "ValidationException"
 
 
 def foreign_start_key() -> InvalidField:

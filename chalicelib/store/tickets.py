@@ -10,7 +10,7 @@ from chalicelib.domain.entities import Page, Ticket
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.store import keys
 from chalicelib.store.convert import attribute_values, to_entity
-from chalicelib.store.failures import foreign_start_key, is_condition_failure
+from chalicelib.store.failures import foreign_start_key, is_condition_failure, refused_start_key
 from chalicelib.store.models import TicketModel
 
 
@@ -50,7 +50,7 @@ def newest(channel: str | None, limit: int, start_key: dict[str, Any] | None) ->
     try:
         items = [to_entity(item, Ticket) for item in result]
     except QueryError as exc:
-        if start_key is not None and getattr(exc, "cause_response_code", None) == "ValidationException":
+        if refused_start_key(exc, start_key):
             raise foreign_start_key() from exc
         raise
     return Page(items, result.last_evaluated_key)

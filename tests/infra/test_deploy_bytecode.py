@@ -67,7 +67,7 @@ def test_the_packaged_functions_ship_bytecode_for_the_app_and_its_libraries(pack
         if resource["Type"] == "AWS::Serverless::Function"
     }
     assert runtimes == {f"python{sys.version_info.major}.{sys.version_info.minor}"}  # the runtime reads these pycs
-    for module in ("app", "chalicelib/services/chat", "chalice/app", "pynamodb/models", "botocore/client"):
+    for module in ("app", "chalicelib/services/messages", "chalice/app", "pynamodb/models", "botocore/client"):
         folder, _, name = module.rpartition("/")
         assert f"{folder + '/' if folder else ''}__pycache__/{name}.{tag}.pyc" in names, module
     app_sources = [n for n in names if n.startswith("chalicelib/") and n.endswith(".py")]

@@ -42,7 +42,7 @@ NOT_LOADED_BY_IMPORT = (
 )
 
 # What the chat handlers need anyway, so loading it at import costs nothing extra.
-LOADED_BY_IMPORT = ("chalice", "pynamodb.models", "botocore.client", "chalicelib.services.chat")
+LOADED_BY_IMPORT = ("chalice", "pynamodb.models", "botocore.client", "chalicelib.services.messages")
 
 
 def _fresh_interpreter(code: str) -> dict[str, object]:

@@ -22,7 +22,8 @@ def _at_key(entry: MaskAuditEntry) -> str:
 class MemoryAudit:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
-        self.entries: dict[tuple[str, str], MaskAuditEntry] = tables.table("mask-audit")
+        # Shared with MemoryMessages.append (a new message's automatic masks): (chat, at, audit id).
+        self.entries: dict[tuple[str, int, str], MaskAuditEntry] = tables.table("audit")
         self.messages: dict[tuple[str, int], Message] = tables.table("messages")
 
     def get_message(self, conversation_id: str, seq: int) -> Message:
@@ -39,17 +40,17 @@ class MemoryAudit:
             stored = self.messages.get(key)
             if stored is None or int(stored.mask_version or 0) != version:
                 raise Conflict("the message was masked or unmasked meanwhile; reload it")
-            if any((e.conversation_id, _at_key(e)) in self.entries for e in audit):
+            if any((e.conversation_id, e.at, e.audit_id) in self.entries for e in audit):
                 raise Conflict("an audit entry with this id exists")
             saved = replace(stored, text=text, masks=copied(list(masks)) or None, mask_version=version + 1)
             self.messages[key] = saved
             for entry in audit:
-                self.entries[(entry.conversation_id, _at_key(entry))] = copied(entry)
+                self.entries[(entry.conversation_id, entry.at, entry.audit_id)] = copied(entry)
             return copied(saved)
 
     def of_conversation(self, conversation_id: str, limit: int, start_key: dict[str, Any] | None) -> Page:
         with self.tables.lock:
-            entries = [e for (cid, _), e in self.entries.items() if cid == conversation_id]
+            entries = [e for e in self.entries.values() if e.conversation_id == conversation_id]
             return page(entries, _at_key, listing="mask-audit", limit=limit, start_key=start_key)
 
     def of_month(self, month: str, limit: int, start_key: dict[str, Any] | None) -> Page:

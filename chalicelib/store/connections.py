@@ -1,0 +1,90 @@
+"""Open WebSocket connections: who each one is, and its frame-rate window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.domain.entities import Connection
+from chalicelib.domain.model import Principal, Role
+from chalicelib.store import keys
+from chalicelib.store.convert import to_entity
+from chalicelib.store.dynamo import is_condition_failure
+from chalicelib.store.models import ConnectionModel
+
+CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway's 2-hour cap plus slack
+
+
+def principal_key(principal: Principal) -> str:
+    if principal.role is Role.CUSTOMER:
+        return keys.chat_principal(principal.conversation_id or "")
+    return keys.agent_principal(principal.user_id)
+
+
+def put(connection_id: str, principal: Principal, now_ms: int) -> Connection:
+    item = ConnectionModel(
+        connection_id,
+        principal=principal_key(principal),
+        role=principal.role.value,
+        user_id=principal.user_id,
+        conversation_id=principal.conversation_id,
+        connected_at=now_ms,
+        token_expires_at=principal.token_expires_at,
+        expires_at=timedelta(seconds=CONNECTION_TTL_SECONDS),
+    )
+    item.save()
+    return to_entity(item, Connection)
+
+
+def get(connection_id: str) -> Connection | None:
+    try:
+        return to_entity(ConnectionModel.get(connection_id, consistent_read=True), Connection)
+    except DoesNotExist:
+        return None
+
+
+def delete(connection_id: str) -> None:
+    ConnectionModel(connection_id).delete()
+
+
+def of_staff(agent_id: str) -> list[str]:
+    """Every connection a staff member opened (the principal index)."""
+    return [c.connection_id for c in ConnectionModel.by_principal.query(keys.agent_principal(agent_id))]
+
+
+def count_frame(connection_id: str, window_start: int, limit: int) -> tuple[Connection | None, bool]:
+    """Count one frame in the connection's current window, atomically: (connection or None, admitted).
+
+    One UpdateItem in the common case (same window, under the limit), two when a window starts.
+    """
+    item = ConnectionModel(connection_id)
+    try:
+        item.update(
+            actions=[ConnectionModel.rate_count.add(1)],
+            condition=ConnectionModel.connection_id.exists()
+            & (ConnectionModel.rate_window == window_start)
+            & (ConnectionModel.rate_count < limit),
+        )
+        return to_entity(item, Connection), True
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise
+    try:
+        item.update(
+            actions=[ConnectionModel.rate_window.set(window_start), ConnectionModel.rate_count.set(1)],
+            condition=ConnectionModel.connection_id.exists()
+            & (ConnectionModel.rate_window.does_not_exist() | (ConnectionModel.rate_window < window_start)),
+        )
+        return to_entity(item, Connection), True
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise
+    # Both refused. Usually the window is full; but a write that succeeded and then timed out is
+    # retried by botocore and refused by its own effect: a count still under the limit in this
+    # window means this frame was the one counted.
+    connection = get(connection_id)
+    admitted = (
+        connection is not None and connection.rate_window == window_start and int(connection.rate_count or 0) < limit
+    )
+    return connection, admitted

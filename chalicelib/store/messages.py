@@ -1,0 +1,91 @@
+"""A conversation's messages (ordered by seq) and their resend markers (by clientMessageId)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib.domain.entities import Conversation, MaskAuditEntry, Message
+from chalicelib.domain.errors import DuplicateClientMessage, SequenceTaken
+from chalicelib.domain.model import ConversationState
+from chalicelib.store import keys
+from chalicelib.store.convert import audit_item, message_entity, message_item
+from chalicelib.store.dynamo import transaction
+from chalicelib.store.models import ConversationModel, MaskAuditModel, MessageModel
+
+
+def append(conv: Conversation, message: Message, *, agent_reply: bool, audit: Sequence[MaskAuditEntry] = ()) -> None:
+    """Store the message with the next seq, its resend marker, the audit entries of its automatic
+    masks and the chat's new last_seq, atomically; refused once the chat has ended.
+
+    Raises DuplicateClientMessage if the client id was used before (the caller answers the stored
+    message) and SequenceTaken if another message took the seq first (the caller re-reads, retries).
+    """
+    conv_actions = [
+        ConversationModel.last_seq.set(message.seq),
+        ConversationModel.last_message_at.set(message.created_at),
+    ]
+    if agent_reply:
+        conv_actions.append(
+            ConversationModel.first_response_at.set(ConversationModel.first_response_at | message.created_at)
+        )
+    try:
+        with transaction() as tx:
+            tx.update(
+                ConversationModel(conv.conversation_id),
+                actions=conv_actions,
+                condition=(ConversationModel.last_seq == message.seq - 1)
+                & (ConversationModel.state != ConversationState.ENDED.value),
+            )
+            tx.save(message_item(message), condition=MessageModel.sort_key.does_not_exist())
+            if message.client_message_id:
+                marker = MessageModel(
+                    conv.conversation_id,
+                    keys.client_marker_key(message.client_message_id),
+                    seq=message.seq,
+                    sender_id=message.sender_id,
+                )
+                tx.save(marker, condition=MessageModel.sort_key.does_not_exist())
+            for entry in audit:
+                tx.save(audit_item(entry), condition=MaskAuditModel.at_key.does_not_exist())
+    except TransactWriteError as exc:
+        reasons = list(exc.cancellation_reasons or [])
+        # pynamodb sends puts before updates: the reasons are [message, marker, audit…, conversation].
+        marker_reason = reasons[1] if message.client_message_id and len(reasons) >= 3 else None
+        if marker_reason is not None and marker_reason.code == "ConditionalCheckFailed":
+            raise DuplicateClientMessage("clientMessageId already stored") from exc
+        raise SequenceTaken("another message took this seq, or the chat ended") from exc
+    conv.last_seq, conv.last_message_at = message.seq, message.created_at
+    if agent_reply and conv.first_response_at is None:
+        conv.first_response_at = message.created_at
+
+
+def by_client_id(conversation_id: str, client_message_id: str) -> Message | None:
+    try:
+        marker = MessageModel.get(conversation_id, keys.client_marker_key(client_message_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    try:
+        return message_entity(
+            MessageModel.get(conversation_id, keys.message_sort_key(marker.seq), consistent_read=True)
+        )
+    except DoesNotExist:
+        return None
+
+
+def after(conversation_id: str, after_seq: int, limit: int) -> list[Message]:
+    items = MessageModel.query(
+        conversation_id,
+        MessageModel.sort_key.between(keys.message_sort_key(after_seq + 1), keys.message_sort_key(keys.MAX_SEQ)),
+        consistent_read=True,
+        limit=limit,
+    )
+    return [message_entity(m) for m in items]
+
+
+def transcript(conversation_id: str) -> Iterator[Message]:
+    items = MessageModel.query(
+        conversation_id, MessageModel.sort_key.startswith(keys.MESSAGE_PREFIX), consistent_read=True
+    )
+    return (message_entity(m) for m in items)
