@@ -259,9 +259,10 @@ def _time_reads(runner: Any) -> dict[str, Any]:
 
 def child_export(export_id: str) -> dict[str, Any]:
     """Run one export job as the export function would; report this process's figures."""
+    from chalicelib import bootstrap
     from chalicelib.export import runner
     from chalicelib.export.runner import run_job
-    from chalicelib.store.models import BaseMeta, ExportJobModel
+    from chalicelib.store.models import BaseMeta
 
     # moto answers a history page by walking the whole table: at 100,000 chats, on a shared box, a
     # page can take longer than the 5 s read timeout the models set for AWS. Not what is measured.
@@ -280,7 +281,7 @@ def child_export(export_id: str) -> dict[str, Any]:
             outcome = run_job(export_id)
     seconds = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before
-    job = ExportJobModel.get(export_id)
+    job = bootstrap.store().export_jobs.get(export_id)
     if outcome.status != "done":
         raise SystemExit(f"export ended {outcome.status}: {job.error}")
     rows = int(job.chat_rows) + int(job.message_rows)
@@ -463,7 +464,8 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.dynamodb.models import dynamodb_backends
 
-        from chalicelib.store import export_jobs
+        from chalicelib import bootstrap
+        from chalicelib.domain.entities import ExportJob
         from chalicelib.store.models import ALL_MODELS, ConversationModel, MessageModel
         from chalicelib.store.schema import create_tables
 
@@ -482,14 +484,14 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
         load_seconds = time.perf_counter() - started
         export_id = f"01BENCHJOB{size:016d}"
         filters = {"from": START_MS - 1, "to": START_MS + SPAN_MS}
-        export_jobs.create_job(
-            export_jobs.new_job(
+        bootstrap.store().export_jobs.create(
+            ExportJob(
                 export_id,
+                created_at=int(time.time() * 1000),
                 requested_by="admin@example.com",
                 requested_by_name="bench",
-                role="admin",
+                requested_role="admin",
                 filters=json.dumps(filters),
-                now_ms=int(time.time() * 1000),
             )
         )
         moto_cpu_before = _cpu_seconds()

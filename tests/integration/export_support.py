@@ -11,9 +11,11 @@ from typing import Any
 import boto3
 from openpyxl import load_workbook
 
+from chalicelib import bootstrap
 from chalicelib.config import get_config
+from chalicelib.domain.entities import Conversation, Message
+from chalicelib.domain.model import Role
 from chalicelib.export import files
-from chalicelib.store.models import ConversationModel, MessageModel
 from infra.local.lambda_context import LambdaContext
 from infra.local.sqs import _record
 
@@ -83,35 +85,33 @@ def put_chat(
     inbound_at: int,
     messages: list[tuple[str, str | None, str]] | None = None,
     **fields: Any,
-) -> ConversationModel:
-    """A stored, ended chat with given messages (role, sender name, text): history as the export reads it."""
-    from chalicelib.domain.model import month_of, time_key
+) -> Conversation:
+    """A stored, ended chat with given messages (role, sender name, text): history as the export reads it.
 
-    messages = messages or []
-    conv = ConversationModel(
-        conversation_id,
-        state=fields.pop("state", "ended"),
-        customer_id="cust-" + conversation_id,
-        inbound_at=inbound_at,
-        inbound_key=time_key(inbound_at, conversation_id),
-        inbound_month=month_of(inbound_at),
-        consent_version=1,
-        consented_at=inbound_at,
-        last_seq=len(messages),
-        **fields,
-    )
-    conv.save()
-    for seq, (role, name, text) in enumerate(messages, 1):
-        MessageModel(
+    Written through the store as the chat path writes one (created, messages appended, ended), then
+    given exactly `fields` (the end's own time and side are left out unless given)."""
+    store = bootstrap.store()
+    state = fields.pop("state", "ended")
+    fields.pop("customer_name_lower", None)  # the store keeps it with customer_name
+    conv = store.conversations.create(
+        Conversation(
             conversation_id,
-            f"m#{seq:010d}",
-            seq=seq,
-            sender_role=role,
-            sender_name=name,
-            text=text,
-            created_at=inbound_at + seq * 1000,
-        ).save()
-    return conv
+            state="waiting",
+            customer_id="cust-" + conversation_id,
+            inbound_at=inbound_at,
+            consent_version=1,
+            consented_at=inbound_at,
+        )
+    )
+    for seq, (role, name, text) in enumerate(messages or [], 1):
+        message = Message(
+            conversation_id, seq, sender_role=role, sender_name=name, text=text, created_at=inbound_at + seq * 1000
+        )
+        store.messages.append(conv, message, agent_reply=False)
+    if state == "ended":
+        store.conversations.end(conv, Role.CUSTOMER, inbound_at)
+    values = {"ended_at": None, "ended_by": None, "last_message_at": None, **fields}
+    return store.conversations.update(conv, values, allow_ended=True)
 
 
 def now_ms() -> int:
