@@ -75,6 +75,42 @@ class Conflict(DomainError):
     http_status = 409
 
 
+# Transfer (전환) refusals: the target cannot take the chat. The caller's own rights are Forbidden, a
+# chat that ended meanwhile is ConversationEnded, a waiting one NotAssigned.
+class TransferToSelf(DomainError):
+    code = "transfer_to_self"
+    http_status = 400
+
+
+class AgentUnavailable(DomainError):
+    code = "agent_unavailable"
+    http_status = 409
+
+
+class AgentFull(DomainError):
+    code = "agent_full"
+    http_status = 409
+
+
+class AgentCannotChat(DomainError):
+    code = "agent_no_chat_permission"
+    http_status = 409
+
+
+class OutOfHours(DomainError):
+    """A chat asked for out of business hours; the body says when chat opens next (null: not within 400 days)."""
+
+    code = "closed"
+    http_status = 409
+
+    def __init__(self, message: str, *, next_opening: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.next_opening = next_opening
+
+    def to_body(self) -> dict[str, object]:  # type: ignore[override]  # one more key than the base body
+        return {**super().to_body(), "nextOpening": self.next_opening}
+
+
 class PayloadTooLarge(DomainError):
     code = "payload_too_large"
     http_status = 413
@@ -91,3 +127,17 @@ class DuplicateClientMessage(Conflict):
 
 class SequenceTaken(Conflict):
     """Another message took the next seq first, or the chat ended: re-read and retry."""
+
+
+class StaleVersion(Conflict):
+    """A change made against a version the caller no longer holds (two agents editing one ticket).
+
+    Same code and status as Conflict: the client reloads `current_version`'s state and shows it."""
+
+    def __init__(self, message: str, *, current_version: int, field: str | None = "version") -> None:
+        super().__init__(message, field=field)
+        self.current_version = current_version
+
+
+class LimitReached(Conflict):
+    """Adding would go past a count limit (canned responses per scope); nothing was added."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -197,3 +199,16 @@ def decode_cursor(raw: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise InvalidField("'cursor' is not a cursor this API returned", field="cursor")
     return value
+
+
+@contextmanager
+def fields_under(prefix: str) -> Iterator[None]:
+    """Field errors raised inside name their field under `prefix` (`'ko'` → `'hours.closedMessage.ko'`),
+    so a nested object's parsers can use the flat ones above."""
+    try:
+        yield
+    except (InvalidField, TooLong) as exc:
+        if exc.field is None:
+            raise
+        message = exc.message.replace(f"'{exc.field}'", f"'{prefix}.{exc.field}'", 1)
+        raise type(exc)(message, field=f"{prefix}.{exc.field}") from exc

@@ -84,7 +84,7 @@ def edge(blueprint: Blueprint, audience: Audience) -> Callable[[Callable[..., An
             admit(audience, caller)
             return route(caller, *args, **kwargs)
 
-        guarded.audience = audience  # type: ignore[attr-defined] - read by the authorization matrix
+        guarded.audience = audience  # type: ignore[attr-defined]  # read by the authorization matrix
         return guarded
 
     return decorate

@@ -66,8 +66,8 @@ def send_message(principal: Principal, connection_id: str | None, body: dict[str
     sender_name = conv.customer_name or "고객" if role == "customer" else conv.agent_name
     # autoMaskPii: personal data is masked and its original encrypted before anything is stored.
     # Detected here first: most messages hold no personal data and then need nothing more.
-    has_pii = role == "customer" and bool(text) and bool(pii_spans(text))
-    auto_masked = masking.auto_mask(conv.conversation_id, text) if has_pii else None
+    has_pii = role == "customer" and bool(text) and bool(pii_spans(text or ""))
+    auto_masked = masking.auto_mask(conv.conversation_id, text or "") if has_pii else None
     for _ in range(_APPEND_ATTEMPTS):
         message = Message(
             conv.conversation_id,

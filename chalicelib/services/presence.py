@@ -73,6 +73,6 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
         agent_status.set_status(principal, {"status": AgentStatus.OFFLINE.value})
         store().agents.clear_disconnected_since(agent.agent_id)
         offline.append(agent.agent_id)
-    result = {"connectionsRemoved": removed, "agentsSetOffline": offline, "agentsChecked": len(agents)}
-    log.info("presence sweep: %s", {k: v if k != "agentsSetOffline" else len(v) for k, v in result.items()})
+    result: dict[str, Any] = {"connectionsRemoved": removed, "agentsSetOffline": offline, "agentsChecked": len(agents)}
+    log.info("presence sweep: %s", {**result, "agentsSetOffline": len(offline)})
     return result

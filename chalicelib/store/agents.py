@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Agent
 from chalicelib.domain.errors import NotFound
@@ -51,7 +53,7 @@ def ensure(principal: Principal) -> Agent:
 
 
 def set_status(agent: Agent, status: AgentStatus, now_ms: int) -> Agent:
-    actions = [AgentModel.status.set(status.value), AgentModel.status_changed_at.set(now_ms)]
+    actions: list[Action] = [AgentModel.status.set(status.value), AgentModel.status_changed_at.set(now_ms)]
     if status is AgentStatus.ONLINE and agent.status != AgentStatus.ONLINE.value:
         # Coming online counts as the start of idle time for the tie-break.
         actions.append(AgentModel.last_assigned_at.set(now_ms))
@@ -98,7 +100,7 @@ def by_ids(agent_ids: list[str]) -> dict[str, Agent]:
     return {a.agent_id: _agent(a) for a in AgentModel.batch_get(list(dict.fromkeys(agent_ids)), consistent_read=True)}
 
 
-def _update_existing(agent_id: str, actions: list) -> None:
+def _update_existing(agent_id: str, actions: list[Action]) -> None:
     if not _update_if_exists(agent_id, actions, AgentModel.agent_id.exists()):
         raise NotFound("no such agent")
 
@@ -121,7 +123,7 @@ def set_chat_permission(agent_id: str, allowed: bool) -> None:
 
 def set_disabled(agent_id: str, disabled: bool, now_ms: int) -> None:
     """Disabling also sets the agent offline, so no assignment can pick them any more."""
-    actions = [AgentModel.disabled.set(True)] if disabled else [AgentModel.disabled.remove()]
+    actions: list[Action] = [AgentModel.disabled.set(True)] if disabled else [AgentModel.disabled.remove()]
     if disabled:
         actions += [AgentModel.status.set(AgentStatus.OFFLINE.value), AgentModel.status_changed_at.set(now_ms)]
     _update_existing(agent_id, actions)
@@ -129,7 +131,7 @@ def set_disabled(agent_id: str, disabled: bool, now_ms: int) -> None:
 
 def upsert_account(agent_id: str, email: str | None, display_name: str | None, role: Role) -> None:
     """The agent's item with these identity fields; presence defaults only where none exist yet."""
-    actions = [
+    actions: list[Action] = [
         AgentModel.role.set(role.value),
         AgentModel.status.set(AgentModel.status | AgentStatus.OFFLINE.value),
         AgentModel.status_changed_at.set(AgentModel.status_changed_at | 0),
@@ -144,7 +146,7 @@ def upsert_account(agent_id: str, email: str | None, display_name: str | None, r
     AgentModel(agent_id).update(actions=actions)
 
 
-def _update_if_exists(agent_id: str, actions: list, condition: object = None) -> bool:
+def _update_if_exists(agent_id: str, actions: list[Action], condition: Condition | None = None) -> bool:
     """False when the condition refused it (the agent is gone or the state moved on)."""
     try:
         AgentModel(agent_id).update(actions=actions, condition=condition)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Conversation
 from chalicelib.domain.errors import Conflict, NotFound
@@ -98,7 +100,7 @@ def assign(
 ) -> None:
     """Atomically: the agent takes one more chat (below max, still online, may chat) and the chat
     leaves the queue. `agent_name`: the name the customer sees, kept on the chat for every push."""
-    conv_actions = [
+    conv_actions: list[Action] = [
         ConversationModel.state.set(ConversationState.ACTIVE.value),
         ConversationModel.agent_id.set(agent_id),
         ConversationModel.agent_name.set(agent_name) if agent_name else ConversationModel.agent_name.remove(),
@@ -155,7 +157,7 @@ def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = F
 
 def end(conv: Conversation, ended_by: Role, now_ms: int) -> None:
     """End the chat from the state it was read in (and free its agent's seat)."""
-    actions = [
+    actions: list[Action] = [
         ConversationModel.state.set(ConversationState.ENDED.value),
         ConversationModel.ended_at.set(now_ms),
         ConversationModel.ended_by.set(ended_by.value),
@@ -205,7 +207,7 @@ def remove_connection(conversation_id: str, connection_id: str) -> None:
     )
 
 
-def _update_unless_refused(conversation_id: str, actions: list, condition: Any) -> bool:
+def _update_unless_refused(conversation_id: str, actions: list[Action], condition: Condition) -> bool:
     try:
         ConversationModel(conversation_id).update(actions=actions, condition=condition)
     except UpdateError as exc:
@@ -224,7 +226,7 @@ def update(conv: Conversation, values: dict[str, Any], *, allow_ended: bool) -> 
     if "customer_name" in values:
         name = values["customer_name"]
         values = {**values, "customer_name_lower": name.lower() if name else None}
-    actions = []
+    actions: list[Action] = []
     for name, value in values.items():
         attribute = getattr(ConversationModel, name)
         actions.append(attribute.set(value) if value is not None else attribute.remove())

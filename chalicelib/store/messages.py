@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Conversation, MaskAuditEntry, Message
 from chalicelib.domain.errors import DuplicateClientMessage, SequenceTaken
@@ -22,13 +23,13 @@ def append(conv: Conversation, message: Message, *, agent_reply: bool, audit: Se
     Raises DuplicateClientMessage if the client id was used before (the caller answers the stored
     message) and SequenceTaken if another message took the seq first (the caller re-reads, retries).
     """
-    conv_actions = [
+    conv_actions: list[Action] = [
         ConversationModel.last_seq.set(message.seq),
-        ConversationModel.last_message_at.set(message.created_at),
+        ConversationModel.last_message_at.set(message.created_at or 0),
     ]
     if agent_reply:
         conv_actions.append(
-            ConversationModel.first_response_at.set(ConversationModel.first_response_at | message.created_at)
+            ConversationModel.first_response_at.set(ConversationModel.first_response_at | (message.created_at or 0))
         )
     try:
         with transaction() as tx:
@@ -68,7 +69,7 @@ def by_client_id(conversation_id: str, client_message_id: str) -> Message | None
         return None
     try:
         return message_entity(
-            MessageModel.get(conversation_id, keys.message_sort_key(marker.seq), consistent_read=True)
+            MessageModel.get(conversation_id, keys.message_sort_key(int(marker.seq)), consistent_read=True)
         )
     except DoesNotExist:
         return None

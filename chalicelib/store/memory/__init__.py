@@ -33,27 +33,11 @@ def copied(value: T) -> T:
 
 
 def memory_store() -> Store:
-    from chalicelib.store.memory import (
-        agents,
-        audit,
-        connections,
-        conversations,
-        export_jobs,
-        history,
-        messages,
-        settings,
-        tickets,
-    )
+    import importlib
 
     tables = Tables()
-    return Store(
-        connections=connections.MemoryConnections(tables),
-        agents=agents.MemoryAgents(tables),
-        conversations=conversations.MemoryConversations(tables),
-        messages=messages.MemoryMessages(tables),
-        tickets=tickets.MemoryTickets(tables),
-        settings=settings.MemorySettings(tables),
-        audit=audit.MemoryAudit(tables),
-        history=history.MemoryHistory(tables),
-        export_jobs=export_jobs.MemoryExportJobs(tables),
-    )
+    aggregates = {}
+    for name in Store.__dataclass_fields__:
+        module = importlib.import_module(f"chalicelib.store.memory.{name}")
+        aggregates[name] = getattr(module, f"Memory{name.title().replace('_', '')}")(tables)
+    return Store(**aggregates)

@@ -1,0 +1,508 @@
+"""Teams (부서), routing of waiting chats, transfer (전환), the accept window and idle auto-close.
+
+Pure functions over small dataclasses: the services load the facts (teams from settings, waiting
+chats from each team's queue partition, online agents with their counters), ask here what to do,
+and make the change with a conditional write that re-checks the same precondition (capacity,
+state), so a stale read loses the race instead of breaking a rule.
+
+Routing: teams are served oldest waiting chat first (the team whose queue head is oldest goes
+first); within a team only the head of its queue is offered (FIFO: a later chat never goes before
+an earlier one of the same team); the agent is chosen by `model.choose_agent` among the team's
+online members with chat permission and room (fewest active chats, then idle longest). An agent's
+active chats are counted across all their teams; the limit for a chat of team T is the agent's own
+override if set, else T's `maxChatsPerAgent`, else the service default. A team whose head finds
+no agent does not hold up the other teams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.domain.errors import (
+    AgentCannotChat,
+    AgentFull,
+    AgentUnavailable,
+    ConversationEnded,
+    Forbidden,
+    InvalidField,
+    NotAssigned,
+    NotFound,
+    TransferToSelf,
+)
+from chalicelib.domain.hours import BusinessHours, parse_schedule, schedule_from_document, schedule_to_document
+from chalicelib.domain.model import (
+    AgentCapacity,
+    AgentStatus,
+    ConversationState,
+    Principal,
+    Role,
+    choose_agent,
+    effective_max_chats,
+)
+from chalicelib.domain.validation import (
+    MAX_MEMO_CHARS,
+    MAX_NAME_CHARS,
+    fields_under,
+    id_field,
+    int_field,
+    only_fields,
+    text_field,
+)
+
+MAX_TEAMS = 100
+MAX_TEAM_MEMBERS = 500
+MAX_TEAM_INQUIRY_TYPES = 200
+MAX_CHATS_PER_AGENT_LIMIT = 50
+_TEAM_FIELDS = {"id", "name", "memberAgentIds", "inquiryTypes", "maxChatsPerAgent", "hours"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams
+
+
+@dataclass(frozen=True)
+class Team:
+    team_id: str
+    name: str
+    member_agent_ids: frozenset[str]
+    inquiry_types: frozenset[str]  # inquiry type catalogue ids; empty = the catch-all team
+    max_chats_per_agent: int | None = None  # None: the service's default
+    hours: BusinessHours | None = None  # None: the service's hours
+
+
+def parse_teams(
+    value: Any, *, now_utc_ms: int, known_inquiry_types: set[str] | None = None, field_name: str = "teams"
+) -> list[Team]:
+    """The admin's team list: ids unique, each inquiry type with at most one team, at most one catch-all."""
+    return _teams(
+        value,
+        field_name,
+        lambda item, name: parse_team(item, now_utc_ms=now_utc_ms, field_name=name),
+        known_inquiry_types,
+    )
+
+
+def teams_from_document(value: Any, *, field_name: str = "teams") -> list[Team]:
+    """Stored teams (the same shape); holidays that have passed since are kept."""
+    return _teams(value, field_name, lambda item, name: _team(item, name, now_utc_ms=None), None)
+
+
+def parse_team(body: Any, *, now_utc_ms: int, field_name: str = "team") -> Team:
+    """One team from `{id, name, memberAgentIds, inquiryTypes, maxChatsPerAgent?, hours?}`."""
+    return _team(body, field_name, now_utc_ms=now_utc_ms)
+
+
+def team_to_document(team: Team) -> dict[str, Any]:
+    return {
+        "id": team.team_id,
+        "name": team.name,
+        "memberAgentIds": sorted(team.member_agent_ids),
+        "inquiryTypes": sorted(team.inquiry_types),
+        "maxChatsPerAgent": team.max_chats_per_agent,
+        "hours": schedule_to_document(team.hours) if team.hours is not None else None,
+    }
+
+
+def team_for_inquiry_type(teams: Sequence[Team], inquiry_type: str | None) -> Team | None:
+    """The team that handles the type, else the catch-all team (no types listed), else None."""
+    catch_all = None
+    for team in teams:
+        if inquiry_type is not None and inquiry_type in team.inquiry_types:
+            return team
+        if not team.inquiry_types:
+            catch_all = team
+    return catch_all
+
+
+def team_hours(team: Team, service_hours: BusinessHours) -> BusinessHours:
+    return team.hours if team.hours is not None else service_hours
+
+
+def _teams(
+    value: Any, field_name: str, read_one: Callable[[Any, str], Team], known_inquiry_types: set[str] | None
+) -> list[Team]:
+    if not isinstance(value, list):
+        raise InvalidField(f"'{field_name}' must be a list of teams", field=field_name)
+    if len(value) > MAX_TEAMS:
+        raise InvalidField(f"'{field_name}' has {len(value)} teams; at most {MAX_TEAMS}", field=field_name)
+    teams: list[Team] = [read_one(item, f"{field_name}[{i}]") for i, item in enumerate(value)]
+    seen_ids: set[str] = set()
+    owner_of_type: dict[str, str] = {}
+    catch_all: str | None = None
+    for team in teams:
+        if team.team_id in seen_ids:
+            raise InvalidField(f"'{field_name}' has the team id {team.team_id!r} twice", field=field_name)
+        seen_ids.add(team.team_id)
+        for inquiry_type in sorted(team.inquiry_types):
+            if known_inquiry_types is not None and inquiry_type not in known_inquiry_types:
+                raise InvalidField(f"team {team.team_id!r}: unknown inquiry type {inquiry_type!r}", field=field_name)
+            if inquiry_type in owner_of_type:
+                raise InvalidField(
+                    f"inquiry type {inquiry_type!r} is handled by both {owner_of_type[inquiry_type]!r} and "
+                    f"{team.team_id!r}: one team per type",
+                    field=field_name,
+                )
+            owner_of_type[inquiry_type] = team.team_id
+        if not team.inquiry_types:
+            if catch_all is not None:
+                raise InvalidField(
+                    f"teams {catch_all!r} and {team.team_id!r} both list no inquiry types: at most one catch-all team",
+                    field=field_name,
+                )
+            catch_all = team.team_id
+    return teams
+
+
+def _team(body: Any, field_name: str, *, now_utc_ms: int | None) -> Team:
+    if not isinstance(body, dict):
+        raise InvalidField(f"'{field_name}' must be an object", field=field_name)
+    with fields_under(field_name):
+        only_fields(body, _TEAM_FIELDS)
+        team_id = id_field(body, "id")
+        name = text_field(body, "name", max_chars=MAX_NAME_CHARS) or ""  # required: never empty here
+    members = _id_set(body.get("memberAgentIds"), f"{field_name}.memberAgentIds", MAX_TEAM_MEMBERS)
+    inquiry_types = _id_set(body.get("inquiryTypes"), f"{field_name}.inquiryTypes", MAX_TEAM_INQUIRY_TYPES)
+    max_chats = None
+    if body.get("maxChatsPerAgent") is not None:
+        with fields_under(field_name):
+            max_chats = int_field(body, "maxChatsPerAgent", minimum=1, maximum=MAX_CHATS_PER_AGENT_LIMIT)
+    hours_body = body.get("hours")
+    hours = None
+    if hours_body is not None:
+        hours_name = f"{field_name}.hours"
+        hours = (
+            schedule_from_document(hours_body, field_name=hours_name)
+            if now_utc_ms is None
+            else parse_schedule(hours_body, now_utc_ms=now_utc_ms, field_name=hours_name)
+        )
+    return Team(team_id, name, members, inquiry_types, max_chats, hours)
+
+
+def _id_set(value: Any, name: str, limit: int) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list):
+        raise InvalidField(f"'{name}' must be a list of ids", field=name)
+    if len(value) > limit:
+        raise InvalidField(f"'{name}' has {len(value)} entries; at most {limit}", field=name)
+    ids = [id_field({name: item}, name) for item in value]
+    if len(set(ids)) != len(ids):
+        raise InvalidField(f"'{name}' lists an id twice", field=name)
+    return frozenset(ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Routing
+
+
+@dataclass(frozen=True)
+class WaitingChat:
+    conversation_id: str
+    team_id: str
+    queued_key: str  # `<13-digit inbound ms>#<id>` (model.time_key): sorts in arrival order
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    """An agent's presence and load, as the agents table holds it (one record for all their teams)."""
+
+    agent_id: str
+    status: AgentStatus
+    active_chats: int  # across all teams
+    last_assigned_at: int
+    max_chats_override: int | None = None
+    chat_permission: bool = True
+
+
+@dataclass(frozen=True)
+class Assignment:
+    conversation_id: str
+    team_id: str
+    agent_id: str
+    max_chats: int  # the limit the assignment's conditional write enforces (active_chats < max_chats)
+
+
+def capacity_for(agent: AgentLoad, team: Team | None, default_max_chats: int) -> int:
+    """The agent's own override, else the team's default, else the service's."""
+    team_default = team.max_chats_per_agent if team and team.max_chats_per_agent is not None else default_max_chats
+    return effective_max_chats(agent.max_chats_override, team_default)
+
+
+def choose_next_assignment(
+    teams: Sequence[Team],
+    waiting: Iterable[WaitingChat],
+    agents: Iterable[AgentLoad],
+    *,
+    default_max_chats: int,
+) -> Assignment | None:
+    """The next (chat, agent) pair, or None when no waiting chat can be placed.
+
+    Chats of a team not in `teams` (deleted meanwhile) are not placed here; see the module docstring.
+    """
+    teams_by_id = {team.team_id: team for team in teams}
+    agents_by_id = {agent.agent_id: agent for agent in agents if agent.status is AgentStatus.ONLINE}
+    for head in queue_heads(waiting):
+        team = teams_by_id.get(head.team_id)
+        if team is None:
+            continue
+        candidates = [
+            _as_capacity(agents_by_id[agent_id], team, default_max_chats)
+            for agent_id in sorted(team.member_agent_ids)
+            if agent_id in agents_by_id
+        ]
+        chosen = choose_agent(candidates)
+        if chosen is not None:
+            return Assignment(head.conversation_id, team.team_id, chosen.agent_id, chosen.max_chats)
+    return None
+
+
+def plan_assignments(
+    teams: Sequence[Team],
+    waiting: Iterable[WaitingChat],
+    agents: Iterable[AgentLoad],
+    *,
+    default_max_chats: int,
+    now_ms: int,
+) -> list[Assignment]:
+    """Every assignment `choose_next_assignment` makes in turn, each counted before the next."""
+    remaining = list(waiting)
+    loads = {agent.agent_id: agent for agent in agents}
+    plan: list[Assignment] = []
+    while step := choose_next_assignment(teams, remaining, loads.values(), default_max_chats=default_max_chats):
+        plan.append(step)
+        remaining = [chat for chat in remaining if chat.conversation_id != step.conversation_id]
+        agent = loads[step.agent_id]
+        loads[step.agent_id] = replace(agent, active_chats=agent.active_chats + 1, last_assigned_at=now_ms)
+    return plan
+
+
+def queue_heads(waiting: Iterable[WaitingChat]) -> list[WaitingChat]:
+    """Each team's oldest waiting chat, oldest first: the order in which teams are served."""
+    heads: dict[str, WaitingChat] = {}
+    for chat in waiting:
+        current = heads.get(chat.team_id)
+        if current is None or chat.queued_key < current.queued_key:
+            heads[chat.team_id] = chat
+    return sorted(heads.values(), key=lambda chat: (chat.queued_key, chat.team_id))
+
+
+def queue_position(waiting: Iterable[WaitingChat], chat: WaitingChat) -> int:
+    """1 for the head of its team's queue (what `COUNT` of keys ≤ mine in the team's partition gives)."""
+    return sum(1 for other in waiting if other.team_id == chat.team_id and other.queued_key <= chat.queued_key)
+
+
+def _as_capacity(agent: AgentLoad, team: Team, default_max_chats: int) -> AgentCapacity:
+    return AgentCapacity(
+        agent_id=agent.agent_id,
+        active_chats=agent.active_chats,
+        max_chats=capacity_for(agent, team, default_max_chats),
+        last_assigned_at=agent.last_assigned_at,
+        chat_permission=agent.chat_permission,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Transfer
+
+
+@dataclass(frozen=True)
+class ChatForTransfer:
+    conversation_id: str
+    state: ConversationState
+    agent_id: str | None
+    team_id: str | None
+
+
+@dataclass(frozen=True)
+class TransferHop:
+    """One hop of the record's transfer history (who, from, to whom, when, note)."""
+
+    conversation_id: str
+    by_user_id: str
+    from_agent_id: str | None
+    to_agent_id: str | None  # None: to a team's queue
+    to_team_id: str | None  # the chat's team after the hop
+    at_ms: int
+    note: str = ""  # internal, for the receiver; never shown to the customer
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "by": self.by_user_id,
+            "from": self.from_agent_id,
+            "toAgent": self.to_agent_id,
+            "toTeam": self.to_team_id,
+            "at": self.at_ms,
+            "note": self.note,
+        }
+
+
+def transfer_note_field(body: dict[str, Any]) -> str:
+    """The optional internal note of a transfer request (`note`)."""
+    return text_field(body, "note", max_chars=MAX_MEMO_CHARS, required=False, allow_newlines=True) or ""
+
+
+def check_can_transfer_to_agent(
+    caller: Principal,
+    chat: ChatForTransfer,
+    target: AgentLoad,
+    *,
+    chat_team: Team | None,
+    default_max_chats: int,
+    now_ms: int,
+    note: str = "",
+) -> TransferHop:
+    """The hop, if `caller` may hand the chat to `target` now; a typed refusal otherwise.
+
+    The store's write re-checks state, assignee and the target's `active_chats < max` (the result's
+    capacity comes from `capacity_for` with the chat's team), so a racing end or transfer gets 409.
+    """
+    _check_caller_may_transfer(caller, chat)
+    if target.agent_id == caller.user_id:
+        raise TransferToSelf("a chat cannot be transferred to yourself", field="agentId")
+    if target.agent_id == chat.agent_id:
+        raise TransferToSelf("the chat is already with this agent", field="agentId")
+    if target.status is not AgentStatus.ONLINE:
+        raise AgentUnavailable(f"the agent is {target.status.value}, not online", field="agentId")
+    if not target.chat_permission:
+        raise AgentCannotChat("the agent's account has no chat permission", field="agentId")
+    limit = capacity_for(target, chat_team, default_max_chats)
+    if target.active_chats >= limit:
+        raise AgentFull(f"the agent already has {target.active_chats} of {limit} chats", field="agentId")
+    return TransferHop(chat.conversation_id, caller.user_id, chat.agent_id, target.agent_id, chat.team_id, now_ms, note)
+
+
+def check_can_transfer_to_team(
+    caller: Principal,
+    chat: ChatForTransfer,
+    team_id: str,
+    teams: Sequence[Team],
+    *,
+    now_ms: int,
+    note: str = "",
+) -> TransferHop:
+    """The hop back to a team's queue (the chat waits there, first agent leaves it); its own team too."""
+    _check_caller_may_transfer(caller, chat)
+    if not any(team.team_id == team_id for team in teams):
+        raise NotFound("no such team", field="teamId")
+    return TransferHop(chat.conversation_id, caller.user_id, chat.agent_id, None, team_id, now_ms, note)
+
+
+def _check_caller_may_transfer(caller: Principal, chat: ChatForTransfer) -> None:
+    if not caller.is_staff:
+        raise Forbidden("only agents and admins transfer chats")
+    if not caller.may_chat:
+        raise Forbidden("your account has no chat permission")
+    if caller.role is not Role.ADMIN and chat.agent_id != caller.user_id:
+        raise Forbidden("this conversation is not assigned to you")
+    if chat.state is ConversationState.ENDED:
+        raise ConversationEnded("the conversation has ended")
+    if chat.state is ConversationState.WAITING:
+        raise NotAssigned("the chat is waiting for an agent: only a chat with an agent is transferred")
+
+
+# ---------------------------------------------------------------------------------------------
+# Accept window and idle auto-close
+
+
+@dataclass(frozen=True)
+class LiveChatTimers:
+    """Settings, each 0 = off: accept window (s), idle warning (min) and the close after it (min more)."""
+
+    accept_window_seconds: int = 60
+    idle_warning_minutes: int = 10
+    idle_close_minutes: int = 5
+
+
+def parse_live_chat_timers(body: dict[str, Any], current: LiveChatTimers | None = None) -> LiveChatTimers:
+    """`acceptWindowSeconds` (0-3600), `idleWarningMinutes` and `idleCloseMinutes` (0-1440); absent keeps `current`."""
+    base = current or LiveChatTimers()
+    return LiveChatTimers(
+        accept_window_seconds=int_field(
+            body, "acceptWindowSeconds", minimum=0, maximum=3600, default=base.accept_window_seconds
+        ),
+        idle_warning_minutes=int_field(
+            body, "idleWarningMinutes", minimum=0, maximum=1440, default=base.idle_warning_minutes
+        ),
+        idle_close_minutes=int_field(
+            body, "idleCloseMinutes", minimum=0, maximum=1440, default=base.idle_close_minutes
+        ),
+    )
+
+
+class LiveChatAction(StrEnum):
+    NOTHING = "nothing"
+    REASSIGN = "reassign"  # to the next eligible agent; the missing agent goes to break (휴식) with a notice
+    WARN_IDLE = "warn_idle"  # a system line to the customer
+    CLOSE_IDLE = "close_idle"  # a normal end: endedBy "system", reason IDLE_END_REASON
+
+
+IDLE_END_REASON = "idle"
+SYSTEM_ENDER = "system"
+
+
+@dataclass(frozen=True)
+class LiveChatClock:
+    """The times of an active chat that the sweep decides on (epoch ms)."""
+
+    assigned_at: int
+    agent_opened_at: int | None = None  # the assigned agent opened the chat in the console
+    agent_first_activity_at: int | None = None  # the assigned agent's first message
+    last_customer_activity_at: int | None = None  # last customer message (None: none since the chat began)
+    idle_warning_sent_at: int | None = None
+
+
+def accept_deadline(clock: LiveChatClock, timers: LiveChatTimers) -> int | None:
+    """When the chat leaves an agent who has not taken it up (the console's countdown); None once accepted or off."""
+    if timers.accept_window_seconds == 0 or _accepted(clock):
+        return None
+    return clock.assigned_at + timers.accept_window_seconds * 1000
+
+
+def accept_window_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
+    deadline = accept_deadline(clock, timers)
+    return LiveChatAction.REASSIGN if deadline is not None and now_ms >= deadline else LiveChatAction.NOTHING
+
+
+def idle_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
+    """Warn after W idle minutes, close C minutes after the warning; a customer message since the warning voids it.
+
+    Idle time counts from the later of the last customer message and the assignment: a customer
+    who waited in the queue is not idle for having waited.
+    """
+    if timers.idle_warning_minutes == 0:
+        return LiveChatAction.NOTHING
+    idle_since = max(clock.assigned_at, clock.last_customer_activity_at or 0)
+    warning = clock.idle_warning_sent_at
+    if warning is not None and warning >= idle_since:
+        if timers.idle_close_minutes and now_ms - warning >= timers.idle_close_minutes * 60_000:
+            return LiveChatAction.CLOSE_IDLE
+        return LiveChatAction.NOTHING
+    if now_ms - idle_since >= timers.idle_warning_minutes * 60_000:
+        return LiveChatAction.WARN_IDLE
+    return LiveChatAction.NOTHING
+
+
+def live_chat_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
+    """What the sweep does with one active chat now. While the accept window runs, a chat its agent
+    has not taken up is only reassigned: its customer is not warned for idling while nobody is there."""
+    if accept_deadline(clock, timers) is not None:
+        return accept_window_action(clock, timers, now_ms)
+    return idle_action(clock, timers, now_ms)
+
+
+def idle_sweep_cutoff(timers: LiveChatTimers, now_ms: int) -> int | None:
+    """Chats whose last customer activity is at or before this may need a warning or a close (the
+    sweep's range on the live-chats-by-activity index); None when idle close is off."""
+    if timers.idle_warning_minutes == 0:
+        return None
+    return now_ms - timers.idle_warning_minutes * 60_000
+
+
+def _accepted(clock: LiveChatClock) -> bool:
+    # Activity before this assignment is the previous agent's (after a transfer or reassignment).
+    return any(
+        at is not None and at >= clock.assigned_at for at in (clock.agent_opened_at, clock.agent_first_activity_at)
+    )

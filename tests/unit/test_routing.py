@@ -1,0 +1,554 @@
+"""Teams, routing across teams sharing agents, transfer refusals, the accept window and idle auto-close."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.domain import routing
+from chalicelib.domain.errors import (
+    AgentCannotChat,
+    AgentFull,
+    AgentUnavailable,
+    ConversationEnded,
+    DomainError,
+    Forbidden,
+    InvalidField,
+    NotAssigned,
+    NotFound,
+    TransferToSelf,
+)
+from chalicelib.domain.hours import BusinessHours
+from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role, time_key
+from chalicelib.domain.routing import (
+    AgentLoad,
+    Assignment,
+    ChatForTransfer,
+    LiveChatAction,
+    LiveChatClock,
+    LiveChatTimers,
+    Team,
+    WaitingChat,
+)
+
+NOW = 1796169600000  # 2026-12-02T00:00Z
+DEFAULT_MAX = 3
+ONLINE, BREAK, OFFLINE = AgentStatus.ONLINE, AgentStatus.BREAK, AgentStatus.OFFLINE
+
+BILLING = Team("billing", "결제", frozenset({"alice", "bob"}), frozenset({"t-billing01"}), max_chats_per_agent=2)
+TECH = Team("tech", "기술", frozenset({"bob", "carol"}), frozenset({"t-techsup01"}), max_chats_per_agent=4)
+GENERAL = Team("general", "일반", frozenset({"dave"}), frozenset())  # catch-all; the service default applies
+TEAMS = [BILLING, TECH, GENERAL]
+
+
+def agent(agent_id: str, active: int = 0, idle_since: int = 0, status: AgentStatus = ONLINE, **kw: object) -> AgentLoad:
+    return AgentLoad(agent_id, status, active, idle_since, **kw)  # type: ignore[arg-type]
+
+
+def chat(conversation_id: str, team_id: str, inbound_ms: int) -> WaitingChat:
+    return WaitingChat(conversation_id, team_id, time_key(inbound_ms, conversation_id))
+
+
+# --- teams -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("inquiry_type", "team"),
+    [("t-billing01", "billing"), ("t-techsup01", "tech"), ("t-other0001", "general"), (None, "general")],
+)
+def test_the_team_for_an_inquiry_type(inquiry_type: str | None, team: str) -> None:
+    found = routing.team_for_inquiry_type(TEAMS, inquiry_type)
+    assert found is not None and found.team_id == team
+
+
+def test_without_a_catch_all_an_unhandled_type_has_no_team() -> None:
+    assert routing.team_for_inquiry_type([BILLING, TECH], "t-other0001") is None
+
+
+def team_body(team_id: str = "billing", **kw: object) -> dict[str, object]:
+    return {"id": team_id, "name": "결제", "memberAgentIds": ["alice"], "inquiryTypes": ["t-billing01"], **kw}
+
+
+def test_teams_parse_and_round_trip() -> None:
+    body = [
+        team_body(
+            maxChatsPerAgent=2,
+            hours={"timeZone": "Asia/Seoul", "weekly": {"mon": [{"start": "09:00", "end": "18:00"}]}},
+        ),
+        team_body("general", name="일반", inquiryTypes=[], memberAgentIds=["dave", "alice"]),
+    ]
+    teams = routing.parse_teams(body, now_utc_ms=NOW, known_inquiry_types={"t-billing01"})
+    assert teams[0].max_chats_per_agent == 2 and teams[0].hours is not None
+    assert teams[1].hours is None and teams[1].member_agent_ids == {"alice", "dave"}
+    stored = [routing.team_to_document(team) for team in teams]
+    assert routing.teams_from_document(stored) == teams
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"id": "x"}, "teams", "must be a list"),
+        ([team_body(), team_body()], "teams", "twice"),
+        ([team_body(), team_body("other")], "teams", "handled by both"),
+        ([team_body(inquiryTypes=[]), team_body("b", inquiryTypes=[])], "teams", "catch-all"),
+        ([team_body(inquiryTypes=["t-unknown01"])], "teams", "unknown inquiry type"),
+        ([team_body(memberAgentIds=["alice", "alice"])], "teams[0].memberAgentIds", "twice"),
+        ([team_body(memberAgentIds=["a"] * 10_000)], "teams[0].memberAgentIds", "at most 500"),
+        ([team_body(memberAgentIds=["<script>"])], "teams[0].memberAgentIds", "must be an id"),
+        ([team_body(maxChatsPerAgent=0)], "teams[0].maxChatsPerAgent", "between 1 and 50"),
+        ([team_body(maxChatsPerAgent="many")], "teams[0].maxChatsPerAgent", "integer"),
+        ([team_body(name="")], "teams[0].name", "must not be empty"),
+        ([team_body(id="a b")], "teams[0].id", "must be an id"),
+        ([team_body(colour="red")], "teams[0].colour", "unknown field"),
+        (
+            [team_body(hours={"weekly": {"mon": [{"start": "09:00", "end": "09:00"}]}})],
+            "teams[0].hours.weekly.mon[0]",
+            "ends",
+        ),
+        ([team_body(hours={"holidays": [{"date": "2026-01-01"}]})], "teams[0].hours.holidays", "in the past"),
+        ([team_body(f"t{i}", inquiryTypes=[f"t-type{i:05d}"]) for i in range(101)], "teams", "at most 100"),
+    ],
+)
+def test_bad_teams_are_refused_with_the_field(body: object, field: str, message: str) -> None:
+    with pytest.raises(InvalidField) as caught:
+        routing.parse_teams(
+            body, now_utc_ms=NOW, known_inquiry_types={"t-billing01"} | {f"t-type{i:05d}" for i in range(101)}
+        )
+    assert caught.value.field == field
+    assert message in caught.value.message
+
+
+def test_stored_teams_keep_holidays_that_have_passed() -> None:
+    stored = [team_body(hours={"holidays": [{"date": "2026-01-01"}]})]
+    assert routing.teams_from_document(stored)[0].hours is not None
+
+
+# --- routing -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "waiting", "agents", "expected"),
+    [
+        (
+            "the oldest waiting chat across teams goes first",
+            [chat("b1", "billing", 200), chat("t1", "tech", 100)],
+            [agent("alice"), agent("bob"), agent("carol")],
+            Assignment("t1", "tech", "bob", 4),  # bob and carol tie on load and idle time: the id decides
+        ),
+        (
+            "least busy member first",
+            [chat("t1", "tech", 100)],
+            [agent("bob", active=1), agent("carol", active=2)],
+            Assignment("t1", "tech", "bob", 4),
+        ),
+        (
+            "then the one idle longest",
+            [chat("t1", "tech", 100)],
+            [agent("bob", active=1, idle_since=500), agent("carol", active=1, idle_since=400)],
+            Assignment("t1", "tech", "carol", 4),
+        ),
+        (
+            "FIFO within a team: the head, never a later chat",
+            [chat("b2", "billing", 300), chat("b1", "billing", 100), chat("b3", "billing", 200)],
+            [agent("alice")],
+            Assignment("b1", "billing", "alice", 2),
+        ),
+        (
+            "a team whose members are all busy does not hold up another",
+            [chat("b1", "billing", 100), chat("t1", "tech", 200)],
+            [agent("alice", active=2), agent("bob", active=4), agent("carol", active=3)],
+            Assignment("t1", "tech", "carol", 4),
+        ),
+        (
+            "capacity counts chats of all teams: bob is full for billing (2) but not for tech (4)",
+            [chat("b1", "billing", 100), chat("t1", "tech", 200)],
+            [agent("alice", active=2), agent("bob", active=2), agent("carol", active=4)],
+            Assignment("t1", "tech", "bob", 4),
+        ),
+        (
+            "an agent's own limit wins over the team's",
+            [chat("b1", "billing", 100)],
+            [agent("alice", active=2, max_chats_override=5)],
+            Assignment("b1", "billing", "alice", 5),
+        ),
+        (
+            "a team without its own limit uses the service's",
+            [chat("g1", "general", 100)],
+            [agent("dave", active=2)],
+            Assignment("g1", "general", "dave", DEFAULT_MAX),
+        ),
+        (
+            "only online members with chat permission",
+            [chat("t1", "tech", 100)],
+            [agent("bob", status=BREAK), agent("carol", status=OFFLINE), agent("alice"), agent("zed")],
+            None,
+        ),
+        ("no chat permission", [chat("t1", "tech", 100)], [agent("bob", chat_permission=False)], None),
+        ("a chat of a team that no longer exists waits", [chat("x1", "gone", 100)], [agent("alice")], None),
+        ("nothing waits", [], [agent("alice")], None),
+    ],
+)
+def test_choose_next_assignment(
+    case: str, waiting: list[WaitingChat], agents: list[AgentLoad], expected: Assignment | None
+) -> None:
+    assert routing.choose_next_assignment(TEAMS, waiting, agents, default_max_chats=DEFAULT_MAX) == expected, case
+
+
+def test_queue_heads_and_positions_are_per_team() -> None:
+    waiting = [chat("b2", "billing", 300), chat("t1", "tech", 200), chat("b1", "billing", 100), chat("t2", "tech", 400)]
+    assert [c.conversation_id for c in routing.queue_heads(waiting)] == ["b1", "t1"]
+    assert [routing.queue_position(waiting, c) for c in waiting] == [2, 1, 1, 2]
+
+
+def test_plan_assignments_counts_each_before_the_next() -> None:
+    waiting = [chat("b1", "billing", 100), chat("b2", "billing", 200), chat("b3", "billing", 300)]
+    plan = routing.plan_assignments(
+        TEAMS, waiting, [agent("alice", active=1), agent("bob")], default_max_chats=3, now_ms=NOW
+    )
+    # bob (0) takes b1; alice and bob then tie on load and alice has been idle longer; then bob has room
+    # for b3; then both are at billing's limit of 2.
+    assert [(a.conversation_id, a.agent_id) for a in plan] == [("b1", "bob"), ("b2", "alice"), ("b3", "bob")]
+    assert routing.plan_assignments(TEAMS, waiting, [agent("alice", active=2)], default_max_chats=3, now_ms=NOW) == []
+
+
+@st.composite
+def queues_and_agents(draw: st.DrawFn) -> tuple[list[Team], list[WaitingChat], list[AgentLoad]]:
+    """Two teams sharing some agents, random limits, loads and queues."""
+    names = [f"a{i}" for i in range(draw(st.integers(1, 6)))]
+    first = draw(st.sets(st.sampled_from(names), min_size=1))
+    second = draw(st.sets(st.sampled_from(names), min_size=1))
+    teams = [
+        Team("one", "One", frozenset(first), frozenset({"t-one00001"}), draw(st.none() | st.integers(1, 4))),
+        Team("two", "Two", frozenset(second), frozenset({"t-two00001"}), draw(st.none() | st.integers(1, 4))),
+    ]
+    agents = [
+        AgentLoad(
+            name,
+            draw(st.sampled_from([ONLINE, ONLINE, ONLINE, BREAK, OFFLINE])),
+            draw(st.integers(0, 5)),
+            draw(st.integers(0, 1000)),
+            draw(st.none() | st.integers(1, 5)),
+            draw(st.booleans() | st.just(True)),
+        )
+        for name in names
+    ]
+    inbound = draw(st.lists(st.integers(0, 10_000), max_size=25, unique=True))
+    waiting = [chat(f"c{i}", draw(st.sampled_from(["one", "two"])), ms) for i, ms in enumerate(inbound)]
+    return teams, waiting, agents
+
+
+@settings(max_examples=200, deadline=None)
+@given(queues_and_agents())
+def test_routing_never_exceeds_capacity_and_keeps_fifo_within_each_team(
+    case: tuple[list[Team], list[WaitingChat], list[AgentLoad]],
+) -> None:
+    teams, waiting, agents = case
+    plan = routing.plan_assignments(teams, waiting, agents, default_max_chats=DEFAULT_MAX, now_ms=NOW)
+    by_id = {a.agent_id: a for a in agents}
+    teams_by_id = {t.team_id: t for t in teams}
+    chats = {c.conversation_id: c for c in waiting}
+    load = Counter({a.agent_id: a.active_chats for a in agents})
+    for step in plan:
+        who, team = by_id[step.agent_id], teams_by_id[step.team_id]
+        assert who.status is ONLINE and who.chat_permission and who.agent_id in team.member_agent_ids
+        assert step.max_chats == routing.capacity_for(who, team, DEFAULT_MAX)
+        assert load[who.agent_id] < step.max_chats  # room before, counted across both teams
+        load[who.agent_id] += 1
+        assert chats[step.conversation_id].team_id == team.team_id
+    for team in teams:
+        queue = sorted((c for c in waiting if c.team_id == team.team_id), key=lambda c: c.queued_key)
+        served = [s.conversation_id for s in plan if s.team_id == team.team_id]
+        assert served == [c.conversation_id for c in queue[: len(served)]]  # a prefix, in order
+    left = [c for c in waiting if c.conversation_id not in {s.conversation_id for s in plan}]
+    loads = [
+        AgentLoad(a.agent_id, a.status, load[a.agent_id], NOW, a.max_chats_override, a.chat_permission) for a in agents
+    ]
+    assert (
+        routing.choose_next_assignment(teams, left, loads, default_max_chats=DEFAULT_MAX) is None
+    )  # nothing more fits
+
+
+# --- transfer ----------------------------------------------------------------------------------
+
+ALICE = Principal(Role.AGENT, "alice")
+BOB = Principal(Role.AGENT, "bob")
+ADMIN = Principal(Role.ADMIN, "root")
+LIVE = ChatForTransfer("c1", ConversationState.ACTIVE, "alice", "billing")
+
+
+@pytest.mark.parametrize(
+    ("case", "caller", "conv", "target", "error"),
+    [
+        ("the assigned agent", ALICE, LIVE, agent("bob", active=1), None),
+        ("an admin, for another agent's chat", ADMIN, LIVE, agent("bob"), None),
+        ("another agent", BOB, LIVE, agent("carol"), Forbidden),
+        ("the customer", Principal(Role.CUSTOMER, "cust", conversation_id="c1"), LIVE, agent("bob"), Forbidden),
+        (
+            "a caller without chat permission",
+            Principal(Role.AGENT, "alice", may_chat=False),
+            LIVE,
+            agent("bob"),
+            Forbidden,
+        ),
+        ("to oneself", ALICE, LIVE, agent("alice"), TransferToSelf),
+        ("an admin to themselves", ADMIN, LIVE, agent("root"), TransferToSelf),
+        ("an admin to the agent who has it", ADMIN, LIVE, agent("alice"), TransferToSelf),
+        ("to an agent on break", ALICE, LIVE, agent("bob", status=BREAK), AgentUnavailable),
+        ("to an offline agent", ALICE, LIVE, agent("bob", status=OFFLINE), AgentUnavailable),
+        ("to an agent without chat permission", ALICE, LIVE, agent("bob", chat_permission=False), AgentCannotChat),
+        ("to a full agent (billing's limit 2, chats of all teams)", ALICE, LIVE, agent("bob", active=2), AgentFull),
+        ("to an agent whose own limit leaves room", ALICE, LIVE, agent("bob", active=2, max_chats_override=3), None),
+        (
+            "a chat that ended meanwhile",
+            ALICE,
+            ChatForTransfer("c1", ConversationState.ENDED, "alice", "billing"),
+            agent("bob"),
+            ConversationEnded,
+        ),
+        (
+            "a waiting chat",
+            ADMIN,
+            ChatForTransfer("c1", ConversationState.WAITING, None, "billing"),
+            agent("bob"),
+            NotAssigned,
+        ),
+    ],
+)
+def test_transfer_to_an_agent(
+    case: str, caller: Principal, conv: ChatForTransfer, target: AgentLoad, error: type[DomainError] | None
+) -> None:
+    def attempt() -> routing.TransferHop:
+        return routing.check_can_transfer_to_agent(
+            caller, conv, target, chat_team=BILLING, default_max_chats=DEFAULT_MAX, now_ms=NOW, note="VIP 고객"
+        )
+
+    if error is None:
+        hop = attempt()
+        assert (hop.from_agent_id, hop.to_agent_id, hop.to_team_id, hop.by_user_id) == (
+            "alice",
+            target.agent_id,
+            "billing",
+            caller.user_id,
+        ), case
+        assert hop.to_document()["note"] == "VIP 고객"
+        return
+    with pytest.raises(error) as caught:
+        attempt()
+    assert caught.value.code == error.code, case
+
+
+@pytest.mark.parametrize(
+    ("caller", "team_id", "error"),
+    [
+        (ALICE, "tech", None),
+        (ALICE, "billing", None),
+        (ADMIN, "general", None),
+        (BOB, "tech", Forbidden),
+        (ALICE, "gone", NotFound),
+    ],
+)
+def test_transfer_to_a_team_queue(caller: Principal, team_id: str, error: type[DomainError] | None) -> None:
+    if error is None:
+        hop = routing.check_can_transfer_to_team(caller, LIVE, team_id, TEAMS, now_ms=NOW)
+        assert (hop.to_agent_id, hop.to_team_id, hop.from_agent_id) == (None, team_id, "alice")
+        return
+    with pytest.raises(error):
+        routing.check_can_transfer_to_team(caller, LIVE, team_id, TEAMS, now_ms=NOW)
+
+
+def test_transfer_refusals_have_distinct_codes_that_name_the_target() -> None:
+    codes = {cls.code for cls in (TransferToSelf, AgentUnavailable, AgentFull, AgentCannotChat)}
+    assert codes == {"transfer_to_self", "agent_unavailable", "agent_full", "agent_no_chat_permission"}
+    with pytest.raises(AgentFull) as caught:
+        routing.check_can_transfer_to_agent(
+            ALICE, LIVE, agent("bob", active=2), chat_team=BILLING, default_max_chats=3, now_ms=NOW
+        )
+    assert caught.value.field == "agentId" and "2 of 2" in caught.value.message
+
+
+def test_the_transfer_note_is_optional_and_bounded() -> None:
+    assert routing.transfer_note_field({}) == ""
+    assert routing.transfer_note_field({"note": " 환불 문의\n확인 필요 "}) == "환불 문의\n확인 필요"
+    with pytest.raises(DomainError):
+        routing.transfer_note_field({"note": "가" * 2001})
+
+
+# --- accept window and idle auto-close ---------------------------------------------------------
+
+MIN = 60_000
+TIMERS = LiveChatTimers()  # 60 s, warn after 10 min, close 5 min later
+ASSIGNED = NOW - 60 * MIN
+
+
+def clock(**kw: int | None) -> LiveChatClock:
+    return LiveChatClock(assigned_at=kw.pop("assigned_at", ASSIGNED), **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("case", "facts", "timers", "now", "action"),
+    [
+        ("within the accept window", clock(), TIMERS, ASSIGNED + 59_999, LiveChatAction.NOTHING),
+        ("the window runs out", clock(), TIMERS, ASSIGNED + 60_000, LiveChatAction.REASSIGN),
+        ("opened in time", clock(agent_opened_at=ASSIGNED + 5_000), TIMERS, ASSIGNED + 90_000, LiveChatAction.NOTHING),
+        (
+            "answered in time",
+            clock(agent_first_activity_at=ASSIGNED + 5_000),
+            TIMERS,
+            ASSIGNED + 90_000,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "the previous agent's activity does not count",
+            clock(agent_first_activity_at=ASSIGNED - 1),
+            TIMERS,
+            ASSIGNED + 60_000,
+            LiveChatAction.REASSIGN,
+        ),
+        (
+            "accept window off",
+            clock(),
+            LiveChatTimers(accept_window_seconds=0),
+            ASSIGNED + 3_600_000,
+            LiveChatAction.WARN_IDLE,
+        ),
+        (
+            "not taken up: reassigned, the customer not warned",
+            clock(),
+            TIMERS,
+            ASSIGNED + 30 * MIN,
+            LiveChatAction.REASSIGN,
+        ),
+        # idle (the agent has opened the chat)
+        (
+            "customer wrote 9 min ago",
+            clock(agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 9 * MIN),
+            TIMERS,
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "customer idle 10 min: warn",
+            clock(agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 10 * MIN),
+            TIMERS,
+            NOW,
+            LiveChatAction.WARN_IDLE,
+        ),
+        (
+            "idle counts from the assignment, not the time in the queue",
+            clock(assigned_at=NOW - 5 * MIN, agent_opened_at=NOW - 5 * MIN, last_customer_activity_at=NOW - 40 * MIN),
+            TIMERS,
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "warned 4 min ago",
+            clock(
+                agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 14 * MIN, idle_warning_sent_at=NOW - 4 * MIN
+            ),
+            TIMERS,
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "warned 5 min ago: close",
+            clock(
+                agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 15 * MIN, idle_warning_sent_at=NOW - 5 * MIN
+            ),
+            TIMERS,
+            NOW,
+            LiveChatAction.CLOSE_IDLE,
+        ),
+        (
+            "a late sweep still gives the full C minutes after the warning",
+            clock(
+                agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 50 * MIN, idle_warning_sent_at=NOW - 1 * MIN
+            ),
+            TIMERS,
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "a message after the warning voids it",
+            clock(
+                agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 3 * MIN, idle_warning_sent_at=NOW - 6 * MIN
+            ),
+            TIMERS,
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "...and idles again later: a new warning",
+            clock(
+                agent_opened_at=ASSIGNED, last_customer_activity_at=NOW - 11 * MIN, idle_warning_sent_at=NOW - 20 * MIN
+            ),
+            TIMERS,
+            NOW,
+            LiveChatAction.WARN_IDLE,
+        ),
+        (
+            "idle off",
+            clock(agent_opened_at=ASSIGNED),
+            LiveChatTimers(idle_warning_minutes=0),
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "close off: warn only",
+            clock(agent_opened_at=ASSIGNED, idle_warning_sent_at=NOW - 50 * MIN),
+            LiveChatTimers(idle_close_minutes=0),
+            NOW,
+            LiveChatAction.NOTHING,
+        ),
+        (
+            "the customer never wrote",
+            clock(agent_opened_at=ASSIGNED),
+            TIMERS,
+            ASSIGNED + 10 * MIN,
+            LiveChatAction.WARN_IDLE,
+        ),
+    ],
+)
+def test_live_chat_action(
+    case: str, facts: LiveChatClock, timers: LiveChatTimers, now: int, action: LiveChatAction
+) -> None:
+    assert routing.live_chat_action(facts, timers, now) is action, case
+
+
+def test_accept_deadline_for_the_console_countdown() -> None:
+    assert routing.accept_deadline(clock(), TIMERS) == ASSIGNED + 60_000
+    assert routing.accept_deadline(clock(agent_opened_at=ASSIGNED), TIMERS) is None
+    assert routing.accept_deadline(clock(), LiveChatTimers(accept_window_seconds=0)) is None
+
+
+def test_the_idle_sweep_reads_chats_idle_since_the_warning_time() -> None:
+    assert routing.idle_sweep_cutoff(TIMERS, NOW) == NOW - 10 * MIN
+    assert routing.idle_sweep_cutoff(LiveChatTimers(idle_warning_minutes=0), NOW) is None
+
+
+def test_timer_settings_parse_with_defaults_and_limits() -> None:
+    assert routing.parse_live_chat_timers({}) == LiveChatTimers(60, 10, 5)
+    assert routing.parse_live_chat_timers({"acceptWindowSeconds": 0, "idleCloseMinutes": "7"}) == LiveChatTimers(
+        0, 10, 7
+    )
+    kept = routing.parse_live_chat_timers({"idleWarningMinutes": 3}, LiveChatTimers(30, 10, 5))
+    assert kept == LiveChatTimers(30, 3, 5)
+    for bad in [{"acceptWindowSeconds": -1}, {"idleWarningMinutes": 1441}, {"idleCloseMinutes": True}]:
+        with pytest.raises(InvalidField) as caught:
+            routing.parse_live_chat_timers(bad)
+        assert caught.value.field == next(iter(bad))
+
+
+def test_routing_does_not_look_at_hours_so_waiting_chats_survive_a_schedule_edit() -> None:
+    # Closing time (or an edit that closes the team now) does not strand a waiting chat: what happens
+    # to waiting chats at closing is a setting the service applies, not the router.
+    closed_all_week = routing.parse_teams(
+        [team_body(hours={"weekly": {}})], now_utc_ms=NOW, known_inquiry_types={"t-billing01"}
+    )
+    assert routing.choose_next_assignment(
+        closed_all_week, [chat("b1", "billing", 100)], [agent("alice")], default_max_chats=DEFAULT_MAX
+    ) == Assignment("b1", "billing", "alice", DEFAULT_MAX)
+    assert routing.team_hours(closed_all_week[0], BusinessHours()) is closed_all_week[0].hours
+    assert routing.team_hours(GENERAL, BusinessHours()) == BusinessHours()
