@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -99,7 +99,7 @@ def write_export(
             files.client("s3"), get_config().exports_bucket, key, options.part_bytes, file_name
         )
         try:
-            book.save(upload)
+            book.save(cast("IO[bytes]", upload))  # a write-only stream: what the zip writer uses of a file
             size = upload.complete()
         except BaseException:
             upload.abort()

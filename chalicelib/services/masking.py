@@ -82,14 +82,15 @@ def _require_security_service(settings: ChatSettings) -> None:
         raise Forbidden("masking needs the security service; an admin turns it on in the settings")
 
 
-def _load(principal: Principal, conversation_id: str, seq: int) -> tuple[Conversation, Message]:
+def _load(principal: Principal, conversation_id: str, seq: int) -> tuple[Conversation, Message, str]:
+    """The chat, the message and its (current, masked) text, once the caller may mask it."""
     _require_security_service(load_settings())
     conv = _store().conversations.get(conversation_id)
     rules.check_can_mask(principal, access_of(conv))
     message = _store().audit.get_message(conversation_id, seq)
     if message.sender_role not in ("customer", "agent") or not message.text:
         raise InvalidField("only customer and agent messages can be masked", field="seq")
-    return conv, message
+    return conv, message, message.text
 
 
 def _audit(
@@ -133,20 +134,20 @@ def _seq(raw: Any) -> int:
 def mask_message(principal: Principal, conversation_id: str, raw_seq: Any, body: dict[str, Any]) -> dict[str, Any]:
     """Mask spans (code points of the current text) of one message; returns the updated message."""
     seq = _seq(raw_seq)
-    conv, message = _load(principal, conversation_id, seq)
+    conv, message, text = _load(principal, conversation_id, seq)
     expected = body.get("maskVersion")
     if expected is not None and int_field(body, "maskVersion", minimum=0, maximum=10**9) != int(
         message.mask_version or 0
     ):
         raise Conflict("the message was masked or unmasked meanwhile; reload it")
-    spans = rules.parse_spans(body.get("spans"), message.text)
+    spans = rules.parse_spans(body.get("spans"), text)
     masks = _masks_of(message)
-    groups = rules.plan_masks(message.text, masks, spans)
+    groups = rules.plan_masks(text, masks, spans)
     if not groups:
         return message_view(message)  # everything asked for is masked already
     stored = {m.mask_id: m for m in message.masks or []}
     originals = {mask_id: _open(conversation_id, stored[mask_id]) for g in groups for mask_id in g.absorbed}
-    result = rules.apply_masks(message.text, masks, groups, originals, _new_ids())
+    result = rules.apply_masks(text, masks, groups, originals, _new_ids())
     now = bootstrap.clock()
     created = {
         mask.mask_id: _seal(conversation_id, mask, original, principal.user_id, now)
@@ -163,12 +164,12 @@ def unmask_message(principal: Principal, conversation_id: str, raw_seq: Any, raw
     """Restore one mask's original in the stored message; returns the updated message."""
     seq = _seq(raw_seq)
     mask_id = id_field({"maskId": raw_mask_id}, "maskId")
-    conv, message = _load(principal, conversation_id, seq)
+    conv, message, current = _load(principal, conversation_id, seq)
     stored = {m.mask_id: m for m in message.masks or []}
     if mask_id not in stored:
         raise NotFound("no such mask on this message")
     original = _open(conversation_id, stored[mask_id])
-    text, kept = rules.apply_unmask(message.text, _masks_of(message), mask_id, original)
+    text, kept = rules.apply_unmask(current, _masks_of(message), mask_id, original)
     start = stored[mask_id].start
     restored = rules.Mask(mask_id, start, start + len(original))
     audit = [_audit("unmask", principal, conversation_id, seq, restored, bootstrap.clock())]

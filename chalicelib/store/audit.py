@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, QueryError, TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib.domain.entities import Mask, MaskAuditEntry, Message, Page
 from chalicelib.domain.errors import Conflict, NotFound
@@ -31,7 +32,7 @@ def save_masking(message: Message, text: str, masks: list[Mask], audit: Sequence
     its audit entry. Returns the message as stored; Conflict if it changed meanwhile."""
     version = int(message.mask_version or 0)
     condition = MessageModel.mask_version == version if version else MessageModel.mask_version.does_not_exist()
-    actions = [
+    actions: list[Action] = [
         MessageModel.text.set(text),
         MessageModel.masks.set([mask_attribute(m) for m in masks]) if masks else MessageModel.masks.remove(),
         MessageModel.mask_version.set(version + 1),
