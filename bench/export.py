@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib.store import keys  # key formats only: imports no model (TABLE_PREFIX is set later)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "export.json"
 REGION = "ap-northeast-2"
@@ -119,7 +121,7 @@ def chat_item(chat: dict[str, Any]) -> dict[str, Any]:
         "state": _s("ended"),
         "customer_id": _s("c-" + chat["id"]),
         "inbound_at": _n(chat["inbound"]),
-        "inbound_key": _s(f"{chat['inbound']:013d}#{chat['id']}"),
+        "inbound_key": _s(keys.time_key(chat["inbound"], chat["id"])),
         "inbound_month": _s(month),
         "consent_version": _n(1),
         "consented_at": _n(chat["inbound"]),
@@ -147,7 +149,7 @@ def chat_item(chat: dict[str, Any]) -> dict[str, Any]:
 def message_item(chat_id: str, message: dict[str, Any]) -> dict[str, Any]:
     return {
         "conversation_id": _s(chat_id),
-        "sort_key": _s(f"m#{message['seq']:010d}"),
+        "sort_key": _s(keys.message_sort_key(message["seq"])),
         "seq": _n(message["seq"]),
         "sender_role": _s(message["role"]),
         "sender_name": _s(message["name"]),
