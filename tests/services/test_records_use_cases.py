@@ -14,8 +14,14 @@ from tests.services.conftest import World
 
 START = {"consent": True, "consentVersion": 1, "customerName": "홍길동", "customerEmail": "hong@example.com"}
 ADMIN = Principal(role=Role.ADMIN, user_id="admin@example.com")
-INQUIRY = {"consent": True, "name": "김고객", "email": "kim@example.com", "inquiryType": "배송", "title": "t"}
-INQUIRY["content"] = "내용"
+INQUIRY = {
+    "consent": True,
+    "name": "김고객",
+    "email": "kim@example.com",
+    "inquiryType": "배송",
+    "title": "t",
+    "content": "내용",
+}
 
 
 def test_an_inquiry_and_a_chat_ticket_are_listed_newest_first(world: World) -> None:
