@@ -26,17 +26,24 @@ def _conversation(item: ConversationModel) -> Conversation:
     return to_entity(item, Conversation)
 
 
-def create(conv: Conversation) -> Conversation:
-    """Store a new waiting chat at the end of the queue (its place: the time it came in)."""
-    conv.queued_key = keys.time_key(conv.inbound_at, conv.conversation_id)
-    item = ConversationModel(
+def item_of(conv: Conversation) -> ConversationModel:
+    """The whole item, with the index attributes its state implies (queue, live agent, history)."""
+    conv.queued_key = conv.queued_key or keys.time_key(conv.inbound_at, conv.conversation_id)
+    return ConversationModel(
         conv.conversation_id,
-        inbound_key=conv.queued_key,
+        inbound_key=keys.time_key(conv.inbound_at, conv.conversation_id),
         inbound_month=month_of(conv.inbound_at),
-        queue_partition=keys.QUEUE_PARTITION,
+        queue_partition=keys.QUEUE_PARTITION if conv.is_waiting else None,
+        live_agent_id=conv.agent_id if conv.state == ConversationState.ACTIVE.value else None,
         customer_name_lower=conv.customer_name.lower() if conv.customer_name else None,
         **attribute_values(conv, ConversationModel, skip=("conversation_id",)),
     )
+
+
+def create(conv: Conversation) -> Conversation:
+    """Store a new waiting chat at the end of the queue (its place: the time it came in)."""
+    conv.queued_key = None
+    item = item_of(conv)
     try:
         item.save(condition=ConversationModel.conversation_id.does_not_exist())
     except PutError as exc:
