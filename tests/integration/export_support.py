@@ -14,7 +14,6 @@ from openpyxl import load_workbook
 from chalicelib import bootstrap
 from chalicelib.config import get_config
 from chalicelib.domain.entities import Conversation, Message
-from chalicelib.domain.model import Role
 from chalicelib.export import files
 from infra.local.lambda_context import LambdaContext
 from infra.local.sqs import _record
@@ -86,32 +85,25 @@ def put_chat(
     messages: list[tuple[str, str | None, str]] | None = None,
     **fields: Any,
 ) -> Conversation:
-    """A stored, ended chat with given messages (role, sender name, text): history as the export reads it.
-
-    Written through the store as the chat path writes one (created, messages appended, ended), then
-    given exactly `fields` (the end's own time and side are left out unless given)."""
-    store = bootstrap.store()
-    state = fields.pop("state", "ended")
+    """A stored, ended chat with given messages (role, sender name, text): history as the export reads it."""
     fields.pop("customer_name_lower", None)  # the store keeps it with customer_name
-    conv = store.conversations.create(
-        Conversation(
-            conversation_id,
-            state="waiting",
-            customer_id="cust-" + conversation_id,
-            inbound_at=inbound_at,
-            consent_version=1,
-            consented_at=inbound_at,
-        )
+    messages = messages or []
+    conv = Conversation(
+        conversation_id,
+        state=fields.pop("state", "ended"),
+        customer_id="cust-" + conversation_id,
+        inbound_at=inbound_at,
+        consent_version=1,
+        consented_at=inbound_at,
+        last_seq=len(messages),
+        **fields,
     )
-    for seq, (role, name, text) in enumerate(messages or [], 1):
-        message = Message(
-            conversation_id, seq, sender_role=role, sender_name=name, text=text, created_at=inbound_at + seq * 1000
-        )
-        store.messages.append(conv, message, agent_reply=False)
-    if state == "ended":
-        store.conversations.end(conv, Role.CUSTOMER, inbound_at)
-    values = {"ended_at": None, "ended_by": None, "last_message_at": None, **fields}
-    return store.conversations.update(conv, values, allow_ended=True)
+    stored = [
+        Message(conversation_id, seq, sender_role=role, sender_name=name, text=text, created_at=inbound_at + seq * 1000)
+        for seq, (role, name, text) in enumerate(messages, 1)
+    ]
+    bootstrap.store().bulk.save_all([conv, *stored])
+    return conv
 
 
 def now_ms() -> int:
