@@ -108,7 +108,7 @@ class Mask:
 class Message:
     conversation_id: str
     seq: int
-    sender_role: str | None = None  # customer | agent | system
+    sender_role: str | None = None  # customer | agent | system | note (staff only: domain/notes.py)
     sender_id: str | None = None
     sender_name: str | None = None
     text: str | None = None  # the masked text once masked

@@ -16,11 +16,12 @@ from chalicelib.lazy_import import lazy_module
 from chalicelib.services import agent_status, assignment, conversation_records, ending, intake, messages, settings
 
 if TYPE_CHECKING:
-    from chalicelib.services import accounts, records
+    from chalicelib.services import accounts, notes, records
 else:
     # Loaded by the first route that uses them: the WebSocket functions import this module too.
     accounts = lazy_module("chalicelib.services.accounts")
     records = lazy_module("chalicelib.services.records")
+    notes = lazy_module("chalicelib.services.notes")
 
 rest = Blueprint(__name__)
 
@@ -143,6 +144,12 @@ def save_customer_info(caller: Principal, conversation_id: str) -> dict[str, Any
 @edge(rest, Audience.STAFF)
 def save_counsel_info(caller: Principal, conversation_id: str) -> dict[str, Any]:
     return conversation_records.save_counsel_info(caller, _conversation_id(conversation_id), _body())
+
+
+@rest.route("/chats/{conversation_id}/notes", methods=["POST"], cors=CORS)
+@edge(rest, Audience.STAFF)
+def add_note(caller: Principal, conversation_id: str) -> Any:
+    return json_response(notes.add_note(caller, _conversation_id(conversation_id), _body()), 201)
 
 
 @rest.route("/chats/{conversation_id}/rating-request", methods=["POST"], cors=CORS)

@@ -12,7 +12,8 @@ from chalicelib.export.values import duration, local_datetime
 STATUS_LABELS = {True: "처리", False: "미처리"}
 RATING_LABELS = {"satisfied": "만족", "dissatisfied": "불만족"}
 STATE_LABELS = {"waiting": "대기", "active": "상담중", "ended": "종료"}
-ROLE_LABELS = {"customer": "고객", "agent": "상담원", "admin": "관리자", "system": "시스템"}
+# An internal note keeps its role's code: staff read `note` beside the Korean labels (issue #22).
+ROLE_LABELS = {"customer": "고객", "agent": "상담원", "admin": "관리자", "system": "시스템", "note": "note"}
 
 
 def chat_row(conv: Conversation, ticket_ids: list[str] | None, tz: tzinfo) -> list[Any]:

@@ -20,6 +20,7 @@ from chalicelib.domain.entities import Conversation, MaskAuditEntry, Message
 from chalicelib.domain.entities import Mask as StoredMask
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role, month_of
+from chalicelib.domain.notes import is_note
 from chalicelib.domain.validation import decode_cursor, encode_cursor, id_field, int_field, month_field
 from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
@@ -121,7 +122,7 @@ def _push(conv: Conversation, actor: Principal, message: Message, *, to_customer
     others = set(conv.agent_connections or ()) - actor_tabs
     if others:
         notify.send(others, frame, conversation_id=conv.conversation_id, agent_id=conv.agent_id)
-    if to_customer and conv.state != ConversationState.ENDED.value:
+    if to_customer and conv.state != ConversationState.ENDED.value and not is_note(message):
         notify.to_customer(conv, frame)
 
 

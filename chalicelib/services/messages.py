@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import observability
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain import model as rules
+from chalicelib.domain import notes
 from chalicelib.domain.entities import Conversation, Message
 from chalicelib.domain.errors import Conflict, DomainError, DuplicateClientMessage, SequenceTaken
 from chalicelib.domain.masking import pii_spans
@@ -140,10 +141,14 @@ def sync_messages(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
     after = int_field(body, "afterSeq", minimum=0, maximum=10**9)
     limit = int_field(body, "limit", minimum=1, maximum=SYNC_MAX_LIMIT, default=SYNC_DEFAULT_LIMIT)
     messages = store().messages.after(conv.conversation_id, after, limit)
+    # A customer never gets a staff-only note (domain/notes.py); `throughSeq` says how far the page
+    # reached, so a widget skips the seqs it will never be shown instead of asking for them again.
+    through = messages[-1].seq if messages else after
     return {
         "conversationId": conv.conversation_id,
-        "messages": [message_view(m) for m in messages],
+        "messages": [message_view(m) for m in notes.visible(principal, messages)],
         "lastSeq": conv.last_seq,
+        "throughSeq": through,
         "hasMore": bool(messages) and messages[-1].seq < conv.last_seq,
         "state": conv.state,
     }

@@ -8,6 +8,7 @@ from chalicelib.domain.accounts import customer_facing_name, looks_like_email
 from chalicelib.domain.entities import Agent, Conversation, Message, Ticket
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
+from chalicelib.domain.notes import NOTE_ROLE
 
 
 def access_of(conv: Conversation) -> ConversationAccess:
@@ -29,6 +30,13 @@ def _public_text(message: Message) -> str | None:
     return message.text
 
 
+def message_kind(message: Message) -> str:
+    """`system` lines, staff-only `note`s (chalicelib/domain/notes.py), and `text` from either side."""
+    if message.sender_role in ("system", NOTE_ROLE):
+        return str(message.sender_role)
+    return "text"
+
+
 def message_view(message: Message) -> dict[str, Any]:
     return {
         "conversationId": message.conversation_id,
@@ -38,7 +46,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "text": _public_text(message),
         "clientMessageId": message.client_message_id,
         "createdAt": message.created_at,
-        "kind": "system" if message.sender_role == "system" else "text",
+        "kind": message_kind(message),
         "systemCode": message.system_code,
         **masking_view(message),
     }

@@ -16,17 +16,29 @@ from chalicelib.store.dynamo import transaction
 from chalicelib.store.models import ConversationModel, MaskAuditModel, MessageModel
 
 
-def append(conv: Conversation, message: Message, *, agent_reply: bool, audit: Sequence[MaskAuditEntry] = ()) -> None:
+def append(
+    conv: Conversation,
+    message: Message,
+    *,
+    agent_reply: bool,
+    audit: Sequence[MaskAuditEntry] = (),
+    note: bool = False,
+) -> None:
     """Store the message with the next seq, its resend marker, the audit entries of its automatic
     masks and the chat's new last_seq, atomically; refused once the chat has ended.
+
+    `note`: a staff-only internal note takes its seq the same way, but is accepted on an ended chat
+    too and leaves last_message_at (the conversation's activity as the customer sees it) alone.
 
     Raises DuplicateClientMessage if the client id was used before (the caller answers the stored
     message) and SequenceTaken if another message took the seq first (the caller re-reads, retries).
     """
-    conv_actions: list[Action] = [
-        ConversationModel.last_seq.set(message.seq),
-        ConversationModel.last_message_at.set(message.created_at or 0),
-    ]
+    conv_actions: list[Action] = [ConversationModel.last_seq.set(message.seq)]
+    if not note:
+        conv_actions.append(ConversationModel.last_message_at.set(message.created_at or 0))
+    condition = ConversationModel.last_seq == message.seq - 1
+    if not note:
+        condition &= ConversationModel.state != ConversationState.ENDED.value
     if agent_reply:
         conv_actions.append(
             ConversationModel.first_response_at.set(ConversationModel.first_response_at | (message.created_at or 0))
@@ -36,8 +48,7 @@ def append(conv: Conversation, message: Message, *, agent_reply: bool, audit: Se
             tx.update(
                 ConversationModel(conv.conversation_id),
                 actions=conv_actions,
-                condition=(ConversationModel.last_seq == message.seq - 1)
-                & (ConversationModel.state != ConversationState.ENDED.value),
+                condition=condition,
             )
             tx.save(message_item(message), condition=MessageModel.sort_key.does_not_exist())
             if message.client_message_id:
@@ -57,7 +68,9 @@ def append(conv: Conversation, message: Message, *, agent_reply: bool, audit: Se
         if marker_reason is not None and marker_reason.code == "ConditionalCheckFailed":
             raise DuplicateClientMessage("clientMessageId already stored") from exc
         raise SequenceTaken("another message took this seq, or the chat ended") from exc
-    conv.last_seq, conv.last_message_at = message.seq, message.created_at
+    conv.last_seq = message.seq
+    if not note:
+        conv.last_message_at = message.created_at
     if agent_reply and conv.first_response_at is None:
         conv.first_response_at = message.created_at
 

@@ -223,7 +223,7 @@ class MessageModel(Model):
     conversation_id = UnicodeAttribute(hash_key=True)
     sort_key = UnicodeAttribute(range_key=True)
     seq = NumberAttribute()
-    sender_role = UnicodeAttribute(null=True)  # customer | agent | system
+    sender_role = UnicodeAttribute(null=True)  # customer | agent | system | note (staff only)
     sender_id = UnicodeAttribute(null=True)
     sender_name = UnicodeAttribute(null=True)
     text = UnicodeAttribute(null=True)

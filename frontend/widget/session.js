@@ -125,6 +125,7 @@ export class Session {
     for (;;) {
       const batch = await this.call("GET", `/chats/${this.id}/messages?afterSeq=${this.contiguous}&limit=500`);
       for (const message of batch.messages) this.add(message);
+      this.coveredThrough(batch.throughSeq);
       if (!batch.hasMore || !batch.messages.length) return;
     }
   }
@@ -172,6 +173,7 @@ export class Session {
       case "messages.batch":
         this.syncing = false;
         for (const message of frame.messages || []) this.add(message);
+        this.coveredThrough(frame.throughSeq);
         if (frame.state) this.setState(frame.state);
         if (frame.hasMore || this.contiguous < (frame.lastSeq || 0)) this.sync();
         break;
@@ -222,6 +224,13 @@ export class Session {
     if (message.kind === "system") this.applySystem(message);
     this.emit("message", message);
     if (message.seq > this.contiguous) this.sync(); // a hole before this one: fetch it
+  }
+
+  /** A batch read every seq up to `seq` (staff-only notes are never sent): no hole is left before it. */
+  coveredThrough(seq) {
+    if (typeof seq !== "number" || seq <= this.contiguous) return;
+    this.contiguous = seq;
+    while (this.messages.has(this.contiguous + 1)) this.contiguous += 1;
   }
 
   applySystem(message) {

@@ -250,6 +250,29 @@ def test_no_message_once_ended_and_first_response_kept(store: Store) -> None:
         store.messages.append(conv, _message(conv, 3), agent_reply=False)
 
 
+def test_a_note_takes_the_next_seq_on_a_live_or_ended_chat_and_leaves_the_activity_time(store: Store) -> None:
+    agent = _agent(store)
+    store.conversations.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
+    conv = store.conversations.get("c1")
+    store.messages.append(conv, _message(conv, 1), agent_reply=False)
+    note = Message("c1", 2, sender_role="note", sender_id=agent.user_id, text="메모", created_at=T0 + 50)
+    store.messages.append(conv, note, agent_reply=False, note=True)
+    stored = store.conversations.get("c1")
+    assert (stored.last_seq, stored.last_message_at, stored.first_response_at) == (2, T0 + 1, None)
+    with pytest.raises(SequenceTaken):  # a note races for its seq like any message
+        store.messages.append(conv, Message("c1", 2, sender_role="note", text="x"), agent_reply=False, note=True)
+    store.conversations.end(store.conversations.get("c1"), Role.AGENT, T0 + 60)
+    ended = store.conversations.get("c1")
+    with pytest.raises(SequenceTaken):
+        store.messages.append(ended, _message(ended, 3), agent_reply=False)  # no message once ended
+    late = Message("c1", 3, sender_role="note", sender_id=agent.user_id, text="종료 후 메모", created_at=T0 + 70)
+    store.messages.append(ended, late, agent_reply=False, note=True)  # but a note, yes
+    assert [(m.seq, m.sender_role) for m in store.messages.transcript("c1")] == [
+        (1, "customer"), (2, "note"), (3, "note")
+    ]
+    assert store.conversations.get("c1").last_seq == 3
+
+
 # --- bulk ------------------------------------------------------------------------------------
 
 

@@ -167,6 +167,9 @@ MATRIX: list[Row] = [
         case="ended chat"),
     Row("PUT /chats/{conversation_id}/customer", CHAT_STAFF, body={"name": "홍길동", "phone": "010-1234-5678"}),
     Row("PUT /chats/{conversation_id}/counsel", CHAT_STAFF, body={"inquiryType": "기타", "note": "메모"}),
+    Row("POST /chats/{conversation_id}/notes", CHAT_STAFF, body={"text": "내부 메모"}),
+    Row("POST /chats/{conversation_id}/notes", ENDED_CHAT_READERS, body={"text": "종료 후 메모"},
+        params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating-request", CHAT_STAFF),
     Row(
         "POST /chats/{conversation_id}/tickets",

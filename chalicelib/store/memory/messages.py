@@ -18,7 +18,13 @@ class MemoryMessages:
         self._conversations: dict[str, Conversation] = tables.table("conversations")
 
     def append(
-        self, conv: Conversation, message: Message, *, agent_reply: bool, audit: Sequence[MaskAuditEntry] = ()
+        self,
+        conv: Conversation,
+        message: Message,
+        *,
+        agent_reply: bool,
+        audit: Sequence[MaskAuditEntry] = (),
+        note: bool = False,
     ) -> None:
         conversation_id = conv.conversation_id
         with self._tables.lock:
@@ -28,7 +34,7 @@ class MemoryMessages:
             if (
                 stored is None
                 or stored.last_seq != message.seq - 1
-                or stored.is_ended
+                or (stored.is_ended and not note)
                 or (conversation_id, message.seq) in self._messages
             ):
                 raise SequenceTaken("another message took this seq, or the chat ended")
@@ -37,10 +43,14 @@ class MemoryMessages:
                 self._markers[(conversation_id, message.client_message_id)] = message.seq
             for entry in audit:
                 self._audit[(entry.conversation_id, entry.at, entry.audit_id)] = copied(entry)
-            stored.last_seq, stored.last_message_at = message.seq, message.created_at
+            stored.last_seq = message.seq
+            if not note:
+                stored.last_message_at = message.created_at
             if agent_reply and stored.first_response_at is None:
                 stored.first_response_at = message.created_at
-        conv.last_seq, conv.last_message_at = message.seq, message.created_at
+        conv.last_seq = message.seq
+        if not note:
+            conv.last_message_at = message.created_at
         if agent_reply and conv.first_response_at is None:
             conv.first_response_at = message.created_at
 
