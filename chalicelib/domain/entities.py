@@ -131,7 +131,11 @@ class Ticket:
     conversation_id: str | None = None
     requester_name: str | None = None
     requester_email: str | None = None
-    status: str = "open"
+    status: str = "open"  # open | in_progress | on_hold | solved (domain/tickets.py)
+    assignee_id: str | None = None  # the staff member working it
+    version: int = 0  # +1 per recorded change: PATCH is conditional on it
+    updated_at: int | None = None
+    updated_by: str | None = None
 
 
 @dataclass

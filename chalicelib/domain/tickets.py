@@ -32,9 +32,10 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from chalicelib.domain.accounts import username_field
 from chalicelib.domain.errors import Forbidden, InvalidField, StaleVersion
 from chalicelib.domain.model import Principal
-from chalicelib.domain.validation import enum_field, id_field, int_field, only_fields, text_field
+from chalicelib.domain.validation import enum_field, int_field, only_fields, text_field
 
 MAX_COMMENT_CHARS = 2000
 MAX_VERSION = 10**9
@@ -143,7 +144,10 @@ def parse_ticket_change(body: dict[str, Any]) -> TicketChange:
     status = enum_field(body, "status", TicketStatus, required=False)
     assignee: str | None | _Unchanged = UNCHANGED
     if "assigneeId" in body:
-        assignee = None if body["assigneeId"] is None else id_field(body, "assigneeId")
+        # Staff ids are Cognito usernames (e-mail addresses here): a username, not an `id_field`.
+        assignee = None if body["assigneeId"] is None else username_field(body, "assigneeId")
+        if body["assigneeId"] is not None and assignee is None:
+            raise InvalidField("'assigneeId' must be a staff username, or null to unassign", field="assigneeId")
     comment = text_field(body, "comment", max_chars=MAX_COMMENT_CHARS, required=False, allow_newlines=True)
     if "comment" in body and comment is None:
         raise InvalidField("'comment' must not be empty or only spaces", field="comment")

@@ -16,12 +16,13 @@ from chalicelib.lazy_import import lazy_module
 from chalicelib.services import agent_status, assignment, conversation_records, ending, intake, messages, settings
 
 if TYPE_CHECKING:
-    from chalicelib.services import accounts, notes, records
+    from chalicelib.services import accounts, notes, records, ticket_workflow
 else:
     # Loaded by the first route that uses them: the WebSocket functions import this module too.
     accounts = lazy_module("chalicelib.services.accounts")
     records = lazy_module("chalicelib.services.records")
     notes = lazy_module("chalicelib.services.notes")
+    ticket_workflow = lazy_module("chalicelib.services.ticket_workflow")
 
 rest = Blueprint(__name__)
 
@@ -174,6 +175,12 @@ def list_tickets(caller: Principal) -> dict[str, Any]:
 @edge(rest, Audience.STAFF)
 def ticket_detail(caller: Principal, ticket_id: str) -> dict[str, Any]:
     return records.ticket_detail(caller, id_field({"ticketId": ticket_id}, "ticketId"))
+
+
+@rest.route("/tickets/{ticket_id}", methods=["PATCH"], cors=CORS)
+@edge(rest, Audience.STAFF)
+def change_ticket(caller: Principal, ticket_id: str) -> dict[str, Any]:
+    return ticket_workflow.change_ticket(caller, id_field({"ticketId": ticket_id}, "ticketId"), _body())
 
 
 @rest.route("/history", methods=["GET"], cors=CORS)

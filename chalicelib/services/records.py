@@ -13,6 +13,7 @@ from chalicelib.domain.entities import Conversation, Ticket
 from chalicelib.domain.errors import Forbidden, InvalidField
 from chalicelib.domain.history import HistoryFilter
 from chalicelib.domain.model import ConversationState, Principal, Rating, Role, TicketChannel
+from chalicelib.domain.ticket_list import parse_ticket_filter
 from chalicelib.domain.validation import (
     MAX_CONTENT_CHARS,
     MAX_NAME_CHARS,
@@ -24,10 +25,11 @@ from chalicelib.domain.validation import (
     encode_cursor,
     enum_field,
     int_field,
+    only_fields,
     text_field,
 )
 from chalicelib.services.settings import load_settings
-from chalicelib.services.views import access_of, conversation_view, message_view, ticket_view
+from chalicelib.services.views import access_of, conversation_view, message_view, ticket_history_view, ticket_view
 
 _store = bootstrap.store
 
@@ -88,10 +90,12 @@ def _require_staff(principal: Principal) -> None:
 
 
 def list_tickets(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+    """Filtered by status, assignee, channel and creation period; newest first, one index Query a page."""
     _require_staff(principal)
-    channel = enum_field(params, "channel", TicketChannel, required=False)
+    only_fields(params, {"status", "assigneeId", "channel", "from", "to", "limit", "cursor"})
+    query = parse_ticket_filter(params)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
-    page = _store().tickets.newest(channel.value if channel else None, limit, decode_cursor(params.get("cursor")))
+    page = _store().tickets.search(query, limit, decode_cursor(params.get("cursor")))
     return {"tickets": _visible_tickets(principal, page.items), "nextCursor": encode_cursor(page.next_key)}
 
 
@@ -116,12 +120,13 @@ def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
     _require_staff(principal)
     store = _store()
     ticket = store.tickets.get(ticket_id)
+    history = [ticket_history_view(e) for e in store.tickets.history(ticket_id)]
     if not ticket.conversation_id:
-        return {**ticket_view(ticket), "transcript": []}
+        return {**ticket_view(ticket), "history": history, "transcript": []}
     # A ticket made from a chat carries that chat's personal data: the chat's rule decides.
     rules.check_can_see_chat(principal, access_of(store.conversations.get(ticket.conversation_id)))
     messages = store.messages.transcript(ticket.conversation_id)
-    return {**ticket_view(ticket), "transcript": [message_view(m) for m in messages]}
+    return {**ticket_view(ticket), "history": history, "transcript": [message_view(m) for m in messages]}
 
 
 def transcript(principal: Principal, conversation_id: str) -> dict[str, Any]:

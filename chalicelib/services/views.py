@@ -9,6 +9,7 @@ from chalicelib.domain.entities import Agent, Conversation, Message, Ticket
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.domain.notes import NOTE_ROLE
+from chalicelib.domain.tickets import STATUS_LABELS, TicketHistoryEntry, TicketStatus, status_label
 
 
 def access_of(conv: Conversation) -> ConversationAccess:
@@ -136,4 +137,29 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
         "requesterName": ticket.requester_name,
         "requesterEmail": ticket.requester_email,
         "status": ticket.status,
+        "statusLabels": ticket_status_labels(ticket.status),
+        "assigneeId": ticket.assignee_id,
+        "version": int(ticket.version or 0),
+        "updatedAt": ticket.updated_at,
+        "updatedBy": ticket.updated_by or None,
+    }
+
+
+def ticket_status_labels(status: str) -> dict[str, str]:
+    """{ko: 접수, en: Open}: the one place the console and admin page read a status's name from."""
+    try:
+        code = TicketStatus(status)
+    except ValueError:
+        return {"ko": status, "en": status}
+    return {lang: status_label(code, lang) for lang in STATUS_LABELS}
+
+
+def ticket_history_view(entry: TicketHistoryEntry) -> dict[str, Any]:
+    return {
+        "version": entry.version,
+        "at": entry.at,
+        "actorId": entry.actor_id,
+        "field": entry.field.value,
+        "from": entry.from_value,
+        "to": entry.to_value,
     }

@@ -19,6 +19,8 @@ CONVERSATIONS_BY_MONTH = "history-index"
 CONVERSATIONS_BY_AGENT = "agent-history-index"
 TICKETS_BY_CREATION = "created-index"
 TICKETS_BY_CHANNEL = "channel-index"
+TICKETS_BY_STATUS = "status-index"
+TICKETS_BY_ASSIGNEE = "assignee-index"
 MASK_AUDIT_BY_MONTH = "month-index"
 EXPORT_JOBS_BY_CREATION = "created-index"
 EXPORT_JOBS_BY_REQUESTER = "requester-index"
@@ -31,6 +33,11 @@ _CONSENT_PREFIX = "consent#"
 MESSAGE_PREFIX = "m#"
 _MARKER_PREFIX = "c#"
 MAX_SEQ = 9_999_999_999
+
+
+def ticket_history_key(version: int, index: int) -> str:
+    """A ticket's history entries, oldest first: `<version, 10 digits>#<index in the change, 2 digits>`."""
+    return f"{version:010d}#{index:02d}"
 
 
 def time_key(epoch_ms: int, item_id: str) -> str:

@@ -256,6 +256,26 @@ class TicketsByChannel(GlobalSecondaryIndex["TicketModel"]):
     created_key = UnicodeAttribute(range_key=True)
 
 
+class TicketsByStatus(GlobalSecondaryIndex["TicketModel"]):
+    class Meta:
+        index_name = keys.TICKETS_BY_STATUS
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class TicketsByAssignee(GlobalSecondaryIndex["TicketModel"]):
+    """Sparse: only assigned tickets carry assignee_id."""
+
+    class Meta:
+        index_name = keys.TICKETS_BY_ASSIGNEE
+        projection = AllProjection()
+
+    assignee_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
 class TicketModel(Model):
     Meta = _meta("tickets")
 
@@ -271,10 +291,32 @@ class TicketModel(Model):
     content = UnicodeAttribute()
     requester_name = UnicodeAttribute(null=True)
     requester_email = UnicodeAttribute(null=True)
-    status = UnicodeAttribute(default="open")
+    status = UnicodeAttribute(default="open")  # open | in_progress | on_hold | solved
+    assignee_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)  # +1 per recorded change; changes are conditional on it
+    updated_at = NumberAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
 
     by_creation = TicketsByCreation()
     by_channel = TicketsByChannel()
+    by_status = TicketsByStatus()
+    by_assignee = TicketsByAssignee()
+
+
+class TicketHistoryModel(Model):
+    """A ticket's changes and staff comments, oldest first (sort key `<version>#<index>`)."""
+
+    Meta = _meta("ticket-history")
+
+    ticket_id = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+    version = NumberAttribute()
+    index = NumberAttribute()
+    at = NumberAttribute()
+    actor_id = UnicodeAttribute()
+    field = UnicodeAttribute()  # status | assignee | comment
+    from_value = UnicodeAttribute(null=True)
+    to_value = UnicodeAttribute(null=True)
 
 
 # --- settings ----------------------------------------------------------------------------
@@ -384,6 +426,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     ConversationModel,
     MessageModel,
     TicketModel,
+    TicketHistoryModel,
     SettingsModel,
     MaskAuditModel,
     ExportJobModel,

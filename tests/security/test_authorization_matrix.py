@@ -178,6 +178,8 @@ MATRIX: list[Row] = [
     ),
     Row("GET /tickets"),
     Row("GET /tickets/{ticket_id}", CHAT_STAFF, case="made from a live chat"),
+    Row("PATCH /tickets/{ticket_id}", CHAT_STAFF, body={"version": 0, "status": "in_progress"}, fresh=True,
+        case="made from a live chat"),
     Row("GET /history"),
     Row("GET /settings"),
     Row("PUT /settings", body={"greeting": "안녕하세요!"}, fresh=True),
