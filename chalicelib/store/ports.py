@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # annotations only: importing the ports loads no other module
     )
     from chalicelib.domain.history import HistoryFilter
     from chalicelib.domain.model import AgentStatus, Principal, Role
+    from chalicelib.domain.ticket_list import TicketFilter
+    from chalicelib.domain.tickets import TicketChangeResult, TicketHistoryEntry
 
 
 class Connections(Protocol):
@@ -97,7 +99,13 @@ class Messages(Protocol):
     """A conversation's messages (ordered by seq) and their resend markers (by clientMessageId)."""
 
     def append(
-        self, conv: Conversation, message: Message, *, agent_reply: bool, audit: Sequence[MaskAuditEntry] = ()
+        self,
+        conv: Conversation,
+        message: Message,
+        *,
+        agent_reply: bool,
+        audit: Sequence[MaskAuditEntry] = (),
+        note: bool = False,
     ) -> None: ...
     def by_client_id(self, conversation_id: str, client_message_id: str) -> Message | None: ...
     def after(self, conversation_id: str, after_seq: int, limit: int) -> list[Message]: ...
@@ -105,11 +113,14 @@ class Messages(Protocol):
 
 
 class Tickets(Protocol):
-    """Tickets and 1:1 inquiries, read newest first."""
+    """Tickets and 1:1 inquiries, read newest first; the workflow's changes with their history."""
 
     def create(self, ticket: Ticket) -> None: ...
     def get(self, ticket_id: str) -> Ticket: ...
     def newest(self, channel: str | None, limit: int, start_key: dict[str, Any] | None) -> Page: ...
+    def search(self, query: TicketFilter, limit: int, start_key: dict[str, Any] | None) -> Page: ...
+    def apply_change(self, ticket: Ticket, result: TicketChangeResult) -> Ticket: ...
+    def history(self, ticket_id: str) -> list[TicketHistoryEntry]: ...
 
 
 class Settings(Protocol):
