@@ -137,13 +137,17 @@ class StaleVersion(Conflict):
     def __init__(self, message: str, *, current_version: int, field: str | None = "version") -> None:
         super().__init__(message, field=field)
         self.current_version = current_version
-        self.current: dict[str, object] | None = None  # the current state, for the 409 body (a ticket)
+
+
+class TicketChanged(StaleVersion):
+    """A ticket change against a stale version: the 409 body carries the ticket as it is now."""
+
+    def __init__(self, stale: StaleVersion, current: dict[str, object]) -> None:
+        super().__init__(stale.message, current_version=stale.current_version, field=stale.field)
+        self.current = current
 
     def to_body(self) -> dict[str, object]:  # type: ignore[override]  # the current state beside the message
-        body: dict[str, object] = {**super().to_body(), "currentVersion": self.current_version}
-        if self.current is not None:
-            body["current"] = self.current
-        return body
+        return {**super().to_body(), "currentVersion": self.current_version, "current": self.current}
 
 
 class LimitReached(Conflict):

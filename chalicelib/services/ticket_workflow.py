@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain import model as rules
 from chalicelib.domain.entities import Ticket
-from chalicelib.domain.errors import Forbidden, InvalidField, StaleVersion
+from chalicelib.domain.errors import Forbidden, InvalidField, StaleVersion, TicketChanged
 from chalicelib.domain.model import Principal
 from chalicelib.domain.tickets import (
     TicketStatus,
@@ -69,6 +69,5 @@ def change_ticket(principal: Principal, ticket_id: str, body: dict[str, Any]) ->
             return _detail(ticket)
         updated = store().tickets.apply_change(ticket, result)
     except StaleVersion as exc:
-        exc.current = _detail(store().tickets.get(ticket_id))
-        raise
+        raise TicketChanged(exc, _detail(store().tickets.get(ticket_id))) from exc
     return _detail(updated)
