@@ -15,6 +15,7 @@ from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import MAX_FRAME_BYTES, parse_json_object
 from chalicelib.entrypoints.admin import admin_routes
+from chalicelib.entrypoints.canned import canned_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
@@ -30,6 +31,7 @@ app.register_blueprint(rest)
 app.register_blueprint(masking_routes)
 app.register_blueprint(exports)
 app.register_blueprint(admin_routes)
+app.register_blueprint(canned_routes)
 app.register_blueprint(sessions)
 # Plain log calls (app.log is the `livechat` logger) as JSON lines without exception messages.
 observability.configure_logging(app.log, logging.getLogger("chalicelib"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.domain.canned import CannedResponse
 from chalicelib.domain.model import ConversationAccess, ConversationState
 
 
@@ -215,3 +216,15 @@ class ExportedMessage:
     text: str | None  # as stored: masked text where masking applies, never an original
     system_code: str | None
     created_at: int | None
+
+
+@dataclass
+class CannedEntry:
+    """A stored canned response (상용구, chalicelib/domain/canned.py) and how often it was used."""
+
+    response: CannedResponse
+    created_at: int
+    updated_at: int
+    updated_by: str | None = None
+    usage_count: int = 0
+    last_used_at: int | None = None

@@ -17,10 +17,10 @@ from chalicelib.lazy_import import lazy_module
 from chalicelib.store import agents, connections, conversations, messages, ports, settings
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
-    from chalicelib.store import audit, bulk, export_jobs, history, tickets
+    from chalicelib.store import audit, bulk, canned, export_jobs, history, tickets
 
-    _LAZY: tuple[ports.Tickets, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk]
-    _LAZY = (tickets, audit, history, export_jobs, bulk)
+    _LAZY: tuple[ports.Tickets, ports.Canned, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk]
+    _LAZY = (tickets, canned, audit, history, export_jobs, bulk)
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Store:
     conversations: ports.Conversations
     messages: ports.Messages
     tickets: ports.Tickets
+    canned: ports.Canned
     settings: ports.Settings
     audit: ports.Audit
     history: ports.History
@@ -46,6 +47,7 @@ def dynamo_store() -> Store:
         messages=messages,
         settings=settings,  # intake, assignment and status changes read the chat settings
         tickets=cast(ports.Tickets, lazy_module("chalicelib.store.tickets")),
+        canned=cast(ports.Canned, lazy_module("chalicelib.store.canned")),
         audit=cast(ports.Audit, lazy_module("chalicelib.store.audit")),
         history=cast(ports.History, lazy_module("chalicelib.store.history")),
         export_jobs=cast(ports.ExportJobs, lazy_module("chalicelib.store.export_jobs")),

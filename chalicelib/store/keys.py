@@ -25,6 +25,14 @@ MASK_AUDIT_BY_MONTH = "month-index"
 EXPORT_JOBS_BY_CREATION = "created-index"
 EXPORT_JOBS_BY_REQUESTER = "requester-index"
 
+# Canned responses: one partition per scope (`shared`, `personal#<agent id>`) holding the responses
+# (`r#<id>`), one marker per shortcut (`s#<shortcut key>`, unique per partition) and a counter.
+CANNED_SHARED_PARTITION = "shared"
+_CANNED_PERSONAL_PREFIX = "personal#"
+CANNED_RESPONSE_PREFIX = "r#"
+_CANNED_SHORTCUT_PREFIX = "s#"
+CANNED_COUNTER = "#count"
+
 # Settings items.
 CHAT_SETTINGS = "chat"
 _CONSENT_PREFIX = "consent#"
@@ -81,3 +89,16 @@ def time_key_ceiling(epoch_ms: int) -> str:
 def time_key_id(key: str) -> str:
     """The id part of a `time_key`."""
     return key.split("#", 1)[1]
+
+
+def canned_partition(scope: str, owner_id: str | None) -> str:
+    return CANNED_SHARED_PARTITION if scope == "shared" else f"{_CANNED_PERSONAL_PREFIX}{owner_id}"
+
+
+def canned_response_key(response_id: str) -> str:
+    return f"{CANNED_RESPONSE_PREFIX}{response_id}"
+
+
+def canned_shortcut_key(shortcut_key: str) -> str:
+    """The marker that keeps a shortcut (already `canned.shortcut_key`-folded) unique in its partition."""
+    return f"{_CANNED_SHORTCUT_PREFIX}{shortcut_key}"

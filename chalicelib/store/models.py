@@ -319,6 +319,33 @@ class TicketHistoryModel(Model):
     to_value = UnicodeAttribute(null=True)
 
 
+# --- canned responses --------------------------------------------------------------------
+
+
+class CannedResponseModel(Model):
+    """Partition `shared` or `personal#<agent>`: responses `r#<id>`, shortcut markers `s#<key>`, the
+    counter `#count` (responses in the partition, for the limit)."""
+
+    Meta = _meta("canned-responses")
+
+    owner_key = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+    response_id = UnicodeAttribute(null=True)  # responses and markers
+    scope = UnicodeAttribute(null=True)  # shared | personal
+    owner_id = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    shortcut = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    position = NumberAttribute(null=True)
+    usage_count = NumberAttribute(null=True)
+    last_used_at = NumberAttribute(null=True)
+    created_at = NumberAttribute(null=True)
+    updated_at = NumberAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    response_count = NumberAttribute(null=True)  # the counter item only
+
+
 # --- settings ----------------------------------------------------------------------------
 
 
@@ -428,6 +455,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     TicketModel,
     TicketHistoryModel,
     SettingsModel,
+    CannedResponseModel,
     MaskAuditModel,
     ExportJobModel,
 )

@@ -49,7 +49,7 @@ class Access:
 FUNCTION_ACCESS: dict[str, Access] = {
     "api_handler": Access(
         # Every REST route: settings, tickets, history, masking, exports, agents.
-        tables_rw=(*CHAT_TABLES, "tickets", "ticket-history", "mask-audit", "export-jobs"),
+        tables_rw=(*CHAT_TABLES, "tickets", "ticket-history", "canned-responses", "mask-audit", "export-jobs"),
         push=True,
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role

@@ -230,6 +230,8 @@ class Harness:
         }
         response = self.app(event, None)
         payload = response.get("body") or ""
+        if (response.get("headers") or {}).get("Content-Type", "").startswith("text/csv"):
+            return response["statusCode"], payload  # a CSV download, as text
         return response["statusCode"], json.loads(payload) if payload else None
 
     # --- shortcuts ---------------------------------------------------------------------------

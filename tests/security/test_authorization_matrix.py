@@ -17,6 +17,7 @@ without a row fails `test_every_route_and_action_has_a_row` with the row to add.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,6 +94,8 @@ class World:
     chat_c: str = ""  # ended
     mask_id: str = ""
     export_id: str = ""
+    shared_response: str = ""  # a shared canned response (the admin's)
+    personal_responses: dict[str, str] = field(default_factory=dict)  # each staff caller's own one
 
     @property
     def params(self) -> dict[str, str]:
@@ -127,8 +130,11 @@ class Row:
     def label(self) -> str:
         return f"{self.name} [{self.case}]" if self.case else self.name
 
-    def value(self, attribute: Any, world: World) -> Any:
-        return attribute(world) if callable(attribute) else attribute
+    def value(self, attribute: Any, world: World, caller: str | None = None) -> Any:
+        """A value, or a callable of the world (or of the world and the caller: each one's own item)."""
+        if not callable(attribute):
+            return attribute
+        return attribute(world, caller) if len(inspect.signature(attribute).parameters) == 2 else attribute(world)
 
 
 def _message(world: World) -> dict[str, Any]:
@@ -137,6 +143,19 @@ def _message(world: World) -> dict[str, Any]:
 
 def _chat_c(world: World) -> str:
     return world.chat_c
+
+
+def _own_response(world: World, caller: str | None) -> str:
+    """The caller's own personal canned response (a caller without one names a made-up id)."""
+    return world.personal_responses.get(caller or "", "01NOSUCHRESPONSE")
+
+
+def _shared_response(world: World) -> str:
+    return world.shared_response
+
+
+CANNED = {"title": "인사", "shortcut": "new-hi", "text": "{{customer.name}}님 안녕하세요"}
+CSV_IMPORT = {"csv": '"단축어","제목","분류","내용"\r\n"csv-1","가져옴","","내용"\r\n'}
 
 
 MATRIX: list[Row] = [
@@ -201,6 +220,23 @@ MATRIX: list[Row] = [
     Row("POST /admin/agents/{agent_id}/disable", fresh=True),
     Row("POST /admin/agents/{agent_id}/enable"),
     Row("GET /admin/presence"),
+    # --- REST: canned responses (each staff member's own; the shared ones under /admin)
+    Row("GET /canned-responses"),
+    Row("POST /canned-responses", body=CANNED),
+    Row("PUT /canned-responses/order", body=lambda w, c: {"ids": [_own_response(w, c)]}),
+    Row("GET /canned-responses/export"),
+    Row("POST /canned-responses/import", body=CSV_IMPORT),
+    Row("PUT /canned-responses/{response_id}", body={"title": "고친 제목"}, params={"response_id": _own_response}),
+    Row("DELETE /canned-responses/{response_id}", params={"response_id": _own_response}),
+    Row("POST /canned-responses/{response_id}/use", body={}, params={"response_id": _shared_response}),
+    Row("GET /admin/canned-responses"),
+    Row("POST /admin/canned-responses", body=CANNED),
+    Row("PUT /admin/canned-responses/order", body=lambda w: {"ids": [w.shared_response]}),
+    Row("GET /admin/canned-responses/export"),
+    Row("POST /admin/canned-responses/import", body=CSV_IMPORT),
+    Row("PUT /admin/canned-responses/{response_id}", body={"title": "고친 제목"},
+        params={"response_id": _shared_response}),
+    Row("DELETE /admin/canned-responses/{response_id}", params={"response_id": _shared_response}),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
@@ -276,13 +312,22 @@ def build_world(h: Any) -> World:
         ADMIN: h.connected(admin_token),
         DISABLED: disabled_conn,  # closed and forgotten by the disable
     }
+    shared_body = {"title": "공용", "shortcut": "shared", "text": "안녕하세요"}
+    status, shared = h.rest("POST", "/admin/canned-responses", shared_body, token=admin_token)
+    assert status == 201, shared
+    personal = {}
+    for caller, token in ((AGENT, agent_token), (OTHER_AGENT, other_token), (ADMIN, admin_token)):
+        own_body = {"title": "내 것", "shortcut": "mine", "text": "네"}
+        status, own = h.rest("POST", "/canned-responses", own_body, token=token)
+        assert status == 201, own
+        personal[caller] = own["responseId"]
     _, availability = h.rest("GET", "/widget/availability")
     for connection_id in connections.values():
         if not connection_id.startswith("never-connected"):
             h.frames(connection_id)  # start reading after the setup's frames
     return World(h, chat_a["conversationId"], chat_b["conversationId"], ticket["ticketId"], tokens, connections,
                  availability["consent"]["version"], chat_c["conversationId"], masked["masks"][0]["maskId"],
-                 export["exportId"])
+                 export["exportId"], shared["responseId"], personal)
 
 
 @contextlib.contextmanager
@@ -327,8 +372,8 @@ def call(world: World, row: Row, caller: str) -> tuple[str, str]:
         return ("deny" if codes <= DENIED_CODES else "unexpected"), f"error frames {errors}"
     path = target
     for name, value in {**world.params, **row.params}.items():
-        path = path.replace("{" + name + "}", row.value(value, world))
-    status, body = h.rest(kind, path, row.value(row.body, world), token=world.tokens[caller],
+        path = path.replace("{" + name + "}", row.value(value, world, caller))
+    status, body = h.rest(kind, path, row.value(row.body, world, caller), token=world.tokens[caller],
                           query=row.value(row.query, world))
     return _classify_status(status, body), f"{kind} {path} → {status} {body if status >= 400 else ''}"
 

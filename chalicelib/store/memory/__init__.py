@@ -38,6 +38,7 @@ def memory_store() -> Store:
     from chalicelib.store.memory.agents import MemoryAgents
     from chalicelib.store.memory.audit import MemoryAudit
     from chalicelib.store.memory.bulk import MemoryBulk
+    from chalicelib.store.memory.canned import MemoryCanned
     from chalicelib.store.memory.connections import MemoryConnections
     from chalicelib.store.memory.conversations import MemoryConversations
     from chalicelib.store.memory.export_jobs import MemoryExportJobs
@@ -53,6 +54,7 @@ def memory_store() -> Store:
         conversations=MemoryConversations(tables),
         messages=MemoryMessages(tables),
         tickets=MemoryTickets(tables),
+        canned=MemoryCanned(tables),
         settings=MemorySettings(tables),
         audit=MemoryAudit(tables),
         history=MemoryHistory(tables),
