@@ -23,7 +23,7 @@ from chalicelib.entrypoints.rest import rest
 from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
-from chalicelib.services import agent_status, connections, limits, messages, notify, presence
+from chalicelib.services import agent_status, connections, limits, messages, notify, presence, read_receipts
 
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -76,6 +76,10 @@ def _typing(principal: Principal, connection_id: str, body: dict[str, Any]) -> N
     messages.typing(principal, connection_id, body)
 
 
+def _read(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return read_receipts.mark_read(principal, connection_id, body)
+
+
 def _status(principal: Principal, connection_id: str, body: dict[str, Any]) -> None:
     agent_status.set_status(principal, body)  # the new status reaches every tab, this one included
 
@@ -88,6 +92,7 @@ ACTIONS: dict[str, tuple[Audience, Action]] = {
     "message.send": (Audience.SIGNED_IN, _send),
     "messages.sync": (Audience.SIGNED_IN, _sync),
     "typing": (Audience.SIGNED_IN, _typing),
+    "read": (Audience.SIGNED_IN, _read),
     "status.set": (Audience.STAFF, _status),
 }
 

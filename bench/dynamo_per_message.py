@@ -172,6 +172,20 @@ def _direction_figures(windows: list[Any]) -> dict[str, Any]:
     }
 
 
+def _read_figures(windows: list[Any]) -> dict[str, Any]:
+    """A `read` frame's requests; `receipt_writes` are the conversation writes (the rate-limit count on
+    the connections table is every frame's, as for a message)."""
+
+    def receipt_writes(w: Any) -> int:
+        return sum(n for op, n in w.operations().items() if op.startswith("UpdateItem") and "conversations" in op)
+
+    return {
+        "requests_mean": mean([w.requests for w in windows]),
+        "receipt_writes_max": max(receipt_writes(w) for w in windows),
+        "operations": windows[-1].operations(),
+    }
+
+
 def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
     harness_module = load_harness()
     import boto3
@@ -241,6 +255,21 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
                 send(agent_conn, customer_conn, conversation_id)
             to_customer_new_window.append(w)
 
+        # Read receipts (issue #22): the agent's `read` of everything (written: the receipt's one
+        # UpdateItem), then at once another after a new message (inside the 2 s window: deferred, no write).
+        reads_written, reads_deferred = [], []
+        for conversation_id, customer_conn in probes:
+            read = {"action": "read", "conversationId": conversation_id, "seq": 10**9}
+            with METER.window() as w:
+                h.send(agent_conn, read)
+            assert h.frames_of_type(agent_conn, "read.ack")[-1]["outcome"] == "written"
+            reads_written.append(w)
+            send(customer_conn, agent_conn, conversation_id)
+            with METER.window() as w:
+                h.send(agent_conn, read)
+            assert h.frames_of_type(agent_conn, "read.ack")[-1]["outcome"] == "deferred"
+            reads_deferred.append(w)
+
         _progress(f"{open_conversations}: {messages} messages each way measured")
         scan_client = boto3.client("dynamodb", region_name=harness_module.REGION)
         baseline = []
@@ -273,6 +302,8 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
             "pushes": opening.other.get("apigatewaymanagementapi.PostToConnection", 0),
             "seconds_on_moto": round(chat_open[-1][1], 2),
         },
+        "read_written": _read_figures(reads_written),
+        "read_deferred": _read_figures(reads_deferred),
         "scan_baseline": {
             "requests_mean": mean([w.requests for w in baseline]),
             "read_units_mean": mean([w.read_units for w in baseline]),
@@ -318,6 +349,11 @@ def main() -> dict[str, Any]:
             ratio(series(direction, "capacity_units_mean")),
         ]
         aims[f"{label} largest/smallest (requests, CU)"] = "≤ 1.05"
+    summary[f"read: requests {at}"] = [r["read_written"]["requests_mean"] for r in runs]
+    summary[f"read: receipt writes (written · deferred) {at}"] = [
+        f"{r['read_written']['receipt_writes_max']}·{r['read_deferred']['receipt_writes_max']}" for r in runs
+    ]
+    aims[f"read: receipt writes (written · deferred) {at}"] = "≤ 1 · 0"
     summary[f"scan baseline RCU/msg {at}"] = series("scan_baseline", "read_units_mean")
     summary["scan baseline largest/smallest"] = ratio(series("scan_baseline", "read_units_mean"))
     aims["scan baseline largest/smallest"] = "grows"

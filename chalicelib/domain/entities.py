@@ -47,6 +47,14 @@ class Agent:
 
 
 @dataclass
+class ReadMark:
+    """One side's read receipt (domain/read_receipts.py): the highest seq read and when it was written."""
+
+    seq: int
+    at: int
+
+
+@dataclass
 class Conversation:
     conversation_id: str
     state: str  # waiting | active | ended
@@ -77,6 +85,9 @@ class Conversation:
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections: set[str] | None = None
     agent_connections: set[str] | None = None
+    # Read receipts, one per side (at most one write per 2 s per side).
+    customer_read: ReadMark | None = None
+    agent_read: ReadMark | None = None
 
     @property
     def access(self) -> ConversationAccess:

@@ -95,6 +95,15 @@ def conversation_view(conv: Conversation) -> dict[str, Any]:
         "ratingRequestedAt": conv.rating_requested_at,
         "consentVersion": conv.consent_version,
         "consentedAt": conv.consented_at,
+        "reads": reads_view(conv),
+    }
+
+
+def reads_view(conv: Conversation) -> dict[str, int]:
+    """The read receipts: the highest seq each side has read (0: nothing yet)."""
+    return {
+        "customer": conv.customer_read.seq if conv.customer_read else 0,
+        "agent": conv.agent_read.seq if conv.agent_read else 0,
     }
 
 
@@ -108,6 +117,7 @@ def customer_conversation_view(conv: Conversation) -> dict[str, Any]:
         "rating": conv.rating,
         "ratingRequestedAt": conv.rating_requested_at,
         "endedAt": conv.ended_at,
+        "reads": reads_view(conv),
     }
 
 

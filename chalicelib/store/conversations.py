@@ -13,22 +13,23 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.entities import Conversation
+from chalicelib.domain.entities import Conversation, ReadMark
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Role, month_of
 from chalicelib.store import keys
-from chalicelib.store.convert import attribute_values, to_entity
+from chalicelib.store.convert import READ_SIDES, attribute_values, conversation_entity, read_mark_attribute
 from chalicelib.store.dynamo import is_condition_failure, transaction
 from chalicelib.store.models import AgentModel, ConversationModel
 
 
 def _conversation(item: ConversationModel) -> Conversation:
-    return to_entity(item, Conversation)
+    return conversation_entity(item)
 
 
 def item_of(conv: Conversation) -> ConversationModel:
     """The whole item, with the index attributes its state implies (queue, live agent, history)."""
     conv.queued_key = conv.queued_key or keys.time_key(conv.inbound_at, conv.conversation_id)
+    marks = {side: read_mark_attribute(mark) for side in READ_SIDES if (mark := getattr(conv, side)) is not None}
     return ConversationModel(
         conv.conversation_id,
         inbound_key=keys.time_key(conv.inbound_at, conv.conversation_id),
@@ -36,7 +37,8 @@ def item_of(conv: Conversation) -> ConversationModel:
         queue_partition=keys.QUEUE_PARTITION if conv.is_waiting else None,
         live_agent_id=conv.agent_id if conv.state == ConversationState.ACTIVE.value else None,
         customer_name_lower=conv.customer_name.lower() if conv.customer_name else None,
-        **attribute_values(conv, ConversationModel, skip=("conversation_id",)),
+        **attribute_values(conv, ConversationModel, skip=("conversation_id", *READ_SIDES)),
+        **marks,
     )
 
 
@@ -276,3 +278,17 @@ def set_live_agent_name(agent_id: str, agent_name: str | None) -> list[Conversat
             conv.agent_name = agent_name or None
             changed.append(conv)  # not if returned to the queue or ended meanwhile
     return changed
+
+
+# --- read receipts ---------------------------------------------------------------------------
+
+
+def record_read(conversation_id: str, side: str, seq: int, now_ms: int, written_at_most: int | None) -> bool:
+    """Write one side's receipt (`customer` or `agent`) if it moves forward and, when given, was last
+    written at or before `written_at_most` (no other write slipped into the 2 s window): one
+    UpdateItem. False when the condition refused it (another Lambda wrote first)."""
+    mark = ConversationModel.customer_read if side == "customer" else ConversationModel.agent_read
+    condition = ConversationModel.conversation_id.exists() & (mark.does_not_exist() | (mark.seq < seq))
+    if written_at_most is not None:
+        condition &= mark.does_not_exist() | (mark.at <= written_at_most)
+    return _update_unless_refused(conversation_id, [mark.set(read_mark_attribute(ReadMark(seq, now_ms)))], condition)

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 from pynamodb.models import Model
 
+from chalicelib.domain.entities import Conversation
+
 E = TypeVar("E")
 
 
@@ -71,3 +73,24 @@ def mask_attribute(mask: Any) -> Any:
     from chalicelib.store.models import MaskAttribute
 
     return MaskAttribute(**dataclasses.asdict(mask))
+
+
+# --- conversations (read receipts are map attributes) --------------------------------------------
+
+READ_SIDES = ("customer_read", "agent_read")
+
+
+def conversation_entity(item: Any) -> Conversation:
+    from chalicelib.domain.entities import ReadMark
+
+    marks = {
+        side: ReadMark(int(mark.seq), int(mark.at)) if (mark := getattr(item, side, None)) is not None else None
+        for side in READ_SIDES
+    }
+    return to_entity(item, Conversation, **marks)
+
+
+def read_mark_attribute(mark: Any) -> Any:
+    from chalicelib.store.models import ReadMarkAttribute
+
+    return ReadMarkAttribute(seq=mark.seq, at=mark.at)

@@ -17,7 +17,7 @@ from chalicelib.domain.errors import InvalidField
 from chalicelib.domain.history import HistoryFilter
 from chalicelib.domain.model import months_between
 from chalicelib.store import keys
-from chalicelib.store.convert import to_entity
+from chalicelib.store.convert import conversation_entity
 from chalicelib.store.models import ConversationModel
 
 MIN_PAGE_READ = 25  # items read per request at least, however few are still wanted
@@ -59,7 +59,7 @@ def _partitions(query: HistoryFilter) -> tuple[Any, list[str]]:
 
 
 def _entity(item: ConversationModel) -> Conversation:
-    return to_entity(item, Conversation)
+    return conversation_entity(item)
 
 
 def search(query: HistoryFilter, limit: int, cursor: dict[str, Any] | None) -> Page:

@@ -154,6 +154,13 @@ class ConversationsByAgent(GlobalSecondaryIndex["ConversationModel"]):
     inbound_key = UnicodeAttribute(range_key=True)
 
 
+class ReadMarkAttribute(MapAttribute):
+    """One side's read receipt: the highest seq read, and when it was written (epoch ms)."""
+
+    seq = NumberAttribute()
+    at = NumberAttribute()
+
+
 class ConversationModel(Model):
     Meta = _meta("conversations")
 
@@ -191,6 +198,9 @@ class ConversationModel(Model):
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections = UnicodeSetAttribute(null=True)
     agent_connections = UnicodeSetAttribute(null=True)
+    # Read receipts: one attribute per side, written at most once per 2 s per side.
+    customer_read = ReadMarkAttribute(null=True)
+    agent_read = ReadMarkAttribute(null=True)
 
     in_queue = ConversationsInQueue()
     live_by_agent = ConversationsLiveByAgent()

@@ -273,6 +273,23 @@ def test_a_note_takes_the_next_seq_on_a_live_or_ended_chat_and_leaves_the_activi
     assert store.conversations.get("c1").last_seq == 3
 
 
+def test_a_read_receipt_moves_forward_once_per_window_per_side(store: Store) -> None:
+    _chat(store, "c1")
+    assert store.conversations.record_read("c1", "customer", 3, T0, None)
+    assert store.conversations.get("c1").customer_read.seq == 3
+    assert not store.conversations.record_read("c1", "customer", 3, T0 + 5000, None)  # not forward
+    assert not store.conversations.record_read("c1", "customer", 2, T0 + 5000, None)
+    assert not store.conversations.record_read("c1", "customer", 5, T0 + 1000, T0 - 1)  # written since
+    assert store.conversations.record_read("c1", "customer", 5, T0 + 2000, T0)
+    assert store.conversations.record_read("c1", "agent", 4, T0 + 2001, None)  # the other side: its own
+    stored = store.conversations.get("c1")
+    assert (stored.customer_read.seq, stored.customer_read.at) == (5, T0 + 2000)
+    assert (stored.agent_read.seq, stored.agent_read.at) == (4, T0 + 2001)
+    assert not store.conversations.record_read("no-such-chat", "agent", 1, T0, None)
+    with pytest.raises(NotFound):
+        store.conversations.get("no-such-chat")  # a refused receipt creates nothing
+
+
 # --- bulk ------------------------------------------------------------------------------------
 
 

@@ -248,6 +248,7 @@ MATRIX: list[Row] = [
     Row("ws messages.sync", ENDED_CHAT_READERS, case="ended chat",
         body=lambda w: {"action": "messages.sync", "conversationId": w.chat_c, "afterSeq": 0}),
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
+    Row("ws read", CHAT_PARTIES, body=lambda w: {"action": "read", "conversationId": w.chat_a, "seq": 2}),
     Row("ws status.set", body={"action": "status.set", "status": "online"}),
 ]
 

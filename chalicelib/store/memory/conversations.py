@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.entities import Agent, Conversation
+from chalicelib.domain.entities import Agent, Conversation, ReadMark
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Role
 from chalicelib.store import keys
@@ -163,3 +163,15 @@ class MemoryConversations:
             for conv in self.live_of(agent_id):
                 self._items[conv.conversation_id].agent_name = agent_name or None
             return self.live_of(agent_id)
+
+    def record_read(self, conversation_id: str, side: str, seq: int, now_ms: int, written_at_most: int | None) -> bool:
+        attribute = "customer_read" if side == "customer" else "agent_read"
+        with self._tables.lock:
+            item = self._items.get(conversation_id)
+            if item is None:
+                return False
+            mark = getattr(item, attribute)
+            if mark is not None and (mark.seq >= seq or (written_at_most is not None and mark.at > written_at_most)):
+                return False
+            setattr(item, attribute, ReadMark(seq, now_ms))
+        return True
