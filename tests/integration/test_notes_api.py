@@ -64,3 +64,28 @@ def test_a_note_reaches_staff_and_never_the_customer(h):
     assert status == 200 and [m["text"] for m in transcript["messages"] if m["kind"] == "note"] == [
         SECRET, SECRET + " 2"
     ]
+
+
+def test_the_export_writes_a_note_with_the_sender_role_note(h):
+    from export_support import ExportRig
+
+    rig = ExportRig(h)
+    agent_token, agent_conn = h.agent_online("agent1@example.com", name="김상담")
+    chat = h.start_chat("홍길동")
+    conversation_id = chat["conversationId"]
+    h.send(agent_conn, {"action": "message.send", "conversationId": conversation_id, "clientMessageId": "a-1",
+                        "text": "안녕하세요"})
+    assert h.rest("POST", f"/chats/{conversation_id}/notes", {"text": SECRET}, token=agent_token)[0] == 201
+    assert h.rest("POST", f"/chats/{conversation_id}/end", token=agent_token)[0] == 200
+    admin = h.staff_token("admin@example.com", group="admins")
+    status, accepted = h.rest("POST", "/exports", {}, token=admin)
+    assert status == 202, accepted
+    rig.run_queue()
+    status, job = h.rest("GET", f"/exports/{accepted['exportId']}", token=admin)
+    assert job["status"] == "done"
+    import urllib.parse
+
+    key = urllib.parse.unquote(urllib.parse.urlparse(job["downloadUrl"]).path.split("/test-exports-bucket/", 1)[-1])
+    rows = [list(r) for r in rig.workbook(key.lstrip("/"))["Messages"].iter_rows(min_row=2, values_only=True)]
+    notes = [r for r in rows if r[5] == SECRET]
+    assert len(notes) == 1 and notes[0][3] == "note" and notes[0][4] == "김상담"
