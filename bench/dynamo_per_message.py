@@ -205,7 +205,7 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
         seeded, seed_seconds = timed(lambda: _seed_open_conversations(open_conversations, max_chats))
         _progress(f"{open_conversations}: seeded {seeded['items']} items in {seed_seconds:.1f} s")
 
-        _token, agent_conn = h.agent_online("bench-agent@example.com")
+        agent_token, agent_conn = h.agent_online("bench-agent@example.com")
         probes, chat_open = [], []
         for n in range(PROBE_CHATS):
             with METER.window() as opening:
@@ -255,6 +255,41 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
                 send(agent_conn, customer_conn, conversation_id)
             to_customer_new_window.append(w)
 
+        # A canned response (issue #22): inserting it is its own REST call (counted, filled); the
+        # message the agent then sends is a plain message and must cost what one costs.
+        status, canned = h.rest(
+            "POST",
+            "/canned-responses",
+            {"title": "인사", "shortcut": "hi", "text": "{{customer.name}}님, " + TEXT},
+            token=agent_token,
+        )
+        assert status == 201, canned
+        canned_use, canned_sent = [], []
+        for i in range(messages):
+            conversation_id, customer_conn = probes[i % len(probes)]
+            with METER.window() as w:
+                status, filled = h.rest(
+                    "POST",
+                    f"/canned-responses/{canned['responseId']}/use",
+                    {"conversationId": conversation_id},
+                    token=agent_token,
+                )
+            assert status == 200, filled
+            canned_use.append(w)
+            with METER.window() as w:
+                client_id = uuid.uuid4().hex
+                h.send(
+                    agent_conn,
+                    {
+                        "action": "message.send",
+                        "conversationId": conversation_id,
+                        "clientMessageId": client_id,
+                        "text": filled["text"],
+                    },
+                )
+                assert h.frames_of_type(agent_conn, "message.ack")[-1]["clientMessageId"] == client_id
+            canned_sent.append(w)
+
         # Read receipts (issue #22): the agent's `read` of everything (written: the receipt's one
         # UpdateItem), then at once another after a new message (inside the 2 s window: deferred, no write).
         reads_written, reads_deferred = [], []
@@ -302,6 +337,11 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
             "pushes": opening.other.get("apigatewaymanagementapi.PostToConnection", 0),
             "seconds_on_moto": round(chat_open[-1][1], 2),
         },
+        "canned_use": {
+            "requests_mean": mean([w.requests for w in canned_use]),
+            "operations": canned_use[-1].operations(),
+        },
+        "canned_message": _direction_figures(canned_sent),
         "read_written": _read_figures(reads_written),
         "read_deferred": _read_figures(reads_deferred),
         "scan_baseline": {
@@ -349,6 +389,9 @@ def main() -> dict[str, Any]:
             ratio(series(direction, "capacity_units_mean")),
         ]
         aims[f"{label} largest/smallest (requests, CU)"] = "≤ 1.05"
+    summary[f"message with a canned response: requests/msg {at}"] = [r["canned_message"]["requests_mean"] for r in runs]
+    aims[f"message with a canned response: requests/msg {at}"] = "= to customer"
+    summary[f"canned insert (POST …/use): requests {at}"] = [r["canned_use"]["requests_mean"] for r in runs]
     summary[f"read: requests {at}"] = [r["read_written"]["requests_mean"] for r in runs]
     summary[f"read: receipt writes (written · deferred) {at}"] = [
         f"{r['read_written']['receipt_writes_max']}·{r['read_deferred']['receipt_writes_max']}" for r in runs
