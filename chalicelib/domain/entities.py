@@ -76,6 +76,12 @@ class Conversation:
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections: set[str] | None = None
     agent_connections: set[str] | None = None
+    # Live-chat timers (chalicelib/domain/routing.py: accept window, idle auto-close).
+    customer_active_at: int | None = None  # the later of the last customer message and the assignment
+    agent_opened_at: int | None = None
+    agent_active_at: int | None = None  # the last agent message
+    idle_warning_at: int | None = None
+    end_reason: str | None = None  # idle; None when a person ended the chat
 
     @property
     def access(self) -> ConversationAccess:

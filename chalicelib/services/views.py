@@ -64,6 +64,10 @@ def conversation_view(conv: Conversation) -> dict[str, Any]:
         "firstResponseAt": conv.first_response_at,
         "endedAt": conv.ended_at,
         "endedBy": conv.ended_by,
+        "endReason": conv.end_reason,
+        "agentOpenedAt": conv.agent_opened_at,
+        "customerActiveAt": conv.customer_active_at,
+        "idleWarningAt": conv.idle_warning_at,
         "status": "handled" if is_handled(conv.first_response_at) else "unhandled",
         "agentId": conv.agent_id,
         "agentName": conv.agent_name,
@@ -99,6 +103,8 @@ def customer_conversation_view(conv: Conversation) -> dict[str, Any]:
         "rating": conv.rating,
         "ratingRequestedAt": conv.rating_requested_at,
         "endedAt": conv.ended_at,
+        "endedBy": conv.ended_by,
+        "endReason": conv.end_reason,
     }
 
 

@@ -13,13 +13,13 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.entities import Conversation
+from chalicelib.domain.entities import Conversation, Message
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Role, month_of
 from chalicelib.store import keys
-from chalicelib.store.convert import attribute_values, to_entity
+from chalicelib.store.convert import attribute_values, message_item, to_entity
 from chalicelib.store.dynamo import is_condition_failure, transaction
-from chalicelib.store.models import AgentModel, ConversationModel
+from chalicelib.store.models import AgentModel, ConversationModel, MessageModel
 
 
 def _conversation(item: ConversationModel) -> Conversation:
@@ -110,6 +110,7 @@ def assign(
         ConversationModel.agent_connections.set(connection_ids)
         if connection_ids
         else ConversationModel.agent_connections.remove(),
+        *_live_timer_actions(now_ms),
     ]
     try:
         with transaction() as tx:
@@ -129,6 +130,32 @@ def assign(
         raise Conflict("assignment lost a race") from exc
 
 
+def _live_timer_actions(now_ms: int) -> list[Action]:
+    """A chat that (re)starts with an agent: on the live-activity index, idle time counting from now,
+    and on the accept index until the agent opens or answers it."""
+    return [
+        ConversationModel.live_partition.set(keys.LIVE_PARTITION),
+        ConversationModel.customer_active_at.set(now_ms),
+        ConversationModel.accept_partition.set(keys.UNACCEPTED_PARTITION),
+    ]
+
+
+_OFF_THE_LIVE_INDEXES: tuple[Any, ...] = (ConversationModel.live_partition, ConversationModel.accept_partition)
+
+
+def _back_to_queue_actions() -> list[Action]:
+    return [
+        ConversationModel.state.set(ConversationState.WAITING.value),
+        ConversationModel.queue_partition.set(keys.QUEUE_PARTITION),
+        ConversationModel.agent_id.remove(),
+        ConversationModel.agent_name.remove(),
+        ConversationModel.live_agent_id.remove(),
+        ConversationModel.agent_connections.remove(),
+        ConversationModel.assigned_at.remove(),
+        *(attribute.remove() for attribute in _OFF_THE_LIVE_INDEXES),
+    ]
+
+
 def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = False) -> None:
     """A chat goes back to the queue at its original place (FIFO by first arrival): an unanswered
     one only, unless `answered_too` (the agent's account was disabled: nobody else could answer)."""
@@ -138,15 +165,7 @@ def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = F
             tx.update(AgentModel(agent_id), actions=[AgentModel.active_chats.add(-1)])
             tx.update(
                 ConversationModel(conv.conversation_id),
-                actions=[
-                    ConversationModel.state.set(ConversationState.WAITING.value),
-                    ConversationModel.queue_partition.set(keys.QUEUE_PARTITION),
-                    ConversationModel.agent_id.remove(),
-                    ConversationModel.agent_name.remove(),
-                    ConversationModel.live_agent_id.remove(),
-                    ConversationModel.agent_connections.remove(),
-                    ConversationModel.assigned_at.remove(),
-                ],
+                actions=_back_to_queue_actions(),
                 condition=(ConversationModel.state == ConversationState.ACTIVE.value)
                 & (ConversationModel.agent_id == agent_id)
                 & (ConversationModel.agent_id.exists() if answered_too else unanswered),
@@ -155,26 +174,131 @@ def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = F
         raise Conflict("the chat changed meanwhile") from exc
 
 
-def end(conv: Conversation, ended_by: Role, now_ms: int) -> None:
-    """End the chat from the state it was read in (and free its agent's seat)."""
+def return_unaccepted(conv: Conversation) -> None:
+    """The accept window ran out: the chat goes back to the queue at its original place, only if it
+    is still with the agent of the same assignment and that agent has neither opened nor answered it."""
+    if conv.agent_id is None or conv.assigned_at is None:
+        raise Conflict("the chat is not assigned")
+    try:
+        with transaction() as tx:
+            tx.update(AgentModel(conv.agent_id), actions=[AgentModel.active_chats.add(-1)])
+            tx.update(
+                ConversationModel(conv.conversation_id),
+                actions=_back_to_queue_actions(),
+                condition=(ConversationModel.state == ConversationState.ACTIVE.value)
+                & (ConversationModel.agent_id == conv.agent_id)
+                & (ConversationModel.assigned_at == conv.assigned_at)
+                & ConversationModel.accept_partition.exists(),
+            )
+    except TransactWriteError as exc:
+        raise Conflict("the chat was opened, answered or moved meanwhile") from exc
+
+
+def _same(attribute: Any, value: Any) -> Condition:
+    return attribute == value if value is not None else attribute.does_not_exist()
+
+
+def end(
+    conv: Conversation,
+    ended_by: Role | str,
+    now_ms: int,
+    *,
+    reason: str | None = None,
+    line: Message | None = None,
+    if_idle_unchanged: bool = False,
+) -> None:
+    """End the chat from the state it was read in (and free its agent's seat).
+
+    `line`: a system line stored in the same transaction (seq `last_seq + 1`), so the chat never
+    shows a closing line without being closed. `if_idle_unchanged`: refused if the customer wrote or
+    a warning went out since `conv` was read (the idle auto-close)."""
     actions: list[Action] = [
         ConversationModel.state.set(ConversationState.ENDED.value),
         ConversationModel.ended_at.set(now_ms),
-        ConversationModel.ended_by.set(ended_by.value),
+        ConversationModel.ended_by.set(str(ended_by)),
+        ConversationModel.end_reason.set(reason) if reason else ConversationModel.end_reason.remove(),
         ConversationModel.live_agent_id.remove(),
         ConversationModel.queue_partition.remove(),
+        *(attribute.remove() for attribute in _OFF_THE_LIVE_INDEXES),
     ]
+    condition = ConversationModel.state == conv.state
+    if if_idle_unchanged:
+        condition &= _same(ConversationModel.customer_active_at, conv.customer_active_at)
+        condition &= _same(ConversationModel.idle_warning_at, conv.idle_warning_at)
+    if line is not None:
+        actions += [ConversationModel.last_seq.set(line.seq), ConversationModel.last_message_at.set(line.created_at)]
+        condition &= ConversationModel.last_seq == line.seq - 1
     try:
         with transaction() as tx:
-            tx.update(
-                ConversationModel(conv.conversation_id),
-                actions=actions,
-                condition=ConversationModel.state == conv.state,
-            )
+            tx.update(ConversationModel(conv.conversation_id), actions=actions, condition=condition)
+            if line is not None:
+                tx.save(message_item(line), condition=MessageModel.sort_key.does_not_exist())
             if conv.state == ConversationState.ACTIVE.value and conv.agent_id:
                 tx.update(AgentModel(conv.agent_id), actions=[AgentModel.active_chats.add(-1)])
     except TransactWriteError as exc:
         raise Conflict("the chat changed meanwhile") from exc
+    if line is not None:
+        conv.last_seq, conv.last_message_at = line.seq, line.created_at
+
+
+# --- live-chat timers (accept window, idle auto-close) ---------------------------------------
+
+
+def idle_candidates(active_at_or_before: int) -> list[Conversation]:
+    """Active chats whose customer has been quiet since `active_at_or_before` or longer, quietest first."""
+    items = ConversationModel.live_by_activity.query(
+        keys.LIVE_PARTITION,
+        ConversationModel.customer_active_at <= active_at_or_before,
+        scan_index_forward=True,
+    )
+    return [_conversation(c) for c in items]
+
+
+def unaccepted(assigned_at_or_before: int) -> list[Conversation]:
+    """Active chats assigned at or before the time whose agent has neither opened nor answered them."""
+    items = ConversationModel.unaccepted.query(
+        keys.UNACCEPTED_PARTITION,
+        ConversationModel.assigned_at <= assigned_at_or_before,
+        scan_index_forward=True,
+    )
+    return [_conversation(c) for c in items]
+
+
+def warn_idle(conv: Conversation, line: Message) -> None:
+    """Store the idle warning line and note the warning, atomically, if the chat is still active,
+    the customer has not written and no warning went out since `conv` was read (two overlapping
+    sweeps: one warns)."""
+    condition = (
+        (ConversationModel.state == ConversationState.ACTIVE.value)
+        & (ConversationModel.last_seq == line.seq - 1)
+        & _same(ConversationModel.customer_active_at, conv.customer_active_at)
+        & _same(ConversationModel.idle_warning_at, conv.idle_warning_at)
+    )
+    actions: list[Action] = [
+        ConversationModel.last_seq.set(line.seq),
+        ConversationModel.last_message_at.set(line.created_at),
+        ConversationModel.idle_warning_at.set(line.created_at),
+    ]
+    try:
+        with transaction() as tx:
+            tx.update(ConversationModel(conv.conversation_id), actions=actions, condition=condition)
+            tx.save(message_item(line), condition=MessageModel.sort_key.does_not_exist())
+    except TransactWriteError as exc:
+        raise Conflict("the chat changed meanwhile") from exc
+    conv.last_seq, conv.last_message_at, conv.idle_warning_at = line.seq, line.created_at, line.created_at
+
+
+def mark_opened(conv: Conversation, agent_id: str, now_ms: int) -> bool:
+    """The assigned agent's console showed the chat: off the accept index. False if the chat is not
+    (any more) active with this agent."""
+    opened = _update_unless_refused(
+        conv.conversation_id,
+        [ConversationModel.agent_opened_at.set(now_ms), ConversationModel.accept_partition.remove()],
+        (ConversationModel.state == ConversationState.ACTIVE.value) & (ConversationModel.agent_id == agent_id),
+    )
+    if opened:
+        conv.agent_opened_at = now_ms
+    return opened
 
 
 # --- cached connections ----------------------------------------------------------------------

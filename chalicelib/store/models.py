@@ -135,6 +135,28 @@ class ConversationsLiveByAgent(GlobalSecondaryIndex["ConversationModel"]):
     inbound_key = UnicodeAttribute(range_key=True)
 
 
+class ConversationsLiveByActivity(GlobalSecondaryIndex["ConversationModel"]):
+    """Sparse: only active chats carry live_partition. Oldest customer activity first (the idle sweep)."""
+
+    class Meta:
+        index_name = keys.CONVERSATIONS_LIVE_BY_ACTIVITY
+        projection = AllProjection()
+
+    live_partition = UnicodeAttribute(hash_key=True)
+    customer_active_at = NumberAttribute(range_key=True)
+
+
+class ConversationsUnaccepted(GlobalSecondaryIndex["ConversationModel"]):
+    """Sparse: accept_partition is set at assignment and removed once the agent opens or answers the chat."""
+
+    class Meta:
+        index_name = keys.CONVERSATIONS_UNACCEPTED
+        projection = AllProjection()
+
+    accept_partition = UnicodeAttribute(hash_key=True)
+    assigned_at = NumberAttribute(range_key=True)
+
+
 class ConversationsByMonth(GlobalSecondaryIndex["ConversationModel"]):
     class Meta:
         index_name = keys.CONVERSATIONS_BY_MONTH
@@ -190,9 +212,19 @@ class ConversationModel(Model):
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections = UnicodeSetAttribute(null=True)
     agent_connections = UnicodeSetAttribute(null=True)
+    # Live-chat timers (accept window, idle auto-close: chalicelib/domain/routing.py).
+    live_partition = UnicodeAttribute(null=True)  # `live` while active: live-activity-index
+    customer_active_at = NumberAttribute(null=True)  # the later of the last customer message and the assignment
+    accept_partition = UnicodeAttribute(null=True)  # `unaccepted` until the agent opens or answers: accept-index
+    agent_opened_at = NumberAttribute(null=True)  # the assigned agent's console showed the chat
+    agent_active_at = NumberAttribute(null=True)  # the last agent message
+    idle_warning_at = NumberAttribute(null=True)  # when the idle warning line was sent
+    end_reason = UnicodeAttribute(null=True)  # idle (auto-close); None for an end by a person
 
     in_queue = ConversationsInQueue()
     live_by_agent = ConversationsLiveByAgent()
+    live_by_activity = ConversationsLiveByActivity()
+    unaccepted = ConversationsUnaccepted()
     by_month = ConversationsByMonth()
     by_agent = ConversationsByAgent()
 

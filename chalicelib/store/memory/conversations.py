@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.entities import Agent, Conversation
+from chalicelib.domain.entities import Agent, Conversation, Message
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Role
 from chalicelib.store import keys
@@ -16,6 +16,7 @@ class MemoryConversations:
         self._tables = tables
         self._items: dict[str, Conversation] = tables.table("conversations")
         self._agents: dict[str, Agent] = tables.table("agents")
+        self._messages: dict[tuple[str, int], Message] = tables.table("messages")
 
     def create(self, conv: Conversation) -> Conversation:
         conv.queued_key = keys.time_key(conv.inbound_at, conv.conversation_id)
@@ -90,6 +91,7 @@ class MemoryConversations:
             agent.last_assigned_at = now_ms
             item.state, item.agent_id, item.agent_name = ConversationState.ACTIVE.value, agent_id, agent_name or None
             item.assigned_at, item.agent_connections = now_ms, set(connection_ids) or None
+            item.customer_active_at = now_ms
 
     def return_to_queue(self, conv: Conversation, agent_id: str, *, answered_too: bool = False) -> None:
         with self._tables.lock:
@@ -101,19 +103,107 @@ class MemoryConversations:
                 or (item.first_response_at is not None and not answered_too)
             ):
                 raise Conflict("the chat changed meanwhile")
-            agent = self._agents.setdefault(agent_id, Agent(agent_id))
-            agent.active_chats -= 1
-            item.state = ConversationState.WAITING.value
-            item.agent_id = item.agent_name = item.agent_connections = item.assigned_at = None
+            self._back_to_queue(item, agent_id)
 
-    def end(self, conv: Conversation, ended_by: Role, now_ms: int) -> None:
+    def _back_to_queue(self, item: Conversation, agent_id: str) -> None:
+        agent = self._agents.setdefault(agent_id, Agent(agent_id))
+        agent.active_chats -= 1
+        item.state = ConversationState.WAITING.value
+        item.agent_id = item.agent_name = item.agent_connections = item.assigned_at = None
+
+    def return_unaccepted(self, conv: Conversation) -> None:
+        if conv.agent_id is None or conv.assigned_at is None:
+            raise Conflict("the chat is not assigned")
+        with self._tables.lock:
+            item = self._items.get(conv.conversation_id)
+            if (
+                item is None
+                or item.state != ConversationState.ACTIVE.value
+                or item.agent_id != conv.agent_id
+                or item.assigned_at != conv.assigned_at
+                or not _unaccepted(item)
+            ):
+                raise Conflict("the chat was opened, answered or moved meanwhile")
+            self._back_to_queue(item, conv.agent_id)
+
+    def end(
+        self,
+        conv: Conversation,
+        ended_by: Role | str,
+        now_ms: int,
+        *,
+        reason: str | None = None,
+        line: Message | None = None,
+        if_idle_unchanged: bool = False,
+    ) -> None:
         with self._tables.lock:
             item = self._items.get(conv.conversation_id)
             if item is None or item.state != conv.state:
                 raise Conflict("the chat changed meanwhile")
+            if if_idle_unchanged and (
+                item.customer_active_at != conv.customer_active_at or item.idle_warning_at != conv.idle_warning_at
+            ):
+                raise Conflict("the chat changed meanwhile")
+            if line is not None:
+                self._check_next_line(item, line)
+                self._put_line(item, line)
             if conv.state == ConversationState.ACTIVE.value and conv.agent_id:
                 self._agents.setdefault(conv.agent_id, Agent(conv.agent_id)).active_chats -= 1
-            item.state, item.ended_at, item.ended_by = ConversationState.ENDED.value, now_ms, ended_by.value
+            item.state, item.ended_at, item.ended_by = ConversationState.ENDED.value, now_ms, str(ended_by)
+            item.end_reason = reason or None
+        if line is not None:
+            conv.last_seq, conv.last_message_at = line.seq, line.created_at
+
+    def _check_next_line(self, item: Conversation, line: Message) -> None:
+        if item.last_seq != line.seq - 1 or (item.conversation_id, line.seq) in self._messages:
+            raise Conflict("the chat changed meanwhile")
+
+    def _put_line(self, item: Conversation, line: Message) -> None:
+        self._messages[(item.conversation_id, line.seq)] = copied(line)
+        item.last_seq, item.last_message_at = line.seq, line.created_at
+
+    # --- live-chat timers --------------------------------------------------------------------
+
+    def _live(self) -> list[Conversation]:
+        live = [c for c in self._items.values() if c.state == ConversationState.ACTIVE.value]
+        return sorted(live, key=lambda c: (c.customer_active_at or 0, c.conversation_id))
+
+    def idle_candidates(self, active_at_or_before: int) -> list[Conversation]:
+        with self._tables.lock:
+            return [copied(c) for c in self._live() if (c.customer_active_at or 0) <= active_at_or_before]
+
+    def unaccepted(self, assigned_at_or_before: int) -> list[Conversation]:
+        with self._tables.lock:
+            found = [
+                c
+                for c in self._live()
+                if _unaccepted(c) and c.assigned_at is not None and c.assigned_at <= assigned_at_or_before
+            ]
+            return [copied(c) for c in sorted(found, key=lambda c: (c.assigned_at or 0, c.conversation_id))]
+
+    def warn_idle(self, conv: Conversation, line: Message) -> None:
+        with self._tables.lock:
+            item = self._items.get(conv.conversation_id)
+            if (
+                item is None
+                or item.state != ConversationState.ACTIVE.value
+                or item.customer_active_at != conv.customer_active_at
+                or item.idle_warning_at != conv.idle_warning_at
+            ):
+                raise Conflict("the chat changed meanwhile")
+            self._check_next_line(item, line)
+            self._put_line(item, line)
+            item.idle_warning_at = line.created_at
+        conv.last_seq, conv.last_message_at, conv.idle_warning_at = line.seq, line.created_at, line.created_at
+
+    def mark_opened(self, conv: Conversation, agent_id: str, now_ms: int) -> bool:
+        with self._tables.lock:
+            item = self._items.get(conv.conversation_id)
+            if item is None or item.state != ConversationState.ACTIVE.value or item.agent_id != agent_id:
+                return False
+            item.agent_opened_at = now_ms
+        conv.agent_opened_at = now_ms
+        return True
 
     # --- cached connections ------------------------------------------------------------------
 
@@ -163,3 +253,11 @@ class MemoryConversations:
             for conv in self.live_of(agent_id):
                 self._items[conv.conversation_id].agent_name = agent_name or None
             return self.live_of(agent_id)
+
+
+def _unaccepted(conv: Conversation) -> bool:
+    """What the accept index holds in DynamoDB: assigned, and since then neither opened nor answered."""
+    assigned = conv.assigned_at
+    if assigned is None:
+        return False
+    return all(at is None or at < assigned for at in (conv.agent_opened_at, conv.agent_active_at))
