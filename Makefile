@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 KOREAN_FONT := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
 
-.PHONY: run test lint unit integration e2e clean bench package deploy publish-frontend destroy
+.PHONY: run test test-fast lint unit integration e2e clean bench package deploy publish-frontend destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,14 @@ $(CHROMIUM) $(KOREAN_FONT):
 
 test: $(STAMP) $(CHROMIUM) $(KOREAN_FONT)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
+
+# The tiers that need no stack, no moto and no browser: pure rules, the use cases and the store
+# contract on the in-memory store (well under a minute).
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	CONTRACT_STORES=memory $(PY) -m pytest -q tests/unit tests/services tests/contract
 
 # AWS (docs/deploy.md). `package` needs no credentials: build/$(STAGE)/sam.json + deployment.zip.
 STAGE ?= dev
