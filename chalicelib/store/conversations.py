@@ -226,7 +226,10 @@ def end(
         condition &= _same(ConversationModel.customer_active_at, conv.customer_active_at)
         condition &= _same(ConversationModel.idle_warning_at, conv.idle_warning_at)
     if line is not None:
-        actions += [ConversationModel.last_seq.set(line.seq), ConversationModel.last_message_at.set(line.created_at)]
+        actions += [
+            ConversationModel.last_seq.set(line.seq),
+            ConversationModel.last_message_at.set(line.created_at or 0),
+        ]
         condition &= ConversationModel.last_seq == line.seq - 1
     try:
         with transaction() as tx:
@@ -276,8 +279,8 @@ def warn_idle(conv: Conversation, line: Message) -> None:
     )
     actions: list[Action] = [
         ConversationModel.last_seq.set(line.seq),
-        ConversationModel.last_message_at.set(line.created_at),
-        ConversationModel.idle_warning_at.set(line.created_at),
+        ConversationModel.last_message_at.set(line.created_at or 0),
+        ConversationModel.idle_warning_at.set(line.created_at or 0),
     ]
     try:
         with transaction() as tx:

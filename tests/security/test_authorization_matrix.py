@@ -196,6 +196,10 @@ MATRIX: list[Row] = [
     Row("POST /admin/agents/{agent_id}/disable", fresh=True),
     Row("POST /admin/agents/{agent_id}/enable"),
     Row("GET /admin/presence"),
+    # --- REST: routing (issue #21)
+    Row("GET /settings/routing"),
+    Row("PUT /settings/routing", body={"idleWarningMinutes": 12}),
+    Row("POST /chats/{conversation_id}/open", CHAT_STAFF),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
@@ -208,6 +212,7 @@ MATRIX: list[Row] = [
         body=lambda w: {"action": "messages.sync", "conversationId": w.chat_c, "afterSeq": 0}),
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
     Row("ws status.set", body={"action": "status.set", "status": "online"}),
+    Row("ws chat.open", CHAT_STAFF, body=lambda w: {"action": "chat.open", "conversationId": w.chat_a}),
 ]
 
 
