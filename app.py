@@ -23,7 +23,16 @@ from chalicelib.entrypoints.routing import routing_routes
 from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
-from chalicelib.services import agent_status, connections, limits, live_timers, messages, notify, presence
+from chalicelib.services import (
+    agent_status,
+    connections,
+    limits,
+    live_timers,
+    messages,
+    notify,
+    presence,
+    transfer,
+)
 
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -80,6 +89,11 @@ def _status(principal: Principal, connection_id: str, body: dict[str, Any]) -> N
     agent_status.set_status(principal, body)  # the new status reaches every tab, this one included
 
 
+def _transfer(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    view = transfer.transfer_chat(principal, id_field(body, "conversationId"), body)
+    return {"type": "chat.transfer.ack", "conversation": view}
+
+
 def _open(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
     return live_timers.open_chat(principal, id_field(body, "conversationId"))
 
@@ -94,6 +108,7 @@ ACTIONS: dict[str, tuple[Audience, Action]] = {
     "typing": (Audience.SIGNED_IN, _typing),
     "status.set": (Audience.STAFF, _status),
     "chat.open": (Audience.STAFF, _open),
+    "chat.transfer": (Audience.STAFF, _transfer),
 }
 
 

@@ -11,7 +11,7 @@ from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import id_field, parse_json_object
 from chalicelib.entrypoints.cors import staff_cors
 from chalicelib.entrypoints.edge import edge
-from chalicelib.services import live_timers, routing_settings
+from chalicelib.services import live_timers, routing_settings, transfer
 
 routing_routes = Blueprint(__name__)
 CORS = staff_cors()
@@ -41,3 +41,9 @@ def put_routing_settings(caller: Principal) -> dict[str, Any]:
 @edge(routing_routes, Audience.STAFF)
 def open_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
     return live_timers.open_chat(caller, _conversation_id(conversation_id))
+
+
+@routing_routes.route("/chats/{conversation_id}/transfer", methods=["POST"], cors=CORS)
+@edge(routing_routes, Audience.STAFF)
+def transfer_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    return transfer.transfer_chat(caller, _conversation_id(conversation_id), _body())

@@ -14,6 +14,7 @@ from chalicelib.services import notify
 from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions, require_staff
 from chalicelib.services.messages import system_line
 from chalicelib.services.settings import load_settings
+from chalicelib.services.transfer import check_not_moved_away
 from chalicelib.services.views import agent_view, conversation_view, customer_conversation_view, message_view
 
 
@@ -54,6 +55,7 @@ def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
     racing ends or an end and a transfer, one wins and the other gets 409. A message stored
     meanwhile (the seq moved, nothing else) is not a race: read again and retry."""
     conv = store().conversations.get(conversation_id)
+    check_not_moved_away(principal, conv)
     rules.check_can_read(principal, conv.access)
     if conv.is_ended:
         raise Conflict("the conversation has already ended")

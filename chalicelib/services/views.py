@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.accounts import customer_facing_name, looks_like_email
-from chalicelib.domain.entities import Agent, Conversation, Message, Ticket
+from chalicelib.domain.entities import Agent, Conversation, Message, Ticket, Transfer
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 
@@ -90,6 +90,21 @@ def conversation_view(conv: Conversation) -> dict[str, Any]:
         "ratingRequestedAt": conv.rating_requested_at,
         "consentVersion": conv.consent_version,
         "consentedAt": conv.consented_at,
+        "teamId": conv.team_id,
+        "transferCount": len(conv.transfers or []),
+        "transfers": [transfer_view(hop) for hop in conv.transfers or []],
+    }
+
+
+def transfer_view(hop: Transfer) -> dict[str, Any]:
+    """One hop for staff (the note is internal: never in a customer's view)."""
+    return {
+        "by": hop.by,
+        "fromAgentId": hop.from_agent_id,
+        "toAgentId": hop.to_agent_id,
+        "toTeamId": hop.to_team_id,
+        "at": hop.at,
+        "note": hop.note,
     }
 
 

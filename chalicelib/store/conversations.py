@@ -13,17 +13,36 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from chalicelib.domain.entities import Conversation, Message
+from chalicelib.domain.entities import Conversation, Message, Transfer
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Role, month_of
 from chalicelib.store import keys
 from chalicelib.store.convert import attribute_values, message_item, to_entity
 from chalicelib.store.dynamo import is_condition_failure, transaction
-from chalicelib.store.models import AgentModel, ConversationModel, MessageModel
+from chalicelib.store.models import AgentModel, ConversationModel, MessageModel, TransferAttribute
 
 
 def _conversation(item: ConversationModel) -> Conversation:
-    return to_entity(item, Conversation)
+    hops = [
+        Transfer(h.by, h.from_agent_id, h.to_agent_id, h.to_team_id, int(h.at), h.note or "")
+        for h in item.transfers or []
+    ]
+    return to_entity(item, Conversation, transfers=hops or None)
+
+
+def _hop_item(hop: Transfer) -> TransferAttribute:
+    return TransferAttribute(
+        by=hop.by,
+        from_agent_id=hop.from_agent_id,
+        to_agent_id=hop.to_agent_id,
+        to_team_id=hop.to_team_id,
+        at=hop.at,
+        note=hop.note or None,
+    )
+
+
+def _with_hop(hop: Transfer) -> Action:
+    return ConversationModel.transfers.set((ConversationModel.transfers | []).append([_hop_item(hop)]))
 
 
 def create(conv: Conversation) -> Conversation:
@@ -242,6 +261,67 @@ def end(
         raise Conflict("the chat changed meanwhile") from exc
     if line is not None:
         conv.last_seq, conv.last_message_at = line.seq, line.created_at
+
+
+# --- transfer ----------------------------------------------------------------------------------
+
+
+def _same_assignment(conv: Conversation) -> Condition:
+    """Still active with the agent of the assignment `conv` was read in: a racing end or transfer fails it."""
+    return (
+        (ConversationModel.state == ConversationState.ACTIVE.value)
+        & (ConversationModel.agent_id == (conv.agent_id or ""))
+        & (ConversationModel.assigned_at == (conv.assigned_at or 0))
+    )
+
+
+def transfer_to_agent(
+    conv: Conversation,
+    hop: Transfer,
+    max_chats: int,
+    connection_ids: set[str],
+    agent_name: str | None,
+    now_ms: int,
+) -> None:
+    """One transaction: the chat moves to `hop.to_agent_id` (below `max_chats`, online, may chat) from
+    the agent it was read with, that agent's seat is freed, and the hop is added to the record."""
+    to_agent = hop.to_agent_id or ""
+    conv_actions: list[Action] = [
+        ConversationModel.agent_id.set(to_agent),
+        ConversationModel.agent_name.set(agent_name) if agent_name else ConversationModel.agent_name.remove(),
+        ConversationModel.live_agent_id.set(to_agent),
+        ConversationModel.assigned_at.set(now_ms),
+        ConversationModel.agent_connections.set(connection_ids)
+        if connection_ids
+        else ConversationModel.agent_connections.remove(),
+        *_live_timer_actions(now_ms),
+        _with_hop(hop),
+    ]
+    try:
+        with transaction() as tx:
+            tx.update(ConversationModel(conv.conversation_id), actions=conv_actions, condition=_same_assignment(conv))
+            tx.update(AgentModel(conv.agent_id or ""), actions=[AgentModel.active_chats.add(-1)])
+            tx.update(
+                AgentModel(to_agent),
+                actions=[AgentModel.active_chats.add(1), AgentModel.last_assigned_at.set(now_ms)],
+                condition=(AgentModel.active_chats < max_chats)
+                & (AgentModel.status == AgentStatus.ONLINE.value)
+                & (AgentModel.chat_permission == True),  # noqa: E712 - a DynamoDB condition, not a comparison
+            )
+    except TransactWriteError as exc:
+        raise Conflict("the chat or the agent changed meanwhile; reload and try again") from exc
+
+
+def transfer_to_queue(conv: Conversation, hop: Transfer) -> None:
+    """One transaction: the chat leaves the agent it was read with for the queue of `hop.to_team_id`,
+    at its original place (FIFO by first arrival), and the hop is added to the record."""
+    actions: list[Action] = [*_back_to_queue_actions(), ConversationModel.team_id.set(hop.to_team_id), _with_hop(hop)]
+    try:
+        with transaction() as tx:
+            tx.update(ConversationModel(conv.conversation_id), actions=actions, condition=_same_assignment(conv))
+            tx.update(AgentModel(conv.agent_id or ""), actions=[AgentModel.active_chats.add(-1)])
+    except TransactWriteError as exc:
+        raise Conflict("the chat changed meanwhile; reload and try again") from exc
 
 
 # --- live-chat timers (accept window, idle auto-close) ---------------------------------------

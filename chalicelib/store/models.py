@@ -175,6 +175,17 @@ class ConversationsByAgent(GlobalSecondaryIndex["ConversationModel"]):
     inbound_key = UnicodeAttribute(range_key=True)
 
 
+class TransferAttribute(MapAttribute):
+    """One transfer hop (entities.Transfer)."""
+
+    by = UnicodeAttribute()
+    from_agent_id = UnicodeAttribute(null=True)
+    to_agent_id = UnicodeAttribute(null=True)
+    to_team_id = UnicodeAttribute(null=True)
+    at = NumberAttribute()
+    note = UnicodeAttribute(null=True)
+
+
 class ConversationModel(Model):
     Meta = _meta("conversations")
 
@@ -220,6 +231,8 @@ class ConversationModel(Model):
     agent_active_at = NumberAttribute(null=True)  # the last agent message
     idle_warning_at = NumberAttribute(null=True)  # when the idle warning line was sent
     end_reason = UnicodeAttribute(null=True)  # idle (auto-close); None for an end by a person
+    team_id = UnicodeAttribute(null=True)  # the team whose queue the chat waits in
+    transfers = ListAttribute(of=TransferAttribute, null=True)  # every hop, oldest first
 
     in_queue = ConversationsInQueue()
     live_by_agent = ConversationsLiveByAgent()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.entities import Agent, Conversation, Message
+from chalicelib.domain.entities import Agent, Conversation, Message, Transfer
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import AgentStatus, ConversationState, Role
 from chalicelib.store import keys
@@ -161,6 +161,53 @@ class MemoryConversations:
     def _put_line(self, item: Conversation, line: Message) -> None:
         self._messages[(item.conversation_id, line.seq)] = copied(line)
         item.last_seq, item.last_message_at = line.seq, line.created_at
+
+    # --- transfer ------------------------------------------------------------------------------
+
+    def _same_assignment(self, conv: Conversation) -> Conversation:
+        item = self._items.get(conv.conversation_id)
+        if (
+            item is None
+            or item.state != ConversationState.ACTIVE.value
+            or item.agent_id != conv.agent_id
+            or item.assigned_at != conv.assigned_at
+        ):
+            raise Conflict("the chat changed meanwhile; reload and try again")
+        return item
+
+    def transfer_to_agent(
+        self,
+        conv: Conversation,
+        hop: Transfer,
+        max_chats: int,
+        connection_ids: set[str],
+        agent_name: str | None,
+        now_ms: int,
+    ) -> None:
+        with self._tables.lock:
+            item = self._same_assignment(conv)
+            target = self._agents.get(hop.to_agent_id or "")
+            if (
+                target is None
+                or target.active_chats >= max_chats
+                or target.status != AgentStatus.ONLINE.value
+                or target.chat_permission is not True
+            ):
+                raise Conflict("the chat or the agent changed meanwhile; reload and try again")
+            self._agents.setdefault(conv.agent_id or "", Agent(conv.agent_id or "")).active_chats -= 1
+            target.active_chats += 1
+            target.last_assigned_at = now_ms
+            item.agent_id, item.agent_name = hop.to_agent_id, agent_name or None
+            item.assigned_at, item.agent_connections = now_ms, set(connection_ids) or None
+            item.customer_active_at = now_ms
+            item.transfers = [*(item.transfers or []), copied(hop)]
+
+    def transfer_to_queue(self, conv: Conversation, hop: Transfer) -> None:
+        with self._tables.lock:
+            item = self._same_assignment(conv)
+            self._back_to_queue(item, conv.agent_id or "")
+            item.team_id = hop.to_team_id
+            item.transfers = [*(item.transfers or []), copied(hop)]
 
     # --- live-chat timers --------------------------------------------------------------------
 
