@@ -69,9 +69,12 @@ def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
             break
         except Conflict:
             fresh = store().conversations.get(conversation_id)
-            if (fresh.state, fresh.agent_id, fresh.assigned_at) != (conv.state, conv.agent_id, conv.assigned_at):
-                raise Conflict("the chat was ended or moved meanwhile") from None
-            conv = fresh
+            if fresh.is_ended:
+                raise Conflict("the conversation has already ended") from None
+            moved = (fresh.state, fresh.agent_id, fresh.assigned_at) != (conv.state, conv.agent_id, conv.assigned_at)
+            if moved and principal.role is not Role.CUSTOMER:
+                raise Conflict("the chat was moved meanwhile") from None  # staff decided on what they saw
+            conv = fresh  # the customer leaves whoever has the chat now
     else:
         raise Conflict("the conversation is too busy; try again")
     conv = store().conversations.get(conversation_id)

@@ -241,6 +241,8 @@ def end(
         *(attribute.remove() for attribute in _OFF_THE_LIVE_INDEXES),
     ]
     condition = ConversationModel.state == conv.state
+    if conv.state == ConversationState.ACTIVE.value:
+        condition = _same_assignment(conv)  # an end racing a transfer: one of them wins
     if if_idle_unchanged:
         condition &= _same(ConversationModel.customer_active_at, conv.customer_active_at)
         condition &= _same(ConversationModel.idle_warning_at, conv.idle_warning_at)

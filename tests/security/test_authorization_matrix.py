@@ -200,6 +200,7 @@ MATRIX: list[Row] = [
     Row("GET /settings/routing"),
     Row("PUT /settings/routing", body={"idleWarningMinutes": 12}),
     Row("POST /chats/{conversation_id}/open", CHAT_STAFF),
+    Row("POST /chats/{conversation_id}/transfer", CHAT_STAFF, body={"agentId": "agent2@example.com"}, fresh=True),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
@@ -213,6 +214,8 @@ MATRIX: list[Row] = [
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
     Row("ws status.set", body={"action": "status.set", "status": "online"}),
     Row("ws chat.open", CHAT_STAFF, body=lambda w: {"action": "chat.open", "conversationId": w.chat_a}),
+    Row("ws chat.transfer", CHAT_STAFF, fresh=True,
+        body=lambda w: {"action": "chat.transfer", "conversationId": w.chat_a, "agentId": "agent2@example.com"}),
 ]
 
 

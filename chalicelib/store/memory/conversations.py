@@ -140,6 +140,11 @@ class MemoryConversations:
             item = self._items.get(conv.conversation_id)
             if item is None or item.state != conv.state:
                 raise Conflict("the chat changed meanwhile")
+            if conv.state == ConversationState.ACTIVE.value and (item.agent_id, item.assigned_at) != (
+                conv.agent_id,
+                conv.assigned_at,
+            ):
+                raise Conflict("the chat changed meanwhile")
             if if_idle_unchanged and (
                 item.customer_active_at != conv.customer_active_at or item.idle_warning_at != conv.idle_warning_at
             ):
