@@ -21,6 +21,7 @@ from chalicelib.domain.routing import (
     Team,
     parse_live_chat_timers,
     parse_teams,
+    team_for_inquiry_type,
     team_to_document,
     teams_from_document,
 )
@@ -113,7 +114,17 @@ def update_routing_settings(
         updated_at=now,
         updated_by=actor.user_id,
     )
+    _move_chats_of_removed_teams(before, after)
     return before, after
+
+
+def _move_chats_of_removed_teams(before: RoutingSettings, after: RoutingSettings) -> None:
+    """Chats waiting for a team that no longer exists go to the catch-all team's queue (or the queue
+    without a team when there is none), at their place by first arrival."""
+    removed = {t.team_id for t in before.teams} - {t.team_id for t in after.teams}
+    catch_all = team_for_inquiry_type(after.teams, None)
+    for team_id in sorted(removed):
+        store().conversations.move_waiting(team_id, catch_all.team_id if catch_all else None)
 
 
 def _check_members_exist(teams: tuple[Team, ...]) -> None:
@@ -130,8 +141,12 @@ def _check_members_exist(teams: tuple[Team, ...]) -> None:
 
 def save_from_admin(body: dict[str, Any], actor: Principal) -> RoutingSettings:
     """PUT /settings/routing: teams may list only inquiry types of the chat settings' catalogue."""
+    from chalicelib.services.assignment import assign_waiting_chats
     from chalicelib.services.settings import load_settings
 
-    known = {entry.type_id for entry in load_settings().catalog("inquiry_type_catalog")}
-    _, after = update_routing_settings(body, actor, known_inquiry_types=known)
+    settings = load_settings()
+    known = {entry.type_id for entry in settings.catalog("inquiry_type_catalog")}
+    before, after = update_routing_settings(body, actor, known_inquiry_types=known)
+    if after is not before and (after.teams != before.teams or after.hours != before.hours):
+        assign_waiting_chats(settings, routing=after)  # new members or moved chats may be served now
     return after

@@ -15,11 +15,10 @@ from typing import Any
 
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain.accounts import customer_facing_name, username_field
-from chalicelib.domain.entities import Agent, Conversation, Transfer
+from chalicelib.domain.entities import Conversation, Transfer
 from chalicelib.domain.errors import Conflict, InvalidField, NotFound
-from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role
+from chalicelib.domain.model import ConversationState, Principal, Role
 from chalicelib.domain.routing import (
-    AgentLoad,
     ChatForTransfer,
     Team,
     TransferHop,
@@ -30,25 +29,13 @@ from chalicelib.domain.routing import (
 )
 from chalicelib.domain.validation import id_field, only_fields
 from chalicelib.services import notify
-from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions
+from chalicelib.services.assignment import agent_load, assign_waiting_chats, push_queue_positions
 from chalicelib.services.messages import append_system_message
 from chalicelib.services.routing_settings import load_routing_settings
 from chalicelib.services.settings import load_settings
 from chalicelib.services.views import agent_view, conversation_view, transfer_view
 
 _FIELDS = {"agentId", "teamId", "note", "conversationId", "action"}  # the last two: the WebSocket frame's
-
-
-def agent_load(agent: Agent) -> AgentLoad:
-    status = AgentStatus.OFFLINE if agent.disabled else AgentStatus(agent.status)
-    return AgentLoad(
-        agent_id=agent.agent_id,
-        status=status,
-        active_chats=int(agent.active_chats or 0),
-        last_assigned_at=int(agent.last_assigned_at or 0),
-        max_chats_override=agent.max_chats,
-        chat_permission=bool(agent.chat_permission),
-    )
 
 
 def check_not_moved_away(principal: Principal, conv: Conversation) -> None:

@@ -52,7 +52,7 @@ def create(conv: Conversation) -> Conversation:
         conv.conversation_id,
         inbound_key=conv.queued_key,
         inbound_month=month_of(conv.inbound_at),
-        queue_partition=keys.QUEUE_PARTITION,
+        queue_partition=keys.queue_partition(conv.team_id),
         customer_name_lower=conv.customer_name.lower() if conv.customer_name else None,
         **attribute_values(conv, ConversationModel, skip=("conversation_id",)),
     )
@@ -83,16 +83,16 @@ def by_ids(conversation_ids: list[str]) -> dict[str, Conversation]:
 # --- the queue and live chats ----------------------------------------------------------------
 
 
-def waiting(limit: int | None = None) -> list[Conversation]:
-    """The queue, oldest first."""
-    items = ConversationModel.in_queue.query(keys.QUEUE_PARTITION, limit=limit, scan_index_forward=True)
+def waiting(limit: int | None = None, team_id: str | None = None) -> list[Conversation]:
+    """A team's queue (the chats without a team: team_id None), oldest first."""
+    items = ConversationModel.in_queue.query(keys.queue_partition(team_id), limit=limit, scan_index_forward=True)
     return [_conversation(c) for c in items]
 
 
-def waiting_connections() -> list[tuple[str, set[str]]]:
-    """The queue, oldest first, as (conversation id, customer connections): what a position push needs."""
+def waiting_connections(team_id: str | None = None) -> list[tuple[str, set[str]]]:
+    """A team's queue, oldest first, as (conversation id, customer connections): what a position push needs."""
     items = ConversationModel.in_queue.query(
-        keys.QUEUE_PARTITION,
+        keys.queue_partition(team_id),
         scan_index_forward=True,
         attributes_to_get=["conversation_id", "queued_key", "customer_connections"],
     )
@@ -100,11 +100,32 @@ def waiting_connections() -> list[tuple[str, set[str]]]:
 
 
 def queue_position(conv: Conversation) -> int:
-    return ConversationModel.in_queue.count(keys.QUEUE_PARTITION, ConversationModel.queued_key <= conv.queued_key)
+    """1 for the oldest chat of its team's queue."""
+    return ConversationModel.in_queue.count(
+        keys.queue_partition(conv.team_id), ConversationModel.queued_key <= conv.queued_key
+    )
 
 
-def queue_length() -> int:
-    return ConversationModel.in_queue.count(keys.QUEUE_PARTITION)
+def queue_length(team_id: str | None = None) -> int:
+    return ConversationModel.in_queue.count(keys.queue_partition(team_id))
+
+
+def _team_action(team_id: str | None) -> Action:
+    return ConversationModel.team_id.set(team_id) if team_id else ConversationModel.team_id.remove()
+
+
+def move_waiting(from_team_id: str, to_team_id: str | None) -> int:
+    """The chats still waiting in a team's queue move to another's (a team removed from the settings),
+    each at its place by first arrival; a chat taken meanwhile is left alone."""
+    moved = 0
+    for conv in waiting(team_id=from_team_id):
+        if _update_unless_refused(
+            conv.conversation_id,
+            [ConversationModel.queue_partition.set(keys.queue_partition(to_team_id)), _team_action(to_team_id)],
+            (ConversationModel.state == ConversationState.WAITING.value) & (ConversationModel.team_id == from_team_id),
+        ):
+            moved += 1
+    return moved
 
 
 def live_of(agent_id: str) -> list[Conversation]:
@@ -162,10 +183,10 @@ def _live_timer_actions(now_ms: int) -> list[Action]:
 _OFF_THE_LIVE_INDEXES: tuple[Any, ...] = (ConversationModel.live_partition, ConversationModel.accept_partition)
 
 
-def _back_to_queue_actions() -> list[Action]:
+def _back_to_queue_actions(team_id: str | None) -> list[Action]:
     return [
         ConversationModel.state.set(ConversationState.WAITING.value),
-        ConversationModel.queue_partition.set(keys.QUEUE_PARTITION),
+        ConversationModel.queue_partition.set(keys.queue_partition(team_id)),
         ConversationModel.agent_id.remove(),
         ConversationModel.agent_name.remove(),
         ConversationModel.live_agent_id.remove(),
@@ -184,7 +205,7 @@ def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = F
             tx.update(AgentModel(agent_id), actions=[AgentModel.active_chats.add(-1)])
             tx.update(
                 ConversationModel(conv.conversation_id),
-                actions=_back_to_queue_actions(),
+                actions=_back_to_queue_actions(conv.team_id),
                 condition=(ConversationModel.state == ConversationState.ACTIVE.value)
                 & (ConversationModel.agent_id == agent_id)
                 & (ConversationModel.agent_id.exists() if answered_too else unanswered),
@@ -203,7 +224,7 @@ def return_unaccepted(conv: Conversation) -> None:
             tx.update(AgentModel(conv.agent_id), actions=[AgentModel.active_chats.add(-1)])
             tx.update(
                 ConversationModel(conv.conversation_id),
-                actions=_back_to_queue_actions(),
+                actions=_back_to_queue_actions(conv.team_id),
                 condition=(ConversationModel.state == ConversationState.ACTIVE.value)
                 & (ConversationModel.agent_id == conv.agent_id)
                 & (ConversationModel.assigned_at == conv.assigned_at)
@@ -317,7 +338,7 @@ def transfer_to_agent(
 def transfer_to_queue(conv: Conversation, hop: Transfer) -> None:
     """One transaction: the chat leaves the agent it was read with for the queue of `hop.to_team_id`,
     at its original place (FIFO by first arrival), and the hop is added to the record."""
-    actions: list[Action] = [*_back_to_queue_actions(), ConversationModel.team_id.set(hop.to_team_id), _with_hop(hop)]
+    actions: list[Action] = [*_back_to_queue_actions(hop.to_team_id), _team_action(hop.to_team_id), _with_hop(hop)]
     try:
         with transaction() as tx:
             tx.update(ConversationModel(conv.conversation_id), actions=actions, condition=_same_assignment(conv))

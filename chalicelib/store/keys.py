@@ -43,6 +43,11 @@ def time_key(epoch_ms: int, item_id: str) -> str:
     return f"{epoch_ms:013d}#{item_id}"
 
 
+def queue_partition(team_id: str | None) -> str:
+    """The queue-index partition a waiting chat of this team is in (`waiting` for a chat without a team)."""
+    return f"{QUEUE_PARTITION}#{team_id}" if team_id else QUEUE_PARTITION
+
+
 def agent_principal(agent_id: str) -> str:
     """The connections index partition of a staff member's connections."""
     return f"agent#{agent_id}"

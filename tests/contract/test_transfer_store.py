@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.entities import Transfer
+from chalicelib.domain.entities import Conversation, Transfer
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.model import AgentStatus, Role
 from chalicelib.store.facade import Store
@@ -76,6 +76,33 @@ def test_transfer_to_a_team_queue_at_the_first_place(store: Store) -> None:
     back = store.conversations.get("c1")
     assert (back.state, back.agent_id, back.team_id) == ("waiting", None, "billing")
     assert back.transfers == [Transfer(a.user_id, a.user_id, None, "billing", T0 + 20, "결제팀으로")]
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c1", "c2"]
+    assert [c.conversation_id for c in store.conversations.waiting(team_id="billing")] == ["c1"]
+    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]  # the queue without a team
+    assert store.conversations.queue_position(back) == 1
+    assert (store.conversations.queue_length("billing"), store.conversations.queue_length()) == (1, 1)
     assert store.agents.get(a.user_id).active_chats == 0
     assert store.conversations.idle_candidates(T0 + 1000) == []
+
+
+def test_team_queues_are_apart_fifo_and_movable(store: Store) -> None:
+    for i, (cid, team) in enumerate([("c1", "billing"), ("c2", None), ("c3", "billing"), ("c4", "tech")]):
+        store.conversations.create(
+            Conversation(
+                cid,
+                state="waiting",
+                customer_id=f"cust-{cid}",
+                inbound_at=T0 + i,
+                consent_version=1,
+                consented_at=T0 + i,
+                team_id=team,
+            )
+        )
+    billing = store.conversations.waiting(team_id="billing")
+    assert [c.conversation_id for c in billing] == ["c1", "c3"]
+    assert [store.conversations.queue_position(c) for c in billing] == [1, 2]
+    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]
+    assert [c for c, _ in store.conversations.waiting_connections("tech")] == ["c4"]
+    assert store.conversations.move_waiting("billing", "tech") == 2
+    assert [c.conversation_id for c in store.conversations.waiting(team_id="tech")] == ["c1", "c3", "c4"]
+    assert store.conversations.waiting(team_id="billing") == []
+    assert store.conversations.get("c3").team_id == "tech"

@@ -39,24 +39,34 @@ class MemoryConversations:
 
     # --- the queue and live chats ----------------------------------------------------------
 
-    def _queue(self) -> list[Conversation]:
-        return sorted((c for c in self._items.values() if c.is_waiting), key=lambda c: c.queued_key or "")
+    def _queue(self, team_id: str | None = None) -> list[Conversation]:
+        return sorted(
+            (c for c in self._items.values() if c.is_waiting and c.team_id == team_id),
+            key=lambda c: c.queued_key or "",
+        )
 
-    def waiting(self, limit: int | None = None) -> list[Conversation]:
+    def waiting(self, limit: int | None = None, team_id: str | None = None) -> list[Conversation]:
         with self._tables.lock:
-            return [copied(c) for c in self._queue()[:limit]]
+            return [copied(c) for c in self._queue(team_id)[:limit]]
 
-    def waiting_connections(self) -> list[tuple[str, set[str]]]:
+    def waiting_connections(self, team_id: str | None = None) -> list[tuple[str, set[str]]]:
         with self._tables.lock:
-            return [(c.conversation_id, set(c.customer_connections or ())) for c in self._queue()]
+            return [(c.conversation_id, set(c.customer_connections or ())) for c in self._queue(team_id)]
 
     def queue_position(self, conv: Conversation) -> int:
         with self._tables.lock:
-            return sum(1 for c in self._queue() if (c.queued_key or "") <= (conv.queued_key or ""))
+            return sum(1 for c in self._queue(conv.team_id) if (c.queued_key or "") <= (conv.queued_key or ""))
 
-    def queue_length(self) -> int:
+    def queue_length(self, team_id: str | None = None) -> int:
         with self._tables.lock:
-            return len(self._queue())
+            return len(self._queue(team_id))
+
+    def move_waiting(self, from_team_id: str, to_team_id: str | None) -> int:
+        with self._tables.lock:
+            queue = self._queue(from_team_id)
+            for conv in queue:
+                conv.team_id = to_team_id
+            return len(queue)
 
     def live_of(self, agent_id: str) -> list[Conversation]:
         with self._tables.lock:
@@ -211,7 +221,7 @@ class MemoryConversations:
         with self._tables.lock:
             item = self._same_assignment(conv)
             self._back_to_queue(item, conv.agent_id or "")
-            item.team_id = hop.to_team_id
+            item.team_id = hop.to_team_id or None
             item.transfers = [*(item.transfers or []), copied(hop)]
 
     # --- live-chat timers --------------------------------------------------------------------
