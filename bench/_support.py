@@ -76,36 +76,40 @@ def load_harness() -> Any:
     return module
 
 
-def batch_save(items: Iterable[Any], model: type) -> int:
-    """BatchWriteItem through pynamodb (25 items a request), uncounted by the meter."""
-    count = 0
-    with METER.pause(), model.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-            count += 1
-    return count
-
-
-def seed_conversation(conversation_id: str, inbound: int, customer_name: str, **attributes: Any) -> Any:
-    """A ConversationModel as the handlers store one: the customer consented when it came in
-    (`inbound`), its time keys (inbound, month, queue) follow from that; `attributes` add the rest."""
+def seed(entities: Iterable[Any]) -> int:
+    """Store domain entities through the store's bulk path (BatchWriteItem, 25 items a request),
+    uncounted by the meter: the items are what the handlers would have stored."""
     # Imported when called, as in the benches: importing bench._support loads none of the app.
-    from chalicelib.domain import model as rules
-    from chalicelib.store.models import ConversationModel
+    from chalicelib.bootstrap import store
 
-    key = rules.time_key(inbound, conversation_id)
-    return ConversationModel(
+    with METER.pause():
+        return store().bulk.save_all(entities)
+
+
+def reset_rate_window(connection_id: str) -> None:
+    """Move the connection's rate-limit window into the past (uncounted): its next frame starts one."""
+    from chalicelib.bootstrap import store
+
+    with METER.pause():
+        connection = store().connections.get(connection_id)
+        connection.rate_window = 0
+        store().bulk.save_all([connection])
+
+
+def seed_conversation(conversation_id: str, inbound: int, customer_name: str, **fields: Any) -> Any:
+    """A conversation as the handlers store one: the customer consented when it came in
+    (`inbound`); `fields` add the rest (state defaults to ended)."""
+    from chalicelib.domain.entities import Conversation
+
+    fields.setdefault("state", "ended")
+    return Conversation(
         conversation_id,
         customer_id=f"cust-{uuid.uuid4().hex}",
         inbound_at=inbound,
-        inbound_key=key,
-        inbound_month=rules.month_of(inbound),
-        queued_key=key,
         consent_version=1,
         consented_at=inbound,
         customer_name=customer_name,
-        customer_name_lower=customer_name.lower(),
-        **attributes,
+        **fields,
     )
 
 

@@ -59,8 +59,8 @@ def main(n: int | None = None) -> dict[str, Any]:
         n = QUICK_AGENTS if quick() else DEFAULT_AGENTS
     FIGURES.clear()
     with mock_aws():
+        from chalicelib.bootstrap import store
         from chalicelib.services import accounts, intake, settings
-        from chalicelib.store import repository as store
         from chalicelib.store.models import ALL_MODELS
         from chalicelib.store.schema import create_tables
 
@@ -80,9 +80,9 @@ def main(n: int | None = None) -> dict[str, Any]:
             cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
             cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="agents")
             principal = Principal(Role.AGENT, username, email=username)
-            agent = store.ensure_agent(principal)
-            store.set_agent_status(agent, statuses[i % 3], 0)
-            store.add_agent_connection(username, f"conn-{i}=")
+            agent = store().agents.ensure(principal)
+            store().agents.set_status(agent, statuses[i % 3], 0)
+            store().agents.add_connection(username, f"conn-{i}=")
         print(f"pool: {n} agents + 1 admin (a third each online / break / offline, one open tab each)")
         body = measure("GET /admin/agents (list_accounts)", lambda: accounts.list_accounts(admin))
         print(f"  → {len(body['accounts'])} accounts")

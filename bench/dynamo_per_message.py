@@ -22,10 +22,19 @@ import math
 import os
 import uuid
 from collections import Counter
-from datetime import timedelta
 from typing import Any
 
-from bench._support import METER, batch_save, load_harness, mean, quick, ratio, seed_conversation, timed
+from bench._support import (
+    METER,
+    load_harness,
+    mean,
+    quick,
+    ratio,
+    reset_rate_window,
+    seed,
+    seed_conversation,
+    timed,
+)
 
 SIZES = (10, 100, 1_000, 10_000)
 QUICK_SIZES = (10, 100)
@@ -48,18 +57,18 @@ def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
     from ulid import ULID
 
     from chalicelib.domain import model as rules
-    from chalicelib.store import repository as store
-    from chalicelib.store.models import AgentModel, ConnectionModel, ConversationModel, MessageModel
+    from chalicelib.domain.entities import Agent, Connection, Message
 
     now = rules.now_ms()
-    agents, connections, conversations, messages = [], [], [], []
+    entities: list[Any] = []
     agent_count = math.ceil(count / max_chats)
+    connections = 0
     for a in range(agent_count):
         agent_id = f"seed-agent-{a:05d}"
         console = f"seedA{a:07d}="
         live = min(max_chats, count - a * max_chats)
-        agents.append(
-            AgentModel(
+        entities.append(
+            Agent(
                 agent_id,
                 display_name=f"상담원 {a}",
                 email=f"{agent_id}@example.com",
@@ -73,22 +82,14 @@ def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
                 connection_ids={console},
             )
         )
-        connections.append(
-            ConnectionModel(
-                console,
-                principal=f"agent#{agent_id}",
-                role="agent",
-                user_id=agent_id,
-                connected_at=now,
-                expires_at=timedelta(seconds=store.CONNECTION_TTL_SECONDS),
-            )
-        )
+        entities.append(Connection(console, role="agent", user_id=agent_id, connected_at=now))
+        connections += 1
     for i in range(count):
         conversation_id = str(ULID())
         agent_id, console = f"seed-agent-{i // max_chats:05d}", f"seedA{i // max_chats:07d}="
         customer = f"seedC{i:07d}="
         inbound = now - (count - i) * 1000
-        conversations.append(
+        entities.append(
             seed_conversation(
                 conversation_id,
                 inbound,
@@ -96,7 +97,6 @@ def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
                 state="active",
                 agent_id=agent_id,
                 agent_name=f"상담원 {i // max_chats}",
-                live_agent_id=agent_id,
                 assigned_at=inbound + 500,
                 first_response_at=inbound + 900,
                 last_seq=2,
@@ -105,44 +105,26 @@ def _seed_open_conversations(count: int, max_chats: int) -> dict[str, Any]:
                 agent_connections={console},
             )
         )
-        connections.append(
-            ConnectionModel(
-                customer,
-                principal=f"chat#{conversation_id}",
-                role="customer",
-                user_id=f"cust-{i}",
-                conversation_id=conversation_id,
-                connected_at=now,
-                expires_at=timedelta(seconds=store.CONNECTION_TTL_SECONDS),
+        entities.append(
+            Connection(
+                customer, role="customer", user_id=f"cust-{i}", connected_at=now, conversation_id=conversation_id
             )
         )
+        connections += 1
         for seq, role in ((1, "customer"), (2, "agent")):
-            client_id = uuid.uuid4().hex
-            messages.append(
-                MessageModel(
+            entities.append(
+                Message(
                     conversation_id,
-                    store.message_sort_key(seq),
-                    seq=seq,
+                    seq,
                     sender_role=role,
                     sender_id=agent_id if role == "agent" else f"cust-{i}",
                     sender_name="고객" if role == "customer" else f"상담원 {i // max_chats}",
                     text=TEXT,
-                    client_message_id=client_id,
+                    client_message_id=uuid.uuid4().hex,
                     created_at=inbound + 100 * seq,
                 )
             )
-            messages.append(
-                MessageModel(conversation_id, store.client_marker_key(client_id), seq=seq, sender_id=agent_id)
-            )
-    items = 0
-    for model, batch in (
-        (AgentModel, agents),
-        (ConnectionModel, connections),
-        (ConversationModel, conversations),
-        (MessageModel, messages),
-    ):
-        items += batch_save(batch, model)
-    return {"items": items, "connections": len(connections)}
+    return {"items": seed(entities), "connections": connections}
 
 
 def _progress(text: str) -> None:
@@ -195,8 +177,10 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
+    from chalicelib.config import table_name
     from chalicelib.services.settings import load_settings
-    from chalicelib.store.models import ALL_MODELS, ConnectionModel
+    from chalicelib.store import keys
+    from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_tables
 
     with mock_aws():
@@ -245,18 +229,14 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
         # The first frame of a connection's rate-limit window costs one more UpdateItem (the
         # same-window increment is refused, then the window is reset: limits.py). Measured apart,
         # by moving the sender's stored window into the past (uncounted) before each message.
-        def window_start(connection_id: str) -> None:
-            with METER.pause():
-                ConnectionModel(connection_id).update(actions=[ConnectionModel.rate_window.set(0)])
-
         to_agent_new_window, to_customer_new_window = [], []
         for i in range(WINDOW_START_MESSAGES):
             conversation_id, customer_conn = probes[i % len(probes)]
-            window_start(customer_conn)
+            reset_rate_window(customer_conn)
             with METER.window() as w:
                 send(customer_conn, agent_conn, conversation_id)
             to_agent_new_window.append(w)
-            window_start(agent_conn)
+            reset_rate_window(agent_conn)
             with METER.window() as w:
                 send(agent_conn, customer_conn, conversation_id)
             to_customer_new_window.append(w)
@@ -268,8 +248,8 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
             with METER.window() as w:
                 found = _scan_fanout(
                     scan_client,
-                    ConnectionModel.Meta.table_name,
-                    [f"chat#{conversation_id}", "agent#bench-agent@example.com"],
+                    table_name("connections"),
+                    [keys.chat_principal(conversation_id), keys.agent_principal("bench-agent@example.com")],
                 )
             assert len(found) == 2, found
             baseline.append(w)

@@ -19,7 +19,7 @@ import json
 import random
 from typing import Any
 
-from bench._support import METER, batch_save, load_harness, mean, quick, ratio, seed_conversation, timed
+from bench._support import METER, load_harness, mean, quick, ratio, seed, seed_conversation, timed
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (500, 2_000)
@@ -30,8 +30,6 @@ PAGE = 50
 
 def _seed_chats(count: int, now: int) -> int:
     from ulid import ULID
-
-    from chalicelib.store.models import ConversationModel
 
     rng = random.Random(count)  # noqa: S311 - test data
     step = 365 * DAY_MS // count
@@ -60,7 +58,7 @@ def _seed_chats(count: int, now: int) -> int:
                 rating=rng.choice(["satisfied", "dissatisfied", None]),
             )
 
-    return batch_save(chats(), ConversationModel)
+    return seed(chats())
 
 
 def _page(h: Any, token: str, query: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -9,32 +9,37 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.domain.entities import Connection
 from chalicelib.domain.model import Principal, Role
 from chalicelib.store import keys
-from chalicelib.store.convert import to_entity
+from chalicelib.store.convert import attribute_values, to_entity
 from chalicelib.store.dynamo import is_condition_failure
 from chalicelib.store.models import ConnectionModel
 
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway's 2-hour cap plus slack
 
 
-def principal_key(principal: Principal) -> str:
-    if principal.role is Role.CUSTOMER:
-        return keys.chat_principal(principal.conversation_id or "")
-    return keys.agent_principal(principal.user_id)
+def item_of(connection: Connection) -> ConnectionModel:
+    principal = (
+        keys.chat_principal(connection.conversation_id or "")
+        if connection.role == Role.CUSTOMER.value
+        else keys.agent_principal(connection.user_id)
+    )
+    return ConnectionModel(
+        principal=principal,
+        expires_at=timedelta(seconds=CONNECTION_TTL_SECONDS),
+        **attribute_values(connection, ConnectionModel),
+    )
 
 
 def put(connection_id: str, principal: Principal, now_ms: int) -> Connection:
-    item = ConnectionModel(
+    connection = Connection(
         connection_id,
-        principal=principal_key(principal),
         role=principal.role.value,
         user_id=principal.user_id,
-        conversation_id=principal.conversation_id,
         connected_at=now_ms,
+        conversation_id=principal.conversation_id,
         token_expires_at=principal.token_expires_at,
-        expires_at=timedelta(seconds=CONNECTION_TTL_SECONDS),
     )
-    item.save()
-    return to_entity(item, Connection)
+    item_of(connection).save()
+    return connection
 
 
 def get(connection_id: str) -> Connection | None:

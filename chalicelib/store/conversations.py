@@ -45,17 +45,38 @@ def _with_hop(hop: Transfer) -> Action:
     return ConversationModel.transfers.set((ConversationModel.transfers | []).append([_hop_item(hop)]))
 
 
+def item_of(conv: Conversation) -> ConversationModel:
+    """The whole item, with the index attributes its state implies (queue, live agent, history)."""
+    conv.queued_key = conv.queued_key or keys.time_key(conv.inbound_at, conv.conversation_id)
+    active = conv.state == ConversationState.ACTIVE.value
+    return ConversationModel(
+        conv.conversation_id,
+        inbound_key=keys.time_key(conv.inbound_at, conv.conversation_id),
+        inbound_month=month_of(conv.inbound_at),
+        queue_partition=keys.queue_partition(conv.team_id) if conv.is_waiting else None,
+        live_agent_id=conv.agent_id if active else None,
+        live_partition=keys.LIVE_PARTITION if active else None,
+        accept_partition=keys.UNACCEPTED_PARTITION if active and _unaccepted(conv) else None,
+        transfers=[_hop_item(hop) for hop in conv.transfers] if conv.transfers else None,
+        # Idle time counts from the assignment until the customer writes.
+        customer_active_at=conv.customer_active_at or (conv.assigned_at if active else None),
+        customer_name_lower=conv.customer_name.lower() if conv.customer_name else None,
+        **attribute_values(conv, ConversationModel, skip=("conversation_id", "transfers", "customer_active_at")),
+    )
+
+
+def _unaccepted(conv: Conversation) -> bool:
+    """Assigned, and since then neither opened nor answered by its agent (the accept index's rule)."""
+    assigned = conv.assigned_at
+    if assigned is None:
+        return False
+    return all(at is None or at < assigned for at in (conv.agent_opened_at, conv.agent_active_at))
+
+
 def create(conv: Conversation) -> Conversation:
     """Store a new waiting chat at the end of the queue (its place: the time it came in)."""
-    conv.queued_key = keys.time_key(conv.inbound_at, conv.conversation_id)
-    item = ConversationModel(
-        conv.conversation_id,
-        inbound_key=conv.queued_key,
-        inbound_month=month_of(conv.inbound_at),
-        queue_partition=keys.queue_partition(conv.team_id),
-        customer_name_lower=conv.customer_name.lower() if conv.customer_name else None,
-        **attribute_values(conv, ConversationModel, skip=("conversation_id",)),
-    )
+    conv.queued_key = None
+    item = item_of(conv)
     try:
         item.save(condition=ConversationModel.conversation_id.does_not_exist())
     except PutError as exc:

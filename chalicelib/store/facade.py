@@ -29,6 +29,7 @@ class Store:
     audit: Any
     history: Any
     export_jobs: Any
+    bulk: Any
     routing_settings: Any
 
 

@@ -248,3 +248,33 @@ def test_no_message_once_ended_and_first_response_kept(store: Store) -> None:
     store.conversations.end(store.conversations.get("c1"), Role.AGENT, T0 + 20)
     with pytest.raises(SequenceTaken):
         store.messages.append(conv, _message(conv, 3), agent_reply=False)
+
+
+# --- bulk ------------------------------------------------------------------------------------
+
+
+def test_bulk_saved_entities_read_back_as_the_modules_store_them(store: Store) -> None:
+    from chalicelib.domain.entities import Agent, Connection
+
+    live = Conversation("c1", "active", "cust-1", T0, 1, T0, agent_id="a", last_seq=1, customer_connections={"k"})
+    waiting = Conversation("c2", "waiting", "cust-2", T0 + 1, 1, T0 + 1)
+    written = store.bulk.save_all(
+        [
+            Agent("a", status="online", active_chats=1, connection_ids={"console"}),
+            Connection("console", "agent", "a", T0),
+            Connection("k", "customer", "cust-1", T0, conversation_id="c1"),
+            live,
+            waiting,
+            Message("c1", 1, sender_role="customer", sender_id="cust-1", text="안녕", client_message_id="m-1"),
+        ]
+    )
+    assert written == 7  # the message's resend marker too
+    assert [c.conversation_id for c in store.conversations.live_of("a")] == ["c1"]
+    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]
+    assert [a.agent_id for a in store.agents.online()] == ["a"]
+    assert store.connections.of_staff("a") == ["console"]
+    assert store.messages.by_client_id("c1", "m-1").text == "안녕"
+    again = store.connections.get("k")
+    again.connected_at = T0 - 60_000
+    store.bulk.save_all([again])  # replaces the item
+    assert store.connections.get("k").connected_at == T0 - 60_000

@@ -22,9 +22,10 @@ from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
 from moto.core import DEFAULT_ACCOUNT_ID  # noqa: E402
 from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
 
+from chalicelib.bootstrap import store  # noqa: E402
 from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain.model import NEW_CONNECTION_GRACE_MS  # noqa: E402
-from chalicelib.store.models import ALL_MODELS, ConnectionModel  # noqa: E402
+from chalicelib.store.models import ALL_MODELS  # noqa: E402
 from chalicelib.store.schema import create_tables  # noqa: E402
 from infra.local.routes import match_route  # noqa: E402
 
@@ -148,10 +149,9 @@ class Harness:
     def open_for_a_while(self, *connection_ids: str) -> None:
         """Date the connections back past the new-connection grace: a 410 about them is final."""
         for connection_id in connection_ids:
-            ConnectionModel(connection_id).update(
-                actions=[ConnectionModel.connected_at.add(-NEW_CONNECTION_GRACE_MS)],
-                condition=ConnectionModel.connection_id.exists(),
-            )
+            connection = store().connections.get(connection_id)
+            connection.connected_at -= NEW_CONNECTION_GRACE_MS
+            store().bulk.save_all([connection])
 
     def send(self, connection_id: str, frame: Any) -> dict[str, Any]:
         body = frame if isinstance(frame, str | bytes) else json.dumps(frame)

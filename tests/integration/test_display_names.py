@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.store.models import AgentModel, MessageModel
+from chalicelib.bootstrap import store
 
 AGENT = "agent1@example.com"
 ADMIN = "admin@example.com"
@@ -106,7 +106,7 @@ def test_a_display_name_is_what_customers_see(h) -> None:
 def test_an_e_mail_stored_as_the_name_before_display_names_is_not_shown(h) -> None:
     """Agent items written by the old code held the e-mail as display_name."""
     token, agent_conn = h.agent_online(AGENT)
-    AgentModel(AGENT).update(actions=[AgentModel.display_name.set(AGENT)])
+    store().agents.set_display_name(AGENT, AGENT)
     customer = _whole_chat(h, token, agent_conn)
     assert AGENT not in customer.everything()
 
@@ -117,11 +117,14 @@ def test_messages_stored_with_the_e_mail_before_display_names_do_not_show_it(h) 
     customer = CustomerView(h)
     reply = {"action": "message.send", "conversationId": customer.cid, "clientMessageId": "a1", "text": "네"}
     h.send(agent_conn, reply)
-    for message in MessageModel.query(customer.cid, MessageModel.sort_key.startswith("m#")):
+    old = []
+    for message in store().messages.transcript(customer.cid):
         if message.sender_role == "agent":
-            message.update(actions=[MessageModel.sender_name.set(AGENT)])
+            message.sender_name = AGENT
         elif message.system_code == "agent_joined":
-            message.update(actions=[MessageModel.text.set(f"상담원 {AGENT}님이 상담을 시작했습니다.")])
+            message.text = f"상담원 {AGENT}님이 상담을 시작했습니다."
+        old.append(message)
+    store().bulk.save_all(old)  # as the old code stored them
     messages = customer.rest("GET", f"/chats/{customer.cid}/messages")["messages"]
     customer.send({"action": "messages.sync", "conversationId": customer.cid, "afterSeq": 0})
     assert AGENT not in customer.everything()

@@ -8,8 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from chalicelib.store import repository as store
-from chalicelib.store.models import AgentModel, ConversationModel
+from chalicelib.bootstrap import store
 
 AGENTS = 20
 MAX_CHATS = 3
@@ -30,7 +29,7 @@ def test_200_concurrent_starts_against_20_agents(h):
         results = list(pool.map(start, range(CHATS)))
 
     assert all(status == 201 for status, _ in results), [r for r in results if r[0] != 201][:3]
-    conversations = [store.get_conversation(chat["conversationId"]) for _, chat in results]
+    conversations = [store().conversations.get(chat["conversationId"]) for _, chat in results]
     active = [c for c in conversations if c.state == "active"]
     waiting = [c for c in conversations if c.state == "waiting"]
     assert len(active) == AGENTS * MAX_CHATS
@@ -41,30 +40,30 @@ def test_200_concurrent_starts_against_20_agents(h):
     assert max(per_agent.values()) == MAX_CHATS
     for agent_id in agents:
         # The stored counter reconciles with the chats actually assigned.
-        assert AgentModel.get(agent_id).active_chats == per_agent[agent_id] == MAX_CHATS
+        assert store().agents.get(agent_id).active_chats == per_agent[agent_id] == MAX_CHATS
 
-    queue = store.waiting_conversations()
+    queue = store().conversations.waiting()
     assert [c.conversation_id for c in queue] == [
         c.conversation_id for c in sorted(waiting, key=lambda c: c.queued_key)
     ]
-    positions = [store.queue_position(c.queued_key) for c in queue]
+    positions = [store().conversations.queue_position(c) for c in queue]
     assert positions == list(range(1, len(waiting) + 1))
 
     # Ending chats one at a time hands the freed seat to the oldest waiting chat each time.
     expected_order = [c.conversation_id for c in queue]
     assigned_order: list[str] = []
-    live = sorted(active, key=lambda c: c.inbound_key)
+    live = sorted(active, key=lambda c: (c.inbound_at, c.conversation_id))
     while live:
         conv = live.pop(0)
         status, _ = h.rest("POST", f"/chats/{conv.conversation_id}/end", token=tokens[conv.agent_id])
         assert status == 200
-        fresh = [c for c in ConversationModel.live_by_agent.query(conv.agent_id) if c.assigned_at]
+        fresh = [c for c in store().conversations.live_of(conv.agent_id) if c.assigned_at]
         newly = [c for c in fresh if c.conversation_id in expected_order and c.conversation_id not in assigned_order]
         assert len(newly) <= 1
         for c in newly:
             assigned_order.append(c.conversation_id)
             live.append(c)
-        assert AgentModel.get(conv.agent_id).active_chats <= MAX_CHATS
+        assert store().agents.get(conv.agent_id).active_chats <= MAX_CHATS
     assert assigned_order == expected_order
-    assert store.queue_length() == 0
-    assert all(AgentModel.get(a).active_chats == 0 for a in agents)
+    assert store().conversations.queue_length() == 0
+    assert all(store().agents.get(a).active_chats == 0 for a in agents)

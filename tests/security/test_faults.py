@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from faults import Faults, injected
 
+from chalicelib.bootstrap import store
+from chalicelib.domain.entities import Message
 from chalicelib.ops import reconcile
 from chalicelib.services import notify
-from chalicelib.store import repository as store
-from chalicelib.store.models import ALL_MODELS, ConversationModel, MessageModel
+from chalicelib.store import conversations as conversation_store
+from chalicelib.store.models import ALL_MODELS
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +34,8 @@ def _say(conversation_id: str, text: str, client_message_id: str | None = None) 
             "clientMessageId": client_message_id or uuid.uuid4().hex, "text": text}
 
 
-def _stored(conversation_id: str) -> list[MessageModel]:
-    return [m for m in MessageModel.query(conversation_id, consistent_read=True) if m.sort_key.startswith("m#")]
+def _stored(conversation_id: str) -> list[Message]:
+    return list(store().messages.transcript(conversation_id))
 
 
 def test_gone_while_pushing_removes_the_connection_and_the_message_arrives_on_resync(h, counters_reconcile) -> None:
@@ -48,8 +50,8 @@ def test_gone_while_pushing_removes_the_connection_and_the_message_arrives_on_re
         h.send(agent, _say(conversation, "답변드립니다"))
     assert faults.injected["gone POST"] == 1
     assert [f["type"] for f in h.frames(agent)][-1] == "message.ack"
-    assert store.get_connection(customer) is None
-    assert customer not in (ConversationModel.get(conversation, consistent_read=True).customer_connections or set())
+    assert store().connections.get(customer) is None
+    assert customer not in (store().conversations.get(conversation).customer_connections or set())
     stored = _stored(conversation)
     assert stored[-1].text == "답변드립니다"
     # The widget reconnects and asks for everything after the last seq it showed.
@@ -71,8 +73,8 @@ def test_a_gone_agent_tab_is_dropped_and_the_other_tab_still_hears(h, counters_r
         faults.gone.add(first_tab)
         h.send(customer, _say(chat["conversationId"], "안녕하세요"))
     assert [f["message"]["text"] for f in h.frames_of_type(second_tab, "message.new")] == ["안녕하세요"]
-    assert first_tab not in (store.get_agent("agent1@example.com").connection_ids or set())
-    assert store.get_connection(first_tab) is None
+    assert first_tab not in (store().agents.get("agent1@example.com").connection_ids or set())
+    assert store().connections.get(first_tab) is None
 
 
 def test_a_410_while_the_tab_may_still_be_connecting_keeps_it(h, counters_reconcile) -> None:
@@ -84,9 +86,9 @@ def test_a_410_while_the_tab_may_still_be_connecting_keeps_it(h, counters_reconc
         faults.gone.add(connecting)  # not open at the gateway yet
         chat = h.start_chat()
         assert faults.injected["gone POST"] >= 1
-    assert connecting in store.get_agent("agent1@example.com").connection_ids
-    assert connecting in ConversationModel.get(chat["conversationId"], consistent_read=True).agent_connections
-    assert store.get_connection(connecting) is not None
+    assert connecting in store().agents.get("agent1@example.com").connection_ids
+    assert connecting in store().conversations.get(chat["conversationId"]).agent_connections
+    assert store().connections.get(connecting) is not None
     # Open now: it hears the next message, as the other tab does.
     customer = h.connected(chat["token"])
     h.frames(first_tab)
@@ -98,8 +100,8 @@ def test_a_410_while_the_tab_may_still_be_connecting_keeps_it(h, counters_reconc
     with injected(Faults()) as faults:
         faults.gone.add(connecting)
         h.send(customer, _say(chat["conversationId"], "여보세요"))
-    assert connecting not in store.get_agent("agent1@example.com").connection_ids
-    assert store.get_connection(connecting) is None
+    assert connecting not in store().agents.get("agent1@example.com").connection_ids
+    assert store().connections.get(connecting) is None
 
 
 def test_a_tab_that_connects_while_its_chat_is_assigned_hears_that_chat(
@@ -109,13 +111,13 @@ def test_a_tab_that_connects_while_its_chat_is_assigned_hears_that_chat(
     the assignment read the agent just before that tab was added: the chat must still learn it."""
     token, first_tab = h.agent_online("agent1@example.com")
     late_tabs: list[str] = []
-    assign = store.assign_conversation
+    assign = conversation_store.assign
 
     def connect_in_between(*args: Any, **kwargs: Any) -> None:
         late_tabs.append(h.connected(token))  # after the agent was read, before the commit
         assign(*args, **kwargs)
 
-    monkeypatch.setattr(store, "assign_conversation", connect_in_between)
+    monkeypatch.setattr(conversation_store, "assign", connect_in_between)
     chat = h.start_chat()
     monkeypatch.undo()
     [late_tab] = late_tabs
@@ -227,16 +229,16 @@ def test_a_handler_dying_after_storing_and_before_pushing_still_delivers_on_resy
 def test_dynamodb_calls_retry_throttling_in_botocore_standard_mode() -> None:
     """pynamodb 6.1 builds its botocore client from the `retry_configuration` setting: the default
     "LEGACY" means standard mode with 1 + Meta.max_retry_attempts attempts. Check what the clients got."""
-    from chalicelib.store import repository
+    from chalicelib.store import dynamo
     from chalicelib.store.models import BaseMeta
 
     expected = {"mode": "standard", "total_max_attempts": 1 + BaseMeta.max_retry_attempts}
     for model in ALL_MODELS:
         retries = model._get_connection().connection.client.meta.config.retries
         assert retries == expected, (model.__name__, retries)
-    repository._tx()
-    assert repository._tx_connection is not None
-    assert repository._tx_connection.client.meta.config.retries == expected
+    dynamo.transaction()
+    assert dynamo._tx_connection is not None
+    assert dynamo._tx_connection.client.meta.config.retries == expected
 
 
 def test_a_throttled_rating_is_an_internal_error_not_already_rated(h, monkeypatch) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from faults import Faults, injected
 
+from chalicelib.bootstrap import store
+from chalicelib.domain.entities import Conversation
 from chalicelib.domain.model import NEW_CONNECTION_GRACE_MS, now_ms
 from chalicelib.ops import reconcile
 from chalicelib.services import presence
-from chalicelib.store import repository as store
-from chalicelib.store.models import AgentModel, ConversationModel
 
 MINUTE = 60_000
 
@@ -23,8 +23,8 @@ def offline_after(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AGENT_OFFLINE_AFTER_SECONDS", "300")
 
 
-def _conv(conversation_id: str) -> ConversationModel:
-    return ConversationModel.get(conversation_id, consistent_read=True)
+def _conv(conversation_id: str) -> Conversation:
+    return store().conversations.get(conversation_id)
 
 
 def test_the_sweep_is_scheduled_and_thin(h) -> None:
@@ -50,12 +50,12 @@ def test_gone_connections_are_removed_and_live_ones_kept(h) -> None:
         faults.gone |= {first_tab, customer_gone}
         result = presence.sweep(now_ms() + NEW_CONNECTION_GRACE_MS)
     assert result["connectionsRemoved"] == 2
-    assert store.get_agent("agent1@example.com").connection_ids == {second_tab}
+    assert store().agents.get("agent1@example.com").connection_ids == {second_tab}
     conv = _conv(chat["conversationId"])
     assert conv.customer_connections == {customer_live}
     assert conv.agent_connections == {second_tab}
-    assert store.get_connection(first_tab) is None and store.get_connection(customer_gone) is None
-    assert store.get_agent("agent1@example.com").status == "online", "a live tab remains"
+    assert store().connections.get(first_tab) is None and store().connections.get(customer_gone) is None
+    assert store().agents.get("agent1@example.com").status == "online", "a live tab remains"
     assert reconcile.check() == []
 
 
@@ -71,9 +71,9 @@ def test_an_agent_without_a_connection_goes_offline_after_the_configured_time(h)
         first = presence.sweep(t0)
         assert first["connectionsRemoved"] == 1 and first["agentsSetOffline"] == []
         assert presence.sweep(t0 + 5 * MINUTE - 1)["agentsSetOffline"] == []
-        assert store.get_agent("agent1@example.com").status == "online"
+        assert store().agents.get("agent1@example.com").status == "online"
         assert presence.sweep(t0 + 5 * MINUTE)["agentsSetOffline"] == ["agent1@example.com"]
-    agent = store.get_agent("agent1@example.com")
+    agent = store().agents.get("agent1@example.com")
     assert agent.status == "offline" and agent.disconnected_since is None
     # The unanswered chat is back in the queue; the answered one stays with the agent.
     assert _conv(unanswered["conversationId"]).state == "waiting"
@@ -92,10 +92,10 @@ def test_an_agent_who_reconnects_in_time_stays_online(h) -> None:
     with injected(Faults()) as faults:
         faults.gone.add(tab)
         presence.sweep(t0)
-    assert store.get_agent("agent1@example.com").disconnected_since == t0
+    assert store().agents.get("agent1@example.com").disconnected_since == t0
     h.connected(token)  # back within the five minutes
     assert presence.sweep(t0 + 10 * MINUTE)["agentsSetOffline"] == []
-    agent = store.get_agent("agent1@example.com")
+    agent = store().agents.get("agent1@example.com")
     assert agent.status == "online" and agent.disconnected_since is None
     assert _conv(chat["conversationId"]).state == "active"
 
@@ -108,7 +108,7 @@ def test_an_agent_on_break_without_a_connection_also_goes_offline(h) -> None:
         faults.gone.add(tab)
         presence.sweep(t0)
         presence.sweep(t0 + 5 * MINUTE)
-    assert store.get_agent("agent1@example.com").status == "offline"
+    assert store().agents.get("agent1@example.com").status == "offline"
 
 
 def test_a_connection_still_connecting_is_left_alone(h) -> None:
@@ -116,19 +116,19 @@ def test_a_connection_still_connecting_is_left_alone(h) -> None:
     with injected(Faults()) as faults:
         faults.gone.add(tab)  # the management API does not know it until $connect has returned
         assert presence.sweep(now_ms())["connectionsRemoved"] == 0
-    assert store.get_agent("agent1@example.com").connection_ids == {tab}
+    assert store().agents.get("agent1@example.com").connection_ids == {tab}
 
 
 def test_reconcile_finds_and_fixes_a_drifted_counter(h, capsys: Any) -> None:
     h.agent_online("agent1@example.com")
     h.start_chat()
     assert reconcile.check() == []
-    AgentModel("agent1@example.com").update(actions=[AgentModel.active_chats.set(3)])
+    assert store().agents.repair_active_chats("agent1@example.com", 1, 3)  # the counter drifts to 3
     report = reconcile.main([])
     assert report["ok"] is False
     assert report["mismatches"] == [{"agent_id": "agent1@example.com", "recorded": 3, "actual": 1,
                                      "ended_but_live": [], "fixed": False}]
     assert reconcile.main(["--fix"])["mismatches"][0]["fixed"] is True
     assert reconcile.main([]) == {"ok": True, "mismatches": []}
-    assert store.get_agent("agent1@example.com").active_chats == 1
+    assert store().agents.get("agent1@example.com").active_chats == 1
     json.dumps(report)  # the command prints it as JSON

@@ -228,11 +228,11 @@ class MemoryConversations:
 
     def _live(self) -> list[Conversation]:
         live = [c for c in self._items.values() if c.state == ConversationState.ACTIVE.value]
-        return sorted(live, key=lambda c: (c.customer_active_at or 0, c.conversation_id))
+        return sorted(live, key=lambda c: (_active_at(c), c.conversation_id))
 
     def idle_candidates(self, active_at_or_before: int) -> list[Conversation]:
         with self._tables.lock:
-            return [copied(c) for c in self._live() if (c.customer_active_at or 0) <= active_at_or_before]
+            return [copied(c) for c in self._live() if _active_at(c) <= active_at_or_before]
 
     def unaccepted(self, assigned_at_or_before: int) -> list[Conversation]:
         with self._tables.lock:
@@ -323,3 +323,8 @@ def _unaccepted(conv: Conversation) -> bool:
     if assigned is None:
         return False
     return all(at is None or at < assigned for at in (conv.agent_opened_at, conv.agent_active_at))
+
+
+def _active_at(conv: Conversation) -> int:
+    # The DynamoDB item's index key: the customer's last message, else the assignment.
+    return int(conv.customer_active_at or conv.assigned_at or 0)
