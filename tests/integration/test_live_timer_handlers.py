@@ -68,6 +68,9 @@ def test_an_idle_customer_is_warned_then_the_chat_closes(h) -> None:
     assert (status, view["state"], view["endedBy"], view["endReason"]) == (200, "ended", "system", "idle")
     status, me = h.rest("GET", "/me", token=token)
     assert me["activeChats"] == 0
+    status, history = h.rest("GET", "/history", token=token)
+    row = next(r for r in history["items"] if r["conversationId"] == chat["conversationId"])
+    assert (status, row["endedBy"], row["endReason"]) == (200, "system", "idle")
     assert _sweep_at(30 * MINUTE)["idleClosed"] == 0  # ended chats are off the index
 
 
