@@ -22,6 +22,7 @@ from chalicelib.bootstrap import clock, store
 from chalicelib.domain import model as rules
 from chalicelib.domain.entities import Conversation
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound
+from chalicelib.domain.hours import is_open
 from chalicelib.domain.model import AgentStatus, Principal, Role
 from chalicelib.domain.routing import (
     IDLE_END_REASON,
@@ -33,10 +34,10 @@ from chalicelib.domain.routing import (
     live_chat_action,
 )
 from chalicelib.services import agent_status, notify
-from chalicelib.services.assignment import assign_waiting_chats
+from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions, queue_teams
 from chalicelib.services.ending import announce_end
 from chalicelib.services.messages import append_system_message, system_line
-from chalicelib.services.routing_settings import load_routing_settings
+from chalicelib.services.routing_settings import RoutingSettings, WaitingAtClosing, load_routing_settings
 from chalicelib.services.views import message_view
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,13 @@ def open_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
     return {"type": "chat.opened", "conversationId": conv.conversation_id, "agentOpenedAt": conv.agent_opened_at}
 
 
+CLOSED_END_REASON = "closed"  # waiting at closing time, with waitingAtClosing = close
+
+
 def sweep(now_ms: int | None = None) -> dict[str, Any]:
     now = clock() if now_ms is None else now_ms
-    timers = load_routing_settings().timers
+    routing = load_routing_settings()
+    timers = routing.timers
     reassigned: list[str] = []
     warned = closed = 0
     if timers.accept_window_seconds:
@@ -87,8 +92,41 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
     if reassigned or closed:
         assign_waiting_chats()
     result = {"chatsReassigned": len(reassigned), "idleWarnings": warned, "idleClosed": closed}
+    if routing.waiting_at_closing is WaitingAtClosing.CLOSE:
+        result["waitingClosed"] = _close_waiting_out_of_hours(routing, now)
     log.info("live-chat timers: %s", result)
     return result
+
+
+def _close_waiting_out_of_hours(routing: RoutingSettings, now: int) -> int:
+    """Out of hours, chats still waiting end with a line pointing to 문의하기 (`endReason: "closed"`);
+    a team's own hours decide for its queue. Live chats are never cut."""
+    closed = 0
+    teams = {team.team_id: team for team in routing.teams}
+    for team_id in queue_teams(routing.teams):
+        team = teams.get(team_id or "")
+        hours = team.hours if team is not None and team.hours is not None else routing.hours
+        if hours is None or is_open(hours, now):
+            continue
+        for conv in store().conversations.waiting(team_id=team_id):
+            line = system_line(conv, "closed_waiting")
+            try:
+                store().conversations.end(conv, SYSTEM_ENDER, now, reason=CLOSED_END_REASON, line=line)
+            except Conflict:
+                continue  # taken or ended meanwhile
+            closed += 1
+            notify.to_customer(conv, {"type": "message.new", "message": message_view(line)})
+            frame = {
+                "type": "chat.ended",
+                "conversationId": conv.conversation_id,
+                "endedBy": SYSTEM_ENDER,
+                "endReason": CLOSED_END_REASON,
+                "endedAt": now,
+            }
+            notify.to_customer(conv, frame)
+    if closed:
+        push_queue_positions(routing.teams)
+    return closed
 
 
 def _act(conv: Conversation, timers: LiveChatTimers, now: int, expected: LiveChatAction) -> bool:

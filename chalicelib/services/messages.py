@@ -40,6 +40,7 @@ SYSTEM_TEXTS = {
     "idle_warning": "답변이 없으시면 {minutes}분 후 상담이 자동으로 종료됩니다.",
     "idle_closed": "답변이 없어 상담이 자동으로 종료되었습니다.",
     "agent_changed": "상담원이 변경되었습니다.",
+    "closed_waiting": "운영시간이 끝나 상담 연결을 마칩니다. 문의하기로 남겨 주시면 답변드리겠습니다.",
 }
 
 

@@ -130,3 +130,28 @@ def test_no_team_without_a_catch_all_needs_a_type(world: World) -> None:
     routing_settings.save_from_admin({"teams": [{**_teams([b.user_id], [])[0]}]}, ADMIN)
     with pytest.raises(Conflict):  # nobody of the team online
         intake.start_chat({**START, "inquiryType": "주문/결제"})
+
+
+@pytest.mark.parametrize("setting", ["keep", "close"])
+def test_chats_waiting_at_closing_follow_the_setting(world: World, setting: str) -> None:
+    from chalicelib.services import live_timers
+
+    agent = world.agent()
+    world.clock.now = T0 + 8 * HOUR  # Tuesday 09:00 in Seoul
+    routing_settings.save_from_admin({"hours": {"weekly": WEEKDAYS_9_TO_6}, "waitingAtClosing": setting}, ADMIN)
+    live = intake.start_chat(START)
+    live_timers.open_chat(agent, live["conversationId"])
+    world.store.agents.set_max_chats(agent.user_id, 1)
+    waiting = intake.start_chat(START)
+    connections.connect("cust-w", waiting["token"])
+    world.clock.now = T0 + 17 * HOUR + 60_000  # 18:01: closed
+    result = live_timers.sweep()
+    stored = world.store.conversations.get(waiting["conversationId"])
+    assert world.store.conversations.get(live["conversationId"]).state == "active"  # live chats are never cut
+    if setting == "keep":
+        assert stored.state == "waiting" and "waitingClosed" not in result
+        return
+    assert result["waitingClosed"] == 1
+    assert (stored.state, stored.ended_by, stored.end_reason) == ("ended", "system", "closed")
+    ended = [f for f in world.pusher.frames["cust-w"] if f["type"] == "chat.ended"][-1]
+    assert ended["endReason"] == "closed"
