@@ -282,7 +282,7 @@ def end(
         ConversationModel.queue_partition.remove(),
         *(attribute.remove() for attribute in _OFF_THE_LIVE_INDEXES),
     ]
-    condition = ConversationModel.state == conv.state
+    condition: Condition = ConversationModel.state == conv.state
     if conv.state == ConversationState.ACTIVE.value:
         condition = _same_assignment(conv)  # an end racing a transfer: one of them wins
     if if_idle_unchanged:
