@@ -8,8 +8,12 @@ STAMP := $(VENV)/.installed
 # Korean font so the screenshots show Hangul, not boxes.
 CHROMIUM := /usr/bin/chromium
 KOREAN_FONT := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
+# The front ends have no build step; node only lints them (ESLint, pinned in package-lock.json) and
+# unit-tests their pure modules (node --test). Debian's nodejs when the machine has none.
+NODE := /usr/bin/node
+NODE_STAMP := node_modules/.installed
 
-.PHONY: run test test-fast lint unit integration e2e clean bench package deploy publish-frontend destroy
+.PHONY: run test test-fast lint lint-js test-js unit integration e2e clean bench package deploy publish-frontend destroy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +28,21 @@ $(CHROMIUM) $(KOREAN_FONT):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum
 
-test: $(STAMP) $(CHROMIUM) $(KOREAN_FONT)
+$(NODE):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+
+$(NODE_STAMP): package.json package-lock.json | $(NODE)
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+lint-js: $(NODE_STAMP)
+	npx --no-install eslint .
+
+test-js: lint-js
+	node --test --test-reporter=spec tests/frontend/
+
+test: $(STAMP) $(CHROMIUM) $(KOREAN_FONT) test-js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
@@ -59,4 +77,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build
+	rm -rf $(VENV) .pytest_cache .ruff_cache build node_modules

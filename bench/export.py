@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib.store import keys  # key formats only: imports no model (TABLE_PREFIX is set later)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "export.json"
 REGION = "ap-northeast-2"
@@ -119,7 +121,7 @@ def chat_item(chat: dict[str, Any]) -> dict[str, Any]:
         "state": _s("ended"),
         "customer_id": _s("c-" + chat["id"]),
         "inbound_at": _n(chat["inbound"]),
-        "inbound_key": _s(f"{chat['inbound']:013d}#{chat['id']}"),
+        "inbound_key": _s(keys.time_key(chat["inbound"], chat["id"])),
         "inbound_month": _s(month),
         "consent_version": _n(1),
         "consented_at": _n(chat["inbound"]),
@@ -147,7 +149,7 @@ def chat_item(chat: dict[str, Any]) -> dict[str, Any]:
 def message_item(chat_id: str, message: dict[str, Any]) -> dict[str, Any]:
     return {
         "conversation_id": _s(chat_id),
-        "sort_key": _s(f"m#{message['seq']:010d}"),
+        "sort_key": _s(keys.message_sort_key(message["seq"])),
         "seq": _n(message["seq"]),
         "sender_role": _s(message["role"]),
         "sender_name": _s(message["name"]),
@@ -259,9 +261,10 @@ def _time_reads(runner: Any) -> dict[str, Any]:
 
 def child_export(export_id: str) -> dict[str, Any]:
     """Run one export job as the export function would; report this process's figures."""
+    from chalicelib import bootstrap
     from chalicelib.export import runner
     from chalicelib.export.runner import run_job
-    from chalicelib.store.models import BaseMeta, ExportJobModel
+    from chalicelib.store.models import BaseMeta
 
     # moto answers a history page by walking the whole table: at 100,000 chats, on a shared box, a
     # page can take longer than the 5 s read timeout the models set for AWS. Not what is measured.
@@ -280,7 +283,7 @@ def child_export(export_id: str) -> dict[str, Any]:
             outcome = run_job(export_id)
     seconds = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before
-    job = ExportJobModel.get(export_id)
+    job = bootstrap.store().export_jobs.get(export_id)
     if outcome.status != "done":
         raise SystemExit(f"export ended {outcome.status}: {job.error}")
     rows = int(job.chat_rows) + int(job.message_rows)
@@ -463,7 +466,8 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.dynamodb.models import dynamodb_backends
 
-        from chalicelib.store import export_jobs
+        from chalicelib import bootstrap
+        from chalicelib.domain.entities import ExportJob
         from chalicelib.store.models import ALL_MODELS, ConversationModel, MessageModel
         from chalicelib.store.schema import create_tables
 
@@ -482,14 +486,14 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
         load_seconds = time.perf_counter() - started
         export_id = f"01BENCHJOB{size:016d}"
         filters = {"from": START_MS - 1, "to": START_MS + SPAN_MS}
-        export_jobs.create_job(
-            export_jobs.new_job(
+        bootstrap.store().export_jobs.create(
+            ExportJob(
                 export_id,
+                created_at=int(time.time() * 1000),
                 requested_by="admin@example.com",
                 requested_by_name="bench",
-                role="admin",
+                requested_role="admin",
                 filters=json.dumps(filters),
-                now_ms=int(time.time() * 1000),
             )
         )
         moto_cpu_before = _cpu_seconds()

@@ -65,9 +65,10 @@ def detectors() -> dict[str, float]:
 
 def service() -> dict[str, float]:
     with mock_aws():
+        from chalicelib import bootstrap
+        from chalicelib.domain.entities import Conversation, Message
         from chalicelib.services import masking, settings
-        from chalicelib.store import repository as store
-        from chalicelib.store.models import ALL_MODELS, ConversationModel, MessageModel
+        from chalicelib.store.models import ALL_MODELS
         from chalicelib.store.schema import create_tables
 
         create_tables(boto3.client("dynamodb"), ALL_MODELS)
@@ -75,22 +76,17 @@ def service() -> dict[str, float]:
         get_config.cache_clear()
         admin = Principal(Role.ADMIN, "admin")
         settings.update_settings({"securityService": True}, admin)
-        conv = ConversationModel(
-            "C1",
-            state="ended",
-            customer_id="c",
-            inbound_at=1,
-            inbound_key="k",
-            inbound_month="2026-01",
-            consent_version=1,
-            consented_at=1,
-            last_seq=0,
+        store = bootstrap.store()
+        conv = store.conversations.create(
+            Conversation("C1", state="waiting", customer_id="c", inbound_at=1, consent_version=1, consented_at=1)
         )
-        store.create_conversation(conv)
+        for seq in range(1, 101):
+            message = Message("C1", seq, sender_role="customer", text=SAMPLE)
+            store.messages.append(conv, message, agent_reply=False)
+        store.conversations.end(conv, Role.CUSTOMER, 2)  # masked after the chat, as an admin reviews one
         phone_at = SAMPLE.index("010-")
         mask_ms, unmask_ms = [], []
         for seq in range(1, 101):
-            MessageModel("C1", store.message_sort_key(seq), seq=seq, sender_role="customer", text=SAMPLE).save()
             start = time.perf_counter()
             view = masking.mask_message(admin, "C1", seq, {"spans": [{"start": phone_at, "end": phone_at + 13}]})
             mask_ms.append((time.perf_counter() - start) * 1000)

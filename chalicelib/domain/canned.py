@@ -1,4 +1,4 @@
-"""Canned responses (상용구): validation, variables, limits, CSV import and export. Pure Python.
+"""Canned responses (상용구): the response, its limits, validation and who may do what. Pure Python.
 
 A response has a title, a shortcut (typed after `/` in the composer), a text and an optional
 category, and is either shared (managed by admins, seen by all staff) or personal (one agent's own).
@@ -15,31 +15,22 @@ All text is NFC-normalised, so a macOS-composed (decomposed) Hangul string compa
 
 Variables: `{{customer.name}}`, `{{agent.displayName}}`, `{{chat.inquiryType}}`, `{{today}}`, written
 exactly so (no spaces inside the braces). `{{` and `}}` are reserved in a response's text: an unknown
-variable or a brace that opens or closes nothing is refused at save, naming it. Single braces (`{주문번호}`)
-are ordinary text.
+variable or a brace that opens or closes nothing is refused at save, naming it (`check_variables`, part
+of `validate_text`). Single braces (`{주문번호}`) are ordinary text.
 
-Filling (`fill`): each known variable is replaced by its value. A variable whose value is empty (or
-missing, or no longer known) becomes an empty string, never a `{{…}}` literal and never a label that a
-hurried agent could send to a customer; its position is returned as a zero-width span so the composer
-can put the caret there and mark it for the agent to fill. A caller that prefers a visible label
-(e.g. `[고객명]`) passes `placeholder=`, and the span then covers the label so it can be selected.
+Filling the variables at insertion is canned_text.py; CSV import and export, canned_csv.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from chalicelib.domain.errors import DomainError, Forbidden, InvalidField, LimitReached, TooLong
+from chalicelib.domain.errors import Forbidden, InvalidField, LimitReached, TooLong
 from chalicelib.domain.model import Principal, Role
 
 MAX_TEXT_CHARS = 2000
@@ -48,7 +39,6 @@ MAX_SHORTCUT_CHARS = 30
 MAX_CATEGORY_CHARS = 50
 MAX_SHARED_RESPONSES = 2000
 MAX_PERSONAL_RESPONSES = 200
-DEFAULT_TIME_ZONE = "Asia/Seoul"
 
 CANNED_FIELDS = ("shortcut", "title", "category", "text")
 
@@ -56,7 +46,7 @@ CANNED_FIELDS = ("shortcut", "title", "category", "text")
 _SHORTCUT = re.compile(rf"[0-9A-Za-z\uAC00-\uD7A3_.\-]{{1,{MAX_SHORTCUT_CHARS}}}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A well-formed variable: two braces, a name without braces, two braces.
-_VARIABLE = re.compile(r"\{\{([^{}]*)\}\}")
+VARIABLE_PATTERN = re.compile(r"\{\{([^{}]*)\}\}")
 
 
 class CannedScope(StrEnum):
@@ -171,7 +161,7 @@ def shortcut_key(shortcut: str) -> str:
     return unicodedata.normalize("NFC", shortcut).casefold()
 
 
-_FIELD_VALIDATORS: dict[str, Callable[[Any], Any]] = {
+FIELD_VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "title": validate_title,
     "shortcut": validate_shortcut,
     "category": validate_category,
@@ -204,7 +194,7 @@ def apply_canned_edit(response: CannedResponse, body: Mapping[str, Any]) -> Cann
     changes: dict[str, Any] = {}
     for name in CANNED_FIELDS:
         if name in body:
-            changes[name] = _FIELD_VALIDATORS[name](body[name])
+            changes[name] = FIELD_VALIDATORS[name](body[name])
     return replace(response, **changes)
 
 
@@ -293,7 +283,7 @@ def check_variables(text: str) -> list[VariableUse]:
     uses: list[VariableUse] = []
     allowed = ", ".join(f"{{{{{v.value}}}}}" for v in Variable)
     last_end = 0
-    for match in _VARIABLE.finditer(text):
+    for match in VARIABLE_PATTERN.finditer(text):
         _check_no_stray_braces(text[last_end : match.start()], offset=last_end, full=text)
         name = match.group(1)
         if name not in KNOWN_VARIABLES:
@@ -321,315 +311,3 @@ def _check_no_stray_braces(segment: str, *, offset: int, full: str) -> None:
                 "{{customer.name}}",
                 field="text",
             )
-
-
-@dataclass(frozen=True)
-class EmptySpan:
-    """Where a variable without a value was, in the filled text: for the agent to fill."""
-
-    variable: str
-    start: int  # Python str indices (code points)
-    end: int  # == start unless a placeholder label was asked for
-
-
-@dataclass(frozen=True)
-class FilledText:
-    text: str
-    empty_spans: tuple[EmptySpan, ...]
-
-    @property
-    def complete(self) -> bool:
-        return not self.empty_spans
-
-    @property
-    def exceeds_message_limit(self) -> bool:
-        """Values can make a 2,000-character response longer than a message may be: the agent shortens it."""
-        return len(self.text) > MAX_TEXT_CHARS
-
-    def to_view(self) -> dict[str, Any]:
-        """For the browser: offsets in UTF-16 code units, what JS string indices and textarea selections use."""
-        return {
-            "text": self.text,
-            "emptySpans": [
-                {
-                    "variable": span.variable,
-                    "start": _utf16_len(self.text[: span.start]),
-                    "end": _utf16_len(self.text[: span.end]),
-                }
-                for span in self.empty_spans
-            ],
-        }
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _without_braces(value: str) -> str:
-    # A value (a customer's name is the customer's input) brings no brace: with one, it could make a
-    # `{{…}}` with the text around it. So in a text that passed `check_variables`, the filled text
-    # holds no `{{` or `}}` at all, whatever the values.
-    return value.replace("{", "").replace("}", "")
-
-
-def fill(
-    text: str,
-    values: Mapping[str, str | None],
-    *,
-    placeholder: Callable[[str], str] | None = None,
-) -> FilledText:
-    """The text with each variable's value put in, and the spans of variables that had none.
-
-    Single pass: a value is never read for variables, and its braces are dropped. A variable unknown
-    to this version (a text saved before one was withdrawn) is treated like an empty one rather than
-    failing the insertion. frontend/shared/canned-fill.js is the same rule for the composer
-    (tests/frontend/fill-cases.json holds cases both pass).
-    """
-    parts: list[str] = []
-    spans: list[EmptySpan] = []
-    length = 0
-    last_end = 0
-    for match in _VARIABLE.finditer(text):
-        literal = text[last_end : match.start()]
-        parts.append(literal)
-        length += len(literal)
-        name = match.group(1)
-        value = values.get(name) if name in KNOWN_VARIABLES else None
-        value = _without_braces(value.strip()) if isinstance(value, str) else ""
-        if value:
-            parts.append(value)
-            length += len(value)
-        else:
-            label = _without_braces(placeholder(name)) if placeholder else ""
-            spans.append(EmptySpan(name, length, length + len(label)))
-            parts.append(label)
-            length += len(label)
-        last_end = match.end()
-    parts.append(text[last_end:])
-    return FilledText("".join(parts), tuple(spans))
-
-
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def local_date(now_ms: int, time_zone: str = DEFAULT_TIME_ZONE) -> date:
-    """Today in the service's time zone: 00:30 in Seoul is still the previous day in UTC."""
-    return datetime.fromtimestamp(now_ms / 1000, UTC).astimezone(_zone(time_zone)).date()
-
-
-_EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def format_today(day: date, lang: str = "ko") -> str:
-    """`2026년 12월 2일` or `December 2, 2026`: written out, so neither reader mistakes the order."""
-    if lang == "en":
-        return f"{_EN_MONTHS[day.month - 1]} {day.day}, {day.year}"
-    return f"{day.year}년 {day.month}월 {day.day}일"
-
-
-def variable_values(
-    *,
-    customer_name: str | None,
-    agent_display_name: str | None,
-    inquiry_type: str | None,
-    now_ms: int,
-    time_zone: str = DEFAULT_TIME_ZONE,
-    lang: str = "ko",
-) -> dict[str, str | None]:
-    """The values for one insertion, from the chat, the agent and the clock."""
-    return {
-        Variable.CUSTOMER_NAME.value: customer_name,
-        Variable.AGENT_DISPLAY_NAME.value: agent_display_name,
-        Variable.CHAT_INQUIRY_TYPE.value: inquiry_type,
-        Variable.TODAY.value: format_today(local_date(now_ms, time_zone), lang),
-    }
-
-
-# --- CSV ----------------------------------------------------------------------------------
-
-# Cells Excel (or another spreadsheet) could read as a formula or command start with one of these
-# (the set chalicelib/export/values.py guards in the workbook). Such a cell is written with a leading
-# apostrophe, Excel's "this is text" mark: Excel shows the text without it and never evaluates the
-# cell. So that the apostrophe is not taken for part of the text on import, a text that itself starts
-# with an apostrophe gets one too, and import removes one apostrophe exactly where export would have
-# added it (before a trigger or an apostrophe): our own files round-trip exactly.
-# A file Excel re-saves carries the bare text (`=1+1`, Excel dropped its mark), which imports as that
-# same text; the one text that does not survive Excel is one starting with an apostrophe and then a
-# trigger (`'=1` comes back as `=1`).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_GUARD = "'"
-MAX_CSV_BYTES = 10 * 1024 * 1024  # API Gateway's REST body cap
-MAX_CSV_ERRORS = 100  # reported; more are counted
-
-CSV_HEADERS = {
-    "en": {"shortcut": "shortcut", "title": "title", "category": "category", "text": "text"},
-    "ko": {"shortcut": "단축어", "title": "제목", "category": "분류", "text": "내용"},
-}
-_HEADER_TO_FIELD = {label.casefold(): field for labels in CSV_HEADERS.values() for field, label in labels.items()}
-_REQUIRED_COLUMNS = ("shortcut", "title", "text")
-
-
-def neutralise_cell(value: str) -> str:
-    return _GUARD + value if value.startswith((*FORMULA_TRIGGERS, _GUARD)) else value
-
-
-def restore_cell(value: str) -> str:
-    if value.startswith(_GUARD) and value[1:2] and value[1:2] in (*FORMULA_TRIGGERS, _GUARD):
-        return value[1:]
-    return value
-
-
-def to_csv(responses: Iterable[CannedResponse], *, lang: str = "ko") -> bytes:
-    """UTF-8 with a BOM (Excel then reads it as UTF-8), CRLF rows, every cell quoted.
-
-    Newlines inside a text stay LF inside its quoted cell, which Excel shows as line breaks in one cell.
-    """
-    headers = CSV_HEADERS.get(lang, CSV_HEADERS["ko"])
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow([headers[name] for name in CANNED_FIELDS])
-    for response in sorted(responses, key=lambda r: r.position):
-        writer.writerow([neutralise_cell(getattr(response, name) or "") for name in CANNED_FIELDS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-@dataclass(frozen=True)
-class CsvRowError:
-    row: int  # as Excel numbers it: the header is row 1
-    field: str | None
-    message: str
-
-    def to_view(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
-
-
-class CsvImportRefused(InvalidField):
-    """The file, or at least one row, is invalid: nothing is imported. Carries every row's errors."""
-
-    def __init__(self, errors: list[CsvRowError], *, total: int | None = None) -> None:
-        total = len(errors) if total is None else total
-        first = errors[0]
-        where = f"row {first.row}" + (f", {first.field}" if first.field else "")
-        more = f" (and {total - 1} more)" if total > 1 else ""
-        super().__init__(f"nothing was imported: {where}: {first.message}{more}", field=first.field)
-        self.errors = errors
-        self.total = total
-
-    def to_body(self) -> dict[str, Any]:  # type: ignore[override]  # adds the list beside the one-line message
-        return {**super().to_body(), "errors": [e.to_view() for e in self.errors], "errorCount": self.total}
-
-
-def _decode_csv(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # Korean Excel's plain "CSV (쉼표로 분리)" saves in CP949; only "CSV UTF-8" keeps UTF-8.
-    try:
-        return data.decode("cp949")
-    except UnicodeDecodeError as exc:
-        raise CsvImportRefused([CsvRowError(0, None, "the file is neither UTF-8 nor CP949 text")]) from exc
-
-
-def from_csv(data: bytes) -> list[CannedFields]:
-    """Every row of a file `to_csv` wrote (or Excel re-saved), validated; all or nothing.
-
-    The first row names the columns, in English or Korean, in any order (category may be absent).
-    Blank rows are skipped. A row is refused for any invalid field and for a shortcut an earlier
-    row already has; all errors are collected (the first MAX_CSV_ERRORS reported) and raised at once.
-    """
-    if len(data) > MAX_CSV_BYTES:
-        raise CsvImportRefused([CsvRowError(0, None, f"the file is larger than {MAX_CSV_BYTES // (1024 * 1024)} MB")])
-    try:
-        rows = list(csv.reader(io.StringIO(_decode_csv(data), newline=""), strict=True))
-    except csv.Error as exc:
-        raise CsvImportRefused([CsvRowError(0, None, f"not a readable CSV file: {exc}")]) from exc
-    if not rows:
-        raise CsvImportRefused([CsvRowError(1, None, "the file is empty: the first row names the columns")])
-    columns = _header_columns(rows[0])
-    records = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]
-    if len(records) > MAX_SHARED_RESPONSES:
-        raise CsvImportRefused(
-            [CsvRowError(0, None, f"{len(records):,} rows: at most {MAX_SHARED_RESPONSES:,} canned responses")]
-        )
-    errors: list[CsvRowError] = []
-    drafts: list[CannedFields] = []
-    seen_shortcuts: dict[str, int] = {}
-    for number, row in records:
-        if len(row) > len(columns):
-            errors.append(CsvRowError(number, None, f"{len(row)} cells, but the header names {len(columns)} columns"))
-            continue
-        cells = {field: restore_cell(row[i]) if i < len(row) else "" for i, field in enumerate(columns)}
-        values: dict[str, Any] = {}
-        row_ok = True
-        for name in CANNED_FIELDS:
-            try:
-                values[name] = _FIELD_VALIDATORS[name](cells.get(name, ""))
-            except DomainError as exc:
-                errors.append(CsvRowError(number, name, exc.message))
-                row_ok = False
-        if "shortcut" in values:
-            key = shortcut_key(values["shortcut"])
-            if key in seen_shortcuts:
-                errors.append(CsvRowError(number, "shortcut", f"row {seen_shortcuts[key]} has the same shortcut"))
-                row_ok = False
-            else:
-                seen_shortcuts[key] = number
-        if row_ok:
-            drafts.append(CannedFields(**values))
-    if errors:
-        raise CsvImportRefused(errors[:MAX_CSV_ERRORS], total=len(errors))
-    return drafts
-
-
-def _header_columns(header: list[str]) -> list[str]:
-    columns: list[str] = []
-    errors: list[CsvRowError] = []
-    for cell in header:
-        label = restore_cell(cell).strip().lstrip("\ufeff")
-        field = _HEADER_TO_FIELD.get(label.casefold())
-        if field is None:
-            known = ", ".join(f"{en} ({CSV_HEADERS['ko'][en]})" for en in CANNED_FIELDS)
-            errors.append(CsvRowError(1, label or None, f"unknown column '{label}'; the columns are {known}"))
-        elif field in columns:
-            errors.append(CsvRowError(1, field, f"column '{label}' appears twice"))
-        else:
-            columns.append(field)
-    for field in _REQUIRED_COLUMNS:
-        if field not in columns and not any(e.field == field for e in errors):
-            errors.append(CsvRowError(1, field, f"the column '{field}' ({CSV_HEADERS['ko'][field]}) is missing"))
-    if errors:
-        raise CsvImportRefused(errors)
-    return columns
-
-
-@dataclass(frozen=True)
-class CannedImportPlan:
-    """What an import does to one scope: rows whose shortcut is new are created, the others update
-    the response with that shortcut (rows identical to it are left out). Nothing is deleted."""
-
-    creates: tuple[CannedFields, ...]
-    updates: tuple[tuple[CannedResponse, CannedFields], ...]
-
-
-def plan_canned_import(
-    existing: Iterable[CannedResponse], drafts: Iterable[CannedFields], *, scope: CannedScope
-) -> CannedImportPlan:
-    """Matches rows to responses by shortcut (`shortcut_key`), then checks the scope's limit for the creates."""
-    existing_list = list(existing)
-    by_key = {shortcut_key(r.shortcut): r for r in existing_list}
-    creates: list[CannedFields] = []
-    updates: list[tuple[CannedResponse, CannedFields]] = []
-    for draft in drafts:
-        current = by_key.get(shortcut_key(draft.shortcut))
-        if current is None:
-            creates.append(draft)
-        elif current.fields != draft:
-            updates.append((current, draft))
-    check_canned_limit(scope, len(existing_list), len(creates))
-    return CannedImportPlan(tuple(creates), tuple(updates))

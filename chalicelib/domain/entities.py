@@ -187,3 +187,47 @@ class Page:
 
     items: list = field(default_factory=list)
     next_key: dict | None = None
+
+
+class JobStatus:
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass
+class ExportJob:
+    """One Excel export (S-7): who asked, the history filters, and how far the export function got."""
+
+    export_id: str
+    created_at: int
+    requested_by: str
+    requested_role: str  # agent | admin
+    filters: str  # JSON: the validated history filters, with from/to fixed at request time
+    requested_by_name: str | None = None
+    status: str = "queued"  # queued | running | done | failed
+    progress: int = 0
+    chat_rows: int = 0
+    message_rows: int = 0
+    attempts: int = 0
+    lease_until: int | None = None  # a running attempt owns the job until then
+    started_at: int | None = None
+    finished_at: int | None = None
+    error: str | None = None
+    s3_key: str | None = None
+    file_name: str | None = None
+    size_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class ExportedMessage:
+    """The message fields the export writes, read without building full entities (a million of them)."""
+
+    conversation_id: str
+    seq: int
+    sender_role: str | None
+    sender_name: str | None
+    text: str | None  # as stored: masked text where masking applies, never an original
+    system_code: str | None
+    created_at: int | None

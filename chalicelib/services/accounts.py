@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from chalicelib import bootstrap
 from chalicelib.auth import directory
 from chalicelib.domain import accounts as rules
 from chalicelib.domain.accounts import GROUP_OF_ROLE, StaffRole
+from chalicelib.domain.entities import Agent
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField
 from chalicelib.domain.model import AgentStatus, Principal, Role, effective_max_chats, now_ms
 from chalicelib.domain.validation import (
@@ -26,8 +28,8 @@ from chalicelib.domain.validation import (
 from chalicelib.services import agent_status, notify
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import agent_view
-from chalicelib.store import repository as store
-from chalicelib.store.models import AgentModel
+
+_store = bootstrap.store
 
 MAX_CHATS_LIMIT = 50
 
@@ -42,7 +44,7 @@ def require_admin(principal: Principal) -> None:
 
 
 def _account_view(
-    user: directory.DirectoryUser, role: StaffRole | None, agent: AgentModel | None, default_max: int
+    user: directory.DirectoryUser, role: StaffRole | None, agent: Agent | None, default_max: int
 ) -> dict[str, Any]:
     override = int(agent.max_chats) if agent is not None and agent.max_chats is not None else None
     return {
@@ -63,7 +65,7 @@ def _account_view(
     }
 
 
-def _presence_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
+def _presence_view(agent: Agent, default_max: int) -> dict[str, Any]:
     return {
         "agentId": agent.agent_id,
         "displayName": agent.display_name or agent.email or agent.agent_id,
@@ -80,7 +82,7 @@ def _presence_view(agent: AgentModel, default_max: int) -> dict[str, Any]:
 
 def _one(user: directory.DirectoryUser, role: StaffRole | None) -> dict[str, Any]:
     """The account after a change (the caller passes what it changed in Cognito: no second read)."""
-    return _account_view(user, role, store.get_agent(user.username), load_settings().max_chats_per_agent)
+    return _account_view(user, role, _store().agents.get(user.username), load_settings().max_chats_per_agent)
 
 
 def _staff_target(
@@ -97,7 +99,7 @@ def _staff_target(
 
 
 def _ensure_item(user: directory.DirectoryUser, role: StaffRole) -> None:
-    store.upsert_agent_account(user.username, user.email, user.name, Role(role.value))
+    _store().agents.upsert_account(user.username, user.email, user.name, Role(role.value))
 
 
 # --- use cases ---------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ def list_accounts(actor: Principal) -> dict[str, Any]:
     users = directory.list_users()
     admins = directory.usernames_in_group(rules.ADMINS_GROUP)
     agents_group = directory.usernames_in_group(rules.AGENTS_GROUP)
-    items = store.agents_by_ids([u.username for u in users])
+    items = _store().agents.by_ids([u.username for u in users])
     default_max = load_settings().max_chats_per_agent
     accounts = []
     for user in users:
@@ -137,13 +139,13 @@ def invite(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
     user = directory.create_user(email, email, name, password)
     try:
         directory.add_to_group(email, GROUP_OF_ROLE[role])
-        store.upsert_agent_account(email, email, name, Role(role.value))
-        store.set_agent_chat_permission(email, permission)
-        store.set_agent_max_chats(email, max_chats)
+        _store().agents.upsert_account(email, email, name, Role(role.value))
+        _store().agents.set_chat_permission(email, permission)
+        _store().agents.set_max_chats(email, max_chats)
     except Exception:
         directory.delete_user(email)  # undo: the invite either happens whole or not at all
         raise
-    view = _account_view(user, role, store.get_agent(email), load_settings().max_chats_per_agent)
+    view = _account_view(user, role, _store().agents.get(email), load_settings().max_chats_per_agent)
     # Shown once to the inviting admin (Cognito also e-mails it where the pool sends mail); never logged.
     return {**view, "temporaryPassword": password}
 
@@ -165,9 +167,9 @@ def _rename(user: directory.DirectoryUser, role: StaffRole, name: str | None) ->
     `/me`, new chats), then the chats the agent has open (customers see it from the next message)."""
     directory.set_name(user.username, name)
     _ensure_item(user, role)
-    store.set_agent_display_name(user.username, name)
-    store.set_live_chats_agent_name(user.username, rules.customer_facing_name(name))
-    agent = store.get_agent(user.username)
+    _store().agents.set_display_name(user.username, name)
+    _store().conversations.set_live_agent_name(user.username, rules.customer_facing_name(name))
+    agent = _store().agents.get(user.username)
     if agent is not None:  # every open tab of the agent shows the new name in its header
         view = agent_view(agent, load_settings().max_chats_per_agent)
         notify.to_agent(agent, {"type": "agent.status", **view})
@@ -207,7 +209,7 @@ def set_chat_permission(actor: Principal, agent_id: str, body: dict[str, Any]) -
     allowed = bool_field(body, "chatPermission")
     user, role = _staff_target(actor, agent_id)
     _ensure_item(user, role)
-    store.set_agent_chat_permission(agent_id, allowed)
+    _store().agents.set_chat_permission(agent_id, allowed)
     agent_status.apply_agent_change(agent_id)
     return _one(user, role)
 
@@ -220,7 +222,7 @@ def set_max_chats(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict
     max_chats = _max_chats(body)
     user, role = _staff_target(actor, agent_id)
     _ensure_item(user, role)
-    store.set_agent_max_chats(agent_id, max_chats)
+    _store().agents.set_max_chats(agent_id, max_chats)
     agent_status.apply_agent_change(agent_id)  # a raised maximum takes waiting chats at once
     return _one(user, role)
 
@@ -246,7 +248,7 @@ def disable(actor: Principal, agent_id: str) -> dict[str, Any]:
     directory.disable(agent_id)
     directory.sign_out_everywhere(agent_id)
     _ensure_item(user, role)
-    store.set_agent_disabled(agent_id, True, now_ms())
+    _store().agents.set_disabled(agent_id, True, now_ms())
     agent_status.apply_agent_change(agent_id)
     notify.close_agent_connections(agent_id)
     return _one(replace(user, enabled=False), role)
@@ -257,7 +259,7 @@ def enable(actor: Principal, agent_id: str) -> dict[str, Any]:
     user, role = _staff_target(actor, agent_id)
     directory.enable(agent_id)
     _ensure_item(user, role)
-    store.set_agent_disabled(agent_id, False, now_ms())
+    _store().agents.set_disabled(agent_id, False, now_ms())
     return _one(replace(user, enabled=True), role)
 
 
@@ -265,7 +267,7 @@ def presence(actor: Principal) -> dict[str, Any]:
     """Who is online / on break / offline with their chat counts, and the queue length."""
     require_admin(actor)
     default_max = load_settings().max_chats_per_agent
-    agents = [a for a in store.agents_in_every_status() if not a.disabled]
+    agents = [a for a in _store().agents.in_every_status() if not a.disabled]
     order = [s.value for s in AgentStatus]  # online, break, offline
     views = [_presence_view(a, default_max) for a in agents]
     views.sort(key=lambda v: (order.index(v["status"]) if v["status"] in order else 3, v["displayName"].lower()))
@@ -274,11 +276,11 @@ def presence(actor: Principal) -> dict[str, Any]:
         "agents": views,
         "counts": counts,
         "activeChats": sum(v["activeChats"] for v in views),
-        "queue": {"waiting": store.queue_length()},
+        "queue": {"waiting": _store().conversations.queue_length()},
         "at": now_ms(),
     }
 
 
 def announce_settings(settings: ChatSettings) -> None:
     """Open consoles and admin pages learn the new settings at once; widgets at their next availability check."""
-    notify.to_all_staff(store.agents_in_every_status(), {"type": "settings.changed", "settings": settings.to_api()})
+    notify.to_all_staff(_store().agents.in_every_status(), {"type": "settings.changed", "settings": settings.to_api()})

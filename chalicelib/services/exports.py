@@ -11,19 +11,19 @@ import logging
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import QueryError
 from ulid import ULID
 
+from chalicelib import bootstrap
+from chalicelib.domain.entities import ExportJob, JobStatus
 from chalicelib.domain.errors import DomainError, Forbidden, InvalidField
-from chalicelib.domain.model import Principal, Role, now_ms
+from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import decode_cursor, encode_cursor, int_field
 from chalicelib.export import files
 from chalicelib.export.options import export_options
 from chalicelib.services.records import history_filter
 from chalicelib.services.settings import load_settings
-from chalicelib.store import export_jobs as store
-from chalicelib.store.export_jobs import JobStatus
-from chalicelib.store.models import ExportJobModel
+
+_store = bootstrap.store
 
 log = logging.getLogger("livechat.exports")
 
@@ -64,33 +64,32 @@ def export_filters(body: dict[str, Any], now: int) -> dict[str, Any]:
 
 def request_export(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
     check_may_export(principal)
-    now = now_ms()
+    now = bootstrap.clock()
     filters = export_filters(body, now)
-    export_id = str(ULID())
-    job = store.new_job(
-        export_id,
+    job = ExportJob(
+        export_id=str(ULID()),
+        created_at=now,
         requested_by=principal.user_id,
         requested_by_name=principal.display_name or principal.email or None,
-        role=principal.role.value,
+        requested_role=principal.role.value,
         filters=json.dumps(filters, ensure_ascii=False, sort_keys=True),
-        now_ms=now,
     )
-    store.create_job(job)  # persist first: the message only names the job
+    _store().export_jobs.create(job)  # persist first: the message only names the job
     try:
-        files.queue_export(export_id)
+        files.queue_export(job.export_id)
     except (BotoCoreError, ClientError) as exc:
-        store.fail_job(job, "the export could not be queued; try again", now_ms())
+        _store().export_jobs.fail(job.export_id, "the export could not be queued; try again", bootstrap.clock())
         raise QueueUnavailable("the export could not be queued; try again") from exc
-    return {"exportId": export_id, "status": JobStatus.QUEUED}
+    return {"exportId": job.export_id, "status": JobStatus.QUEUED}
 
 
-def _can_see(principal: Principal, job: ExportJobModel) -> bool:
+def _can_see(principal: Principal, job: ExportJob) -> bool:
     if principal.role is Role.ADMIN:
         return True
     return principal.user_id == job.requested_by
 
 
-def job_view(job: ExportJobModel, *, with_url: bool) -> dict[str, Any]:
+def job_view(job: ExportJob, *, with_url: bool) -> dict[str, Any]:
     options = export_options()
     file_expires_at = (
         job.finished_at + options.retention_days * DAY_MS if job.status == JobStatus.DONE and job.finished_at else None
@@ -114,18 +113,18 @@ def job_view(job: ExportJobModel, *, with_url: bool) -> dict[str, Any]:
         "attempts": int(job.attempts or 0),
         "fileExpiresAt": file_expires_at,
     }
-    expired = file_expires_at is not None and file_expires_at <= now_ms()
+    expired = file_expires_at is not None and file_expires_at <= bootstrap.clock()
     view["fileExpired"] = expired
     if with_url and job.status == JobStatus.DONE and job.s3_key and job.file_name and not expired:
         # A fresh URL on every read: none is stored, and each lives only url_seconds.
         view["downloadUrl"] = files.download_url(job.s3_key, job.file_name, options.url_seconds)
-        view["downloadUrlExpiresAt"] = now_ms() + options.url_seconds * 1000
+        view["downloadUrlExpiresAt"] = bootstrap.clock() + options.url_seconds * 1000
     return view
 
 
 def get_export(principal: Principal, export_id: str) -> dict[str, Any]:
     check_may_export(principal)
-    job = store.get_job(export_id)
+    job = _store().export_jobs.get(export_id)
     if not _can_see(principal, job):
         raise Forbidden("this export is not yours")
     return job_view(job, with_url=True)
@@ -136,11 +135,10 @@ def list_exports(principal: Principal, params: dict[str, Any]) -> dict[str, Any]
     check_may_export(principal)
     limit = int_field(params, "limit", minimum=1, maximum=LIST_MAX, default=20)
     cursor = decode_cursor(params.get("cursor"))
-    try:
-        if principal.role is Role.ADMIN:
-            jobs, last_key = store.recent_jobs(limit, cursor)
-        else:
-            jobs, last_key = store.jobs_of(principal.user_id, limit, cursor)
-    except QueryError as exc:  # a cursor from another listing: DynamoDB refuses the start key
-        raise InvalidField("'cursor' does not belong to this listing", field="cursor") from exc
-    return {"exports": [job_view(j, with_url=False) for j in jobs], "nextCursor": encode_cursor(last_key)}
+    jobs = _store().export_jobs
+    # A cursor from another listing is refused by the store (InvalidField).
+    if principal.role is Role.ADMIN:
+        page = jobs.recent(limit, cursor)
+    else:
+        page = jobs.of_requester(principal.user_id, limit, cursor)
+    return {"exports": [job_view(j, with_url=False) for j in page.items], "nextCursor": encode_cursor(page.next_key)}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.expressions.condition import Condition
 from ulid import ULID
 
+from chalicelib import bootstrap
 from chalicelib.domain import model as rules
 from chalicelib.domain.accounts import username_field
+from chalicelib.domain.entities import Conversation, Ticket
 from chalicelib.domain.errors import Forbidden, InvalidField
+from chalicelib.domain.history import HistoryFilter
 from chalicelib.domain.model import ConversationState, Principal, Rating, Role, TicketChannel
 from chalicelib.domain.validation import (
     MAX_CONTENT_CHARS,
@@ -26,8 +28,8 @@ from chalicelib.domain.validation import (
 )
 from chalicelib.services.settings import load_settings
 from chalicelib.services.views import access_of, conversation_view, message_view, ticket_view
-from chalicelib.store import repository as store
-from chalicelib.store.models import ConversationModel, TicketModel
+
+_store = bootstrap.store
 
 DAY_MS = 24 * 3600 * 1000
 MAX_HISTORY_RANGE_MS = 366 * DAY_MS
@@ -44,22 +46,20 @@ def _ticket_fields(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_ticket_from_chat(principal: Principal, conversation_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    conv = store.get_conversation(conversation_id)
+    conv = _store().conversations.get(conversation_id)
     rules.check_can_edit_record(principal, access_of(conv))
     fields = _ticket_fields(body)
-    now = rules.now_ms()
-    ticket_id = str(ULID())
-    ticket = TicketModel(
-        ticket_id,
+    ticket = Ticket(
+        ticket_id=str(ULID()),
         channel=TicketChannel.CHAT.value,
+        created_at=bootstrap.clock(),
         conversation_id=conversation_id,
         created_by=principal.user_id,
         requester_name=conv.customer_name,
         requester_email=conv.customer_email,
         **fields,
-        **store.new_ticket_keys(ticket_id, now),
     )
-    store.put_ticket(ticket)
+    _store().tickets.create(ticket)
     return ticket_view(ticket)
 
 
@@ -70,18 +70,16 @@ def leave_inquiry(body: dict[str, Any]) -> dict[str, Any]:
     name = text_field(body, "name", max_chars=MAX_NAME_CHARS)
     email = email_field(body, "email", required=True)
     fields = _ticket_fields(body)
-    now = rules.now_ms()
-    ticket_id = str(ULID())
-    ticket = TicketModel(
-        ticket_id,
+    ticket = Ticket(
+        ticket_id=str(ULID()),
         channel=TicketChannel.INQUIRY.value,
+        created_at=bootstrap.clock(),
         requester_name=name,
         requester_email=email,
         **fields,
-        **store.new_ticket_keys(ticket_id, now),
     )
-    store.put_ticket(ticket)
-    return {"ticketId": ticket_id, "createdAt": now}
+    _store().tickets.create(ticket)
+    return {"ticketId": ticket.ticket_id, "createdAt": ticket.created_at}
 
 
 def _require_staff(principal: Principal) -> None:
@@ -93,22 +91,20 @@ def list_tickets(principal: Principal, params: dict[str, Any]) -> dict[str, Any]
     _require_staff(principal)
     channel = enum_field(params, "channel", TicketChannel, required=False)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
-    items, last_key = store.list_tickets(
-        channel.value if channel else None, limit, decode_cursor(params.get("cursor"))
-    )
-    return {"tickets": _visible_tickets(principal, items), "nextCursor": encode_cursor(last_key)}
+    page = _store().tickets.newest(channel.value if channel else None, limit, decode_cursor(params.get("cursor")))
+    return {"tickets": _visible_tickets(principal, page.items), "nextCursor": encode_cursor(page.next_key)}
 
 
 # What a ticket made from a chat shows of that chat's personal data.
 PERSONAL_TICKET_FIELDS = ("requesterName", "requesterEmail", "content")
 
 
-def _visible_tickets(principal: Principal, tickets: list[TicketModel]) -> list[dict[str, Any]]:
+def _visible_tickets(principal: Principal, tickets: list[Ticket]) -> list[dict[str, Any]]:
     """Tickets made from chats the caller may not see (another agent's live chat) lose their personal data."""
     views = [ticket_view(t) for t in tickets]
     if principal.role is Role.ADMIN:
         return views
-    chats = store.conversations_by_ids([t.conversation_id for t in tickets if t.conversation_id])
+    chats = _store().conversations.by_ids([t.conversation_id for t in tickets if t.conversation_id])
     for view in views:
         chat = chats.get(view["conversationId"] or "")
         if chat is not None and not rules.may_see_chat(principal, access_of(chat)):
@@ -118,128 +114,84 @@ def _visible_tickets(principal: Principal, tickets: list[TicketModel]) -> list[d
 
 def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
     _require_staff(principal)
-    ticket = store.get_ticket(ticket_id)
+    store = _store()
+    ticket = store.tickets.get(ticket_id)
     if not ticket.conversation_id:
         return {**ticket_view(ticket), "transcript": []}
     # A ticket made from a chat carries that chat's personal data: the chat's rule decides.
-    rules.check_can_see_chat(principal, access_of(store.get_conversation(ticket.conversation_id)))
-    return {**ticket_view(ticket), "transcript": [message_view(m) for m in store.transcript(ticket.conversation_id)]}
+    rules.check_can_see_chat(principal, access_of(store.conversations.get(ticket.conversation_id)))
+    messages = store.messages.transcript(ticket.conversation_id)
+    return {**ticket_view(ticket), "transcript": [message_view(m) for m in messages]}
 
 
 def transcript(principal: Principal, conversation_id: str) -> dict[str, Any]:
     _require_staff(principal)
-    conv = store.get_conversation(conversation_id)
+    store = _store()
+    conv = store.conversations.get(conversation_id)
     rules.check_can_see_chat(principal, access_of(conv))
     return {
         "conversation": conversation_view(conv),
-        "messages": [message_view(m) for m in store.transcript(conversation_id)],
+        "messages": [message_view(m) for m in store.messages.transcript(conversation_id)],
     }
 
 
 # --- history (S-7) -------------------------------------------------------------------------
 
 
-def history_filter(params: dict[str, Any]) -> tuple[int, int, Condition | None, str | None]:
-    """Validate history search parameters into (from, to, filter condition, agent id)."""
-    now = rules.now_ms()
+def history_filter(params: dict[str, Any]) -> HistoryFilter:
+    """Validate history search parameters into the period and filters of a search."""
+    now = bootstrap.clock()
     to_ms = int_field(params, "to", minimum=0, maximum=2**53, default=now)
     from_ms = int_field(params, "from", minimum=0, maximum=2**53, default=to_ms - 30 * DAY_MS)
     if from_ms > to_ms:
         raise InvalidField("'from' must not be after 'to'", field="from")
     if to_ms - from_ms > MAX_HISTORY_RANGE_MS:
         raise InvalidField("the period may span at most 366 days", field="from")
-    condition: Condition | None = None
-
-    def add(extra: Condition) -> None:
-        nonlocal condition
-        condition = extra if condition is None else condition & extra
-
     inquiry_type = text_field(params, "inquiryType", max_chars=MAX_NAME_CHARS, required=False)
-    if inquiry_type:
-        add(ConversationModel.inquiry_type == inquiry_type)
     processing_type = text_field(params, "processingType", max_chars=MAX_NAME_CHARS, required=False)
-    if processing_type:
-        add(ConversationModel.processing_type == processing_type)
     status = params.get("status")
+    handled: bool | None = None
     if status not in (None, ""):
         if status not in ("handled", "unhandled"):
             raise InvalidField("'status' must be handled or unhandled", field="status")
-        add(
-            ConversationModel.first_response_at.exists()
-            if status == "handled"
-            else ConversationModel.first_response_at.does_not_exist()
-        )
+        handled = status == "handled"
     user_name = text_field(params, "userName", max_chars=MAX_NAME_CHARS, required=False)
-    if user_name:
-        add(ConversationModel.customer_name_lower.startswith(user_name.lower()))
     rating = enum_field(params, "rating", Rating, required=False) if params.get("rating") else None
-    if rating is not None:
-        add(ConversationModel.rating == rating.value)
     state = params.get("state")
+    state_value: str | None = None
     if state not in (None, ""):
         try:
-            add(ConversationModel.state == ConversationState(state).value)
+            state_value = ConversationState(state).value
         except ValueError as exc:
             raise InvalidField("'state' must be waiting, active or ended", field="state") from exc
     agent_id = username_field(params, "agentId")
-    return from_ms, to_ms, condition, agent_id
+    return HistoryFilter(
+        from_ms=from_ms,
+        to_ms=to_ms,
+        agent_id=agent_id,
+        inquiry_type=inquiry_type or None,
+        processing_type=processing_type or None,
+        handled=handled,
+        user_name=user_name or None,
+        rating=rating.value if rating is not None else None,
+        state=state_value,
+    )
 
 
 def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
     """Newest first, through the month index (or the agent index); never a Scan."""
     _require_staff(principal)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
-    from_ms, to_ms, condition, agent_id = history_filter(params)
-    cursor = decode_cursor(params.get("cursor")) or {}
-    rows: list[ConversationModel] = []
-    next_cursor: dict[str, Any] | None = None
-    partitions = _history_partitions(from_ms, to_ms, agent_id, cursor)
-    for partition, index, start_key in partitions:
-        if len(rows) >= limit:
-            next_cursor = {"p": partition, "k": None}
-            break
-        result = index.query(
-            partition,
-            index_range(from_ms, to_ms),
-            filter_condition=condition,
-            scan_index_forward=False,
-            limit=limit - len(rows),
-            last_evaluated_key=start_key,
-            page_size=max(limit - len(rows), 25),
-        )
-        rows.extend(result)
-        if result.last_evaluated_key:
-            next_cursor = {"p": partition, "k": result.last_evaluated_key}
-            break
-    return {"items": [history_row(c, principal) for c in rows], "nextCursor": encode_cursor(next_cursor)}
-
-
-def index_range(from_ms: int, to_ms: int) -> Condition:
-    return ConversationModel.inbound_key.between(f"{from_ms:013d}#", f"{to_ms:013d}#~")
-
-
-def _history_partitions(
-    from_ms: int, to_ms: int, agent_id: str | None, cursor: dict[str, Any]
-) -> list[tuple[str, Any, dict[str, Any] | None]]:
-    if agent_id:
-        partitions = [agent_id]
-        index: Any = ConversationModel.by_agent
-    else:
-        partitions = rules.months_between(from_ms, to_ms)
-        index = ConversationModel.by_month
-    resume = cursor.get("p")
-    if resume is not None:
-        if resume not in partitions:
-            raise InvalidField("'cursor' does not belong to this search", field="cursor")
-        partitions = partitions[partitions.index(resume) :]
-    return [(p, index, cursor.get("k") if p == resume else None) for p in partitions]
+    query = history_filter(params)
+    page = _store().history.search(query, limit, decode_cursor(params.get("cursor")))
+    return {"items": [history_row(c, principal) for c in page.items], "nextCursor": encode_cursor(page.next_key)}
 
 
 # What a history row shows of the customer; left out of rows of chats the caller may not see.
 PERSONAL_HISTORY_FIELDS = ("userName", "email")
 
 
-def history_row(conv: ConversationModel, principal: Principal | None = None) -> dict[str, Any]:
+def history_row(conv: Conversation, principal: Principal | None = None) -> dict[str, Any]:
     """One row; without a principal (the export function checked who asked) every field."""
     row = {
         "conversationId": conv.conversation_id,

@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from chalicelib import bootstrap
 from chalicelib.domain import type_catalog
 from chalicelib.domain.customer_texts import (
     DEFAULT_TYPE_NAMES_EN,
@@ -23,10 +24,8 @@ from chalicelib.domain.errors import Conflict, InvalidField
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.type_catalog import TypeEntry
 from chalicelib.domain.validation import bool_field, int_field, text_field
-from chalicelib.store import repository as store
-from chalicelib.store.models import SettingsModel
 
-CHAT_SETTINGS = "chat"
+_store = bootstrap.store
 
 
 @dataclass
@@ -121,7 +120,7 @@ class ChatSettings:
 
 
 def load_settings() -> ChatSettings:
-    item = store.get_setting(CHAT_SETTINGS)
+    item = _store().settings.chat_settings()
     if item is None:
         return ChatSettings()
     values = without_english(json.loads(item.document))  # stored before English versions: none
@@ -179,8 +178,8 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
     """Validate every given field first, then save with an optimistic version check.
 
     Returns (before, after); the same object twice when the body changes nothing. A new consent
-    text gets a new version; the old text is kept under `consent#<version>` so each chat's
-    agreed version stays readable.
+    text gets a new version; the old text is kept per version so each chat's
+    agreed version stays readable (store.settings.consent_text).
     """
     unknown = sorted(set(body) - set(_FIELDS) - set(_TYPE_FIELDS) - {"version"})
     if unknown:
@@ -201,15 +200,12 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
     after.version = before.version + 1
     now = now_ms()
     document = {k: v for k, v in asdict(after).items() if k != "version"}
-    store.put_setting(
-        SettingsModel(
-            CHAT_SETTINGS,
-            document=json.dumps(document, ensure_ascii=False),
-            updated_at=now,
-            updated_by=actor.user_id,
-            version=after.version,
-        ),
+    _store().settings.save_chat_settings(
+        json.dumps(document, ensure_ascii=False),
+        version=after.version,
         expected_version=before.version if before.version else None,
+        updated_at=now,
+        updated_by=actor.user_id,
     )
     if after.consent_version != before.consent_version:
         _save_consent_version(after.consent_version, after.texts("consent_text"), actor, now)
@@ -218,17 +214,14 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
 
 def _save_consent_version(version: int, texts: dict[str, str], actor: Principal, now: int) -> None:
     document = consent_document(texts["ko"], texts["en"])
-    item = SettingsModel(
-        f"consent#{version}", document=document, updated_at=now, updated_by=actor.user_id, version=version
-    )
-    item.save()
+    _store().settings.save_consent_text(version, document, updated_at=now, updated_by=actor.user_id)
 
 
 def consent_texts(version: int, settings: ChatSettings) -> dict[str, str] | None:
     """{ko, en} of the consent text a chat agreed to (None for a version never issued)."""
     if version == settings.consent_version:
         return settings.texts("consent_text")
-    item = store.get_setting(f"consent#{version}")
+    item = _store().settings.consent_text(version)
     if item is not None:
         return parse_consent_document(item.document)
     return ChatSettings().texts("consent_text") if version == 1 else None

@@ -64,3 +64,10 @@ def audit_entity(item: Any) -> Any:
     from chalicelib.domain.entities import MaskAuditEntry
 
     return to_entity(item, MaskAuditEntry, audit_id=item.at_key.split("#", 1)[1])
+
+
+def mask_attribute(mask: Any) -> Any:
+    """A Mask entity as the message item's map attribute (masking writes the list of them)."""
+    from chalicelib.store.models import MaskAttribute
+
+    return MaskAttribute(**dataclasses.asdict(mask))

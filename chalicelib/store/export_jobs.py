@@ -1,4 +1,4 @@
-"""Export jobs and the export's bulk reads: GetItem and Query only, like repository.py.
+"""Export jobs and the export's bulk reads: GetItem and Query only, like the other store modules.
 
 Job state changes are conditional: a job is claimed once per attempt (`queued`, or `running`
 with a lapsed lease), and only the attempt that claimed it may report progress or finish it,
@@ -10,146 +10,141 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.errors import NotFound
-from chalicelib.domain.model import TicketChannel, time_key
-from chalicelib.store.keys import EXPORT_PARTITION
-from chalicelib.store.models import (
-    BaseMeta,
-    ConversationModel,
-    ExportJobModel,
-    MessageModel,
-    TicketModel,
-)
-from chalicelib.store.repository import message_sort_key
+from chalicelib.domain.entities import ExportedMessage, ExportJob, JobStatus, Page
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.model import TicketChannel
+from chalicelib.store import keys
+from chalicelib.store.convert import attribute_values, to_entity
+from chalicelib.store.failures import foreign_start_key, is_condition_failure
+from chalicelib.store.models import BaseMeta, ExportJobModel, MessageModel, TicketModel
 
 JOB_RECORD_DAYS = 90  # the job item (who exported what, when) outlives its file
-
-
-class JobStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-def _condition_failed(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 # --- jobs ------------------------------------------------------------------------------------
 
 
-def new_job(
-    export_id: str, *, requested_by: str, requested_by_name: str | None, role: str, filters: str, now_ms: int
-) -> ExportJobModel:
-    return ExportJobModel(
-        export_id,
-        list_partition=EXPORT_PARTITION,
-        created_key=time_key(now_ms, export_id),
-        created_at=now_ms,
-        requested_by=requested_by,
-        requested_by_name=requested_by_name,
-        requested_role=role,
-        filters=filters,
-        status=JobStatus.QUEUED,
-        progress=0,
+def _entity(item: ExportJobModel) -> ExportJob:
+    job = to_entity(item, ExportJob)
+    for name in ("progress", "chat_rows", "message_rows", "attempts"):
+        setattr(job, name, int(getattr(job, name) or 0))
+    return job
+
+
+def create(job: ExportJob) -> None:
+    """Store a new job (its record expires JOB_RECORD_DAYS from now); Conflict if the id is taken."""
+    item = ExportJobModel(
+        job.export_id,
+        list_partition=keys.EXPORT_PARTITION,
+        created_key=keys.time_key(job.created_at, job.export_id),
         expires_at=timedelta(days=JOB_RECORD_DAYS),
+        **attribute_values(job, ExportJobModel, skip=("export_id",)),
     )
-
-
-def create_job(job: ExportJobModel) -> None:
-    job.save(condition=ExportJobModel.export_id.does_not_exist())
-
-
-def get_job(export_id: str) -> ExportJobModel:
     try:
-        return ExportJobModel.get(export_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("no such export") from exc
+        item.save(condition=ExportJobModel.export_id.does_not_exist())
+    except PutError as exc:
+        if is_condition_failure(exc):
+            raise Conflict("an export with this id exists") from exc
+        raise
 
 
-def find_job(export_id: str) -> ExportJobModel | None:
+def find(export_id: str) -> ExportJob | None:
     try:
-        return ExportJobModel.get(export_id, consistent_read=True)
+        return _entity(ExportJobModel.get(export_id, consistent_read=True))
     except DoesNotExist:
         return None
 
 
-def recent_jobs(limit: int, start_key: dict[str, Any] | None) -> tuple[list[ExportJobModel], Any]:
-    result = ExportJobModel.by_creation.query(
-        EXPORT_PARTITION, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+def get(export_id: str) -> ExportJob:
+    job = find(export_id)
+    if job is None:
+        raise NotFound("no such export")
+    return job
+
+
+def _page(result: Any) -> Page:
+    try:
+        jobs = [_entity(item) for item in result]
+    except QueryError as exc:  # a cursor from another listing: DynamoDB refuses the start key
+        raise foreign_start_key() from exc
+    return Page(jobs, result.last_evaluated_key)
+
+
+def recent(limit: int, start_key: dict[str, Any] | None) -> Page:
+    """Every requester's jobs, newest first."""
+    return _page(
+        ExportJobModel.by_creation.query(
+            keys.EXPORT_PARTITION, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+        )
     )
-    return list(result), result.last_evaluated_key
 
 
-def jobs_of(requested_by: str, limit: int, start_key: dict[str, Any] | None) -> tuple[list[ExportJobModel], Any]:
-    result = ExportJobModel.by_requester.query(
-        requested_by, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+def of_requester(requested_by: str, limit: int, start_key: dict[str, Any] | None) -> Page:
+    """One requester's jobs, newest first."""
+    return _page(
+        ExportJobModel.by_requester.query(
+            requested_by, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
+        )
     )
-    return list(result), result.last_evaluated_key
 
 
-def claim_job(job: ExportJobModel, now_ms: int, lease_ms: int) -> bool:
-    """Start an attempt: only a queued job, or a running one whose attempt died (lease lapsed)."""
+def _update(export_id: str, actions: list[Any], condition: Condition) -> ExportJobModel | None:
+    """The job as updated (UpdateItem answers with it), or None when the condition refused."""
+    item = ExportJobModel(export_id)
+    try:
+        item.update(actions=actions, condition=condition)
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return None
+        raise
+    return item
+
+
+def claim(export_id: str, now_ms: int, lease_ms: int) -> ExportJob | None:
+    """Start an attempt: only a queued job, or a running one whose attempt died (lease lapsed).
+    Returns the job as claimed (its `attempts` numbers this attempt), None if refused."""
     claimable = (ExportJobModel.status == JobStatus.QUEUED) | (
         (ExportJobModel.status == JobStatus.RUNNING) & (ExportJobModel.lease_until < now_ms)
     )
-    try:
-        job.update(
-            actions=[
-                ExportJobModel.status.set(JobStatus.RUNNING),
-                ExportJobModel.attempts.add(1),
-                ExportJobModel.lease_until.set(now_ms + lease_ms),
-                ExportJobModel.started_at.set(now_ms),
-                ExportJobModel.progress.set(0),
-            ],
-            condition=claimable,
-        )
-    except UpdateError as exc:
-        if _condition_failed(exc):
-            return False
-        raise
-    return True
+    item = _update(
+        export_id,
+        [
+            ExportJobModel.status.set(JobStatus.RUNNING),
+            ExportJobModel.attempts.add(1),
+            ExportJobModel.lease_until.set(now_ms + lease_ms),
+            ExportJobModel.started_at.set(now_ms),
+            ExportJobModel.progress.set(0),
+        ],
+        claimable,
+    )
+    return _entity(item) if item is not None else None
 
 
 def _owned_by(attempt: int) -> Condition:
     return (ExportJobModel.status == JobStatus.RUNNING) & (ExportJobModel.attempts == attempt)
 
 
-def _update_owned(job: ExportJobModel, attempt: int, actions: list[Any]) -> bool:
-    try:
-        job.update(actions=actions, condition=_owned_by(attempt))
-    except UpdateError as exc:
-        if _condition_failed(exc):
-            return False
-        raise
-    return True
+def record_progress(export_id: str, attempt: int, progress: int, chat_rows: int, message_rows: int) -> bool:
+    """False if the attempt no longer owns the job."""
+    actions = [
+        ExportJobModel.progress.set(progress),
+        ExportJobModel.chat_rows.set(chat_rows),
+        ExportJobModel.message_rows.set(message_rows),
+    ]
+    return _update(export_id, actions, _owned_by(attempt)) is not None
 
 
-def record_progress(job: ExportJobModel, attempt: int, progress: int, chat_rows: int, message_rows: int) -> bool:
-    return _update_owned(
-        job,
-        attempt,
-        [
-            ExportJobModel.progress.set(progress),
-            ExportJobModel.chat_rows.set(chat_rows),
-            ExportJobModel.message_rows.set(message_rows),
-        ],
-    )
-
-
-def finish_job(
-    job: ExportJobModel,
+def finish(
+    export_id: str,
     attempt: int,
     *,
     s3_key: str,
@@ -159,77 +154,47 @@ def finish_job(
     message_rows: int,
     now_ms: int,
 ) -> bool:
-    return _update_owned(
-        job,
-        attempt,
-        [
-            ExportJobModel.status.set(JobStatus.DONE),
-            ExportJobModel.progress.set(100),
-            ExportJobModel.s3_key.set(s3_key),
-            ExportJobModel.file_name.set(file_name),
-            ExportJobModel.size_bytes.set(size_bytes),
-            ExportJobModel.chat_rows.set(chat_rows),
-            ExportJobModel.message_rows.set(message_rows),
-            ExportJobModel.finished_at.set(now_ms),
-            ExportJobModel.error.remove(),
-            ExportJobModel.lease_until.remove(),
-        ],
-    )
+    """Done, with its file; False if the attempt no longer owns the job."""
+    actions = [
+        ExportJobModel.status.set(JobStatus.DONE),
+        ExportJobModel.progress.set(100),
+        ExportJobModel.s3_key.set(s3_key),
+        ExportJobModel.file_name.set(file_name),
+        ExportJobModel.size_bytes.set(size_bytes),
+        ExportJobModel.chat_rows.set(chat_rows),
+        ExportJobModel.message_rows.set(message_rows),
+        ExportJobModel.finished_at.set(now_ms),
+        ExportJobModel.error.remove(),
+        ExportJobModel.lease_until.remove(),
+    ]
+    return _update(export_id, actions, _owned_by(attempt)) is not None
 
 
-def fail_job(job: ExportJobModel, reason: str, now_ms: int, attempt: int | None = None) -> bool:
-    """Mark failed for good. With `attempt`, only if that attempt still owns the job."""
+def fail(export_id: str, reason: str, now_ms: int, attempt: int | None = None) -> bool:
+    """Mark failed for good: a queued or running job; with `attempt`, only if that attempt owns it."""
     actions = [
         ExportJobModel.status.set(JobStatus.FAILED),
         ExportJobModel.error.set(reason),
         ExportJobModel.finished_at.set(now_ms),
         ExportJobModel.lease_until.remove(),
     ]
-    if attempt is not None:
-        return _update_owned(job, attempt, actions)
-    try:
-        job.update(actions=actions, condition=ExportJobModel.status.is_in(JobStatus.QUEUED, JobStatus.RUNNING))
-    except UpdateError as exc:
-        if _condition_failed(exc):
-            return False
-        raise
-    return True
-
-
-def release_job(job: ExportJobModel, attempt: int, reason: str) -> bool:
-    """Give a failed attempt back to the queue (SQS redelivers it); the reason stays visible."""
-    return _update_owned(
-        job,
-        attempt,
-        [
-            ExportJobModel.status.set(JobStatus.QUEUED),
-            ExportJobModel.error.set(reason),
-            ExportJobModel.lease_until.remove(),
-        ],
+    condition = (
+        _owned_by(attempt) if attempt is not None else ExportJobModel.status.is_in(JobStatus.QUEUED, JobStatus.RUNNING)
     )
+    return _update(export_id, actions, condition) is not None
+
+
+def release(export_id: str, attempt: int, reason: str) -> bool:
+    """Give a failed attempt back to the queue (SQS redelivers it); the reason stays visible."""
+    actions = [
+        ExportJobModel.status.set(JobStatus.QUEUED),
+        ExportJobModel.error.set(reason),
+        ExportJobModel.lease_until.remove(),
+    ]
+    return _update(export_id, actions, _owned_by(attempt)) is not None
 
 
 # --- the export's reads ---------------------------------------------------------------------
-
-
-def history_chats(
-    index: Any, partition: str, key_range: Condition, condition: Condition | None
-) -> Iterator[ConversationModel]:
-    """One history partition (a month, or an agent), oldest first, every page."""
-    return index.query(partition, key_range, filter_condition=condition, scan_index_forward=True)
-
-
-@dataclass(frozen=True)
-class ExportedMessage:
-    """The message fields the export writes, read without building pynamodb models (a million of them)."""
-
-    conversation_id: str
-    seq: int
-    sender_role: str | None
-    sender_name: str | None
-    text: str | None  # as stored: masked text where masking applies, never an original
-    system_code: str | None
-    created_at: int | None
 
 
 _MESSAGE_PROJECTION = "conversation_id, seq, sender_role, sender_name, #text, system_code, created_at"
@@ -297,7 +262,7 @@ def chat_messages(conversation_id: str) -> list[ExportedMessage]:
     request: dict[str, Any] = {
         "TableName": MessageModel.Meta.table_name,
         "KeyConditionExpression": "conversation_id = :c AND begins_with(sort_key, :m)",
-        "ExpressionAttributeValues": {":c": {"S": conversation_id}, ":m": {"S": "m#"}},
+        "ExpressionAttributeValues": {":c": {"S": conversation_id}, ":m": {"S": keys.MESSAGE_PREFIX}},
         "ExpressionAttributeNames": {"#text": "text"},
         "ProjectionExpression": _MESSAGE_PROJECTION,
     }
@@ -335,7 +300,7 @@ def messages_of_chats(chats: Iterable[tuple[str, int]]) -> dict[str, list[Export
     BatchGetItem instead of one Query per chat. A chat longer than a batch is queried on its own.
     """
     by_chat: dict[str, list[ExportedMessage]] = {}
-    keys: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
     fetched: list[ExportedMessage] = []
     for chat_id, last_seq in chats:
         by_chat[chat_id] = []
@@ -343,12 +308,12 @@ def messages_of_chats(chats: Iterable[tuple[str, int]]) -> dict[str, list[Export
             by_chat[chat_id] = chat_messages(chat_id)
             continue
         for seq in range(1, last_seq + 1):
-            keys.append({"conversation_id": {"S": chat_id}, "sort_key": {"S": message_sort_key(seq)}})
-            if len(keys) == MESSAGES_PER_BATCH:
-                fetched.extend(_messages_by_key(keys))
-                keys = []
-    if keys:
-        fetched.extend(_messages_by_key(keys))
+            batch.append({"conversation_id": {"S": chat_id}, "sort_key": {"S": keys.message_sort_key(seq)}})
+            if len(batch) == MESSAGES_PER_BATCH:
+                fetched.extend(_messages_by_key(batch))
+                batch = []
+    if batch:
+        fetched.extend(_messages_by_key(batch))
     for message in fetched:
         by_chat[message.conversation_id].append(message)
     for messages in by_chat.values():
@@ -361,7 +326,7 @@ def chat_ticket_ids_since(from_ms: int) -> dict[str, list[str]]:
     tickets: dict[str, list[str]] = {}
     query = TicketModel.by_channel.query(
         TicketChannel.CHAT.value,
-        TicketModel.created_key >= f"{from_ms:013d}#",
+        TicketModel.created_key >= keys.time_key_floor(from_ms),
         scan_index_forward=True,
         attributes_to_get=["ticket_id", "conversation_id", "channel", "created_key"],
     )

@@ -69,3 +69,18 @@ def client_marker_key(client_message_id: str) -> str:
 def consent_setting(version: int) -> str:
     """The settings item that keeps consent text version `version`."""
     return f"{_CONSENT_PREFIX}{version}"
+
+
+def time_key_floor(epoch_ms: int) -> str:
+    """Sorts before every time key of that millisecond and after every earlier one."""
+    return f"{epoch_ms:013d}#"
+
+
+def time_key_ceiling(epoch_ms: int) -> str:
+    """Sorts after every time key of that millisecond and before every later one."""
+    return f"{epoch_ms:013d}#~"
+
+
+def time_key_id(key: str) -> str:
+    """The id part of a `time_key`."""
+    return key.split("#", 1)[1]

@@ -8,6 +8,7 @@ definitions from these classes (see chalicelib/store/schema.py).
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from pynamodb.attributes import (
     BinaryAttribute,
@@ -35,7 +36,7 @@ class BaseMeta:
     max_retry_attempts = 4
 
 
-def _meta(suffix: str) -> type:
+def _meta(suffix: str) -> Any:  # a Meta class: what pynamodb's MetaProtocol describes
     return type("Meta", (BaseMeta,), {"table_name": table_name(suffix)})
 
 

@@ -16,18 +16,15 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import Conflict, NotFound
-from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role, time_key
-from chalicelib.store.keys import QUEUE_PARTITION, TICKET_PARTITION
+from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role
+from chalicelib.store.keys import QUEUE_PARTITION
 from chalicelib.store.models import (
     AgentModel,
     BaseMeta,
     ConnectionModel,
     ConversationModel,
-    MaskAttribute,
     MaskAuditModel,
     MessageModel,
-    SettingsModel,
-    TicketModel,
 )
 
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway's 2-hour cap plus slack
@@ -505,110 +502,6 @@ def messages_after(conversation_id: str, after_seq: int, limit: int) -> list[Mes
 
 def transcript(conversation_id: str) -> Iterator[MessageModel]:
     return MessageModel.query(conversation_id, MessageModel.sort_key.startswith("m#"), consistent_read=True)
-
-
-# --- tickets -------------------------------------------------------------------------------
-
-
-def put_ticket(ticket: TicketModel) -> None:
-    ticket.save(condition=TicketModel.ticket_id.does_not_exist())
-
-
-def get_ticket(ticket_id: str) -> TicketModel:
-    try:
-        return TicketModel.get(ticket_id, consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("no such ticket") from exc
-
-
-def list_tickets(channel: str | None, limit: int, start_key: dict[str, Any] | None) -> tuple[list[TicketModel], Any]:
-    if channel:
-        result = TicketModel.by_channel.query(
-            channel, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
-        )
-    else:
-        result = TicketModel.by_creation.query(
-            TICKET_PARTITION, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
-        )
-    items = list(result)
-    return items, result.last_evaluated_key
-
-
-def new_ticket_keys(ticket_id: str, created_at: int) -> dict[str, Any]:
-    return {"created_key": time_key(created_at, ticket_id), "created_at": created_at}
-
-
-# --- settings ------------------------------------------------------------------------------
-
-
-def get_setting(name: str) -> SettingsModel | None:
-    try:
-        return SettingsModel.get(name, consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def put_setting(item: SettingsModel, expected_version: int | None) -> None:
-    """Optimistic write: refused if someone saved a newer version meanwhile."""
-    condition = (
-        SettingsModel.name.does_not_exist() if expected_version is None else SettingsModel.version == expected_version
-    )
-    try:
-        item.save(condition=condition)
-    except PutError as exc:
-        if _is_condition_failure(exc):
-            raise Conflict("the settings were changed by someone else; reload and try again") from exc
-        raise
-
-
-# --- masking -------------------------------------------------------------------------------
-
-
-def get_message(conversation_id: str, seq: int) -> MessageModel:
-    try:
-        return MessageModel.get(conversation_id, message_sort_key(seq), consistent_read=True)
-    except DoesNotExist as exc:
-        raise NotFound("no such message") from exc
-
-
-def save_masking(
-    message: MessageModel, text: str, masks: list[MaskAttribute], audit: Sequence[MaskAuditModel]
-) -> None:
-    """Store a message's new masked text and masks with their audit entries, atomically, if nobody
-    masked it meanwhile: a change is never stored without its audit entry."""
-    version = int(message.mask_version or 0)
-    condition = MessageModel.mask_version == version if version else MessageModel.mask_version.does_not_exist()
-    actions = [
-        MessageModel.text.set(text),
-        MessageModel.masks.set(masks) if masks else MessageModel.masks.remove(),
-        MessageModel.mask_version.set(version + 1),
-    ]
-    try:
-        with _tx() as tx:
-            tx.update(message, actions=actions, condition=condition & MessageModel.sort_key.exists())
-            for entry in audit:
-                tx.save(entry, condition=MaskAuditModel.at_key.does_not_exist())
-    except TransactWriteError as exc:
-        reasons = list(exc.cancellation_reasons or [])
-        # Puts first: the message's update is the last reason.
-        if reasons and reasons[-1] is not None and reasons[-1].code == "ConditionalCheckFailed":
-            raise Conflict("the message was masked or unmasked meanwhile; reload it") from exc
-        raise
-    message.text, message.masks, message.mask_version = text, masks or None, version + 1
-
-
-def mask_audit_of_conversation(
-    conversation_id: str, limit: int, start_key: dict[str, Any] | None
-) -> tuple[list[MaskAuditModel], Any]:
-    result = MaskAuditModel.query(
-        conversation_id, scan_index_forward=False, limit=limit, last_evaluated_key=start_key
-    )
-    return list(result), result.last_evaluated_key
-
-
-def mask_audit_of_month(month: str, limit: int, start_key: dict[str, Any] | None) -> tuple[list[MaskAuditModel], Any]:
-    result = MaskAuditModel.by_month.query(month, scan_index_forward=False, limit=limit, last_evaluated_key=start_key)
-    return list(result), result.last_evaluated_key
 
 
 # --- limits (chalicelib/services/limits.py) -----------------------------------------------

@@ -3,6 +3,7 @@
 // "more" pages on with the API's cursor. Never any message text: the log holds none.
 import { formatDateTime } from "/shared/datetime.js";
 import { describeError } from "/shared/errors.js";
+import { translator } from "/shared/i18n.js";
 
 const STRINGS = {
   ko: {
@@ -51,8 +52,7 @@ function thisMonth() {
 
 export function mountMaskingAudit(container, ctx) {
   const { api, el, lang } = ctx;
-  const strings = STRINGS[lang] || STRINGS.ko;
-  const t = (key, vars = {}) => (strings[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => String(vars[n] ?? ""));
+  const t = translator(STRINGS, lang);
   const month = el("input", { type: "month", id: "audit-month", name: "month", value: thisMonth(), required: true });
   const conversation = el("input", { type: "text", id: "audit-conversation", name: "conversationId", maxLength: 64 });
   const status = el("p", { class: "audit-status", role: "status" });

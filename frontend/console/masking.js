@@ -15,6 +15,7 @@
 // `onUpdated(message)` (optional) tells the screen about a changed message, e.g. for its own store.
 import { clear, el } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
+import { translator } from "../shared/i18n.js";
 import { icon } from "../shared/icons.js";
 
 export const MASKING_STRINGS = {
@@ -75,10 +76,77 @@ export function segmentsOf(message) {
   return segments;
 }
 
+/** Code point offset of a DOM boundary point inside a rendered message, or null. */
+function offsetIn(container, node, offset) {
+  let segment = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+  if (segment === container) {
+    // A boundary between segments: the start of the child at `offset`, or the end of the text.
+    const child = container.childNodes[offset];
+    if (child?.dataset?.start !== undefined) return Number(child.dataset.start);
+    return Array.from(container.maskingMessage.text || "").length;
+  }
+  while (segment && segment.parentElement !== container) segment = segment.parentElement;
+  if (!segment || segment.dataset.start === undefined) return null; // e.g. inside a lock (mask) button
+  const text = segment.textContent;
+  const units = node.nodeType === Node.TEXT_NODE ? offset : offset > 0 ? text.length : 0;
+  return Number(segment.dataset.start) + codePointsBefore(text, units);
+}
+
+function selectionInOneMessage() {
+  const selection = document.getSelection();
+  if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+  const range = selection.getRangeAt(0);
+  const find = (node) => (node.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest(".masking-text");
+  const container = find(range.startContainer);
+  if (!container || container !== find(range.endContainer)) return null;
+  const start = offsetIn(container, range.startContainer, range.startOffset);
+  const end = offsetIn(container, range.endContainer, range.endOffset);
+  if (start === null || end === null || end <= start) return null;
+  return { container, start, end };
+}
+
+/** The nodes of one segment of a message: a mask (button: unmask), personal data (underlined, with a
+ * lock button: mask it) or plain text; with masking off, every segment is plain text. */
+function segmentNodes(segment, message, masks, t, { mask, unmask }) {
+  const data = { start: String(segment.start) };
+  if (segment.type === "mask" && masks) {
+    return [
+      el(
+        "button",
+        {
+          type: "button",
+          class: "masked",
+          dataset: { ...data, maskId: segment.maskId },
+          title: t("maskedRegion"),
+          "aria-label": t("maskedRegion"),
+          onclick: () => unmask(message, segment.maskId),
+        },
+        segment.text,
+      ),
+    ];
+  } else if (segment.type === "pii" && masks) {
+    const kind = t(`kind_${segment.kind}`);
+    return [
+      el("span", { class: "pii", dataset: { ...data, kind: segment.kind }, title: t("piiLabel", { kind }) }, segment.text),
+      el(
+        "button",
+        {
+          type: "button",
+          class: "pii-mask",
+          "aria-label": `${t("maskPii")}: ${kind}`,
+          title: `${t("maskPii")}: ${kind}`,
+          onclick: () => mask(message, [{ start: segment.start, end: segment.end }]),
+        },
+        icon("lock"),
+      ),
+    ];
+  } else {
+    return [el("span", { class: segment.type === "mask" ? "masked-text" : "plain", dataset: data }, segment.text)];
+  }
+}
+
 export function createMasking({ api, lang = "ko", securityService = false, onUpdated = () => {}, onError }) {
-  const strings = MASKING_STRINGS[lang] || MASKING_STRINGS.ko;
-  const t = (key, vars = {}) =>
-    (strings[key] ?? MASKING_STRINGS.ko[key] ?? key).replace(/\{(\w+)\}/g, (_, n) => String(vars[n] ?? ""));
+  const t = translator(MASKING_STRINGS, lang);
   const report = onError || ((text) => window.alert(text));
   let enabled = Boolean(securityService);
   let lastSelection = null; // {container, start, end} in code points, inside one message
@@ -136,73 +204,8 @@ export function createMasking({ api, lang = "ko", securityService = false, onUpd
     clear(container);
     container.maskingMessage = message;
     const masks = enabled;
-    for (const segment of segmentsOf(message)) {
-      const data = { start: String(segment.start) };
-      if (segment.type === "mask" && masks) {
-        container.append(
-          el(
-            "button",
-            {
-              type: "button",
-              class: "masked",
-              dataset: { ...data, maskId: segment.maskId },
-              title: t("maskedRegion"),
-              "aria-label": t("maskedRegion"),
-              onclick: () => unmask(message, segment.maskId),
-            },
-            segment.text,
-          ),
-        );
-      } else if (segment.type === "pii" && masks) {
-        const kind = t(`kind_${segment.kind}`);
-        container.append(
-          el("span", { class: "pii", dataset: { ...data, kind: segment.kind }, title: t("piiLabel", { kind }) }, segment.text),
-          el(
-            "button",
-            {
-              type: "button",
-              class: "pii-mask",
-              "aria-label": `${t("maskPii")}: ${kind}`,
-              title: `${t("maskPii")}: ${kind}`,
-              onclick: () => mask(message, [{ start: segment.start, end: segment.end }]),
-            },
-            icon("lock"),
-          ),
-        );
-      } else {
-        container.append(el("span", { class: segment.type === "mask" ? "masked-text" : "plain", dataset: data }, segment.text));
-      }
-    }
+    for (const segment of segmentsOf(message)) container.append(...segmentNodes(segment, message, masks, t, { mask, unmask }));
     return container;
-  }
-
-  /** Code point offset of a DOM boundary point inside a rendered message, or null. */
-  function offsetIn(container, node, offset) {
-    let segment = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
-    if (segment === container) {
-      // A boundary between segments: the start of the child at `offset`, or the end of the text.
-      const child = container.childNodes[offset];
-      if (child?.dataset?.start !== undefined) return Number(child.dataset.start);
-      return Array.from(container.maskingMessage.text || "").length;
-    }
-    while (segment && segment.parentElement !== container) segment = segment.parentElement;
-    if (!segment || segment.dataset.start === undefined) return null; // e.g. inside a lock (mask) button
-    const text = segment.textContent;
-    const units = node.nodeType === Node.TEXT_NODE ? offset : offset > 0 ? text.length : 0;
-    return Number(segment.dataset.start) + codePointsBefore(text, units);
-  }
-
-  function selectionInOneMessage() {
-    const selection = document.getSelection();
-    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
-    const range = selection.getRangeAt(0);
-    const find = (node) => (node.nodeType === Node.TEXT_NODE ? node.parentElement : node)?.closest(".masking-text");
-    const container = find(range.startContainer);
-    if (!container || container !== find(range.endContainer)) return null;
-    const start = offsetIn(container, range.startContainer, range.startOffset);
-    const end = offsetIn(container, range.endContainer, range.endOffset);
-    if (start === null || end === null || end <= start) return null;
-    return { container, start, end };
   }
 
   document.addEventListener("selectionchange", () => {

@@ -1,5 +1,5 @@
 // Filling a canned response's variables at insertion, in the composer: the same rule as
-// chalicelib/domain/canned.py `fill` (tests/frontend/fill-cases.json holds the cases both pass),
+// chalicelib/domain/canned_text.py `fill` (tests/frontend/fill-cases.json holds the cases both pass),
 // so inserting costs no request. Pure: no DOM.
 //
 // Each known variable is replaced by its (trimmed) value. One without a value becomes an empty

@@ -1,4 +1,4 @@
-// The widget's one string catalogue, Korean and English side by side. Text from people (messages,
+// The widget's string table (translated by ../shared/i18n.js, linked here as ./i18n.js), Korean and English side by side. Text from people (messages,
 // names, settings texts) never comes from here and is always inserted as text.
 export const STRINGS = {
   ko: {
@@ -140,31 +140,3 @@ export const STRINGS = {
     switchLanguage: "한국어로 보기",
   },
 };
-
-/** Korean when asked for (data-lang), else when the page or the browser is Korean; English otherwise. */
-export function pickLanguage(requested) {
-  const wanted = (requested || "").toLowerCase();
-  if (wanted === "ko" || wanted === "en") return wanted;
-  const page = (document.documentElement.lang || "").toLowerCase();
-  if (page.startsWith("ko")) return "ko";
-  const browser = navigator.languages?.length ? navigator.languages : [navigator.language || ""];
-  return browser.some((tag) => String(tag).toLowerCase().startsWith("ko")) ? "ko" : "en";
-}
-
-export function translator(lang) {
-  const strings = STRINGS[lang] || STRINGS.ko;
-  return (key, vars = {}) =>
-    (strings[key] ?? STRINGS.ko[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
-}
-
-/**
- * A customer-facing text from the settings ({ko, en}, or a plain Korean string from an older server)
- * in `lang`: {text, lang}, where lang is the language the text is really in. When there is no version
- * in `lang` the other one is shown, and its lang tells the screen reader so (WCAG 3.1.2).
- */
-export function localized(texts, lang) {
-  const versions = typeof texts === "string" ? { ko: texts } : texts || {};
-  if (versions[lang]) return { text: versions[lang], lang };
-  const other = Object.keys(STRINGS).find((code) => code !== lang && versions[code]);
-  return other ? { text: versions[other], lang: other } : { text: "", lang };
-}

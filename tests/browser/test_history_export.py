@@ -183,3 +183,50 @@ def test_the_export_button_follows_the_agents_may_export_setting(stack: dict[str
     expect(export).to_be_visible()
     assert http("PUT", settings, {"agentsMayExport": False}, admin)[0] == 200
     expect(export).to_be_hidden()
+
+
+MOUNT_WITH_FAKE_API = """async () => {
+  const { createHistory } = await import('/console/history.js');
+  window.saved = [];
+  const conversation = { conversationId: 'c-1', customer: { name: '김고객' }, counsel: {} };
+  const api = {
+    get: async (path) =>
+      path.endsWith('/transcript') ? { conversation, messages: [] }
+        : path === '/me' ? { agentId: 'agent1@example.com' }
+        : { items: [], nextCursor: null },
+    put: async (path, body) => (window.saved.push([path, body]), body),
+    post: async () => ({ ticketId: 't-1' }),
+  };
+  const settings = { inquiryTypes: ['배송'], processingTypes: ['처리'] };
+  const history = createHistory({ api, lang: 'ko', role: 'agent', settings });
+  document.body.replaceChildren(history.element);
+  await history.ready;
+  await history.openChat('c-1');
+}"""
+
+
+def test_history_record_forms_check_like_the_chat_view(stack: dict[str, Any], new_page: Any) -> None:
+    """The history dialog's customer info is the chat view's form (record-forms.js): a bad e-mail or
+    phone is refused in the page with the same words, nothing is sent; only spaces is no value."""
+    page: Page = new_page()
+    page.goto(stack["base"] + "/console/")
+    page.evaluate(MOUNT_WITH_FAKE_API)
+    customer = page.locator("dialog.history-dialog fieldset", has_text="고객 정보")
+    expect(customer.get_by_label("이름")).to_have_value("김고객")
+    customer.get_by_label("이메일").fill("not-an-email")
+    customer.get_by_label("전화번호").fill("abc")
+    customer.get_by_role("button", name="저장").click()
+    expect(customer.locator(".field-error", has_text="이메일 형식이 아닙니다")).to_be_visible()
+    expect(customer.locator(".field-error", has_text="전화번호는 숫자")).to_be_visible()
+    expect(customer.get_by_label("이메일")).to_be_focused()
+    expect(customer.get_by_label("이메일")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("window.saved") == []
+    customer.get_by_label("이메일").fill("kim@example.com")
+    customer.get_by_label("전화번호").fill("010-1234-5678")
+    customer.get_by_label("메모").fill("   ")
+    customer.get_by_role("button", name="저장").click()
+    expect(customer).to_contain_text("저장했습니다")
+    expect(customer.locator(".field-error:visible")).to_have_count(0)
+    assert page.evaluate("window.saved") == [
+        ["/chats/c-1/customer", {"name": "김고객", "email": "kim@example.com", "phone": "010-1234-5678", "memo": None}]
+    ]

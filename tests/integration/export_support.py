@@ -11,9 +11,10 @@ from typing import Any
 import boto3
 from openpyxl import load_workbook
 
+from chalicelib import bootstrap
 from chalicelib.config import get_config
+from chalicelib.domain.entities import Conversation, Message
 from chalicelib.export import files
-from chalicelib.store.models import ConversationModel, MessageModel
 from infra.local.lambda_context import LambdaContext
 from infra.local.sqs import _record
 
@@ -83,34 +84,25 @@ def put_chat(
     inbound_at: int,
     messages: list[tuple[str, str | None, str]] | None = None,
     **fields: Any,
-) -> ConversationModel:
+) -> Conversation:
     """A stored, ended chat with given messages (role, sender name, text): history as the export reads it."""
-    from chalicelib.domain.model import month_of, time_key
-
+    fields.pop("customer_name_lower", None)  # the store keeps it with customer_name
     messages = messages or []
-    conv = ConversationModel(
+    conv = Conversation(
         conversation_id,
         state=fields.pop("state", "ended"),
         customer_id="cust-" + conversation_id,
         inbound_at=inbound_at,
-        inbound_key=time_key(inbound_at, conversation_id),
-        inbound_month=month_of(inbound_at),
         consent_version=1,
         consented_at=inbound_at,
         last_seq=len(messages),
         **fields,
     )
-    conv.save()
-    for seq, (role, name, text) in enumerate(messages, 1):
-        MessageModel(
-            conversation_id,
-            f"m#{seq:010d}",
-            seq=seq,
-            sender_role=role,
-            sender_name=name,
-            text=text,
-            created_at=inbound_at + seq * 1000,
-        ).save()
+    stored = [
+        Message(conversation_id, seq, sender_role=role, sender_name=name, text=text, created_at=inbound_at + seq * 1000)
+        for seq, (role, name, text) in enumerate(messages, 1)
+    ]
+    bootstrap.store().bulk.save_all([conv, *stored])
     return conv
 
 

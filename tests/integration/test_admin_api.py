@@ -10,8 +10,9 @@ import pytest
 from moto.apigatewaymanagementapi.models import apigatewaymanagementapi_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from chalicelib.services.settings import CHAT_SETTINGS, consent_texts, load_settings
-from chalicelib.store.models import AgentModel, ConversationModel, SettingsModel
+from chalicelib import bootstrap
+from chalicelib.services.settings import consent_texts, load_settings
+from chalicelib.store.models import AgentModel, ConversationModel
 
 ADMIN = "admin@example.com"
 
@@ -207,8 +208,11 @@ def test_settings_stored_before_english_versions_stay_readable(h):
         "inquiry_types": ["문의"],
         "processing_types": ["완료"],
     }
-    SettingsModel("chat", document=json.dumps(old, ensure_ascii=False), updated_at=1, updated_by="x", version=7).save()
-    SettingsModel("consent#3", document="세 번째 동의 문구", updated_at=1, updated_by="x", version=3).save()
+    settings_store = bootstrap.store().settings
+    settings_store.save_chat_settings(
+        json.dumps(old, ensure_ascii=False), version=7, expected_version=None, updated_at=1, updated_by="x"
+    )
+    settings_store.save_consent_text(3, "세 번째 동의 문구", updated_at=1, updated_by="x")
     settings = _settings(h)
     assert (settings["greeting"], settings["greetingEn"], settings["consentTextEn"]) == ("옛 인사말", "", "")
     assert settings["inquiryTypeCatalog"][0]["nameEn"] == ""
@@ -244,11 +248,11 @@ def test_a_save_that_changes_nothing_writes_and_pushes_nothing(h):
     _, online = h.agent_online("agent1@example.com")
     _, current = _put(h, {"greeting": "새 인사말"})
     h.frames(online)
-    stored = SettingsModel.get(CHAT_SETTINGS, consistent_read=True)
+    stored = bootstrap.store().settings.chat_settings()
     for body in ({}, {"greeting": "새 인사말"}, {"greeting": "새 인사말", "version": current["version"]}):
         status, same = _put(h, body)
         assert status == 200 and same == current, body
-    assert SettingsModel.get(CHAT_SETTINGS, consistent_read=True).updated_at == stored.updated_at
+    assert bootstrap.store().settings.chat_settings().updated_at == stored.updated_at
     assert h.frames_of_type(online, "settings.changed") == []
     status, changed = _put(h, {"greeting": "또 다른 인사말", "version": current["version"]})
     assert status == 200 and changed["version"] == current["version"] + 1

@@ -8,7 +8,8 @@ from urllib.parse import quote
 import jwt
 import pytest
 
-from chalicelib.store.models import ConnectionModel, ConversationModel, MessageModel, TicketModel
+from chalicelib import bootstrap
+from chalicelib.store.models import ConnectionModel, ConversationModel, MessageModel
 
 
 def _connections() -> int:
@@ -103,7 +104,7 @@ def test_nobody_online_refuses_chat_and_takes_inquiry(h):
     }
     status, created = h.rest("POST", "/inquiries", inquiry)
     assert status == 201
-    assert TicketModel.get(created["ticketId"]).channel == "inquiry"
+    assert bootstrap.store().tickets.get(created["ticketId"]).channel == "inquiry"
     status, error = h.rest("POST", "/inquiries", {**inquiry, "email": "not-an-email"})
     assert status == 400 and error["code"] == "invalid_field"
     status, error = h.rest("POST", "/inquiries", {**inquiry, "inquiryType": "없는 유형"})

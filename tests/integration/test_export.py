@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from export_support import ExportRig, now_ms, put_chat
 
+from chalicelib import bootstrap
+from chalicelib.domain.entities import Ticket
 from chalicelib.export.workbook import CHAT_COLUMNS, MESSAGE_COLUMNS
-from chalicelib.store.models import ConversationModel, ExportJobModel, TicketModel
+from chalicelib.store.models import ConversationModel, ExportJobModel
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAY = 24 * 3600 * 1000
@@ -503,16 +505,9 @@ def test_ticket_ids_listed_per_chat(h, rig):
     base = now_ms() - 60_000
     put_chat("c-t", base, [])
     for tid in ("T1", "T2"):
-        TicketModel(
-            tid,
-            channel="chat",
-            conversation_id="c-t",
-            created_key=f"{base + 10:013d}#{tid}",
-            created_at=base + 10,
-            inquiry_type="배송",
-            title="t",
-            content="c",
-        ).save()
+        bootstrap.store().tickets.create(
+            Ticket(tid, "chat", base + 10, inquiry_type="배송", title="t", content="c", conversation_id="c-t")
+        )
     job = _export(h, rig, _admin(h), {"from": base - 1, "to": base + 1})
     assert _rows(rig.workbook(_key(job))["Chats"])[0][22] == "T1, T2"
 

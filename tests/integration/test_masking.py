@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -13,9 +14,11 @@ import boto3
 import pytest
 from export_support import BUCKET, ExportRig
 
+from chalicelib import bootstrap
 from chalicelib.config import get_config
 from chalicelib.crypto.envelope import CryptoUnavailable, seal, unseal
-from chalicelib.store.models import ALL_MODELS, MessageModel
+from chalicelib.domain.entities import Message
+from chalicelib.store.models import ALL_MODELS
 
 REGION = "us-east-1"
 SECRET_PHONE = "010-9876-5432"
@@ -63,8 +66,8 @@ def _stored_last_seq(cid: str) -> int:
     return int(ConversationModel.get(cid, consistent_read=True).last_seq)
 
 
-def _stored(cid: str, seq: int) -> MessageModel:
-    return MessageModel.get(cid, f"m#{seq:010d}", consistent_read=True)
+def _stored(cid: str, seq: int) -> Message:
+    return bootstrap.store().audit.get_message(cid, seq)
 
 
 # --- envelope encryption ------------------------------------------------------------------
@@ -259,8 +262,8 @@ def test_a_mask_is_never_stored_without_its_audit_entry(m, monkeypatch):
     admin = m.staff_token("admin@example.com", "admins")
     taken = m.rest("GET", "/masking/audit", token=admin, query={"conversationId": c["cid"]})[1]["entries"]
     real_audit = masking._audit
-    existing = masking.MaskAuditModel.query(c["cid"], limit=1).next()
-    monkeypatch.setattr(masking, "_audit", lambda *a, **k: _with_key(real_audit(*a, **k), existing.at_key))
+    (existing,) = bootstrap.store().audit.of_conversation(c["cid"], 1, None).items
+    monkeypatch.setattr(masking, "_audit", lambda *a, **k: _with_key(real_audit(*a, **k), existing))
     status, _ = m.rest("POST", url, {"spans": [{"start": 3, "end": 16}]}, token=c["token"])
     assert status == 500  # an unexpected failure: "try again", nothing half done
     stored = _stored(c["cid"], c["seq"])
@@ -271,9 +274,9 @@ def test_a_mask_is_never_stored_without_its_audit_entry(m, monkeypatch):
     assert after == taken
 
 
-def _with_key(entry, at_key: str):
-    entry.at_key = at_key
-    return entry
+def _with_key(entry, existing):
+    """The entry under the key (time and id) of an existing one."""
+    return dataclasses.replace(entry, at=existing.at, audit_id=existing.audit_id)
 
 
 # --- auto-mask -------------------------------------------------------------------------------

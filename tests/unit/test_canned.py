@@ -1,41 +1,24 @@
-"""Canned responses (issue 22): validation, variables, fill, limits, CSV. Pure, no AWS."""
+"""Canned responses (issue 22): validation, variables at save, who may, limits. Pure, no AWS."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from chalicelib.domain import canned
 from chalicelib.domain.canned import (
     CannedFields,
     CannedResponse,
     CannedScope,
-    CsvImportRefused,
-    EmptySpan,
     apply_canned_edit,
     check_can_manage,
     check_canned_limit,
     check_variables,
-    fill,
-    from_csv,
-    local_date,
     parse_canned_create,
-    plan_canned_import,
     scope_for_create,
     shortcut_key,
-    to_csv,
-    variable_values,
 )
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, LimitReached, TooLong
 from chalicelib.domain.model import Principal, Role
-from chalicelib.export.values import FORMULA_TRIGGERS as EXPORT_FORMULA_TRIGGERS
 
 AGENT = Principal(Role.AGENT, "alice")
 OTHER_AGENT = Principal(Role.AGENT, "bob")
@@ -181,86 +164,6 @@ def test_bad_variables_are_refused_with_a_message_naming_them(text, named):
     assert caught.value.field == "text"
 
 
-def test_fill_puts_values_in_and_leaves_empty_spans_for_the_agent():
-    filled = fill(
-        "{{customer.name}}님, {{agent.displayName}}입니다. 문의: {{chat.inquiryType}}",
-        {"customer.name": "홍길동", "agent.displayName": "  ", "chat.inquiryType": None},
-    )
-    assert filled.text == "홍길동님, 입니다. 문의: "
-    assert filled.empty_spans == (EmptySpan("agent.displayName", 6, 6), EmptySpan("chat.inquiryType", 15, 15))
-    assert filled.empty_spans[1].start == len(filled.text)  # the last variable ended the text
-    assert not filled.complete
-
-
-def test_fill_with_a_placeholder_label_returns_spans_covering_it():
-    filled = fill("안녕하세요 {{customer.name}}님", {}, placeholder=lambda name: "[고객명]")
-    assert filled.text == "안녕하세요 [고객명]님"
-    span = filled.empty_spans[0]
-    assert filled.text[span.start : span.end] == "[고객명]"
-
-
-def test_fill_never_reads_a_value_for_variables():
-    filled = fill("{{customer.name}} / {{today}}", {"customer.name": "{{today}}", "today": "2026년"})
-    assert filled.text == "today / 2026년"  # the value's braces are dropped
-
-
-def test_fill_treats_a_withdrawn_variable_as_empty():
-    assert fill("a {{customer.grade}} b", {"customer.grade": "VIP"}).text == "a  b"
-
-
-def test_view_offsets_are_utf16_for_the_browser():
-    filled = fill("😀 {{customer.name}}!", {})
-    assert filled.empty_spans[0].start == 2
-    assert filled.to_view()["emptySpans"] == [{"variable": "customer.name", "start": 3, "end": 3}]
-
-
-def test_filled_text_over_the_message_limit_is_flagged():
-    text = "x" * 1990 + "{{customer.name}}"
-    assert fill(text, {"customer.name": "가" * 20}).exceeds_message_limit
-    assert not fill(text, {"customer.name": "가"}).exceeds_message_limit
-
-
-def test_today_is_the_service_time_zones_date():
-    # 2026-12-01 15:30 UTC is already 2 December in Seoul.
-    now = int(datetime(2026, 12, 1, 15, 30, tzinfo=UTC).timestamp() * 1000)
-    assert local_date(now).isoformat() == "2026-12-02"
-    assert local_date(now, "UTC").isoformat() == "2026-12-01"
-    ko = variable_values(customer_name="홍길동", agent_display_name="상담사", inquiry_type=None, now_ms=now)
-    assert ko["today"] == "2026년 12월 2일"
-    en = variable_values(customer_name=None, agent_display_name=None, inquiry_type=None, now_ms=now, lang="en")
-    assert en["today"] == "December 2, 2026"
-
-
-known_variable = st.sampled_from(sorted(canned.KNOWN_VARIABLES))
-any_piece = st.one_of(
-    st.text(max_size=8), st.sampled_from(["{", "}", "{{", "}}"]), known_variable.map("{{{{{}}}}}".format)
-)
-value = st.one_of(st.none(), st.lists(any_piece, max_size=3).map("".join))  # values may hold braces and {{…}}
-
-
-@settings(max_examples=300)
-@given(st.lists(any_piece, max_size=8), st.dictionaries(known_variable, value))
-def test_fill_of_a_saved_text_holds_no_double_brace_whatever_the_values(pieces, values):
-    text = "".join(pieces)
-    try:
-        check_variables(text)
-    except InvalidField:
-        text = "{{customer.name}} " + text.replace("{", "").replace("}", "")  # still a text that saves
-    filled = fill(text, values)
-    assert "{{" not in filled.text and "}}" not in filled.text
-    for span in filled.empty_spans:
-        assert span.start == span.end
-        assert 0 <= span.start <= len(filled.text)
-
-
-FILL_CASES = json.loads((Path(__file__).parents[1] / "frontend" / "fill-cases.json").read_text("utf-8"))
-
-
-@pytest.mark.parametrize("case", FILL_CASES, ids=[c["text"][:24] for c in FILL_CASES])
-def test_the_cases_the_composers_fill_passes_too(case):
-    assert fill(case["text"], case["values"]).to_view() == {"text": case["filled"], "emptySpans": case["emptySpans"]}
-
-
 # --- who may, limits ----------------------------------------------------------------------
 
 
@@ -321,177 +224,3 @@ def test_limits(scope, existing, adding, ok):
         with pytest.raises(LimitReached) as caught:
             check_canned_limit(scope, existing, adding)
         assert isinstance(caught.value, Conflict) and caught.value.code == "conflict"
-
-
-# --- CSV ----------------------------------------------------------------------------------
-
-TRICKY = [
-    response(
-        "r1",
-        shortcut="hello",
-        title="인사, 첫 응대",
-        text='안녕하세요 "고객"님,\n무엇을 도와드릴까요?',
-        category="공통",
-    ),
-    response(
-        "r2", shortcut="formula", title='=HYPERLINK("http://x")', text="+82 10-1234", category="-분류", position=1
-    ),
-    response("r3", shortcut="quote", title="'인용", text="@mention", category=None, position=2),
-    response("r4", shortcut="tab", title="제목", text="'=1+1", category="'x", position=3),
-]
-
-
-def test_export_is_utf8_with_bom_crlf_and_quoted():
-    data = to_csv(TRICKY)
-    assert data.startswith(b"\xef\xbb\xbf")
-    text = data.decode("utf-8-sig")
-    assert text.startswith('"단축어","제목","분류","내용"\r\n')
-    assert text.endswith("\r\n")
-    assert '"안녕하세요 ""고객""님,\n무엇을 도와드릴까요?"' in text  # LF stays inside its quoted cell
-    assert to_csv([], lang="en").decode("utf-8-sig") == '"shortcut","title","category","text"\r\n'
-
-
-def test_export_neutralises_cells_a_spreadsheet_would_take_for_formulas():
-    rows = list(csv.reader(io.StringIO(to_csv(TRICKY).decode("utf-8-sig"))))
-    cells = [cell for row in rows[1:] for cell in row]
-    for cell in cells:
-        assert not cell.startswith(FORMULA_TRIGGERS_PLAIN), cell
-    assert '\'=HYPERLINK("http://x")' in cells and "'+82 10-1234" in cells and "'@mention" in cells
-    assert "''인용" in cells and "''=1+1" in cells
-
-
-FORMULA_TRIGGERS_PLAIN = ("=", "+", "-", "@")
-
-
-def test_the_guarded_characters_are_the_workbook_exports():
-    assert set(canned.FORMULA_TRIGGERS) == set(EXPORT_FORMULA_TRIGGERS)
-
-
-def test_round_trip_keeps_korean_commas_quotes_newlines_and_guards():
-    assert from_csv(to_csv(TRICKY)) == [r.fields for r in TRICKY]
-    assert from_csv(to_csv(TRICKY, lang="en")) == [r.fields for r in TRICKY]
-
-
-def test_export_follows_the_admins_order():
-    a, b = response("a", shortcut="a", position=2), response("b", shortcut="b", position=1)
-    assert [f.shortcut for f in from_csv(to_csv([a, b]))] == ["b", "a"]
-
-
-cell_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="{}")
-    | st.sampled_from(["\n", ",", '"', "'", "=", "+", "-", "@", "가", "힣", " "]),
-    max_size=60,
-).filter(lambda s: s.strip() != "")
-
-
-def _draft(title: str, text: str, category: str | None, i: int) -> CannedFields:
-    return parse_canned_create(
-        {"title": title.replace("\n", " "), "shortcut": f"s{i}", "text": text, "category": category}
-    )
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(cell_text, cell_text, st.one_of(st.none(), cell_text)), max_size=6))
-def test_csv_round_trip_of_arbitrary_text(rows):
-    drafts = []
-    for i, (title, text, category) in enumerate(rows):
-        try:
-            drafts.append(_draft(title, text, category.replace("\n", " ") if category else None, i))
-        except (InvalidField, TooLong):
-            continue  # the property is about texts the store can hold
-    items = [response(f"r{i}", position=i, **vars(d)) for i, d in enumerate(drafts)]
-    assert from_csv(to_csv(items)) == drafts
-
-
-def _csv(*lines: str, bom: bool = True) -> bytes:
-    return (("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def test_import_reads_headers_in_any_order_and_either_language_and_skips_blank_rows():
-    data = _csv("text,Shortcut,제목", "본문 {{today}},ship,배송", ",,", "둘째,two,제목2", bom=False)
-    assert from_csv(data) == [
-        CannedFields(title="배송", shortcut="ship", text="본문 {{today}}", category=None),
-        CannedFields(title="제목2", shortcut="two", text="둘째", category=None),
-    ]
-
-
-def test_import_reads_cp949_as_korean_excel_saves_it():
-    data = "단축어,제목,내용\r\nhi,인사,안녕하세요\r\n".encode("cp949")
-    assert from_csv(data) == [CannedFields(title="인사", shortcut="hi", text="안녕하세요")]
-
-
-def test_import_is_all_or_nothing_with_every_rows_errors():
-    data = _csv(
-        "단축어,제목,분류,내용",
-        "ok,좋음,,본문",  # row 2 fine
-        "bad one,,,{{nope}}",  # row 3: shortcut, title, text
-        "OK,중복,,본문",  # row 4: same shortcut as row 2, other case
-        "x,y,z,w,extra",  # row 5: too many cells
-    )
-    with pytest.raises(CsvImportRefused) as caught:
-        from_csv(data)
-    errors = [(e.row, e.field) for e in caught.value.errors]
-    assert errors == [(3, "shortcut"), (3, "title"), (3, "text"), (4, "shortcut"), (5, None)]
-    assert "row 2" in caught.value.errors[3].message
-    body = caught.value.to_body()
-    assert body["code"] == "invalid_field" and body["errorCount"] == 5
-    assert body["message"].startswith("nothing was imported: row 3, shortcut:")
-    assert body["errors"][0] == {"row": 3, "field": "shortcut", "message": caught.value.errors[0].message}
-
-
-@pytest.mark.parametrize(
-    ("data", "row", "field"),
-    [
-        (b"", 1, None),
-        (_csv("shortcut,title"), 1, "text"),
-        (_csv("shortcut,title,text,owner"), 1, "owner"),
-        (_csv("shortcut,title,text,단축어"), 1, "shortcut"),
-        (b"\xff\xfe\x00\x80", 0, None),
-        (b'shortcut,title,text\r\n"unclosed,a,b\r\n', 0, None),
-    ],
-)
-def test_import_refuses_bad_files(data, row, field):
-    with pytest.raises(CsvImportRefused) as caught:
-        from_csv(data)
-    assert (caught.value.errors[0].row, caught.value.errors[0].field) == (row, field)
-
-
-def test_import_caps_rows_and_reported_errors():
-    many = _csv("shortcut,title,text", *[f"s{i},t,x" for i in range(2001)])
-    with pytest.raises(CsvImportRefused, match="2,001 rows"):
-        from_csv(many)
-    bad = _csv("shortcut,title,text", *["bad one,t,x" for _ in range(150)])
-    with pytest.raises(CsvImportRefused) as caught:
-        from_csv(bad)
-    assert len(caught.value.errors) == canned.MAX_CSV_ERRORS and caught.value.total == 150
-
-
-def test_import_plan_matches_by_shortcut_and_counts_only_creates_against_the_limit():
-    existing = [response("r1", shortcut="Hello", text="old"), response("r2", shortcut="same")]
-    drafts = [
-        CannedFields(title="인사", shortcut="hello", text="new"),
-        CannedFields(title="인사", shortcut="same", text="안녕하세요"),
-        CannedFields(title="새것", shortcut="fresh", text="본문"),
-    ]
-    plan = plan_canned_import(existing, drafts, scope=CannedScope.SHARED)
-    assert plan.creates == (drafts[2],)
-    assert plan.updates == ((existing[0], drafts[0]),)
-    full = [response(f"r{i}", shortcut=f"s{i}") for i in range(200)]
-    with pytest.raises(LimitReached):
-        plan_canned_import(full, drafts, scope=CannedScope.PERSONAL)
-    assert plan_canned_import(full, [CannedFields("t", "s1", "x")], scope=CannedScope.PERSONAL).creates == ()
-
-
-@given(st.text(max_size=12))
-def test_the_cell_guard_is_undone_exactly(value):
-    assert canned.restore_cell(canned.neutralise_cell(value)) == value
-    assert not canned.neutralise_cell(value).startswith(canned.FORMULA_TRIGGERS)
-
-
-def test_a_file_excel_re_saved_imports_its_bare_text():
-    # Excel drops its "text" apostrophe on save and quotes only cells that need it.
-    data = b'shortcut,title,category,text\r\nformula,"=HYPERLINK(""x"")",,"=1+1\nline two"\r\nminus,- item,,@here\r\n'
-    assert from_csv(data) == [
-        CannedFields(title='=HYPERLINK("x")', shortcut="formula", text="=1+1\nline two"),
-        CannedFields(title="- item", shortcut="minus", text="@here"),
-    ]

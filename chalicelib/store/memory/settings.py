@@ -1,6 +1,47 @@
-"""Placeholder until the records-side twin lands."""
+"""The in-memory twin of chalicelib/store/settings.py."""
+
+from __future__ import annotations
+
+from chalicelib.domain.entities import SettingsDocument
+from chalicelib.domain.errors import Conflict
+from chalicelib.store import keys
+from chalicelib.store.memory import Tables, copied
 
 
 class MemorySettings:
-    def __init__(self, tables: object) -> None:
-        self._tables = tables
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self.items: dict[str, SettingsDocument] = tables.table("settings")
+
+    def _get(self, name: str) -> SettingsDocument | None:
+        with self.tables.lock:
+            return copied(self.items.get(name))
+
+    def chat_settings(self) -> SettingsDocument | None:
+        return self._get(keys.CHAT_SETTINGS)
+
+    def save_chat_settings(
+        self, document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
+    ) -> SettingsDocument:
+        saved = SettingsDocument(keys.CHAT_SETTINGS, document, updated_at, updated_by, version)
+        with self.tables.lock:
+            stored = self.items.get(keys.CHAT_SETTINGS)
+            if expected_version is None:
+                refused = stored is not None
+            else:
+                refused = stored is None or stored.version != expected_version
+            if refused:
+                raise Conflict("the settings were changed by someone else; reload and try again")
+            self.items[keys.CHAT_SETTINGS] = copied(saved)
+        return saved
+
+    def consent_text(self, version: int) -> SettingsDocument | None:
+        return self._get(keys.consent_setting(version))
+
+    def save_consent_text(
+        self, version: int, document: str, *, updated_at: int, updated_by: str | None
+    ) -> SettingsDocument:
+        saved = SettingsDocument(keys.consent_setting(version), document, updated_at, updated_by, version)
+        with self.tables.lock:
+            self.items[saved.name] = copied(saved)
+        return saved

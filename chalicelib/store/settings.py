@@ -1,0 +1,60 @@
+"""Settings items: the chat settings (one JSON document, written with an optimistic version
+check) and the consent text of every version a chat may have agreed to."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.domain.entities import SettingsDocument
+from chalicelib.domain.errors import Conflict
+from chalicelib.store import keys
+from chalicelib.store.convert import to_entity
+from chalicelib.store.failures import is_condition_failure
+from chalicelib.store.models import SettingsModel
+
+
+def _get(name: str) -> SettingsDocument | None:
+    try:
+        return to_entity(SettingsModel.get(name, consistent_read=True), SettingsDocument)
+    except DoesNotExist:
+        return None
+
+
+def chat_settings() -> SettingsDocument | None:
+    """The chat settings as last saved (None: never saved, the defaults apply)."""
+    return _get(keys.CHAT_SETTINGS)
+
+
+def save_chat_settings(
+    document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
+) -> SettingsDocument:
+    """Optimistic write: refused (Conflict) if the stored version is not `expected_version`
+    (None: if any settings are stored at all)."""
+    item = SettingsModel(
+        keys.CHAT_SETTINGS, document=document, updated_at=updated_at, updated_by=updated_by, version=version
+    )
+    condition = (
+        SettingsModel.name.does_not_exist() if expected_version is None else SettingsModel.version == expected_version
+    )
+    try:
+        item.save(condition=condition)
+    except PutError as exc:
+        if is_condition_failure(exc):
+            raise Conflict("the settings were changed by someone else; reload and try again") from exc
+        raise
+    return to_entity(item, SettingsDocument)
+
+
+def consent_text(version: int) -> SettingsDocument | None:
+    """The consent document of an earlier consent version (None: not kept)."""
+    return _get(keys.consent_setting(version))
+
+
+def save_consent_text(version: int, document: str, *, updated_at: int, updated_by: str | None) -> SettingsDocument:
+    """Keep consent version `version`'s text. Written once per version, by the settings write that
+    won that version; a repeat writes the same text again."""
+    item = SettingsModel(
+        keys.consent_setting(version), document=document, updated_at=updated_at, updated_by=updated_by, version=version
+    )
+    item.save()
+    return to_entity(item, SettingsDocument)

@@ -1,0 +1,121 @@
+// The widget's sub-dialogs over the chat: rating (만족 / 불만족 and a comment) and ending the chat.
+// Methods of the Widget (app.js mixes them in: `this` is the widget).
+import { h } from "./dom.js";
+
+export class DialogSteps {
+  // --- sub-dialogs: rating, end ---------------------------------------------------------------
+
+  openOverlay(label, ...nodes) {
+    this.closeOverlay();
+    const headingId = this.id("dlg");
+    this.overlayOpener = this.root.activeElement;
+    this.overlay = h(
+      "div",
+      { class: "overlay", role: "dialog", "aria-modal": "true", "aria-labelledby": headingId },
+      h("div", { class: "sheet" }, h("h3", { id: headingId }, label), ...nodes),
+    );
+    // What the dimmed overlay covers is inactive (inert): out of reach and, being incidental text,
+    // outside the contrast rule (WCAG 1.4.3) while the sub-dialog is open.
+    this.setBackgroundInert(true);
+    this.panel.append(this.overlay);
+    this.focusView();
+  }
+
+  closeOverlay() {
+    if (!this.overlay) return;
+    this.overlay.remove();
+    this.overlay = null;
+    this.setBackgroundInert(false);
+    const opener = this.overlayOpener;
+    this.overlayOpener = null;
+    if (opener?.isConnected && opener.getClientRects().length && !opener.disabled) opener.focus();
+    else if (!this.panel.hidden) this.focusView();
+  }
+
+  setBackgroundInert(on) {
+    for (const node of this.panel.children) if (node !== this.overlay) node.inert = on;
+  }
+
+  openRating() {
+    const t = this.t;
+    const session = this.session;
+    if (!session) return;
+    const group = this.id("rating");
+    const choice = (value) => {
+      const id = this.id("r");
+      return h("span", { class: "choice" }, h("input", { type: "radio", name: group, id, value }), h("label", { for: id }, t(value)));
+    };
+    const commentId = this.id("comment");
+    const comment = h("textarea", { id: commentId, rows: "3", maxlength: "1000" });
+    const error = h("p", { class: "error", role: "alert" });
+    const submit = h("button", { type: "submit", class: "primary" }, t("submit"));
+    const form = h(
+      "form",
+      { class: "rating" },
+      h("fieldset", { onchange: () => (error.textContent = "") }, h("legend", { class: "sr-only" }, t("ratingHeading")), h("div", { class: "row" }, choice("satisfied"), choice("dissatisfied"))),
+      h("div", { class: "field" }, h("label", { for: commentId }, t("comment")), comment),
+      error,
+      h("div", { class: "row" }, submit, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))),
+    );
+    form.querySelector("input").setAttribute("data-autofocus", "");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const picked = form.querySelector("input:checked");
+      if (!picked) {
+        error.textContent = t("chooseRating");
+        form.querySelector("input").focus();
+        return;
+      }
+      submit.disabled = true;
+      let text = t("thanks");
+      try {
+        await session.rate(picked.value, comment.value.trim());
+      } catch (failure) {
+        if (failure.status !== 409) {
+          submit.disabled = false;
+          error.textContent = t("failed");
+          return;
+        }
+        session.rating = session.rating || "rated";
+        text = t("alreadyRated");
+      }
+      this.afterRating(text);
+    });
+    this.openOverlay(t("ratingHeading"), form);
+  }
+
+  afterRating(text) {
+    for (const node of this.chat?.log.querySelectorAll(".rating-request button") || []) node.remove();
+    this.chat?.ended.querySelectorAll("button:not(.primary)").forEach((node) => node.remove());
+    this.updateHeader();
+    const sheet = this.overlay.querySelector(".sheet");
+    sheet.replaceChildren(
+      h("h3", { id: sheet.firstChild.id }, this.t("ratingHeading")),
+      h("p", { class: "note done", role: "status" }, text),
+      h("button", { type: "button", class: "primary", "data-autofocus": true, onclick: () => this.closeOverlay() }, this.t("close")),
+    );
+    this.focusView();
+  }
+
+  confirmEnd() {
+    const t = this.t;
+    const error = h("p", { class: "error", role: "alert" });
+    const yes = h("button", { type: "button", class: "primary", "data-autofocus": true }, t("endYes"));
+    yes.addEventListener("click", async () => {
+      yes.disabled = true;
+      try {
+        await this.session.end();
+      } catch (failure) {
+        if (failure.status !== 409) {
+          yes.disabled = false;
+          error.textContent = t("failed");
+          return;
+        }
+        this.session.setState("ended");
+      }
+      this.overlayOpener = null;
+      this.closeOverlay();
+    });
+    this.openOverlay(t("endConfirm"), error, h("div", { class: "row" }, yes, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))));
+  }
+}

@@ -1,0 +1,1 @@
+../shared/i18n.js
