@@ -53,13 +53,6 @@ class Principal:
     def is_staff(self) -> bool:
         return self.role in (Role.AGENT, Role.ADMIN)
 
-    @property
-    def key(self) -> str:
-        """The connections index partition this principal's connections live under."""
-        if self.role is Role.CUSTOMER:
-            return f"chat#{self.conversation_id}"
-        return f"agent#{self.user_id}"
-
 
 @dataclass(frozen=True)
 class ConversationAccess:
@@ -175,8 +168,3 @@ def months_between(from_ms: int, to_ms: int) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months
-
-
-def time_key(epoch_ms: int, item_id: str) -> str:
-    """A sort key that orders by time, then id: `<13-digit ms>#<id>`."""
-    return f"{epoch_ms:013d}#{item_id}"

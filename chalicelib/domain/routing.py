@@ -221,7 +221,7 @@ def _id_set(
 class WaitingChat:
     conversation_id: str
     team_id: str
-    queued_key: str  # `<13-digit inbound ms>#<id>` (model.time_key): sorts in arrival order
+    queued_key: str  # the store's queue order key (store/keys.py time_key): sorts in arrival order
 
 
 @dataclass(frozen=True)

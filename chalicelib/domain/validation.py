@@ -148,7 +148,7 @@ def enum_field(body: dict[str, Any], name: str, enum: type[E], *, required: bool
     if value is None and not required:
         return None
     try:
-        return enum(value)
+        return enum(value)  # type: ignore[arg-type]  # a non-string is refused below, as any bad value
     except ValueError as exc:
         allowed = ", ".join(member.value for member in enum)
         raise InvalidField(f"'{name}' must be one of: {allowed}", field=name) from exc

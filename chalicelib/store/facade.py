@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.lazy_import import lazy_module
-from chalicelib.store import agents, connections, conversations, messages
+from chalicelib.store import agents, connections, conversations, messages, settings
 
-_EAGER = {"agents": agents, "connections": connections, "conversations": conversations, "messages": messages}
+_EAGER = {
+    "agents": agents,
+    "connections": connections,
+    "conversations": conversations,
+    "messages": messages,
+    "settings": settings,  # intake, assignment and status changes read the chat settings
+}
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ and the tests use. Both come from the same model metadata, so they cannot drift 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.models import Model
 
 
-def _key_schema(keys: list[dict[str, str]]) -> list[dict[str, str]]:
+def _key_schema(keys: Sequence[Any]) -> list[dict[str, str]]:  # pynamodb's KeySchema TypedDicts
     # DynamoDB wants HASH before RANGE.
     return sorted(
         ({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in keys),

@@ -18,9 +18,10 @@ def _customer(world: World, chat: dict, tab: str) -> Principal:
     return principal
 
 
-def _say(principal: Principal, chat: dict, text: str, client_id: str) -> dict:
+def _say(principal: Principal, chat: dict, text: str, client_id: str, tab: str | None = None) -> dict:
+    """As the gateway delivers a frame from `tab` (the sender's own tab hears only the ack)."""
     body = {"conversationId": chat["conversationId"], "text": text, "clientMessageId": client_id}
-    return messages.send_message(principal, None, body)
+    return messages.send_message(principal, tab, body)
 
 
 def test_no_agent_online_means_no_chat(world: World) -> None:
@@ -40,7 +41,7 @@ def test_a_chat_is_assigned_announced_and_carries_messages_both_ways(world: Worl
     sent = _say(customer, chat, "배송이 늦어요", "c-1")
     again = _say(customer, chat, "배송이 늦어요", "c-1")  # a resend after a lost ack
     assert sent["seq"] == again["seq"] == 2  # after the agent-joined line
-    reply = _say(agent, chat, "확인해 드릴게요", "a-1")
+    reply = _say(agent, chat, "확인해 드릴게요", "a-1", tab="agent-tab")
     assert world.pusher.frames["cust-tab"][-1]["message"]["text"] == "확인해 드릴게요"
     assert [f["message"]["seq"] for f in world.pusher.frames["agent-tab"] if f["type"] == "message.new"] == [1, 2]
 

@@ -22,7 +22,7 @@ from chalicelib.domain.errors import (
     TransferToSelf,
 )
 from chalicelib.domain.hours import BusinessHours
-from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role, time_key
+from chalicelib.domain.model import AgentStatus, ConversationState, Principal, Role
 from chalicelib.domain.routing import (
     AgentLoad,
     Assignment,
@@ -33,6 +33,7 @@ from chalicelib.domain.routing import (
     Team,
     WaitingChat,
 )
+from chalicelib.store.keys import time_key
 
 NOW = 1796169600000  # 2026-12-02T00:00Z
 DEFAULT_MAX = 3

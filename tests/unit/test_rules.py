@@ -19,6 +19,7 @@ from chalicelib.domain.validation import (
     parse_json_object,
     text_field,
 )
+from chalicelib.store import keys
 
 CUSTOMER = Principal(Role.CUSTOMER, "cust-1", conversation_id="c1")
 AGENT = Principal(Role.AGENT, "alice")
@@ -98,8 +99,8 @@ def test_months_between_spans_year_boundary_newest_first():
 
 
 def test_time_key_sorts_by_time():
-    assert rules.time_key(5, "b") < rules.time_key(10, "a")
-    assert rules.time_key(1764000000000, "x") == "1764000000000#x"
+    assert keys.time_key(5, "b") < keys.time_key(10, "a")
+    assert keys.time_key(1764000000000, "x") == "1764000000000#x"
 
 
 @pytest.mark.parametrize("raw", [None, "", "[]", "nope", b"\xff\xfe", "1", '"s"'])
