@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.lazy_import import lazy_module
-from chalicelib.store import agents, connections, conversations, messages, settings
+from chalicelib.store import agents, connections, conversations, messages, routing_settings, settings
 
 _EAGER = {
     "agents": agents,
@@ -21,6 +21,7 @@ _EAGER = {
     "conversations": conversations,
     "messages": messages,
     "settings": settings,  # intake, assignment and status changes read the chat settings
+    "routing_settings": routing_settings,  # and the routing settings (teams, hours)
 }
 
 
