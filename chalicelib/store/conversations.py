@@ -371,6 +371,13 @@ def transfer_to_queue(conv: Conversation, hop: Transfer) -> None:
 # --- live-chat timers (accept window, idle auto-close) ---------------------------------------
 
 
+def _whole(items: Any) -> list[Conversation]:
+    """The chats of a keys-only index page, read whole (BatchGetItem, strongly consistent), in the page's order."""
+    ids = [item.conversation_id for item in items]
+    found = by_ids(ids)
+    return [found[i] for i in ids if i in found]
+
+
 def idle_candidates(active_at_or_before: int) -> list[Conversation]:
     """Active chats whose customer has been quiet since `active_at_or_before` or longer, quietest first."""
     items = ConversationModel.live_by_activity.query(
@@ -378,7 +385,7 @@ def idle_candidates(active_at_or_before: int) -> list[Conversation]:
         ConversationModel.customer_active_at <= active_at_or_before,
         scan_index_forward=True,
     )
-    return [_conversation(c) for c in items]
+    return _whole(items)
 
 
 def unaccepted(assigned_at_or_before: int) -> list[Conversation]:
@@ -388,7 +395,7 @@ def unaccepted(assigned_at_or_before: int) -> list[Conversation]:
         ConversationModel.assigned_at <= assigned_at_or_before,
         scan_index_forward=True,
     )
-    return [_conversation(c) for c in items]
+    return _whole(items)
 
 
 def warn_idle(conv: Conversation, line: Message) -> None:

@@ -20,7 +20,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import table_name
@@ -137,22 +137,26 @@ class ConversationsLiveByAgent(GlobalSecondaryIndex["ConversationModel"]):
 
 
 class ConversationsLiveByActivity(GlobalSecondaryIndex["ConversationModel"]):
-    """Sparse: only active chats carry live_partition. Oldest customer activity first (the idle sweep)."""
+    """Sparse: only active chats carry live_partition. Oldest customer activity first (the idle sweep).
+
+    Keys only: a message rewrites no entry here unless the customer's activity (the key) moves; the
+    sweep reads the few chats it acts on by BatchGetItem."""
 
     class Meta:
         index_name = keys.CONVERSATIONS_LIVE_BY_ACTIVITY
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     live_partition = UnicodeAttribute(hash_key=True)
     customer_active_at = NumberAttribute(range_key=True)
 
 
 class ConversationsUnaccepted(GlobalSecondaryIndex["ConversationModel"]):
-    """Sparse: accept_partition is set at assignment and removed once the agent opens or answers the chat."""
+    """Sparse: accept_partition is set at assignment and removed once the agent opens or answers the chat.
+    Keys only, as the live-activity index."""
 
     class Meta:
         index_name = keys.CONVERSATIONS_UNACCEPTED
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     accept_partition = UnicodeAttribute(hash_key=True)
     assigned_at = NumberAttribute(range_key=True)
