@@ -2,45 +2,54 @@
 return domain entities (chalicelib/domain/entities.py).
 
 `dynamo_store()` is DynamoDB through pynamodb; `chalicelib.store.memory.memory_store()` is its
-in-memory twin, held to the same behaviour by tests/contract. The chat path's modules are imported
-with this one (in Lambda's init phase, with the handler); the rest on first use, so a chat
-handler's cold start does not load the export's or the history's code.
+in-memory twin, held to the same behaviour by tests/contract and to the same signatures by the
+Protocols of chalicelib/store/ports.py (mypy checks both constructions against them). The chat
+path's modules are imported with this one (in Lambda's init phase, with the handler); the rest on
+first use, so a chat handler's cold start does not load the export's or the history's code.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from chalicelib.lazy_import import lazy_module
-from chalicelib.store import agents, connections, conversations, messages, routing_settings, settings
+from chalicelib.store import agents, connections, conversations, messages, ports, routing_settings, settings
 
-_EAGER = {
-    "agents": agents,
-    "connections": connections,
-    "conversations": conversations,
-    "messages": messages,
-    "settings": settings,  # intake, assignment and status changes read the chat settings
-    "routing_settings": routing_settings,  # and the routing settings (teams, hours)
-}
+if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
+    from chalicelib.store import audit, bulk, export_jobs, history, tickets
+
+    _LAZY: tuple[ports.Tickets, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk]
+    _LAZY = (tickets, audit, history, export_jobs, bulk)
 
 
 @dataclass(frozen=True)
 class Store:
-    connections: Any
-    agents: Any
-    conversations: Any
-    messages: Any
-    tickets: Any
-    settings: Any
-    audit: Any
-    history: Any
-    export_jobs: Any
-    bulk: Any
-    routing_settings: Any
+    connections: ports.Connections
+    agents: ports.Agents
+    conversations: ports.Conversations
+    messages: ports.Messages
+    tickets: ports.Tickets
+    settings: ports.Settings
+    audit: ports.Audit
+    history: ports.History
+    export_jobs: ports.ExportJobs
+    bulk: ports.Bulk
+    routing_settings: ports.RoutingSettings
 
 
 def dynamo_store() -> Store:
+    # A lazy stand-in is typed Any, hence the casts; the eager modules are checked against their port.
     return Store(
-        **{name: _EAGER.get(name) or lazy_module(f"chalicelib.store.{name}") for name in Store.__dataclass_fields__}
+        connections=connections,
+        agents=agents,
+        conversations=conversations,
+        messages=messages,
+        settings=settings,  # intake, assignment and status changes read the chat settings
+        routing_settings=routing_settings,  # and the routing settings (teams, hours)
+        tickets=cast(ports.Tickets, lazy_module("chalicelib.store.tickets")),
+        audit=cast(ports.Audit, lazy_module("chalicelib.store.audit")),
+        history=cast(ports.History, lazy_module("chalicelib.store.history")),
+        export_jobs=cast(ports.ExportJobs, lazy_module("chalicelib.store.export_jobs")),
+        bulk=cast(ports.Bulk, lazy_module("chalicelib.store.bulk")),
     )

@@ -3,7 +3,8 @@
 Each aggregate's functions live in a class of its own module here, over one `Tables` of dicts
 guarded by one lock (a transaction is a block under the lock: check every precondition, then
 apply). Entities are copied in and out, as a database would. tests/contract runs one suite
-against this and against moto, so the two cannot drift; the fast test tier runs the services on it.
+against this and against moto, so the two cannot drift (and mypy holds both to the signatures of
+chalicelib/store/ports.py); the fast test tier runs the services on it.
 """
 
 from __future__ import annotations
@@ -33,11 +34,30 @@ def copied(value: T) -> T:
 
 
 def memory_store() -> Store:
-    import importlib
+    # Imported here: each aggregate's module imports Tables from this one.
+    from chalicelib.store.memory.agents import MemoryAgents
+    from chalicelib.store.memory.audit import MemoryAudit
+    from chalicelib.store.memory.bulk import MemoryBulk
+    from chalicelib.store.memory.connections import MemoryConnections
+    from chalicelib.store.memory.conversations import MemoryConversations
+    from chalicelib.store.memory.export_jobs import MemoryExportJobs
+    from chalicelib.store.memory.history import MemoryHistory
+    from chalicelib.store.memory.messages import MemoryMessages
+    from chalicelib.store.memory.routing_settings import MemoryRoutingSettings
+    from chalicelib.store.memory.settings import MemorySettings
+    from chalicelib.store.memory.tickets import MemoryTickets
 
     tables = Tables()
-    aggregates = {}
-    for name in Store.__dataclass_fields__:
-        module = importlib.import_module(f"chalicelib.store.memory.{name}")
-        aggregates[name] = getattr(module, f"Memory{name.title().replace('_', '')}")(tables)
-    return Store(**aggregates)
+    return Store(
+        connections=MemoryConnections(tables),
+        agents=MemoryAgents(tables),
+        conversations=MemoryConversations(tables),
+        messages=MemoryMessages(tables),
+        tickets=MemoryTickets(tables),
+        settings=MemorySettings(tables),
+        audit=MemoryAudit(tables),
+        history=MemoryHistory(tables),
+        export_jobs=MemoryExportJobs(tables),
+        bulk=MemoryBulk(tables),
+        routing_settings=MemoryRoutingSettings(tables),
+    )
