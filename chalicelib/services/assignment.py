@@ -20,6 +20,7 @@ from chalicelib.services.views import conversation_view
 
 _ASSIGN_ATTEMPTS = 50
 _TEAM_QUEUE_READ = 50  # waiting chats read per team queue and round: the heads are what routing needs
+_ANYONE = "#anyone"  # not a valid team id (ids are letters, digits, -_:.): never a configured team
 
 
 def capacity(agent: Agent, settings: ChatSettings) -> AgentCapacity:
@@ -101,16 +102,17 @@ def _assign_by_team(settings: ChatSettings, teams: tuple[Team, ...], just_queued
             break
         chats: dict[str, Conversation] = {}
         waiting: list[WaitingChat] = []
+        # Chats without a team (queued before teams existed) are the catch-all team's to serve, or,
+        # without one, anyone's: a team of every online agent that only they wait in.
+        anyone = Team(_ANYONE, "", frozenset(agents), frozenset())
+        routing_teams = (*teams, anyone) if catch_all is None else teams
         for team_id in queue_teams(teams):
-            # Chats without a team (queued before teams existed) are the catch-all team's to serve.
-            routed_as = team_id or (catch_all.team_id if catch_all else None)
-            if routed_as is None:
-                continue
+            routed_as = team_id or (catch_all.team_id if catch_all else _ANYONE)
             for conv in store().conversations.waiting(limit=_TEAM_QUEUE_READ, team_id=team_id):
                 chats[conv.conversation_id] = conv
                 waiting.append(WaitingChat(conv.conversation_id, routed_as, conv.queued_key or ""))
         plan = plan_assignments(
-            teams,
+            routing_teams,
             waiting,
             [agent_load(a) for a in agents.values()],
             default_max_chats=settings.max_chats_per_agent,

@@ -155,3 +155,14 @@ def test_chats_waiting_at_closing_follow_the_setting(world: World, setting: str)
     assert (stored.state, stored.ended_by, stored.end_reason) == ("ended", "system", "closed")
     ended = [f for f in world.pusher.frames["cust-w"] if f["type"] == "chat.ended"][-1]
     assert ended["endReason"] == "closed"
+
+
+def test_chats_queued_before_teams_are_served_without_a_catch_all(world: World) -> None:
+    a = world.agent("a@example.com")
+    world.store.agents.set_max_chats(a.user_id, 0)
+    before_teams = intake.start_chat(START)
+    assert before_teams["state"] == "waiting"
+    routing_settings.save_from_admin({"teams": _teams([a.user_id], [a.user_id])[:1]}, ADMIN)  # no catch-all
+    world.store.agents.set_max_chats(a.user_id, 2)
+    assert assignment.assign_waiting_chats() == 1
+    assert world.store.conversations.get(before_teams["conversationId"]).agent_id == a.user_id
