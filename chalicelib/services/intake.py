@@ -16,8 +16,8 @@ from chalicelib.domain.validation import MAX_NAME_CHARS, bool_field, email_field
 from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
 from chalicelib.services.assignment import assign_waiting_chats, queue_changed_frame
-from chalicelib.services.routing_settings import RoutingSettings, load_routing_settings
-from chalicelib.services.settings import ChatSettings, load_settings
+from chalicelib.services.routing_settings import RoutingSettings, load_with_chat_settings
+from chalicelib.services.settings import ChatSettings
 
 if TYPE_CHECKING:
     import ulid
@@ -52,8 +52,7 @@ def _time_zone(value: Any) -> str | None:
 def availability(params: dict[str, Any] | None = None) -> dict[str, Any]:
     """What the widget shows before a chat: texts, whether agents are online, whether chat is open
     (business hours) and when it opens next (`?timeZone=` the customer's zone), the inquiry types."""
-    settings = load_settings()
-    routing = load_routing_settings()
+    settings, routing = load_with_chat_settings()
     hours = _hours_body(routing.hours, clock(), _time_zone((params or {}).get("timeZone")))
     online = settings.chat_enabled and hours["open"] and any_agent_online()
     return {**settings.public(), "agentsOnline": online, **hours, "teamsEnabled": bool(routing.teams)}
@@ -77,13 +76,12 @@ def _team_of(body: dict[str, Any], settings: ChatSettings, routing: RoutingSetti
 
 
 def start_chat(body: dict[str, Any]) -> dict[str, Any]:
-    settings = load_settings()
+    settings, routing = load_with_chat_settings()
     if bool_field(body, "consent") is not True:
         raise InvalidField("the customer must agree to the personal-information consent", field="consent")
     consent_version = int_field(body, "consentVersion", minimum=1, maximum=1_000_000)
     name = text_field(body, "customerName", max_chars=MAX_NAME_CHARS, required=False)
     email = email_field(body, "customerEmail", required=False)
-    routing = load_routing_settings()
     inquiry_type, team = _team_of(body, settings, routing)
     if not settings.chat_enabled:
         raise Conflict("chat is turned off")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.bootstrap import clock, store
+from chalicelib.domain.entities import SettingsDocument
 from chalicelib.domain.errors import Conflict, InvalidField
 from chalicelib.domain.hours import BusinessHours, parse_schedule, schedule_from_document, schedule_to_document
 from chalicelib.domain.model import Principal
@@ -26,6 +27,9 @@ from chalicelib.domain.routing import (
     teams_from_document,
 )
 from chalicelib.domain.validation import enum_field, int_field, only_fields
+
+if TYPE_CHECKING:
+    from chalicelib.services.settings import ChatSettings
 
 _TIMER_FIELDS = {"acceptWindowSeconds", "idleWarningMinutes", "idleCloseMinutes"}
 _FIELDS = _TIMER_FIELDS | {"hours", "teams", "waitingAtClosing", "version"}
@@ -73,7 +77,18 @@ def from_document(document: dict[str, Any], version: int) -> RoutingSettings:
 
 
 def load_routing_settings() -> RoutingSettings:
-    item = store().routing_settings.get()
+    return _from_item(store().routing_settings.get())
+
+
+def load_with_chat_settings() -> tuple[ChatSettings, RoutingSettings]:
+    """Both settings documents in one request (a chat start, the widget's availability)."""
+    from chalicelib.services.settings import settings_from_item
+
+    chat, routing = store().routing_settings.get_with_chat_settings()
+    return settings_from_item(chat), _from_item(routing)
+
+
+def _from_item(item: SettingsDocument | None) -> RoutingSettings:
     if item is None:
         return RoutingSettings()
     return from_document(json.loads(item.document), item.version)

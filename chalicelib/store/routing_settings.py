@@ -21,6 +21,16 @@ def get() -> SettingsDocument | None:
         return None
 
 
+def get_with_chat_settings() -> tuple[SettingsDocument | None, SettingsDocument | None]:
+    """(chat settings, routing settings) in one BatchGetItem: what a chat start and the widget's
+    availability read, for the request count of one GetItem."""
+    found = {
+        item.name: to_entity(item, SettingsDocument)
+        for item in SettingsModel.batch_get([keys.CHAT_SETTINGS, keys.ROUTING_SETTINGS], consistent_read=True)
+    }
+    return found.get(keys.CHAT_SETTINGS), found.get(keys.ROUTING_SETTINGS)
+
+
 def save(
     document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
 ) -> SettingsDocument:

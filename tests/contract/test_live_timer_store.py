@@ -159,3 +159,7 @@ def test_routing_settings_item_with_an_optimistic_version(store: Store) -> None:
         store.routing_settings.save('{"a": 4}', version=2, expected_version=1, updated_at=T0 + 2, updated_by="x")
     saved = store.routing_settings.get()
     assert (saved.document, saved.version, saved.updated_by) == ('{"a": 3}', 2, "admin")
+    assert store.routing_settings.get_with_chat_settings()[0] is None  # no chat settings saved yet
+    store.settings.save_chat_settings('{"b": 1}', version=1, expected_version=None, updated_at=T0, updated_by="a")
+    chat, routing = store.routing_settings.get_with_chat_settings()
+    assert (chat.document, routing.document, routing.version) == ('{"b": 1}', '{"a": 3}', 2)

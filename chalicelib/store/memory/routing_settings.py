@@ -17,6 +17,10 @@ class MemoryRoutingSettings:
         with self._tables.lock:
             return copied(self._items.get(keys.ROUTING_SETTINGS))
 
+    def get_with_chat_settings(self) -> tuple[SettingsDocument | None, SettingsDocument | None]:
+        with self._tables.lock:
+            return copied(self._items.get(keys.CHAT_SETTINGS)), copied(self._items.get(keys.ROUTING_SETTINGS))
+
     def save(
         self, document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
     ) -> SettingsDocument:
