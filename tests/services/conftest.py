@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib import bootstrap
+from chalicelib import bootstrap, observability
 from chalicelib.domain.model import AgentStatus, Principal, Role
 from chalicelib.store.memory import memory_store
 
@@ -80,5 +80,9 @@ class World:
 
 @pytest.fixture
 def world() -> Iterator[World]:
-    with bootstrap.use(store=memory_store(), pusher=RecordingPusher(), clock=Clock()) as adapters:
+    # bound(): the ids the services annotate stay in this test, as they stay in one invocation.
+    with (
+        observability.bound(),
+        bootstrap.use(store=memory_store(), pusher=RecordingPusher(), clock=Clock()) as adapters,
+    ):
         yield World(adapters)
