@@ -13,17 +13,28 @@ from chalicelib import observability
 from chalicelib.domain.access import Audience, admit
 from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
-from chalicelib.domain.validation import MAX_FRAME_BYTES, parse_json_object
+from chalicelib.domain.validation import MAX_FRAME_BYTES, id_field, parse_json_object
 from chalicelib.entrypoints.admin import admin_routes
 from chalicelib.entrypoints.canned import canned_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
 from chalicelib.entrypoints.rest import rest
+from chalicelib.entrypoints.routing import routing_routes
 from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
-from chalicelib.services import agent_status, connections, limits, messages, notify, presence, read_receipts
+from chalicelib.services import (
+    agent_status,
+    connections,
+    limits,
+    live_timers,
+    messages,
+    notify,
+    presence,
+    read_receipts,
+    transfer,
+)
 
 app = Chalice(app_name="livechat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -33,6 +44,7 @@ app.register_blueprint(exports)
 app.register_blueprint(admin_routes)
 app.register_blueprint(canned_routes)
 app.register_blueprint(sessions)
+app.register_blueprint(routing_routes)
 # Plain log calls (app.log is the `livechat` logger) as JSON lines without exception messages.
 observability.configure_logging(app.log, logging.getLogger("chalicelib"))
 # JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
@@ -84,6 +96,15 @@ def _status(principal: Principal, connection_id: str, body: dict[str, Any]) -> N
     agent_status.set_status(principal, body)  # the new status reaches every tab, this one included
 
 
+def _transfer(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    view = transfer.transfer_chat(principal, id_field(body, "conversationId"), body)
+    return {"type": "chat.transfer.ack", "conversation": view}
+
+
+def _open(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return live_timers.open_chat(principal, id_field(body, "conversationId"))
+
+
 Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]
 # Each action with its audience (chalicelib/domain/access.py), checked before it runs; who may act
 # on one chat is the service's rule.
@@ -94,6 +115,8 @@ ACTIONS: dict[str, tuple[Audience, Action]] = {
     "typing": (Audience.SIGNED_IN, _typing),
     "read": (Audience.SIGNED_IN, _read),
     "status.set": (Audience.STAFF, _status),
+    "chat.open": (Audience.STAFF, _open),
+    "chat.transfer": (Audience.STAFF, _transfer),
 }
 
 
@@ -153,5 +176,11 @@ def export_jobs(event: SQSEvent) -> dict[str, Any]:
 
 @app.schedule(Rate(2, unit=Rate.MINUTES), name="presence_sweep")
 def presence_sweep(event: CloudWatchEvent) -> dict[str, Any]:
-    """Stale connections out, agents without a connection offline (chalicelib/services/presence.py)."""
-    return presence.sweep()
+    """Stale connections out, agents without a connection offline (chalicelib/services/presence.py);
+    then the live-chat timers: accept window and idle auto-close (chalicelib/services/live_timers.py)."""
+    result = presence.sweep()
+    try:
+        result.update(live_timers.sweep())
+    except Exception:  # noqa: BLE001 - one failing part must not hide the other's result; logged
+        app.log.exception("live-chat timer sweep failed")
+    return result

@@ -55,6 +55,18 @@ class ReadMark:
 
 
 @dataclass
+class Transfer:
+    """One hop of a chat between agents or into a team's queue (the record keeps every hop)."""
+
+    by: str  # who transferred: the assigned agent or an admin
+    from_agent_id: str | None
+    to_agent_id: str | None  # None: into a team's queue
+    to_team_id: str | None  # the chat's team after the hop
+    at: int
+    note: str = ""  # internal, for the receiver; never shown to the customer
+
+
+@dataclass
 class Conversation:
     conversation_id: str
     state: str  # waiting | active | ended
@@ -88,6 +100,14 @@ class Conversation:
     # Read receipts, one per side (at most one write per 2 s per side).
     customer_read: ReadMark | None = None
     agent_read: ReadMark | None = None
+    # Live-chat timers (chalicelib/domain/routing.py: accept window, idle auto-close).
+    customer_active_at: int | None = None  # the later of the last customer message and the assignment
+    agent_opened_at: int | None = None
+    agent_active_at: int | None = None  # the last agent message
+    idle_warning_at: int | None = None
+    end_reason: str | None = None  # idle; None when a person ended the chat
+    team_id: str | None = None  # the team whose queue the chat waits in (None: no teams)
+    transfers: list[Transfer] | None = None  # every hop, oldest first
 
     @property
     def access(self) -> ConversationAccess:

@@ -16,6 +16,7 @@ no agent does not hold up the other teams.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -163,7 +164,10 @@ def _team(body: Any, field_name: str, *, now_utc_ms: int | None) -> Team:
         only_fields(body, _TEAM_FIELDS)
         team_id = id_field(body, "id")
         name = text_field(body, "name", max_chars=MAX_NAME_CHARS) or ""  # required: never empty here
-    members = _id_set(body.get("memberAgentIds"), f"{field_name}.memberAgentIds", MAX_TEAM_MEMBERS)
+    # Agent ids are Cognito usernames (often e-mail addresses), not catalogue ids.
+    members = _id_set(
+        body.get("memberAgentIds"), f"{field_name}.memberAgentIds", MAX_TEAM_MEMBERS, read=_member_id
+    )
     inquiry_types = _id_set(body.get("inquiryTypes"), f"{field_name}.inquiryTypes", MAX_TEAM_INQUIRY_TYPES)
     max_chats = None
     if body.get("maxChatsPerAgent") is not None:
@@ -181,14 +185,29 @@ def _team(body: Any, field_name: str, *, now_utc_ms: int | None) -> Team:
     return Team(team_id, name, members, inquiry_types, max_chats, hours)
 
 
-def _id_set(value: Any, name: str, limit: int) -> frozenset[str]:
+_MEMBER_ID = re.compile(r"[A-Za-z0-9_\-:.@+]{1,128}")
+
+
+def _member_id(body: dict[str, Any], name: str) -> str:
+    """A staff account's id: its Cognito username, often an e-mail address (no spaces, no markup)."""
+    value = body.get(name)
+    if not isinstance(value, str) or not _MEMBER_ID.fullmatch(value):
+        raise InvalidField(f"'{name}' must be an id of a staff account (its username)", field=name)
+    return value
+
+
+def _id_set(
+    value: Any, name: str, limit: int, *, read: Callable[[dict[str, Any], str], str | None] = id_field
+) -> frozenset[str]:
     if value is None:
         return frozenset()
     if not isinstance(value, list):
         raise InvalidField(f"'{name}' must be a list of ids", field=name)
     if len(value) > limit:
         raise InvalidField(f"'{name}' has {len(value)} entries; at most {limit}", field=name)
-    ids = [id_field({name: item}, name) for item in value]
+    ids = [read({name: item}, name) or "" for item in value]
+    if "" in ids:
+        raise InvalidField(f"'{name}' has an empty id", field=name)
     if len(set(ids)) != len(ids):
         raise InvalidField(f"'{name}' lists an id twice", field=name)
     return frozenset(ids)

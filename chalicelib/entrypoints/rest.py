@@ -50,7 +50,7 @@ def _conversation_id(raw: str) -> str:
 @rest.route("/widget/availability", methods=["GET"], cors=WIDGET_CORS)
 @edge(rest, Audience.PUBLIC)
 def availability() -> dict[str, Any]:
-    return intake.availability()
+    return intake.availability(_params())
 
 
 @rest.route("/chats", methods=["POST"], cors=WIDGET_CORS)

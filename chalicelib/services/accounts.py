@@ -276,7 +276,7 @@ def presence(actor: Principal) -> dict[str, Any]:
         "agents": views,
         "counts": counts,
         "activeChats": sum(v["activeChats"] for v in views),
-        "queue": {"waiting": _store().conversations.queue_length()},
+        "queue": _queue_counts(),
         "at": now_ms(),
     }
 
@@ -284,3 +284,11 @@ def presence(actor: Principal) -> dict[str, Any]:
 def announce_settings(settings: ChatSettings) -> None:
     """Open consoles and admin pages learn the new settings at once; widgets at their next availability check."""
     notify.to_all_staff(_store().agents.in_every_status(), {"type": "settings.changed", "settings": settings.to_api()})
+
+
+def _queue_counts() -> dict[str, Any]:
+    """The wallboard's waiting count, all queues, and per team (issue #21)."""
+    from chalicelib.services.assignment import waiting_counts
+
+    total, per_team = waiting_counts()
+    return {"waiting": total, "teams": per_team}

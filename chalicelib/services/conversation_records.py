@@ -17,7 +17,7 @@ from chalicelib.domain.validation import (
     text_field,
 )
 from chalicelib.services import notify
-from chalicelib.services.assignment import require_staff
+from chalicelib.services.assignment import require_staff, waiting_counts
 from chalicelib.services.settings import load_settings
 from chalicelib.services.views import conversation_view, customer_conversation_view
 
@@ -25,7 +25,7 @@ from chalicelib.services.views import conversation_view, customer_conversation_v
 def agent_chats(principal: Principal) -> dict[str, Any]:
     require_staff(principal)
     live = store().conversations.live_of(principal.user_id)
-    waiting = store().conversations.queue_length()
+    waiting, _ = waiting_counts()
     return {
         "chats": [conversation_view(c) for c in live],
         "counts": {"waiting": waiting, "active": len(live)},

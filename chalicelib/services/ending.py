@@ -6,14 +6,16 @@ from typing import Any
 
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain import model as rules
+from chalicelib.domain.entities import Conversation
 from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.model import Principal, Rating, Role
 from chalicelib.domain.validation import enum_field, text_field
 from chalicelib.services import notify
 from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions, require_staff
-from chalicelib.services.messages import append_system_message
+from chalicelib.services.messages import system_line
 from chalicelib.services.settings import load_settings
-from chalicelib.services.views import agent_view, conversation_view, customer_conversation_view
+from chalicelib.services.transfer import check_not_moved_away
+from chalicelib.services.views import agent_view, conversation_view, customer_conversation_view, message_view
 
 
 def request_rating(principal: Principal, conversation_id: str) -> dict[str, Any]:
@@ -45,22 +47,51 @@ def submit_rating(principal: Principal, conversation_id: str, body: dict[str, An
     return customer_conversation_view(conv)
 
 
+_END_ATTEMPTS = 8
+
+
 def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
+    """End the chat with its closing line, in one transaction from the state it was read in: of two
+    racing ends or an end and a transfer, one wins and the other gets 409. A message stored
+    meanwhile (the seq moved, nothing else) is not a race: read again and retry."""
     conv = store().conversations.get(conversation_id)
+    check_not_moved_away(principal, conv)
     rules.check_can_read(principal, conv.access)
     if conv.is_ended:
         raise Conflict("the conversation has already ended")
     if principal.role is Role.AGENT and conv.is_waiting:
         raise Forbidden("this conversation is not assigned to you")
     ended_by = Role.CUSTOMER if principal.role is Role.CUSTOMER else Role.AGENT
-    append_system_message(conv, "chat_ended")
+    for _ in range(_END_ATTEMPTS):
+        line = system_line(conv, "chat_ended")
+        try:
+            store().conversations.end(conv, ended_by, clock(), line=line)
+            break
+        except Conflict:
+            fresh = store().conversations.get(conversation_id)
+            if fresh.is_ended:
+                raise Conflict("the conversation has already ended") from None
+            moved = (fresh.state, fresh.agent_id, fresh.assigned_at) != (conv.state, conv.agent_id, conv.assigned_at)
+            if moved and principal.role is not Role.CUSTOMER:
+                raise Conflict("the chat was moved meanwhile") from None  # staff decided on what they saw
+            conv = fresh  # the customer leaves whoever has the chat now
+    else:
+        raise Conflict("the conversation is too busy; try again")
     conv = store().conversations.get(conversation_id)
-    store().conversations.end(conv, ended_by, clock())
-    conv = store().conversations.get(conversation_id)
+    notify.to_both_sides(conv, {"type": "message.new", "message": message_view(line)})
+    announce_end(conv)
+    if principal.role is Role.CUSTOMER:
+        return customer_conversation_view(conv)  # no agent id (the e-mail), memo or counsel notes
+    return conversation_view(conv)
+
+
+def announce_end(conv: Conversation) -> None:
+    """After the end is stored: both sides told, the agent's new load, the freed seat filled."""
     frame = {
         "type": "chat.ended",
-        "conversationId": conversation_id,
-        "endedBy": ended_by.value,
+        "conversationId": conv.conversation_id,
+        "endedBy": conv.ended_by,
+        "endReason": conv.end_reason,
         "endedAt": conv.ended_at,
     }
     notify.to_both_sides(conv, frame)
@@ -71,6 +102,3 @@ def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
     assign_waiting_chats()
     if conv.queued_key and conv.assigned_at is None:
         push_queue_positions()  # a waiting chat left the queue
-    if principal.role is Role.CUSTOMER:
-        return customer_conversation_view(conv)  # no agent id (the e-mail), memo or counsel notes
-    return conversation_view(conv)

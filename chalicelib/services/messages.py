@@ -38,6 +38,10 @@ SYSTEM_TEXTS = {
     "agent_joined_unnamed": AGENT_JOINED_UNNAMED,  # no display name: never the e-mail
     "returned_to_queue": "상담원 연결을 다시 기다리고 있습니다.",
     "chat_ended": "상담이 종료되었습니다.",
+    "idle_warning": "답변이 없으시면 {minutes}분 후 상담이 자동으로 종료됩니다.",
+    "idle_closed": "답변이 없어 상담이 자동으로 종료되었습니다.",
+    "agent_changed": "상담원이 변경되었습니다.",
+    "closed_waiting": "운영시간이 끝나 상담 연결을 마칩니다. 문의하기로 남겨 주시면 답변드리겠습니다.",
 }
 
 
@@ -111,18 +115,23 @@ def _resent_message(conversation_id: str, client_message_id: str, principal: Pri
     return existing
 
 
+def system_line(conv: Conversation, code: str, *, template: str | None = None, **fmt: str) -> Message:
+    """The next system line of the chat (seq `last_seq + 1`), not stored yet."""
+    return Message(
+        conv.conversation_id,
+        conv.last_seq + 1,
+        sender_role="system",
+        sender_id="system",
+        text=SYSTEM_TEXTS[template or code].format(**fmt),
+        system_code=code,
+        created_at=clock(),
+    )
+
+
 def append_system_message(conv: Conversation, code: str, *, template: str | None = None, **fmt: str) -> Message | None:
     """A system line (S-3: the agent joined, the chat went back to the queue, ended), stored then pushed."""
     for _ in range(_APPEND_ATTEMPTS):
-        message = Message(
-            conv.conversation_id,
-            conv.last_seq + 1,
-            sender_role="system",
-            sender_id="system",
-            text=SYSTEM_TEXTS[template or code].format(**fmt),
-            system_code=code,
-            created_at=clock(),
-        )
+        message = system_line(conv, code, template=template, **fmt)
         try:
             store().messages.append(conv, message, agent_reply=False)
         except Conflict:

@@ -19,6 +19,7 @@ from chalicelib.bootstrap import adapters, clock, store
 from chalicelib.domain import model as rules
 from chalicelib.domain.model import AgentStatus, Principal, Role
 from chalicelib.services import agent_status, notify
+from chalicelib.services.assignment import queue_teams
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
             if _gone(connection_id, now):
                 notify.forget_connection(connection_id, agent_id=agent.agent_id)
                 removed += 1
-    customers = store().conversations.waiting_connections()
+    customers = [c for team_id in queue_teams() for c in store().conversations.waiting_connections(team_id)]
     for agent in agents:
         customers += [
             (c.conversation_id, c.customer_connections or set()) for c in store().conversations.live_of(agent.agent_id)

@@ -214,6 +214,10 @@ def history_row(conv: Conversation, principal: Principal | None = None) -> dict[
         "email": conv.customer_email,
         "rating": conv.rating,
         "messageCount": conv.last_seq,
+        "endedBy": conv.ended_by,  # issue #21: system (idle auto-close) beside agent and customer
+        "endReason": conv.end_reason,
+        "teamId": conv.team_id,
+        "transferCount": len(conv.transfers or []),
     }
     if principal is not None and not rules.may_see_chat(principal, access_of(conv)):
         row.update(dict.fromkeys(PERSONAL_HISTORY_FIELDS), restricted=True)

@@ -20,6 +20,7 @@ from chalicelib.domain.customer_texts import (
     parse_consent_document,
     without_english,
 )
+from chalicelib.domain.entities import SettingsDocument
 from chalicelib.domain.errors import Conflict, InvalidField
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.type_catalog import TypeEntry
@@ -120,7 +121,11 @@ class ChatSettings:
 
 
 def load_settings() -> ChatSettings:
-    item = _store().settings.chat_settings()
+    return settings_from_item(_store().settings.chat_settings())
+
+
+def settings_from_item(item: SettingsDocument | None) -> ChatSettings:
+    """The chat settings of a stored item (None: never saved, the defaults)."""
     if item is None:
         return ChatSettings()
     values = without_english(json.loads(item.document))  # stored before English versions: none

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.accounts import customer_facing_name, looks_like_email
-from chalicelib.domain.entities import Agent, Conversation, Message, Ticket
+from chalicelib.domain.entities import Agent, Conversation, Message, Ticket, Transfer
 from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.domain.notes import NOTE_ROLE
@@ -73,6 +73,10 @@ def conversation_view(conv: Conversation) -> dict[str, Any]:
         "firstResponseAt": conv.first_response_at,
         "endedAt": conv.ended_at,
         "endedBy": conv.ended_by,
+        "endReason": conv.end_reason,
+        "agentOpenedAt": conv.agent_opened_at,
+        "customerActiveAt": conv.customer_active_at,
+        "idleWarningAt": conv.idle_warning_at,
         "status": "handled" if is_handled(conv.first_response_at) else "unhandled",
         "agentId": conv.agent_id,
         "agentName": conv.agent_name,
@@ -95,7 +99,22 @@ def conversation_view(conv: Conversation) -> dict[str, Any]:
         "ratingRequestedAt": conv.rating_requested_at,
         "consentVersion": conv.consent_version,
         "consentedAt": conv.consented_at,
+        "teamId": conv.team_id,
+        "transferCount": len(conv.transfers or []),
+        "transfers": [transfer_view(hop) for hop in conv.transfers or []],
         "reads": reads_view(conv),
+    }
+
+
+def transfer_view(hop: Transfer) -> dict[str, Any]:
+    """One hop for staff (the note is internal: never in a customer's view)."""
+    return {
+        "by": hop.by,
+        "fromAgentId": hop.from_agent_id,
+        "toAgentId": hop.to_agent_id,
+        "toTeamId": hop.to_team_id,
+        "at": hop.at,
+        "note": hop.note,
     }
 
 
@@ -117,6 +136,8 @@ def customer_conversation_view(conv: Conversation) -> dict[str, Any]:
         "rating": conv.rating,
         "ratingRequestedAt": conv.rating_requested_at,
         "endedAt": conv.ended_at,
+        "endedBy": conv.ended_by,
+        "endReason": conv.end_reason,
         "reads": reads_view(conv),
     }
 

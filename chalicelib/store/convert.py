@@ -81,13 +81,18 @@ READ_SIDES = ("customer_read", "agent_read")
 
 
 def conversation_entity(item: Any) -> Conversation:
-    from chalicelib.domain.entities import ReadMark
+    """The conversation with its read receipts and transfer hops as entities."""
+    from chalicelib.domain.entities import ReadMark, Transfer
 
     marks = {
         side: ReadMark(int(mark.seq), int(mark.at)) if (mark := getattr(item, side, None)) is not None else None
         for side in READ_SIDES
     }
-    return to_entity(item, Conversation, **marks)
+    hops = [
+        Transfer(h.by, h.from_agent_id, h.to_agent_id, h.to_team_id, int(h.at), h.note or "")
+        for h in item.transfers or []
+    ]
+    return to_entity(item, Conversation, transfers=hops or None, **marks)
 
 
 def read_mark_attribute(mark: Any) -> Any:

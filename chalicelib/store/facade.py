@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from chalicelib.lazy_import import lazy_module
-from chalicelib.store import agents, connections, conversations, messages, ports, settings
+from chalicelib.store import agents, connections, conversations, messages, ports, routing_settings, settings
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
     from chalicelib.store import audit, bulk, canned, export_jobs, history, tickets
@@ -36,6 +36,7 @@ class Store:
     history: ports.History
     export_jobs: ports.ExportJobs
     bulk: ports.Bulk
+    routing_settings: ports.RoutingSettings
 
 
 def dynamo_store() -> Store:
@@ -46,6 +47,7 @@ def dynamo_store() -> Store:
         conversations=conversations,
         messages=messages,
         settings=settings,  # intake, assignment and status changes read the chat settings
+        routing_settings=routing_settings,  # and the routing settings (teams, hours)
         tickets=cast(ports.Tickets, lazy_module("chalicelib.store.tickets")),
         canned=cast(ports.Canned, lazy_module("chalicelib.store.canned")),
         audit=cast(ports.Audit, lazy_module("chalicelib.store.audit")),

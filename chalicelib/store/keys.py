@@ -9,6 +9,8 @@ from __future__ import annotations
 QUEUE_PARTITION = "waiting"  # conversations in the queue (queue-index)
 TICKET_PARTITION = "tickets"  # every ticket (tickets created-index)
 EXPORT_PARTITION = "exports"  # every export job (export-jobs created-index)
+LIVE_PARTITION = "live"  # active chats, by the customer's last activity (live-activity-index)
+UNACCEPTED_PARTITION = "unaccepted"  # active chats their agent has not opened nor answered (accept-index)
 
 # Index names (the pynamodb index classes and any raw boto3 query use these).
 CONNECTIONS_BY_PRINCIPAL = "principal-index"
@@ -17,6 +19,8 @@ CONVERSATIONS_IN_QUEUE = "queue-index"
 CONVERSATIONS_LIVE_BY_AGENT = "agent-live-index"
 CONVERSATIONS_BY_MONTH = "history-index"
 CONVERSATIONS_BY_AGENT = "agent-history-index"
+CONVERSATIONS_LIVE_BY_ACTIVITY = "live-activity-index"
+CONVERSATIONS_UNACCEPTED = "accept-index"
 TICKETS_BY_CREATION = "created-index"
 TICKETS_BY_CHANNEL = "channel-index"
 TICKETS_BY_STATUS = "status-index"
@@ -35,6 +39,7 @@ CANNED_COUNTER = "#count"
 
 # Settings items.
 CHAT_SETTINGS = "chat"
+ROUTING_SETTINGS = "routing"  # timers, business hours and teams (services/routing_settings.py)
 _CONSENT_PREFIX = "consent#"
 
 # Message items: messages sort as `m#<seq, 10 digits>`, resend markers as `c#<client id>`.
@@ -51,6 +56,11 @@ def ticket_history_key(version: int, index: int) -> str:
 def time_key(epoch_ms: int, item_id: str) -> str:
     """`<13-digit ms>#<id>`: sorts by time, unique by id."""
     return f"{epoch_ms:013d}#{item_id}"
+
+
+def queue_partition(team_id: str | None) -> str:
+    """The queue-index partition a waiting chat of this team is in (`waiting` for a chat without a team)."""
+    return f"{QUEUE_PARTITION}#{team_id}" if team_id else QUEUE_PARTITION
 
 
 def agent_principal(agent_id: str) -> str:

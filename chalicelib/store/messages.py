@@ -43,6 +43,16 @@ def append(
         conv_actions.append(
             ConversationModel.first_response_at.set(ConversationModel.first_response_at | (message.created_at or 0))
         )
+    # The live-chat timers ride on the same write (no request more per message): a customer message
+    # moves the chat on the live-activity index (idle auto-close), an agent's takes it off the
+    # accept index (accept window).
+    if message.sender_role == "customer":
+        conv_actions.append(ConversationModel.customer_active_at.set(message.created_at or 0))
+    elif agent_reply:
+        conv_actions += [
+            ConversationModel.agent_active_at.set(message.created_at or 0),
+            ConversationModel.accept_partition.remove(),
+        ]
     try:
         with transaction() as tx:
             tx.update(
@@ -73,6 +83,10 @@ def append(
         conv.last_message_at = message.created_at
     if agent_reply and conv.first_response_at is None:
         conv.first_response_at = message.created_at
+    if message.sender_role == "customer":
+        conv.customer_active_at = message.created_at
+    elif agent_reply:
+        conv.agent_active_at = message.created_at
 
 
 def by_client_id(conversation_id: str, client_message_id: str) -> Message | None:

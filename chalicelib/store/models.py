@@ -20,7 +20,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import table_name
@@ -136,6 +136,32 @@ class ConversationsLiveByAgent(GlobalSecondaryIndex["ConversationModel"]):
     inbound_key = UnicodeAttribute(range_key=True)
 
 
+class ConversationsLiveByActivity(GlobalSecondaryIndex["ConversationModel"]):
+    """Sparse: only active chats carry live_partition. Oldest customer activity first (the idle sweep).
+
+    Keys only: a message rewrites no entry here unless the customer's activity (the key) moves; the
+    sweep reads the few chats it acts on by BatchGetItem."""
+
+    class Meta:
+        index_name = keys.CONVERSATIONS_LIVE_BY_ACTIVITY
+        projection = KeysOnlyProjection()
+
+    live_partition = UnicodeAttribute(hash_key=True)
+    customer_active_at = NumberAttribute(range_key=True)
+
+
+class ConversationsUnaccepted(GlobalSecondaryIndex["ConversationModel"]):
+    """Sparse: accept_partition is set at assignment and removed once the agent opens or answers the chat.
+    Keys only, as the live-activity index."""
+
+    class Meta:
+        index_name = keys.CONVERSATIONS_UNACCEPTED
+        projection = KeysOnlyProjection()
+
+    accept_partition = UnicodeAttribute(hash_key=True)
+    assigned_at = NumberAttribute(range_key=True)
+
+
 class ConversationsByMonth(GlobalSecondaryIndex["ConversationModel"]):
     class Meta:
         index_name = keys.CONVERSATIONS_BY_MONTH
@@ -159,6 +185,17 @@ class ReadMarkAttribute(MapAttribute):
 
     seq = NumberAttribute()
     at = NumberAttribute()
+
+
+class TransferAttribute(MapAttribute):
+    """One transfer hop (entities.Transfer)."""
+
+    by = UnicodeAttribute()
+    from_agent_id = UnicodeAttribute(null=True)
+    to_agent_id = UnicodeAttribute(null=True)
+    to_team_id = UnicodeAttribute(null=True)
+    at = NumberAttribute()
+    note = UnicodeAttribute(null=True)
 
 
 class ConversationModel(Model):
@@ -201,9 +238,21 @@ class ConversationModel(Model):
     # Read receipts: one attribute per side, written at most once per 2 s per side.
     customer_read = ReadMarkAttribute(null=True)
     agent_read = ReadMarkAttribute(null=True)
+    # Live-chat timers (accept window, idle auto-close: chalicelib/domain/routing.py).
+    live_partition = UnicodeAttribute(null=True)  # `live` while active: live-activity-index
+    customer_active_at = NumberAttribute(null=True)  # the later of the last customer message and the assignment
+    accept_partition = UnicodeAttribute(null=True)  # `unaccepted` until the agent opens or answers: accept-index
+    agent_opened_at = NumberAttribute(null=True)  # the assigned agent's console showed the chat
+    agent_active_at = NumberAttribute(null=True)  # the last agent message
+    idle_warning_at = NumberAttribute(null=True)  # when the idle warning line was sent
+    end_reason = UnicodeAttribute(null=True)  # idle (auto-close); None for an end by a person
+    team_id = UnicodeAttribute(null=True)  # the team whose queue the chat waits in
+    transfers = ListAttribute(of=TransferAttribute, null=True)  # every hop, oldest first
 
     in_queue = ConversationsInQueue()
     live_by_agent = ConversationsLiveByAgent()
+    live_by_activity = ConversationsLiveByActivity()
+    unaccepted = ConversationsUnaccepted()
     by_month = ConversationsByMonth()
     by_agent = ConversationsByAgent()
 

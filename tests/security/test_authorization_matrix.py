@@ -237,6 +237,11 @@ MATRIX: list[Row] = [
     Row("PUT /admin/canned-responses/{response_id}", body={"title": "고친 제목"},
         params={"response_id": _shared_response}),
     Row("DELETE /admin/canned-responses/{response_id}", params={"response_id": _shared_response}),
+    # --- REST: routing (issue #21)
+    Row("GET /settings/routing"),
+    Row("PUT /settings/routing", body={"idleWarningMinutes": 12}),
+    Row("POST /chats/{conversation_id}/open", CHAT_STAFF),
+    Row("POST /chats/{conversation_id}/transfer", CHAT_STAFF, body={"agentId": "agent2@example.com"}, fresh=True),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
@@ -250,6 +255,9 @@ MATRIX: list[Row] = [
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
     Row("ws read", CHAT_PARTIES, body=lambda w: {"action": "read", "conversationId": w.chat_a, "seq": 2}),
     Row("ws status.set", body={"action": "status.set", "status": "online"}),
+    Row("ws chat.open", CHAT_STAFF, body=lambda w: {"action": "chat.open", "conversationId": w.chat_a}),
+    Row("ws chat.transfer", CHAT_STAFF, fresh=True,
+        body=lambda w: {"action": "chat.transfer", "conversationId": w.chat_a, "agentId": "agent2@example.com"}),
 ]
 
 

@@ -36,7 +36,8 @@ def test_the_sweep_is_scheduled_and_thin(h) -> None:
              "account": "123456789012", "time": "2026-11-25T06:00:00Z", "region": "us-east-1",
              "resources": ["arn:aws:events:us-east-1:123456789012:rule/presence"], "detail": {}}
     assert app_module.presence_sweep(event, None) == {"connectionsRemoved": 0, "agentsSetOffline": [],
-                                                       "agentsChecked": 0}
+                                                       "agentsChecked": 0, "chatsReassigned": 0,
+                                                       "idleWarnings": 0, "idleClosed": 0}
 
 
 def test_gone_connections_are_removed_and_live_ones_kept(h) -> None:

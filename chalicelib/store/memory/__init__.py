@@ -44,6 +44,7 @@ def memory_store() -> Store:
     from chalicelib.store.memory.export_jobs import MemoryExportJobs
     from chalicelib.store.memory.history import MemoryHistory
     from chalicelib.store.memory.messages import MemoryMessages
+    from chalicelib.store.memory.routing_settings import MemoryRoutingSettings
     from chalicelib.store.memory.settings import MemorySettings
     from chalicelib.store.memory.tickets import MemoryTickets
 
@@ -60,4 +61,5 @@ def memory_store() -> Store:
         history=MemoryHistory(tables),
         export_jobs=MemoryExportJobs(tables),
         bulk=MemoryBulk(tables),
+        routing_settings=MemoryRoutingSettings(tables),
     )

@@ -43,16 +43,16 @@ class MemoryMessages:
                 self._markers[(conversation_id, message.client_message_id)] = message.seq
             for entry in audit:
                 self._audit[(entry.conversation_id, entry.at, entry.audit_id)] = copied(entry)
-            stored.last_seq = message.seq
-            if not note:
-                stored.last_message_at = message.created_at
-            if agent_reply and stored.first_response_at is None:
-                stored.first_response_at = message.created_at
-        conv.last_seq = message.seq
-        if not note:
-            conv.last_message_at = message.created_at
-        if agent_reply and conv.first_response_at is None:
-            conv.first_response_at = message.created_at
+            for target in (stored, conv):
+                target.last_seq = message.seq
+                if not note:
+                    target.last_message_at = message.created_at
+                if agent_reply and target.first_response_at is None:
+                    target.first_response_at = message.created_at
+                if message.sender_role == "customer":
+                    target.customer_active_at = message.created_at
+                elif agent_reply:
+                    target.agent_active_at = message.created_at
 
     def by_client_id(self, conversation_id: str, client_message_id: str) -> Message | None:
         with self._tables.lock:
