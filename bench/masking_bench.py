@@ -25,6 +25,7 @@ from moto import mock_aws  # noqa: E402
 import bench._support  # noqa: E402, F401
 from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain import masking as rules  # noqa: E402
+from chalicelib.domain import pii  # noqa: E402
 from chalicelib.domain.model import Principal, Role  # noqa: E402
 
 SAMPLE = (
@@ -42,19 +43,19 @@ def _per_call(fn, rounds: int) -> float:
 
 def detectors() -> dict[str, float]:
     rounds = 2000
-    seconds = _per_call(lambda: rules.detect_pii(SAMPLE), rounds)
-    found = len(rules.detect_pii(SAMPLE))
+    seconds = _per_call(lambda: pii.detect_pii(SAMPLE), rounds)
+    found = len(pii.detect_pii(SAMPLE))
     print(f"detect_pii: {len(SAMPLE)} code points, {found} matches: {seconds * 1e6:.0f} µs/call")
     figures = {"detect_pii_sample_us": round(seconds * 1e6, 1)}
     long_text = (SAMPLE + " ") * 10  # ~2,000 characters: the maximum message length
-    seconds = _per_call(lambda: rules.detect_pii(long_text[:2000]), 200)
+    seconds = _per_call(lambda: pii.detect_pii(long_text[:2000]), 200)
     print(f"detect_pii: 2000 code points: {seconds * 1e6:.0f} µs/call")
     figures["detect_pii_2000_chars_us"] = round(seconds * 1e6, 1)
     masks: tuple[rules.Mask, ...] = ()
     text = long_text[:2000]
 
     def plan_apply() -> None:
-        groups = rules.plan_masks(text, masks, rules.pii_spans(text))
+        groups = rules.plan_masks(text, masks, pii.pii_spans(text))
         rules.apply_masks(text, masks, groups, {}, iter(str(i) for i in range(10**6)))
 
     seconds = _per_call(plan_apply, 200)

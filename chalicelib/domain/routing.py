@@ -33,7 +33,8 @@ from chalicelib.domain.errors import (
     NotFound,
     TransferToSelf,
 )
-from chalicelib.domain.hours import BusinessHours, parse_schedule, schedule_from_document, schedule_to_document
+from chalicelib.domain.hours import BusinessHours
+from chalicelib.domain.hours_documents import parse_schedule, schedule_from_document, schedule_to_document
 from chalicelib.domain.model import (
     AgentCapacity,
     AgentStatus,

@@ -21,6 +21,7 @@ from chalicelib.domain.entities import Mask as StoredMask
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role, month_of
 from chalicelib.domain.notes import is_note
+from chalicelib.domain.pii import pii_spans
 from chalicelib.domain.validation import decode_cursor, encode_cursor, id_field, int_field, month_field
 from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify
@@ -186,7 +187,7 @@ def unmask_message(principal: Principal, conversation_id: str, raw_seq: Any, raw
 def auto_mask(conversation_id: str, text: str) -> tuple[str, list[StoredMask]] | None:
     """With the security service and `autoMaskPii` on: the text with detected personal data masked
     and the encrypted originals, before anything is stored. None when nothing is masked."""
-    spans = rules.pii_spans(text)
+    spans = pii_spans(text)
     if not spans:
         return None  # detected first: most messages hold none, and then the settings need no read
     settings = load_settings()

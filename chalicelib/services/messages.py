@@ -14,8 +14,8 @@ from chalicelib.domain import model as rules
 from chalicelib.domain import notes
 from chalicelib.domain.entities import Conversation, Message
 from chalicelib.domain.errors import Conflict, DomainError, DuplicateClientMessage, SequenceTaken
-from chalicelib.domain.masking import pii_spans
 from chalicelib.domain.model import Principal, Role
+from chalicelib.domain.pii import pii_spans
 from chalicelib.domain.validation import MAX_MESSAGE_CHARS, bool_field, id_field, int_field, text_field
 from chalicelib.lazy_import import lazy_module
 from chalicelib.services import notify

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain.entities import SettingsDocument
 from chalicelib.domain.errors import Conflict, InvalidField
-from chalicelib.domain.hours import BusinessHours, parse_schedule, schedule_from_document, schedule_to_document
+from chalicelib.domain.hours import BusinessHours
+from chalicelib.domain.hours_documents import parse_schedule, schedule_from_document, schedule_to_document
 from chalicelib.domain.model import Principal
 from chalicelib.domain.routing import (
     LiveChatTimers,

@@ -6,9 +6,9 @@ from typing import Any
 
 from chalicelib.domain.accounts import customer_facing_name, looks_like_email
 from chalicelib.domain.entities import Agent, Conversation, Message, Ticket, Transfer
-from chalicelib.domain.masking import detect_pii
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.domain.notes import NOTE_ROLE
+from chalicelib.domain.pii import detect_pii
 from chalicelib.domain.tickets import STATUS_LABELS, TicketHistoryEntry, TicketStatus, status_label
 
 

@@ -1,4 +1,5 @@
-"""Business hours: parsing, open or closed, next opening; Seoul (no DST) and Berlin across both switches."""
+"""Business hours (chalicelib/domain/hours.py and hours_documents.py): parsing, open or closed, next opening;
+Seoul (no DST) and Berlin across both switches."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import hours
+from chalicelib.domain import hours, hours_documents
 from chalicelib.domain.errors import InvalidField, TooLong
-from chalicelib.domain.hours import BusinessHours, is_open, next_opening, parse_schedule
+from chalicelib.domain.hours import BusinessHours, is_open, next_opening
+from chalicelib.domain.hours_documents import parse_schedule
 
 NOW = 1796169600000  # 2026-12-02T00:00Z, a Wednesday
 
@@ -169,7 +171,7 @@ def test_all_day_is_00_00_to_24_00() -> None:
     assert is_open(schedule, local("2026-12-05T00:00", "Asia/Seoul"))
     assert is_open(schedule, local("2026-12-05T23:59", "Asia/Seoul"))
     assert not is_open(schedule, local("2026-12-06T00:00", "Asia/Seoul"))
-    assert hours.schedule_to_document(schedule)["weekly"] == {"sat": [iv("00:00", "24:00")]}
+    assert hours_documents.schedule_to_document(schedule)["weekly"] == {"sat": [iv("00:00", "24:00")]}
 
 
 def test_next_opening_times_in_the_service_zone_and_the_customers() -> None:
@@ -191,8 +193,8 @@ def test_next_opening_times_in_the_service_zone_and_the_customers() -> None:
 
 
 def test_the_document_round_trips() -> None:
-    document = hours.schedule_to_document(SEOUL)
-    assert hours.schedule_from_document(document) == SEOUL
+    document = hours_documents.schedule_to_document(SEOUL)
+    assert hours_documents.schedule_from_document(document) == SEOUL
     assert document["weekly"]["fri"][-1] == iv("22:00", "02:00")
     assert document["holidays"][1] == {"date": "2026-12-25", "name": "성탄절"}
     assert document["closedMessage"] == SEOUL_BODY["closedMessage"]
@@ -202,11 +204,11 @@ def test_stored_past_dates_load_and_an_editor_drops_them() -> None:
     later = utc("2027-01-01T06:00Z")  # 15:00 in Seoul on 1 January
     with pytest.raises(InvalidField):
         parse_schedule(SEOUL_BODY, now_utc_ms=later)
-    stored = hours.schedule_from_document(SEOUL_BODY)
-    pruned = hours.without_past_dates(stored, later)
+    stored = hours_documents.schedule_from_document(SEOUL_BODY)
+    pruned = hours_documents.without_past_dates(stored, later)
     assert sorted(d.isoformat() for d in pruned.holidays) == ["2027-01-01"]
     assert sorted(d.isoformat() for d in pruned.exceptions) == ["2027-01-01"]
-    parse_schedule(hours.schedule_to_document(pruned), now_utc_ms=later)  # what the editor sends back passes
+    parse_schedule(hours_documents.schedule_to_document(pruned), now_utc_ms=later)  # what the editor sends back passes
 
 
 def test_past_means_before_today_in_the_schedules_zone() -> None:
@@ -317,10 +319,10 @@ YEAR_2026 = (utc("2026-01-01T00:00Z"), utc("2027-01-01T00:00Z"))
 def schedules(draw: st.DrawFn) -> BusinessHours:
     minute = st.integers(0, 47).map(lambda half_hours: half_hours * 30)
     days: dict[str, list[dict[str, str]]] = {}
-    for day in draw(st.lists(st.sampled_from(hours.WEEKDAYS), max_size=7, unique=True)):
+    for day in draw(st.lists(st.sampled_from(hours_documents.WEEKDAYS), max_size=7, unique=True)):
         start, length = draw(minute), draw(st.integers(1, 47).map(lambda h: h * 30))
         end = (start + length) % hours.MINUTES_PER_DAY
-        days[day] = [iv(hours._minute_text(start), hours._minute_text(end))]
+        days[day] = [iv(hours_documents._minute_text(start), hours_documents._minute_text(end))]
     holidays = draw(st.lists(st.integers(0, 364), max_size=20, unique=True))
     body = {
         "timeZone": draw(st.sampled_from(ZONES)),
@@ -328,7 +330,7 @@ def schedules(draw: st.DrawFn) -> BusinessHours:
         "holidays": [{"date": (datetime(2026, 1, 1) + timedelta(days=d)).date().isoformat()} for d in holidays],
     }
     try:
-        return hours.schedule_from_document(body)
+        return hours_documents.schedule_from_document(body)
     except InvalidField:  # random days may overlap across midnight
         assume(False)
         raise
@@ -355,7 +357,7 @@ def test_closed_until_the_next_opening_and_open_at_it(schedule: BusinessHours, a
 @settings(max_examples=50, deadline=None)
 @given(schedules(), st.integers(*YEAR_2026))
 def test_the_document_round_trips_for_random_schedules(schedule: BusinessHours, at: int) -> None:
-    again = hours.schedule_from_document(hours.schedule_to_document(schedule))
+    again = hours_documents.schedule_from_document(hours_documents.schedule_to_document(schedule))
     assert again == schedule and is_open(again, at) is is_open(schedule, at)
 
 
