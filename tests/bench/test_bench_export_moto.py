@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
+from chalicelib.store import keys
+
 
 def _item() -> Item:
     return Item(
         DynamoType({"S": "chat-1"}),
-        DynamoType({"S": "m#0000000001"}),
+        DynamoType({"S": keys.message_sort_key(1)}),
         {
             "conversation_id": {"S": "chat-1"},
-            "sort_key": {"S": "m#0000000001"},
+            "sort_key": {"S": keys.message_sort_key(1)},
             "seq": {"N": "1"},
             "text": {"S": "=SUM(A1) 안녕하세요 😀"},
             "sender_role": {"S": "customer"},

@@ -9,10 +9,10 @@ import uuid
 import jwt
 import pytest
 
+from chalicelib.bootstrap import store
 from chalicelib.config import get_config
 from chalicelib.domain.errors import Unauthorized
 from chalicelib.services import limits
-from chalicelib.store.models import MessageModel
 
 
 def _send_text(conversation_id: str, text: str = "안녕하세요") -> dict:
@@ -21,7 +21,7 @@ def _send_text(conversation_id: str, text: str = "안녕하세요") -> dict:
 
 
 def _stored_texts(conversation_id: str) -> list[str]:
-    return [m.text for m in MessageModel.query(conversation_id) if m.sort_key.startswith("m#")]
+    return [m.text for m in store().messages.transcript(conversation_id)]
 
 
 def test_frames_over_the_rate_limit_get_an_error_frame_and_are_not_processed(h, monkeypatch) -> None:
