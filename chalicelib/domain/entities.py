@@ -100,7 +100,7 @@ class Conversation:
     # Read receipts, one per side (at most one write per 2 s per side).
     customer_read: ReadMark | None = None
     agent_read: ReadMark | None = None
-    # Live-chat timers (chalicelib/domain/routing.py: accept window, idle auto-close).
+    # Live-chat timers (chalicelib/domain/live_chat_timers.py: accept window, idle auto-close).
     customer_active_at: int | None = None  # the later of the last customer message and the assignment
     agent_opened_at: int | None = None
     agent_active_at: int | None = None  # the last agent message

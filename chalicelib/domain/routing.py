@@ -1,4 +1,4 @@
-"""Teams (부서), routing of waiting chats, transfer (전환), the accept window and idle auto-close.
+"""Teams (부서) and routing of waiting chats to agents.
 
 Pure functions over small dataclasses: the services load the facts (teams from settings, waiting
 chats from each team's queue partition, online agents with their counters), ask here what to do,
@@ -12,6 +12,9 @@ online members with chat permission and room (fewest active chats, then idle lon
 active chats are counted across all their teams; the limit for a chat of team T is the agent's own
 override if set, else T's `maxChatsPerAgent`, else the service default. A team whose head finds
 no agent does not hold up the other teams.
+
+Transfer (전환) is in chalicelib/domain/transfer_rules.py, the accept window and idle auto-close in
+chalicelib/domain/live_chat_timers.py; both build on the types here, never the other way round.
 """
 
 from __future__ import annotations
@@ -19,33 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import Any
 
-from chalicelib.domain.errors import (
-    AgentCannotChat,
-    AgentFull,
-    AgentUnavailable,
-    ConversationEnded,
-    Forbidden,
-    InvalidField,
-    NotAssigned,
-    NotFound,
-    TransferToSelf,
-)
+from chalicelib.domain.errors import InvalidField
 from chalicelib.domain.hours import BusinessHours
 from chalicelib.domain.hours_documents import parse_schedule, schedule_from_document, schedule_to_document
-from chalicelib.domain.model import (
-    AgentCapacity,
-    AgentStatus,
-    ConversationState,
-    Principal,
-    Role,
-    choose_agent,
-    effective_max_chats,
-)
+from chalicelib.domain.model import AgentCapacity, AgentStatus, choose_agent, effective_max_chats
 from chalicelib.domain.validation import (
-    MAX_MEMO_CHARS,
     MAX_NAME_CHARS,
     fields_under,
     id_field,
@@ -321,208 +304,4 @@ def _as_capacity(agent: AgentLoad, team: Team, default_max_chats: int) -> AgentC
         max_chats=capacity_for(agent, team, default_max_chats),
         last_assigned_at=agent.last_assigned_at,
         chat_permission=agent.chat_permission,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Transfer
-
-
-@dataclass(frozen=True)
-class ChatForTransfer:
-    conversation_id: str
-    state: ConversationState
-    agent_id: str | None
-    team_id: str | None
-
-
-@dataclass(frozen=True)
-class TransferHop:
-    """One hop of the record's transfer history (who, from, to whom, when, note)."""
-
-    conversation_id: str
-    by_user_id: str
-    from_agent_id: str | None
-    to_agent_id: str | None  # None: to a team's queue
-    to_team_id: str | None  # the chat's team after the hop
-    at_ms: int
-    note: str = ""  # internal, for the receiver; never shown to the customer
-
-    def to_document(self) -> dict[str, Any]:
-        return {
-            "by": self.by_user_id,
-            "from": self.from_agent_id,
-            "toAgent": self.to_agent_id,
-            "toTeam": self.to_team_id,
-            "at": self.at_ms,
-            "note": self.note,
-        }
-
-
-def transfer_note_field(body: dict[str, Any]) -> str:
-    """The optional internal note of a transfer request (`note`)."""
-    return text_field(body, "note", max_chars=MAX_MEMO_CHARS, required=False, allow_newlines=True) or ""
-
-
-def check_can_transfer_to_agent(
-    caller: Principal,
-    chat: ChatForTransfer,
-    target: AgentLoad,
-    *,
-    chat_team: Team | None,
-    default_max_chats: int,
-    now_ms: int,
-    note: str = "",
-) -> TransferHop:
-    """The hop, if `caller` may hand the chat to `target` now; a typed refusal otherwise.
-
-    The store's write re-checks state, assignee and the target's `active_chats < max` (the result's
-    capacity comes from `capacity_for` with the chat's team), so a racing end or transfer gets 409.
-    """
-    _check_caller_may_transfer(caller, chat)
-    if target.agent_id == caller.user_id:
-        raise TransferToSelf("a chat cannot be transferred to yourself", field="agentId")
-    if target.agent_id == chat.agent_id:
-        raise TransferToSelf("the chat is already with this agent", field="agentId")
-    if target.status is not AgentStatus.ONLINE:
-        raise AgentUnavailable(f"the agent is {target.status.value}, not online", field="agentId")
-    if not target.chat_permission:
-        raise AgentCannotChat("the agent's account has no chat permission", field="agentId")
-    limit = capacity_for(target, chat_team, default_max_chats)
-    if target.active_chats >= limit:
-        raise AgentFull(f"the agent already has {target.active_chats} of {limit} chats", field="agentId")
-    return TransferHop(chat.conversation_id, caller.user_id, chat.agent_id, target.agent_id, chat.team_id, now_ms, note)
-
-
-def check_can_transfer_to_team(
-    caller: Principal,
-    chat: ChatForTransfer,
-    team_id: str,
-    teams: Sequence[Team],
-    *,
-    now_ms: int,
-    note: str = "",
-) -> TransferHop:
-    """The hop back to a team's queue (the chat waits there, first agent leaves it); its own team too."""
-    _check_caller_may_transfer(caller, chat)
-    if not any(team.team_id == team_id for team in teams):
-        raise NotFound("no such team", field="teamId")
-    return TransferHop(chat.conversation_id, caller.user_id, chat.agent_id, None, team_id, now_ms, note)
-
-
-def _check_caller_may_transfer(caller: Principal, chat: ChatForTransfer) -> None:
-    if not caller.is_staff:
-        raise Forbidden("only agents and admins transfer chats")
-    if not caller.may_chat:
-        raise Forbidden("your account has no chat permission")
-    if caller.role is not Role.ADMIN and chat.agent_id != caller.user_id:
-        raise Forbidden("this conversation is not assigned to you")
-    if chat.state is ConversationState.ENDED:
-        raise ConversationEnded("the conversation has ended")
-    if chat.state is ConversationState.WAITING:
-        raise NotAssigned("the chat is waiting for an agent: only a chat with an agent is transferred")
-
-
-# ---------------------------------------------------------------------------------------------
-# Accept window and idle auto-close
-
-
-@dataclass(frozen=True)
-class LiveChatTimers:
-    """Settings, each 0 = off: accept window (s), idle warning (min) and the close after it (min more)."""
-
-    accept_window_seconds: int = 60
-    idle_warning_minutes: int = 10
-    idle_close_minutes: int = 5
-
-
-def parse_live_chat_timers(body: dict[str, Any], current: LiveChatTimers | None = None) -> LiveChatTimers:
-    """`acceptWindowSeconds` (0-3600), `idleWarningMinutes` and `idleCloseMinutes` (0-1440); absent keeps `current`."""
-    base = current or LiveChatTimers()
-    return LiveChatTimers(
-        accept_window_seconds=int_field(
-            body, "acceptWindowSeconds", minimum=0, maximum=3600, default=base.accept_window_seconds
-        ),
-        idle_warning_minutes=int_field(
-            body, "idleWarningMinutes", minimum=0, maximum=1440, default=base.idle_warning_minutes
-        ),
-        idle_close_minutes=int_field(
-            body, "idleCloseMinutes", minimum=0, maximum=1440, default=base.idle_close_minutes
-        ),
-    )
-
-
-class LiveChatAction(StrEnum):
-    NOTHING = "nothing"
-    REASSIGN = "reassign"  # to the next eligible agent; the missing agent goes to break (휴식) with a notice
-    WARN_IDLE = "warn_idle"  # a system line to the customer
-    CLOSE_IDLE = "close_idle"  # a normal end: endedBy "system", reason IDLE_END_REASON
-
-
-IDLE_END_REASON = "idle"
-SYSTEM_ENDER = "system"
-
-
-@dataclass(frozen=True)
-class LiveChatClock:
-    """The times of an active chat that the sweep decides on (epoch ms)."""
-
-    assigned_at: int
-    agent_opened_at: int | None = None  # the assigned agent opened the chat in the console
-    agent_first_activity_at: int | None = None  # the assigned agent's first message
-    last_customer_activity_at: int | None = None  # last customer message (None: none since the chat began)
-    idle_warning_sent_at: int | None = None
-
-
-def accept_deadline(clock: LiveChatClock, timers: LiveChatTimers) -> int | None:
-    """When the chat leaves an agent who has not taken it up (the console's countdown); None once accepted or off."""
-    if timers.accept_window_seconds == 0 or _accepted(clock):
-        return None
-    return clock.assigned_at + timers.accept_window_seconds * 1000
-
-
-def accept_window_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
-    deadline = accept_deadline(clock, timers)
-    return LiveChatAction.REASSIGN if deadline is not None and now_ms >= deadline else LiveChatAction.NOTHING
-
-
-def idle_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
-    """Warn after W idle minutes, close C minutes after the warning; a customer message since the warning voids it.
-
-    Idle time counts from the later of the last customer message and the assignment: a customer
-    who waited in the queue is not idle for having waited.
-    """
-    if timers.idle_warning_minutes == 0:
-        return LiveChatAction.NOTHING
-    idle_since = max(clock.assigned_at, clock.last_customer_activity_at or 0)
-    warning = clock.idle_warning_sent_at
-    if warning is not None and warning >= idle_since:
-        if timers.idle_close_minutes and now_ms - warning >= timers.idle_close_minutes * 60_000:
-            return LiveChatAction.CLOSE_IDLE
-        return LiveChatAction.NOTHING
-    if now_ms - idle_since >= timers.idle_warning_minutes * 60_000:
-        return LiveChatAction.WARN_IDLE
-    return LiveChatAction.NOTHING
-
-
-def live_chat_action(clock: LiveChatClock, timers: LiveChatTimers, now_ms: int) -> LiveChatAction:
-    """What the sweep does with one active chat now. While the accept window runs, a chat its agent
-    has not taken up is only reassigned: its customer is not warned for idling while nobody is there."""
-    if accept_deadline(clock, timers) is not None:
-        return accept_window_action(clock, timers, now_ms)
-    return idle_action(clock, timers, now_ms)
-
-
-def idle_sweep_cutoff(timers: LiveChatTimers, now_ms: int) -> int | None:
-    """Chats whose last customer activity is at or before this may need a warning or a close (the
-    sweep's range on the live-chats-by-activity index); None when idle close is off."""
-    if timers.idle_warning_minutes == 0:
-        return None
-    return now_ms - timers.idle_warning_minutes * 60_000
-
-
-def _accepted(clock: LiveChatClock) -> bool:
-    # Activity before this assignment is the previous agent's (after a transfer or reassignment).
-    return any(
-        at is not None and at >= clock.assigned_at for at in (clock.agent_opened_at, clock.agent_first_activity_at)
     )

@@ -6,7 +6,7 @@ one period late. Each run reads only two sparse indexes, never the whole table:
   neither opened nor answered. Each goes back to the queue (its original place) and on to the next
   eligible agent; the agent who missed it is set to 휴식 (break) with a `chat.missed` notice.
 - `live-activity-index`: active chats whose customer has been quiet since `now - W` or longer.
-  `routing.live_chat_action` decides: the warning line, or (C minutes after it) the close, a normal
+  `live_chat_timers.live_chat_action` decides: the warning line, or (C minutes after it) the close, a normal
   end with `endedBy: "system"` and `endReason: "idle"` that frees the seat.
 Every change is a conditional write on what was read (the same assignment, the same customer
 activity and warning), so two sweeps that overlap act once and a customer who writes meanwhile
@@ -23,8 +23,7 @@ from chalicelib.domain import model as rules
 from chalicelib.domain.entities import Conversation
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound
 from chalicelib.domain.hours import is_open
-from chalicelib.domain.model import AgentStatus, Principal, Role
-from chalicelib.domain.routing import (
+from chalicelib.domain.live_chat_timers import (
     IDLE_END_REASON,
     SYSTEM_ENDER,
     LiveChatAction,
@@ -33,6 +32,7 @@ from chalicelib.domain.routing import (
     idle_sweep_cutoff,
     live_chat_action,
 )
+from chalicelib.domain.model import AgentStatus, Principal, Role
 from chalicelib.services import agent_status, notify
 from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions, queue_teams
 from chalicelib.services.ending import announce_end

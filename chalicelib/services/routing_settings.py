@@ -2,7 +2,8 @@
 
 Kept apart from the chat settings document (services/settings.py) so each has its own optimistic
 version and neither edit can undo the other. The document holds the admin's JSON shapes
-(docs/hours-and-routing.md); the domain (chalicelib/domain/hours.py, routing.py) validates them.
+(docs/hours-and-routing.md); the domain (chalicelib/domain/hours_documents.py, live_chat_timers.py,
+routing.py) validates them.
 """
 
 from __future__ import annotations
@@ -17,16 +18,9 @@ from chalicelib.domain.entities import SettingsDocument
 from chalicelib.domain.errors import Conflict, InvalidField
 from chalicelib.domain.hours import BusinessHours
 from chalicelib.domain.hours_documents import parse_schedule, schedule_from_document, schedule_to_document
+from chalicelib.domain.live_chat_timers import LiveChatTimers, parse_live_chat_timers
 from chalicelib.domain.model import Principal
-from chalicelib.domain.routing import (
-    LiveChatTimers,
-    Team,
-    parse_live_chat_timers,
-    parse_teams,
-    team_for_inquiry_type,
-    team_to_document,
-    teams_from_document,
-)
+from chalicelib.domain.routing import Team, parse_teams, team_for_inquiry_type, team_to_document, teams_from_document
 from chalicelib.domain.validation import enum_field, int_field, only_fields
 
 if TYPE_CHECKING:

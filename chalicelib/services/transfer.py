@@ -1,7 +1,7 @@
 """Transfer (전환, issue #21): the assigned agent or an admin hands a live chat to another agent, or
 to a team's queue, with an optional internal note for the receiver.
 
-The refusals are `routing.check_can_transfer_*` (typed errors, docs/protocol.md); the move is one
+The refusals are `transfer_rules.check_can_transfer_*` (typed errors, docs/protocol.md); the move is one
 conditional transaction on the assignment the chat was read in (state, agent, assigned_at) and on
 the receiver's capacity, so of two racing transfers or a transfer and an end, one wins and the
 other gets 409. The record keeps every hop; the customer sees 상담원이 변경되었습니다 and the new
@@ -18,11 +18,10 @@ from chalicelib.domain.accounts import customer_facing_name, username_field
 from chalicelib.domain.entities import Conversation, Transfer
 from chalicelib.domain.errors import Conflict, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role
-from chalicelib.domain.routing import (
+from chalicelib.domain.routing import Team, capacity_for
+from chalicelib.domain.transfer_rules import (
     ChatForTransfer,
-    Team,
     TransferHop,
-    capacity_for,
     check_can_transfer_to_agent,
     check_can_transfer_to_team,
     transfer_note_field,

@@ -238,7 +238,7 @@ class ConversationModel(Model):
     # Read receipts: one attribute per side, written at most once per 2 s per side.
     customer_read = ReadMarkAttribute(null=True)
     agent_read = ReadMarkAttribute(null=True)
-    # Live-chat timers (accept window, idle auto-close: chalicelib/domain/routing.py).
+    # Live-chat timers (accept window, idle auto-close: chalicelib/domain/live_chat_timers.py).
     live_partition = UnicodeAttribute(null=True)  # `live` while active: live-activity-index
     customer_active_at = NumberAttribute(null=True)  # the later of the last customer message and the assignment
     accept_partition = UnicodeAttribute(null=True)  # `unaccepted` until the agent opens or answers: accept-index
