@@ -61,8 +61,8 @@ def main(n: int | None = None) -> dict[str, Any]:
     with mock_aws():
         from chalicelib.bootstrap import store
         from chalicelib.services import accounts, intake, settings
-        from chalicelib.store.models import ALL_MODELS
         from chalicelib.store.schema import create_tables
+        from chalicelib.store.tables import ALL_MODELS
 
         create_tables(boto3.client("dynamodb"), ALL_MODELS)
         cognito = boto3.client("cognito-idp")

@@ -111,8 +111,8 @@ def measure() -> dict[str, dict[str, Any]]:
 
     from bench.dynamo_per_message import RATE_LIMIT_ENVIRONMENT, TEXT, _seed_open_conversations
     from chalicelib.services.settings import load_settings
-    from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_tables
+    from chalicelib.store.tables import ALL_MODELS
 
     counts: dict[str, dict[str, Any]] = {}
     # Steady state (no frame starts a rate-limit window); the window start is measured on its own.

@@ -194,8 +194,8 @@ def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
     from chalicelib.config import table_name
     from chalicelib.services.settings import load_settings
     from chalicelib.store import keys
-    from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_tables
+    from chalicelib.store.tables import ALL_MODELS
 
     with mock_aws():
         METER.reset_tables()

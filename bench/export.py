@@ -468,8 +468,9 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
 
         from chalicelib import bootstrap
         from chalicelib.domain.entities import ExportJob
-        from chalicelib.store.models import ALL_MODELS, ConversationModel, MessageModel
+        from chalicelib.store.models import ConversationModel, MessageModel
         from chalicelib.store.schema import create_tables
+        from chalicelib.store.tables import ALL_MODELS
 
         create_tables(boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION), ALL_MODELS)
         boto3.client("s3", endpoint_url=endpoint, region_name=REGION).create_bucket(

@@ -81,8 +81,8 @@ def measure_size(stored: int) -> dict[str, Any]:
     from moto import mock_aws
 
     from chalicelib.domain import model as rules
-    from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_tables
+    from chalicelib.store.tables import ALL_MODELS
 
     with mock_aws():
         METER.reset_tables()

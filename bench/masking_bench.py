@@ -69,8 +69,8 @@ def service() -> dict[str, float]:
         from chalicelib import bootstrap
         from chalicelib.domain.entities import Conversation, Message
         from chalicelib.services import masking, settings
-        from chalicelib.store.models import ALL_MODELS
         from chalicelib.store.schema import create_tables
+        from chalicelib.store.tables import ALL_MODELS
 
         create_tables(boto3.client("dynamodb"), ALL_MODELS)
         os.environ["MASKING_KEY_ID"] = boto3.client("kms").create_key()["KeyMetadata"]["KeyId"]

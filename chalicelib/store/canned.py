@@ -16,7 +16,7 @@ from chalicelib.domain.errors import Conflict, LimitReached, NotFound
 from chalicelib.store import keys
 from chalicelib.store.dynamo import is_condition_failure, transaction
 from chalicelib.store.failures import reason_failed
-from chalicelib.store.models import CannedResponseModel as M
+from chalicelib.store.record_models import CannedResponseModel as M
 
 _FIELDS = ("title", "shortcut", "text", "category", "position")
 

@@ -25,7 +25,8 @@ from chalicelib.domain.model import TicketChannel
 from chalicelib.store import keys
 from chalicelib.store.convert import attribute_values, to_entity
 from chalicelib.store.failures import foreign_start_key, is_condition_failure
-from chalicelib.store.models import BaseMeta, ExportJobModel, MessageModel, TicketModel
+from chalicelib.store.models import BaseMeta, MessageModel
+from chalicelib.store.record_models import ExportJobModel, TicketModel
 
 JOB_RECORD_DAYS = 90  # the job item (who exported what, when) outlives its file
 

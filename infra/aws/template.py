@@ -29,8 +29,8 @@ from typing import Any
 from pynamodb.models import Model
 
 from chalicelib.config import table_name
-from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import cloudformation_table
+from chalicelib.store.tables import ALL_MODELS
 from infra.aws import alarms, hosting, iam
 
 ROOT = Path(__file__).resolve().parents[2]

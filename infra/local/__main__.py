@@ -90,7 +90,7 @@ def provision(moto_endpoint: str, port: int) -> dict[str, Any]:
         os.environ.pop(name, None)
     os.environ.update(_base_environment(moto_endpoint, port))
     # Imported only now: the models read TABLE_PREFIX when they are imported.
-    from chalicelib.store.models import ALL_MODELS
+    from chalicelib.store.tables import ALL_MODELS
     from infra.aws.template import build_template
 
     stack = create_local_stack(moto_endpoint, REGION, STACK_NAME, build_template(), ALL_MODELS)

@@ -47,7 +47,7 @@ TRANSACT_ACTIONS = {
 
 
 def table_suffixes() -> tuple[str, ...]:
-    from chalicelib.store.models import ALL_MODELS
+    from chalicelib.store.tables import ALL_MODELS
 
     prefix = os.environ.get("TABLE_PREFIX", "")
     return tuple(m.Meta.table_name.removeprefix(prefix) for m in ALL_MODELS)

@@ -22,8 +22,8 @@ def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     import boto3
     from moto import mock_aws
 
-    from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_tables
+    from chalicelib.store.tables import ALL_MODELS
 
     with mock_aws():
         create_tables(boto3.client("dynamodb", region_name="us-east-1"), ALL_MODELS)

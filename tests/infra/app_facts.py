@@ -23,8 +23,8 @@ def main() -> None:
     from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
 
     import app
-    from chalicelib.store.models import ALL_MODELS
     from chalicelib.store.schema import create_table_kwargs, ttl_attribute_name
+    from chalicelib.store.tables import ALL_MODELS
     from infra.aws.iam import app_function_names
     from infra.aws.template import table_logical_id, table_suffix
 

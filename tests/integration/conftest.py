@@ -25,8 +25,8 @@ from moto.core.botocore_stubber import BotocoreStubber  # noqa: E402
 from chalicelib.bootstrap import store  # noqa: E402
 from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain.model import NEW_CONNECTION_GRACE_MS  # noqa: E402
-from chalicelib.store.models import ALL_MODELS  # noqa: E402
 from chalicelib.store.schema import create_tables  # noqa: E402
+from chalicelib.store.tables import ALL_MODELS  # noqa: E402
 from infra.local.routes import match_route  # noqa: E402
 
 # moto signs Cognito tokens with this key pair and serves the public half in server mode;

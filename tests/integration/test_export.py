@@ -16,7 +16,8 @@ from export_support import ExportRig, now_ms, put_chat
 from chalicelib import bootstrap
 from chalicelib.domain.entities import Ticket
 from chalicelib.export.workbook import CHAT_COLUMNS, MESSAGE_COLUMNS
-from chalicelib.store.models import ConversationModel, ExportJobModel
+from chalicelib.store.models import ConversationModel
+from chalicelib.store.record_models import ExportJobModel
 
 SEOUL = ZoneInfo("Asia/Seoul")
 DAY = 24 * 3600 * 1000

@@ -18,7 +18,7 @@ from chalicelib import bootstrap
 from chalicelib.config import get_config
 from chalicelib.crypto.envelope import CryptoUnavailable, seal, unseal
 from chalicelib.domain.entities import Message
-from chalicelib.store.models import ALL_MODELS
+from chalicelib.store.tables import ALL_MODELS
 
 REGION = "us-east-1"
 SECRET_PHONE = "010-9876-5432"

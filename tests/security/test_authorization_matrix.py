@@ -31,8 +31,8 @@ from chalicelib.config import get_config
 from chalicelib.domain.access import ROLES_OF_AUDIENCE, Audience
 from chalicelib.domain.model import Role
 from chalicelib.export import files
-from chalicelib.store.models import ALL_MODELS
 from chalicelib.store.schema import create_tables
+from chalicelib.store.tables import ALL_MODELS
 
 ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN, DISABLED = (
     "anonymous",

@@ -15,7 +15,7 @@ from chalicelib.domain.entities import Message
 from chalicelib.ops import reconcile
 from chalicelib.services import notify
 from chalicelib.store import conversations as conversation_store
-from chalicelib.store.models import ALL_MODELS
+from chalicelib.store.tables import ALL_MODELS
 
 
 @pytest.fixture(autouse=True)
