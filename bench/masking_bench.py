@@ -84,7 +84,7 @@ def service() -> dict[str, float]:
         for seq in range(1, 101):
             message = Message("C1", seq, sender_role="customer", text=SAMPLE)
             store.messages.append(conv, message, agent_reply=False)
-        store.conversations.end(conv, Role.CUSTOMER, 2)  # masked after the chat, as an admin reviews one
+        store.lifecycle.end(conv, Role.CUSTOMER, 2)  # masked after the chat, as an admin reviews one
         phone_at = SAMPLE.index("010-")
         mask_ms, unmask_ms = [], []
         for seq in range(1, 101):

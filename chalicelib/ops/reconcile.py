@@ -34,7 +34,7 @@ def check(*, fix: bool = False) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
     for status in AgentStatus:
         for agent in store().agents.with_status(status):
-            live = store().conversations.live_of(agent.agent_id)
+            live = store().queues.live_of(agent.agent_id)
             actual = sum(1 for c in live if c.state == ConversationState.ACTIVE.value)
             ended = sorted(c.conversation_id for c in live if c.state == ConversationState.ENDED.value)
             recorded = int(agent.active_chats or 0)

@@ -168,7 +168,7 @@ def _rename(user: directory.DirectoryUser, role: StaffRole, name: str | None) ->
     directory.set_name(user.username, name)
     _ensure_item(user, role)
     _store().agents.set_display_name(user.username, name)
-    _store().conversations.set_live_agent_name(user.username, rules.customer_facing_name(name))
+    _store().queues.set_live_agent_name(user.username, rules.customer_facing_name(name))
     agent = _store().agents.get(user.username)
     if agent is not None:  # every open tab of the agent shows the new name in its header
         view = agent_view(agent, load_settings().max_chats_per_agent)

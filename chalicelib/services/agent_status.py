@@ -44,11 +44,11 @@ def _return_unanswered_chats(agent: Agent, *, answered_too: bool = False) -> int
     """Break or offline: chats not yet answered go back to the queue; answered ones stay (all go
     with `answered_too`: a disabled account will not answer them)."""
     returned = 0
-    for conv in store().conversations.live_of(agent.agent_id):
+    for conv in store().queues.live_of(agent.agent_id):
         if conv.first_response_at is not None and not answered_too:
             continue
         try:
-            store().conversations.return_to_queue(conv, agent.agent_id, answered_too=answered_too)
+            store().lifecycle.return_to_queue(conv, agent.agent_id, answered_too=answered_too)
         except Conflict:
             continue  # answered or ended meanwhile
         returned += 1

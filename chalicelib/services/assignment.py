@@ -77,7 +77,7 @@ def _assign_one_queue(settings: ChatSettings, teams: tuple[Team, ...], just_queu
     assigned = 0
     queue_moved = False
     for _ in range(_ASSIGN_ATTEMPTS):
-        head = store().conversations.waiting(limit=1)
+        head = store().queues.waiting(limit=1)
         if not head:
             break
         agents = {a.agent_id: a for a in store().agents.online()}
@@ -108,7 +108,7 @@ def _assign_by_team(settings: ChatSettings, teams: tuple[Team, ...], just_queued
         routing_teams = (*teams, anyone) if catch_all is None else teams
         for team_id in queue_teams(teams):
             routed_as = team_id or (catch_all.team_id if catch_all else _ANYONE)
-            for conv in store().conversations.waiting(limit=_TEAM_QUEUE_READ, team_id=team_id):
+            for conv in store().queues.waiting(limit=_TEAM_QUEUE_READ, team_id=team_id):
                 chats[conv.conversation_id] = conv
                 waiting.append(WaitingChat(conv.conversation_id, routed_as, conv.queued_key or ""))
         plan = plan_assignments(
@@ -131,7 +131,7 @@ def _assign_by_team(settings: ChatSettings, teams: tuple[Team, ...], just_queued
 
 def _assign(conv: Conversation, agent: Agent, max_chats: int) -> bool:
     try:
-        store().conversations.assign(
+        store().lifecycle.assign(
             conv,
             agent.agent_id,
             max_chats,
@@ -167,7 +167,7 @@ def _announce_assignment(conversation_id: str, agent: Agent) -> None:
 
 def waiting_counts(teams: tuple[Team, ...] | None = None) -> tuple[int, dict[str, int]]:
     """Chats waiting in all queues, and per team (one COUNT Query per queue)."""
-    per_team = {team_id or "": store().conversations.queue_length(team_id) for team_id in queue_teams(teams)}
+    per_team = {team_id or "": store().queues.queue_length(team_id) for team_id in queue_teams(teams)}
     return sum(per_team.values()), {team_id: n for team_id, n in per_team.items() if team_id}
 
 
@@ -182,7 +182,7 @@ def push_queue_positions(teams: tuple[Team, ...] | None = None) -> None:
     per_team: dict[str, int] = {}
     total = 0
     for team_id in queue_teams(teams):
-        waiting = store().conversations.waiting_connections(team_id)
+        waiting = store().queues.waiting_connections(team_id)
         for position, (conversation_id, customer_connections) in enumerate(waiting, start=1):
             if customer_connections:
                 frame = {"type": "chat.queued", "conversationId": conversation_id, "position": position}
@@ -197,7 +197,7 @@ def queue(principal: Principal) -> dict[str, Any]:
     require_staff(principal)
     chats = []
     for team_id in queue_teams():
-        waiting = store().conversations.waiting(team_id=team_id)
+        waiting = store().queues.waiting(team_id=team_id)
         chats += [{**conversation_view(c), "position": i} for i, c in enumerate(waiting, start=1)]
     return {"waiting": len(chats), "chats": chats}
 

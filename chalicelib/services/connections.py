@@ -27,7 +27,7 @@ def connect(connection_id: str, token: str | None) -> Principal:
         # id was added. The update answers the item as it is now, so one of the two sees the other.
         notify.forget_connection(connection_id, agent_id=principal.user_id)
         raise Forbidden("this account is disabled")
-    for conv in db.conversations.live_of(principal.user_id):
+    for conv in db.queues.live_of(principal.user_id):
         db.conversations.add_agent_connection(conv.conversation_id, principal.user_id, connection_id)
     return principal
 

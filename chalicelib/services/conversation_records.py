@@ -24,7 +24,7 @@ from chalicelib.services.views import conversation_view, customer_conversation_v
 
 def agent_chats(principal: Principal) -> dict[str, Any]:
     require_staff(principal)
-    live = store().conversations.live_of(principal.user_id)
+    live = store().queues.live_of(principal.user_id)
     waiting, _ = waiting_counts()
     return {
         "chats": [conversation_view(c) for c in live],
@@ -39,7 +39,7 @@ def get_conversation(principal: Principal, conversation_id: str) -> dict[str, An
         view = customer_conversation_view(conv)
         if conv.is_waiting and conv.queued_key:
             # A widget resuming after a reload or a drop missed the chat.queued pushes meanwhile.
-            view["position"] = store().conversations.queue_position(conv)
+            view["position"] = store().queues.queue_position(conv)
         if conv.rating_requested_at and not conv.rating:
             # The push may have been missed.
             texts = load_settings().texts("rating_request_text")

@@ -65,7 +65,7 @@ def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
     for _ in range(_END_ATTEMPTS):
         line = system_line(conv, "chat_ended")
         try:
-            store().conversations.end(conv, ended_by, clock(), line=line)
+            store().lifecycle.end(conv, ended_by, clock(), line=line)
             break
         except Conflict:
             fresh = store().conversations.get(conversation_id)

@@ -117,7 +117,7 @@ def start_chat(body: dict[str, Any]) -> dict[str, Any]:
     )
     assign_waiting_chats(settings, just_queued=conversation_id, routing=routing)
     conv = store().conversations.get(conversation_id)
-    position = store().conversations.queue_position(conv) if conv.is_waiting else 0
+    position = store().queues.queue_position(conv) if conv.is_waiting else 0
     if position:
         notify.to_agents(store().agents.online(), queue_changed_frame(routing.teams))
     return {

@@ -62,7 +62,7 @@ def open_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
     rules.check_can_send(principal, conv.access)
     assigned_at = int(conv.assigned_at or 0)
     if conv.agent_id == principal.user_id and (conv.agent_opened_at or -1) < assigned_at:
-        if not store().conversations.mark_opened(conv, principal.user_id, clock()):
+        if not store().lifecycle.mark_opened(conv, principal.user_id, clock()):
             raise Conflict("the chat was ended or moved meanwhile")
     return {"type": "chat.opened", "conversationId": conv.conversation_id, "agentOpenedAt": conv.agent_opened_at}
 
@@ -77,12 +77,12 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
     reassigned: list[str] = []
     warned = closed = 0
     if timers.accept_window_seconds:
-        for conv in store().conversations.unaccepted(now - timers.accept_window_seconds * 1000):
+        for conv in store().lifecycle.unaccepted(now - timers.accept_window_seconds * 1000):
             if _act(conv, timers, now, LiveChatAction.REASSIGN):
                 reassigned.append(conv.conversation_id)
     cutoff = idle_sweep_cutoff(timers, now)
     if cutoff is not None:
-        for conv in store().conversations.idle_candidates(cutoff):
+        for conv in store().lifecycle.idle_candidates(cutoff):
             action = live_chat_action(live_clock(conv), timers, now)
             if action in (LiveChatAction.WARN_IDLE, LiveChatAction.CLOSE_IDLE) and _act(conv, timers, now, action):
                 if action is LiveChatAction.WARN_IDLE:
@@ -108,10 +108,10 @@ def _close_waiting_out_of_hours(routing: RoutingSettings, now: int) -> int:
         hours = team.hours if team is not None and team.hours is not None else routing.hours
         if hours is None or is_open(hours, now):
             continue
-        for conv in store().conversations.waiting(team_id=team_id):
+        for conv in store().queues.waiting(team_id=team_id):
             line = system_line(conv, "closed_waiting")
             try:
-                store().conversations.end(conv, SYSTEM_ENDER, now, reason=CLOSED_END_REASON, line=line)
+                store().lifecycle.end(conv, SYSTEM_ENDER, now, reason=CLOSED_END_REASON, line=line)
             except Conflict:
                 continue  # taken or ended meanwhile
             closed += 1
@@ -155,13 +155,13 @@ def _warn(conv: Conversation, timers: LiveChatTimers) -> None:
     line = system_line(conv, "idle_warning", minutes=str(timers.idle_close_minutes))
     if not timers.idle_close_minutes:
         line.text = "답변이 없으셔서 상담원이 기다리고 있습니다."  # C = 0: warned, never closed
-    store().conversations.warn_idle(conv, line)
+    store().lifecycle.warn_idle(conv, line)
     notify.to_both_sides(conv, {"type": "message.new", "message": message_view(line)})
 
 
 def _close(conv: Conversation, now: int) -> None:
     line = system_line(conv, "idle_closed")
-    store().conversations.end(conv, SYSTEM_ENDER, now, reason=IDLE_END_REASON, line=line, if_idle_unchanged=True)
+    store().lifecycle.end(conv, SYSTEM_ENDER, now, reason=IDLE_END_REASON, line=line, if_idle_unchanged=True)
     conv = store().conversations.get(conv.conversation_id)
     notify.to_both_sides(conv, {"type": "message.new", "message": message_view(line)})
     announce_end(conv)
@@ -169,7 +169,7 @@ def _close(conv: Conversation, now: int) -> None:
 
 def _reassign(conv: Conversation, timers: LiveChatTimers) -> None:
     agent_id = conv.agent_id or ""
-    store().conversations.return_unaccepted(conv)
+    store().lifecycle.return_unaccepted(conv)
     agent = store().agents.get(agent_id)
     if agent is None:
         return

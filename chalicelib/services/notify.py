@@ -44,7 +44,7 @@ def _forget(
             agent_id = agent_id or connection.user_id
     if agent_id:
         store().agents.remove_connection(agent_id, connection_id)
-        for conv in store().conversations.live_of(agent_id):
+        for conv in store().queues.live_of(agent_id):
             if connection_id in (conv.agent_connections or set()):
                 store().conversations.remove_connection(conv.conversation_id, connection_id)
     if conversation_id:

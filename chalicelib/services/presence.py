@@ -46,10 +46,10 @@ def sweep(now_ms: int | None = None) -> dict[str, Any]:
             if _gone(connection_id, now):
                 notify.forget_connection(connection_id, agent_id=agent.agent_id)
                 removed += 1
-    customers = [c for team_id in queue_teams() for c in store().conversations.waiting_connections(team_id)]
+    customers = [c for team_id in queue_teams() for c in store().queues.waiting_connections(team_id)]
     for agent in agents:
         customers += [
-            (c.conversation_id, c.customer_connections or set()) for c in store().conversations.live_of(agent.agent_id)
+            (c.conversation_id, c.customer_connections or set()) for c in store().queues.live_of(agent.agent_id)
         ]
     for conversation_id, customer_connections in customers:
         for connection_id in sorted(customer_connections):

@@ -134,7 +134,7 @@ def _move_chats_of_removed_teams(before: RoutingSettings, after: RoutingSettings
     removed = {t.team_id for t in before.teams} - {t.team_id for t in after.teams}
     catch_all = team_for_inquiry_type(after.teams, None)
     for team_id in sorted(removed):
-        store().conversations.move_waiting(team_id, catch_all.team_id if catch_all else None)
+        store().queues.move_waiting(team_id, catch_all.team_id if catch_all else None)
 
 
 def _check_members_exist(teams: tuple[Team, ...]) -> None:

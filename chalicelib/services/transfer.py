@@ -65,7 +65,7 @@ def transfer_chat(principal: Principal, conversation_id: str, body: dict[str, An
     if "agentId" in body:
         return _to_agent(principal, conv, chat, target_id, teams, note, now)
     hop = check_can_transfer_to_team(principal, chat, target_id, teams, now_ms=now, note=note)
-    store().conversations.transfer_to_queue(conv, _entity(hop))
+    store().lifecycle.transfer_to_queue(conv, _entity(hop))
     _tell_previous_agent(conv, hop)
     moved = store().conversations.get(conversation_id)
     append_system_message(moved, "agent_changed")
@@ -94,7 +94,7 @@ def _to_agent(
     )
     name = customer_facing_name(target.display_name)
     limit = capacity_for(load, chat_team, default_max)
-    store().conversations.transfer_to_agent(conv, _entity(hop), limit, set(target.connection_ids or ()), name, now)
+    store().lifecycle.transfer_to_agent(conv, _entity(hop), limit, set(target.connection_ids or ()), name, now)
     _tell_previous_agent(conv, hop)
     # A tab that connected while the chat moved is missing from its push targets: add it (as assignment does).
     target = store().agents.get(agent_id) or target

@@ -12,14 +12,14 @@ from typing import Any
 from pynamodb.models import Model
 
 from chalicelib.domain.entities import Agent, Connection, Conversation, Message
-from chalicelib.store import connections, conversations, keys
+from chalicelib.store import connections, conversation_items, keys
 from chalicelib.store.convert import attribute_values, message_item
 from chalicelib.store.models import AgentModel, MessageModel
 
 
 def _items(entity: Any) -> list[Model]:
     if isinstance(entity, Conversation):
-        return [conversations.item_of(entity)]
+        return [conversation_items.item_of(entity)]
     if isinstance(entity, Connection):
         return [connections.item_of(entity)]
     if isinstance(entity, Agent):

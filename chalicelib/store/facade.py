@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from chalicelib.lazy_import import lazy_module
-from chalicelib.store import agents, connections, conversations, messages, ports, routing_settings, settings
+from chalicelib.store import (
+    agents,
+    connections,
+    conversations,
+    lifecycle,
+    messages,
+    ports,
+    queues,
+    routing_settings,
+    settings,
+)
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
     from chalicelib.store import audit, bulk, canned, export_jobs, history, tickets
@@ -28,6 +38,8 @@ class Store:
     connections: ports.Connections
     agents: ports.Agents
     conversations: ports.Conversations
+    queues: ports.Queues
+    lifecycle: ports.Lifecycle
     messages: ports.Messages
     tickets: ports.Tickets
     canned: ports.Canned
@@ -45,6 +57,8 @@ def dynamo_store() -> Store:
         connections=connections,
         agents=agents,
         conversations=conversations,
+        queues=queues,
+        lifecycle=lifecycle,
         messages=messages,
         settings=settings,  # intake, assignment and status changes read the chat settings
         routing_settings=routing_settings,  # and the routing settings (teams, hours)

@@ -107,10 +107,10 @@ def test_agent_connections_and_account_changes(store: Store) -> None:
 def test_queue_is_fifo_and_positions_count_from_one(store: Store) -> None:
     for i, cid in enumerate(["c3", "c1", "c2"]):
         _chat(store, cid, at=T0 + i)
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c3", "c1", "c2"]
-    assert [c.conversation_id for c in store.conversations.waiting(limit=1)] == ["c3"]
-    assert store.conversations.queue_position(store.conversations.get("c2")) == 3
-    assert store.conversations.queue_length() == 3
+    assert [c.conversation_id for c in store.queues.waiting()] == ["c3", "c1", "c2"]
+    assert [c.conversation_id for c in store.queues.waiting(limit=1)] == ["c3"]
+    assert store.queues.queue_position(store.conversations.get("c2")) == 3
+    assert store.queues.queue_length() == 3
     with pytest.raises(Conflict):
         _chat(store, "c1")
     with pytest.raises(NotFound):
@@ -120,11 +120,11 @@ def test_queue_is_fifo_and_positions_count_from_one(store: Store) -> None:
 def test_assignment_is_refused_over_capacity_offline_or_twice(store: Store) -> None:
     agent = _agent(store)
     first, second = _chat(store, "c1"), _chat(store, "c2", at=T0 + 1)
-    store.conversations.assign(first, agent.user_id, 1, {"k1"}, T0 + 10, "김상담")
+    store.lifecycle.assign(first, agent.user_id, 1, {"k1"}, T0 + 10, "김상담")
     with pytest.raises(Conflict):
-        store.conversations.assign(second, agent.user_id, 1, set(), T0 + 11, None)  # at max
+        store.lifecycle.assign(second, agent.user_id, 1, set(), T0 + 11, None)  # at max
     with pytest.raises(Conflict):
-        store.conversations.assign(first, agent.user_id, 5, set(), T0 + 11, None)  # not waiting
+        store.lifecycle.assign(first, agent.user_id, 5, set(), T0 + 11, None)  # not waiting
     assigned = store.conversations.get("c1")
     assert (assigned.state, assigned.agent_id, assigned.agent_name, assigned.agent_connections) == (
         "active",
@@ -133,45 +133,45 @@ def test_assignment_is_refused_over_capacity_offline_or_twice(store: Store) -> N
         {"k1"},
     )
     assert store.agents.get(agent.user_id).active_chats == 1
-    assert [c.conversation_id for c in store.conversations.live_of(agent.user_id)] == ["c1"]
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]
+    assert [c.conversation_id for c in store.queues.live_of(agent.user_id)] == ["c1"]
+    assert [c.conversation_id for c in store.queues.waiting()] == ["c2"]
     offline = _agent(store, "b@example.com", online=False)
     with pytest.raises(Conflict):
-        store.conversations.assign(second, offline.user_id, 5, set(), T0 + 12, None)
+        store.lifecycle.assign(second, offline.user_id, 5, set(), T0 + 12, None)
 
 
 def test_return_to_queue_keeps_the_first_place_and_only_unanswered(store: Store) -> None:
     agent = _agent(store)
     first, _ = _chat(store, "c1"), _chat(store, "c2", at=T0 + 1)
-    store.conversations.assign(first, agent.user_id, 3, set(), T0 + 10, None)
-    store.conversations.return_to_queue(store.conversations.get("c1"), agent.user_id)
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c1", "c2"]
+    store.lifecycle.assign(first, agent.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.return_to_queue(store.conversations.get("c1"), agent.user_id)
+    assert [c.conversation_id for c in store.queues.waiting()] == ["c1", "c2"]
     assert store.agents.get(agent.user_id).active_chats == 0
-    assert store.conversations.live_of(agent.user_id) == []
-    store.conversations.assign(store.conversations.get("c1"), agent.user_id, 3, set(), T0 + 20, None)
+    assert store.queues.live_of(agent.user_id) == []
+    store.lifecycle.assign(store.conversations.get("c1"), agent.user_id, 3, set(), T0 + 20, None)
     conv = store.conversations.get("c1")
     store.messages.append(
         conv, Message("c1", 1, sender_role="agent", sender_id=agent.user_id, created_at=T0 + 21), agent_reply=True
     )
     with pytest.raises(Conflict):
-        store.conversations.return_to_queue(conv, agent.user_id)  # answered
-    store.conversations.return_to_queue(conv, agent.user_id, answered_too=True)
+        store.lifecycle.return_to_queue(conv, agent.user_id)  # answered
+    store.lifecycle.return_to_queue(conv, agent.user_id, answered_too=True)
     assert store.conversations.get("c1").state == "waiting"
 
 
 def test_end_frees_the_seat_once(store: Store) -> None:
     agent = _agent(store)
-    store.conversations.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
     conv = store.conversations.get("c1")
-    store.conversations.end(conv, Role.CUSTOMER, T0 + 30)
+    store.lifecycle.end(conv, Role.CUSTOMER, T0 + 30)
     with pytest.raises(Conflict):
-        store.conversations.end(conv, Role.AGENT, T0 + 31)  # read as active, ended meanwhile
+        store.lifecycle.end(conv, Role.AGENT, T0 + 31)  # read as active, ended meanwhile
     ended = store.conversations.get("c1")
     assert (ended.state, ended.ended_by, ended.ended_at) == ("ended", "customer", T0 + 30)
     assert store.agents.get(agent.user_id).active_chats == 0
-    assert store.conversations.live_of(agent.user_id) == []
-    store.conversations.end(_chat(store, "c2"), Role.CUSTOMER, T0 + 40)  # a waiting chat leaves the queue
-    assert store.conversations.waiting() == []
+    assert store.queues.live_of(agent.user_id) == []
+    store.lifecycle.end(_chat(store, "c2"), Role.CUSTOMER, T0 + 40)  # a waiting chat leaves the queue
+    assert store.queues.waiting() == []
 
 
 def test_cached_connections_follow_the_live_agent(store: Store) -> None:
@@ -179,10 +179,10 @@ def test_cached_connections_follow_the_live_agent(store: Store) -> None:
     conv = _chat(store, "c1")
     store.conversations.add_customer_connection("c1", "cust-k")
     store.conversations.add_agent_connection("c1", agent.user_id, "agent-k")  # not assigned yet: ignored
-    store.conversations.assign(conv, agent.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.assign(conv, agent.user_id, 3, set(), T0 + 10, None)
     store.conversations.add_agent_connection("c1", agent.user_id, "agent-k")
     assert store.conversations.get("c1").agent_connections == {"agent-k"}
-    assert store.conversations.waiting_connections() == []
+    assert store.queues.waiting_connections() == []
     store.conversations.remove_connection("c1", "cust-k")
     store.conversations.remove_connection("c1", "agent-k")
     after = store.conversations.get("c1")
@@ -191,7 +191,7 @@ def test_cached_connections_follow_the_live_agent(store: Store) -> None:
 
 def test_record_updates_rating_once_and_the_agent_name(store: Store) -> None:
     agent = _agent(store)
-    store.conversations.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, "김상담")
+    store.lifecycle.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, "김상담")
     conv = store.conversations.update(
         store.conversations.get("c1"), {"customer_name": "홍길동", "customer_memo": None}, allow_ended=False
     )
@@ -199,9 +199,9 @@ def test_record_updates_rating_once_and_the_agent_name(store: Store) -> None:
     assert store.conversations.record_rating(conv, "satisfied", "좋아요", T0 + 20) is True
     assert store.conversations.record_rating(conv, "dissatisfied", None, T0 + 21) is False
     assert store.conversations.get("c1").rating == "satisfied"
-    assert [c.agent_name for c in store.conversations.set_live_agent_name(agent.user_id, "새이름")] == ["새이름"]
+    assert [c.agent_name for c in store.queues.set_live_agent_name(agent.user_id, "새이름")] == ["새이름"]
     assert store.conversations.get("c1").agent_name == "새이름"
-    store.conversations.end(store.conversations.get("c1"), Role.AGENT, T0 + 30)
+    store.lifecycle.end(store.conversations.get("c1"), Role.AGENT, T0 + 30)
     with pytest.raises(Conflict):
         store.conversations.update(store.conversations.get("c1"), {"customer_memo": "x"}, allow_ended=False)
     assert (
@@ -237,7 +237,7 @@ def test_append_in_sequence_once_per_client_id(store: Store) -> None:
 
 def test_no_message_once_ended_and_first_response_kept(store: Store) -> None:
     agent = _agent(store)
-    store.conversations.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
     conv = store.conversations.get("c1")
     reply = Message("c1", 1, sender_role="agent", sender_id=agent.user_id, created_at=T0 + 11)
     store.messages.append(conv, reply, agent_reply=True)
@@ -245,14 +245,14 @@ def test_no_message_once_ended_and_first_response_kept(store: Store) -> None:
         conv, Message("c1", 2, sender_role="agent", sender_id=agent.user_id, created_at=T0 + 12), agent_reply=True
     )
     assert store.conversations.get("c1").first_response_at == T0 + 11
-    store.conversations.end(store.conversations.get("c1"), Role.AGENT, T0 + 20)
+    store.lifecycle.end(store.conversations.get("c1"), Role.AGENT, T0 + 20)
     with pytest.raises(SequenceTaken):
         store.messages.append(conv, _message(conv, 3), agent_reply=False)
 
 
 def test_a_note_takes_the_next_seq_on_a_live_or_ended_chat_and_leaves_the_activity_time(store: Store) -> None:
     agent = _agent(store)
-    store.conversations.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
     conv = store.conversations.get("c1")
     store.messages.append(conv, _message(conv, 1), agent_reply=False)
     note = Message("c1", 2, sender_role="note", sender_id=agent.user_id, text="메모", created_at=T0 + 50)
@@ -261,7 +261,7 @@ def test_a_note_takes_the_next_seq_on_a_live_or_ended_chat_and_leaves_the_activi
     assert (stored.last_seq, stored.last_message_at, stored.first_response_at) == (2, T0 + 1, None)
     with pytest.raises(SequenceTaken):  # a note races for its seq like any message
         store.messages.append(conv, Message("c1", 2, sender_role="note", text="x"), agent_reply=False, note=True)
-    store.conversations.end(store.conversations.get("c1"), Role.AGENT, T0 + 60)
+    store.lifecycle.end(store.conversations.get("c1"), Role.AGENT, T0 + 60)
     ended = store.conversations.get("c1")
     with pytest.raises(SequenceTaken):
         store.messages.append(ended, _message(ended, 3), agent_reply=False)  # no message once ended
@@ -309,8 +309,8 @@ def test_bulk_saved_entities_read_back_as_the_modules_store_them(store: Store) -
         ]
     )
     assert written == 7  # the message's resend marker too
-    assert [c.conversation_id for c in store.conversations.live_of("a")] == ["c1"]
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]
+    assert [c.conversation_id for c in store.queues.live_of("a")] == ["c1"]
+    assert [c.conversation_id for c in store.queues.waiting()] == ["c2"]
     assert [a.agent_id for a in store.agents.online()] == ["a"]
     assert store.connections.of_staff("a") == ["console"]
     assert store.messages.by_client_id("c1", "m-1").text == "안녕"

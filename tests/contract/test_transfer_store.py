@@ -17,9 +17,9 @@ def _hop(by: str, from_agent: str | None, to_agent: str | None, team: str | None
 
 def test_transfer_to_an_agent_moves_the_seat_and_keeps_the_hop(store: Store) -> None:
     a, b = _agent(store, "a@example.com"), _agent(store, "b@example.com")
-    store.conversations.assign(_chat(store, "c1"), a.user_id, 3, {"ka"}, T0 + 10, "김상담")
+    store.lifecycle.assign(_chat(store, "c1"), a.user_id, 3, {"ka"}, T0 + 10, "김상담")
     conv = store.conversations.get("c1")
-    store.conversations.transfer_to_agent(
+    store.lifecycle.transfer_to_agent(
         conv, _hop(a.user_id, a.user_id, b.user_id, None, T0 + 20, "환불 건"), 3, {"kb"}, "이상담", T0 + 20
     )
     moved = store.conversations.get("c1")
@@ -32,14 +32,14 @@ def test_transfer_to_an_agent_moves_the_seat_and_keeps_the_hop(store: Store) -> 
     assert (moved.assigned_at, moved.customer_active_at) == (T0 + 20, T0 + 20)
     assert moved.transfers == [Transfer(a.user_id, a.user_id, b.user_id, None, T0 + 20, "환불 건")]
     assert (store.agents.get(a.user_id).active_chats, store.agents.get(b.user_id).active_chats) == (0, 1)
-    assert [c.conversation_id for c in store.conversations.live_of(b.user_id)] == ["c1"]
-    assert store.conversations.live_of(a.user_id) == []
-    assert [c.conversation_id for c in store.conversations.unaccepted(T0 + 30)] == ["c1"]  # b's window runs
+    assert [c.conversation_id for c in store.queues.live_of(b.user_id)] == ["c1"]
+    assert store.queues.live_of(a.user_id) == []
+    assert [c.conversation_id for c in store.lifecycle.unaccepted(T0 + 30)] == ["c1"]  # b's window runs
     with pytest.raises(Conflict):  # read before the first transfer: the assignment changed
-        store.conversations.transfer_to_agent(
+        store.lifecycle.transfer_to_agent(
             conv, _hop(a.user_id, a.user_id, b.user_id, None, T0 + 21), 3, set(), None, T0 + 21
         )
-    store.conversations.transfer_to_agent(
+    store.lifecycle.transfer_to_agent(
         moved, _hop("admin", b.user_id, a.user_id, None, T0 + 40), 3, set(), None, T0 + 40
     )
     assert [h.to_agent_id for h in store.conversations.get("c1").transfers] == [b.user_id, a.user_id]
@@ -47,41 +47,41 @@ def test_transfer_to_an_agent_moves_the_seat_and_keeps_the_hop(store: Store) -> 
 
 def test_transfer_refused_to_a_full_or_offline_agent_or_an_ended_chat(store: Store) -> None:
     a, b = _agent(store, "a@example.com"), _agent(store, "b@example.com")
-    store.conversations.assign(_chat(store, "c1"), a.user_id, 3, set(), T0 + 10, None)
-    store.conversations.assign(_chat(store, "c2", at=T0 + 1), b.user_id, 3, set(), T0 + 11, None)
+    store.lifecycle.assign(_chat(store, "c1"), a.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.assign(_chat(store, "c2", at=T0 + 1), b.user_id, 3, set(), T0 + 11, None)
     conv = store.conversations.get("c1")
     with pytest.raises(Conflict):  # b at the limit (1)
-        store.conversations.transfer_to_agent(
+        store.lifecycle.transfer_to_agent(
             conv, _hop(a.user_id, a.user_id, b.user_id, None, T0 + 20), 1, set(), None, T0 + 20
         )
     store.agents.set_status(store.agents.get(b.user_id), AgentStatus.BREAK, T0 + 21)
     with pytest.raises(Conflict):
-        store.conversations.transfer_to_agent(
+        store.lifecycle.transfer_to_agent(
             conv, _hop(a.user_id, a.user_id, b.user_id, None, T0 + 22), 5, set(), None, T0 + 22
         )
-    store.conversations.end(conv, Role.AGENT, T0 + 30)
+    store.lifecycle.end(conv, Role.AGENT, T0 + 30)
     with pytest.raises(Conflict):
-        store.conversations.transfer_to_queue(conv, _hop(a.user_id, a.user_id, None, "billing", T0 + 31))
+        store.lifecycle.transfer_to_queue(conv, _hop(a.user_id, a.user_id, None, "billing", T0 + 31))
     assert store.conversations.get("c1").transfers is None
     assert (store.agents.get(a.user_id).active_chats, store.agents.get(b.user_id).active_chats) == (0, 1)
 
 
 def test_transfer_to_a_team_queue_at_the_first_place(store: Store) -> None:
     a = _agent(store, "a@example.com")
-    store.conversations.assign(_chat(store, "c1"), a.user_id, 3, set(), T0 + 10, None)
+    store.lifecycle.assign(_chat(store, "c1"), a.user_id, 3, set(), T0 + 10, None)
     _chat(store, "c2", at=T0 + 5)
-    store.conversations.transfer_to_queue(
+    store.lifecycle.transfer_to_queue(
         store.conversations.get("c1"), _hop(a.user_id, a.user_id, None, "billing", T0 + 20, "결제팀으로")
     )
     back = store.conversations.get("c1")
     assert (back.state, back.agent_id, back.team_id) == ("waiting", None, "billing")
     assert back.transfers == [Transfer(a.user_id, a.user_id, None, "billing", T0 + 20, "결제팀으로")]
-    assert [c.conversation_id for c in store.conversations.waiting(team_id="billing")] == ["c1"]
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]  # the queue without a team
-    assert store.conversations.queue_position(back) == 1
-    assert (store.conversations.queue_length("billing"), store.conversations.queue_length()) == (1, 1)
+    assert [c.conversation_id for c in store.queues.waiting(team_id="billing")] == ["c1"]
+    assert [c.conversation_id for c in store.queues.waiting()] == ["c2"]  # the queue without a team
+    assert store.queues.queue_position(back) == 1
+    assert (store.queues.queue_length("billing"), store.queues.queue_length()) == (1, 1)
     assert store.agents.get(a.user_id).active_chats == 0
-    assert store.conversations.idle_candidates(T0 + 1000) == []
+    assert store.lifecycle.idle_candidates(T0 + 1000) == []
 
 
 def test_team_queues_are_apart_fifo_and_movable(store: Store) -> None:
@@ -97,12 +97,12 @@ def test_team_queues_are_apart_fifo_and_movable(store: Store) -> None:
                 team_id=team,
             )
         )
-    billing = store.conversations.waiting(team_id="billing")
+    billing = store.queues.waiting(team_id="billing")
     assert [c.conversation_id for c in billing] == ["c1", "c3"]
-    assert [store.conversations.queue_position(c) for c in billing] == [1, 2]
-    assert [c.conversation_id for c in store.conversations.waiting()] == ["c2"]
-    assert [c for c, _ in store.conversations.waiting_connections("tech")] == ["c4"]
-    assert store.conversations.move_waiting("billing", "tech") == 2
-    assert [c.conversation_id for c in store.conversations.waiting(team_id="tech")] == ["c1", "c3", "c4"]
-    assert store.conversations.waiting(team_id="billing") == []
+    assert [store.queues.queue_position(c) for c in billing] == [1, 2]
+    assert [c.conversation_id for c in store.queues.waiting()] == ["c2"]
+    assert [c for c, _ in store.queues.waiting_connections("tech")] == ["c4"]
+    assert store.queues.move_waiting("billing", "tech") == 2
+    assert [c.conversation_id for c in store.queues.waiting(team_id="tech")] == ["c1", "c3", "c4"]
+    assert store.queues.waiting(team_id="billing") == []
     assert store.conversations.get("c3").team_id == "tech"

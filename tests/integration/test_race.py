@@ -42,11 +42,11 @@ def test_200_concurrent_starts_against_20_agents(h):
         # The stored counter reconciles with the chats actually assigned.
         assert store().agents.get(agent_id).active_chats == per_agent[agent_id] == MAX_CHATS
 
-    queue = store().conversations.waiting()
+    queue = store().queues.waiting()
     assert [c.conversation_id for c in queue] == [
         c.conversation_id for c in sorted(waiting, key=lambda c: c.queued_key)
     ]
-    positions = [store().conversations.queue_position(c) for c in queue]
+    positions = [store().queues.queue_position(c) for c in queue]
     assert positions == list(range(1, len(waiting) + 1))
 
     # Ending chats one at a time hands the freed seat to the oldest waiting chat each time.
@@ -57,7 +57,7 @@ def test_200_concurrent_starts_against_20_agents(h):
         conv = live.pop(0)
         status, _ = h.rest("POST", f"/chats/{conv.conversation_id}/end", token=tokens[conv.agent_id])
         assert status == 200
-        fresh = [c for c in store().conversations.live_of(conv.agent_id) if c.assigned_at]
+        fresh = [c for c in store().queues.live_of(conv.agent_id) if c.assigned_at]
         newly = [c for c in fresh if c.conversation_id in expected_order and c.conversation_id not in assigned_order]
         assert len(newly) <= 1
         for c in newly:
@@ -65,5 +65,5 @@ def test_200_concurrent_starts_against_20_agents(h):
             live.append(c)
         assert store().agents.get(conv.agent_id).active_chats <= MAX_CHATS
     assert assigned_order == expected_order
-    assert store().conversations.queue_length() == 0
+    assert store().queues.queue_length() == 0
     assert all(store().agents.get(a).active_chats == 0 for a in agents)

@@ -14,7 +14,7 @@ from chalicelib.bootstrap import store
 from chalicelib.domain.entities import Message
 from chalicelib.ops import reconcile
 from chalicelib.services import notify
-from chalicelib.store import conversations as conversation_store
+from chalicelib.store import lifecycle as lifecycle_store
 from chalicelib.store.tables import ALL_MODELS
 
 
@@ -111,13 +111,13 @@ def test_a_tab_that_connects_while_its_chat_is_assigned_hears_that_chat(
     the assignment read the agent just before that tab was added: the chat must still learn it."""
     token, first_tab = h.agent_online("agent1@example.com")
     late_tabs: list[str] = []
-    assign = conversation_store.assign
+    assign = lifecycle_store.assign
 
     def connect_in_between(*args: Any, **kwargs: Any) -> None:
         late_tabs.append(h.connected(token))  # after the agent was read, before the commit
         assign(*args, **kwargs)
 
-    monkeypatch.setattr(conversation_store, "assign", connect_in_between)
+    monkeypatch.setattr(lifecycle_store, "assign", connect_in_between)
     chat = h.start_chat()
     monkeypatch.undo()
     [late_tab] = late_tabs

@@ -28,7 +28,7 @@ def test_no_agent_online_means_no_chat(world: World) -> None:
     world.agent(online=False)
     with pytest.raises(Conflict):
         intake.start_chat(START)
-    assert world.store.conversations.queue_length() == 0
+    assert world.store.queues.queue_length() == 0
 
 
 def test_a_chat_is_assigned_announced_and_carries_messages_both_ways(world: World) -> None:

@@ -40,7 +40,7 @@ def test_out_of_hours_a_chat_is_refused_with_the_next_opening(world: World) -> N
     body = refused.value.to_body()
     assert (body["code"], body["nextOpening"]["serviceTime"]) == ("closed", "2025-11-25T09:00:00+09:00")
     assert body["nextOpening"]["customerTime"] == "2025-11-25T01:00:00+01:00"
-    assert world.store.conversations.queue_length() == 0  # nothing stored
+    assert world.store.queues.queue_length() == 0  # nothing stored
     shown = intake.availability({"timeZone": "America/New_York"})
     assert (shown["open"], shown["agentsOnline"], shown["closedMessage"]) == (False, False, CLOSED)
     assert shown["nextOpening"]["customerTimeZone"] == "America/New_York"

@@ -43,7 +43,9 @@ def memory_store() -> Store:
     from chalicelib.store.memory.conversations import MemoryConversations
     from chalicelib.store.memory.export_jobs import MemoryExportJobs
     from chalicelib.store.memory.history import MemoryHistory
+    from chalicelib.store.memory.lifecycle import MemoryLifecycle
     from chalicelib.store.memory.messages import MemoryMessages
+    from chalicelib.store.memory.queues import MemoryQueues
     from chalicelib.store.memory.routing_settings import MemoryRoutingSettings
     from chalicelib.store.memory.settings import MemorySettings
     from chalicelib.store.memory.tickets import MemoryTickets
@@ -53,6 +55,8 @@ def memory_store() -> Store:
         connections=MemoryConnections(tables),
         agents=MemoryAgents(tables),
         conversations=MemoryConversations(tables),
+        queues=MemoryQueues(tables),
+        lifecycle=MemoryLifecycle(tables),
         messages=MemoryMessages(tables),
         tickets=MemoryTickets(tables),
         canned=MemoryCanned(tables),
