@@ -1,6 +1,6 @@
 """The one place services get their adapters from: the store, the pusher and the clock.
 
-In Lambda and the local stack these are DynamoDB (through pynamodb), the API Gateway management
+In Lambda and the local stack these are DynamoDB (chalicelib/store), the API Gateway management
 API and the wall clock, built on first use. Tests run the same services on the in-memory store
 (`chalicelib/store/memory`), a recording pusher and a clock they move, with `use(...)`.
 """

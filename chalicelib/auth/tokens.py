@@ -135,7 +135,7 @@ _secrets_clients: dict[str, Any] = {}
 
 def _secrets_client(region: str) -> Any:
     if region not in _secrets_clients:
-        # A botocore client (as pynamodb's and the push client): no boto3 import on a cold start.
+        # A botocore client (as the store's and the push client): no boto3 import on a cold start.
         import botocore.session
         from botocore.config import Config as BotoConfig
 

@@ -54,7 +54,7 @@ class Pusher:
         with self._lock:
             client = self._clients.get(endpoint)
             if client is None:
-                # A botocore client, as pynamodb's: boto3 would add its own import (s3transfer,
+                # A botocore client, as the store's: boto3 would add its own import (s3transfer,
                 # resources, multiprocessing: ~25 ms) to every chat function's cold start.
                 config = BotoConfig(
                     connect_timeout=2,
