@@ -5,8 +5,8 @@ in-process (tests/integration, tests/security) by this plugin, the local stacks 
 tests start by their own hook (they inherit the variable). tests/infra/test_iam_covers_code.py
 checks them all against the packaged policies, last:
 - in a plain run, the check is moved to the end of the run;
-- in a parallel run (pytest-xdist: `make test`), the workers share one log (the variable is set
-  before they start) and skip the check; `make test` runs it on its own once every worker is done.
+- in a parallel run (pytest-xdist), the workers share one log (the variable is set before they
+  start) and skip the check; `make test` runs tests/infra, the check included, after the workers.
 """
 
 from __future__ import annotations

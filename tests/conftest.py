@@ -28,16 +28,3 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 # Every Lambda function's AWS calls, recorded for tests/infra/test_iam_covers_code.py.
 pytest_plugins = ["aws_calls_plugin"]
 
-
-def pytest_collection_modifyitems(items: list) -> None:
-    """In a parallel run (`make test`: pytest-xdist, --dist loadgroup) the tiers that start local
-    stacks and browsers run one after another on one worker, as alone; the packaged-template tests
-    share one worker too (each worker would otherwise run `make package` into the same build/ at
-    once); the rest share the workers."""
-    import pytest
-
-    for item in items:
-        if item.nodeid.startswith(("tests/browser/", "tests/e2e/")):
-            item.add_marker(pytest.mark.xdist_group(name="stacks"))
-        elif item.nodeid.startswith("tests/infra/"):
-            item.add_marker(pytest.mark.xdist_group(name="package"))
