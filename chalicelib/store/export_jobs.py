@@ -24,7 +24,8 @@ from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import TicketChannel
 from chalicelib.store import keys
 from chalicelib.store.convert import attribute_values, to_entity
-from chalicelib.store.failures import foreign_start_key, is_condition_failure
+from chalicelib.store.dynamo import is_condition_failure
+from chalicelib.store.failures import foreign_start_key
 from chalicelib.store.models import BaseMeta, MessageModel
 from chalicelib.store.record_models import ExportJobModel, TicketModel
 

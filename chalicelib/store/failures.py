@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 from chalicelib.domain.errors import InvalidField
-from chalicelib.store.dynamo import is_condition_failure
-
-__all__ = ["foreign_start_key", "is_condition_failure", "reason_failed", "refused_start_key"]
 
 
 def reason_failed(reason: object | None) -> bool:

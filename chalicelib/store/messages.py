@@ -13,6 +13,7 @@ from chalicelib.domain.model import ConversationState
 from chalicelib.store import keys
 from chalicelib.store.convert import audit_item, message_entity, message_item
 from chalicelib.store.dynamo import transaction
+from chalicelib.store.failures import reason_failed
 from chalicelib.store.models import ConversationModel, MaskAuditModel, MessageModel
 
 
@@ -75,7 +76,7 @@ def append(
         reasons = list(exc.cancellation_reasons or [])
         # pynamodb sends puts before updates: the reasons are [message, marker, audit…, conversation].
         marker_reason = reasons[1] if message.client_message_id and len(reasons) >= 3 else None
-        if marker_reason is not None and marker_reason.code == "ConditionalCheckFailed":
+        if reason_failed(marker_reason):
             raise DuplicateClientMessage("clientMessageId already stored") from exc
         raise SequenceTaken("another message took this seq, or the chat ended") from exc
     conv.last_seq = message.seq

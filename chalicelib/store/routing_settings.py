@@ -3,14 +3,13 @@ written with an optimistic version check (services/routing_settings.py reads and
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.entities import SettingsDocument
-from chalicelib.domain.errors import Conflict
 from chalicelib.store import keys
 from chalicelib.store.convert import to_entity
-from chalicelib.store.dynamo import is_condition_failure
 from chalicelib.store.models import SettingsModel
+from chalicelib.store.settings_items import save_versioned
 
 
 def get() -> SettingsDocument | None:
@@ -35,16 +34,12 @@ def save(
     document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
 ) -> SettingsDocument:
     """Refused (Conflict) unless the stored version is `expected_version` (None: nothing stored yet)."""
-    item = SettingsModel(
-        keys.ROUTING_SETTINGS, document=document, updated_at=updated_at, updated_by=updated_by, version=version
+    return save_versioned(
+        keys.ROUTING_SETTINGS,
+        document,
+        version=version,
+        expected_version=expected_version,
+        updated_at=updated_at,
+        updated_by=updated_by,
+        conflict="the routing settings were changed by someone else; reload and try again",
     )
-    condition = (
-        SettingsModel.name.does_not_exist() if expected_version is None else SettingsModel.version == expected_version
-    )
-    try:
-        item.save(condition=condition)
-    except PutError as exc:
-        if is_condition_failure(exc):
-            raise Conflict("the routing settings were changed by someone else; reload and try again") from exc
-        raise
-    return to_entity(item, SettingsDocument)

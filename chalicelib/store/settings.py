@@ -3,14 +3,13 @@ check) and the consent text of every version a chat may have agreed to."""
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain.entities import SettingsDocument
-from chalicelib.domain.errors import Conflict
 from chalicelib.store import keys
 from chalicelib.store.convert import to_entity
-from chalicelib.store.failures import is_condition_failure
 from chalicelib.store.models import SettingsModel
+from chalicelib.store.settings_items import save_versioned
 
 
 def _get(name: str) -> SettingsDocument | None:
@@ -30,19 +29,15 @@ def save_chat_settings(
 ) -> SettingsDocument:
     """Optimistic write: refused (Conflict) if the stored version is not `expected_version`
     (None: if any settings are stored at all)."""
-    item = SettingsModel(
-        keys.CHAT_SETTINGS, document=document, updated_at=updated_at, updated_by=updated_by, version=version
+    return save_versioned(
+        keys.CHAT_SETTINGS,
+        document,
+        version=version,
+        expected_version=expected_version,
+        updated_at=updated_at,
+        updated_by=updated_by,
+        conflict="the settings were changed by someone else; reload and try again",
     )
-    condition = (
-        SettingsModel.name.does_not_exist() if expected_version is None else SettingsModel.version == expected_version
-    )
-    try:
-        item.save(condition=condition)
-    except PutError as exc:
-        if is_condition_failure(exc):
-            raise Conflict("the settings were changed by someone else; reload and try again") from exc
-        raise
-    return to_entity(item, SettingsDocument)
 
 
 def consent_text(version: int) -> SettingsDocument | None:

@@ -16,8 +16,8 @@ from chalicelib.domain.ticket_list import TicketFilter
 from chalicelib.domain.tickets import TicketChangeResult, TicketField, TicketHistoryEntry
 from chalicelib.store import keys
 from chalicelib.store.convert import attribute_values, to_entity
-from chalicelib.store.dynamo import transaction
-from chalicelib.store.failures import foreign_start_key, is_condition_failure, refused_start_key
+from chalicelib.store.dynamo import is_condition_failure, transaction
+from chalicelib.store.failures import foreign_start_key, refused_start_key
 from chalicelib.store.record_models import TicketHistoryModel, TicketModel
 
 MIN_PAGE_READ = 25  # items read per request at least when filter expressions drop some

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from chalicelib.domain.entities import SettingsDocument
-from chalicelib.domain.errors import Conflict
 from chalicelib.store import keys
 from chalicelib.store.memory import Tables, copied
+from chalicelib.store.memory.settings import save_versioned
 
 
 class MemoryRoutingSettings:
@@ -25,10 +25,5 @@ class MemoryRoutingSettings:
         self, document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
     ) -> SettingsDocument:
         saved = SettingsDocument(keys.ROUTING_SETTINGS, document, updated_at, updated_by, version)
-        with self._tables.lock:
-            stored = self._items.get(keys.ROUTING_SETTINGS)
-            stored_version = stored.version if stored is not None else None
-            if stored_version != expected_version:
-                raise Conflict("the routing settings were changed by someone else; reload and try again")
-            self._items[keys.ROUTING_SETTINGS] = copied(saved)
-        return copied(saved)
+        conflict = "the routing settings were changed by someone else; reload and try again"
+        return save_versioned(self._tables, saved, expected_version, conflict)

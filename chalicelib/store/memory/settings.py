@@ -24,16 +24,8 @@ class MemorySettings:
         self, document: str, *, version: int, expected_version: int | None, updated_at: int, updated_by: str | None
     ) -> SettingsDocument:
         saved = SettingsDocument(keys.CHAT_SETTINGS, document, updated_at, updated_by, version)
-        with self.tables.lock:
-            stored = self.items.get(keys.CHAT_SETTINGS)
-            if expected_version is None:
-                refused = stored is not None
-            else:
-                refused = stored is None or stored.version != expected_version
-            if refused:
-                raise Conflict("the settings were changed by someone else; reload and try again")
-            self.items[keys.CHAT_SETTINGS] = copied(saved)
-        return saved
+        conflict = "the settings were changed by someone else; reload and try again"
+        return save_versioned(self.tables, saved, expected_version, conflict)
 
     def consent_text(self, version: int) -> SettingsDocument | None:
         return self._get(keys.consent_setting(version))
@@ -45,3 +37,17 @@ class MemorySettings:
         with self.tables.lock:
             self.items[saved.name] = copied(saved)
         return saved
+
+
+def save_versioned(
+    tables: Tables, saved: SettingsDocument, expected_version: int | None, conflict: str
+) -> SettingsDocument:
+    """The twin of store/settings_items.save_versioned: stored only over `expected_version` (None:
+    only if nothing is stored), else Conflict; shared by the chat and the routing settings."""
+    items = tables.table("settings")
+    with tables.lock:
+        stored = items.get(saved.name)
+        if (stored.version if stored is not None else None) != expected_version:
+            raise Conflict(conflict)
+        items[saved.name] = copied(saved)
+    return copied(saved)
