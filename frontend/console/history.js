@@ -51,7 +51,9 @@ export function createHistory({ api, socket = null, lang = "ko", role = "agent",
     search.form,
     exports.exportPanel,
     search.status,
-    el("div", { class: "history-results" }, search.table),
+    // Scrolls sideways when the table is wider than the screen: focusable so the keyboard can scroll it
+    // (axe scrollable-region-focusable), named so a screen reader says what it is.
+    el("div", { class: "history-results", role: "region", tabindex: "0", "aria-label": t("results") }, search.table),
     search.pager,
     exports.recentSection,
     record.dialog,

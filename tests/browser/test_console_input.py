@@ -189,7 +189,10 @@ def test_the_header_shows_the_display_name_and_the_agent_changes_it(
         page.locator(".chat-item", has_text="홍길동").click()
         page.locator(".composer textarea").fill("안녕하세요")
         page.locator(".composer textarea").press("Enter")
-        said = customer.frame("message.new")["message"]
+        # Acknowledged (stored) before the customer's socket is read: on a loaded machine the round
+        # trip can outlast a fixed read timeout, and a lost send then fails here, by name.
+        expect(page.locator(".conversation .msg-agent:not(.msg-pending)", has_text="안녕하세요")).to_have_count(1)
+        said = customer.frame("message.new", timeout=20)["message"]
         assert (said["senderName"], said["text"]) == ("박상담", "안녕하세요")
         assert AGENT not in json.dumps(customer.rest("GET", "")[1])
 
@@ -197,11 +200,15 @@ def test_the_header_shows_the_display_name_and_the_agent_changes_it(
         header.click()
         name.fill("")
         name.press("Enter")
+        # The header can change before the dialog closes: the server pushes agent.status to every
+        # tab of the agent before it answers the PUT. Until then the page behind the modal is inert.
+        expect(dialog).to_be_hidden()
         no_name = {"ko": "표시 이름 없음", "en": "No display name"}[lang]
         expect(header.locator(".user-display-name")).to_have_text(no_name)
         page.locator(".composer textarea").fill("네")
         page.locator(".composer textarea").press("Enter")
-        assert customer.frame("message.new")["message"]["senderName"] is None
+        expect(page.locator(".conversation .msg-agent:not(.msg-pending)", has_text="네")).to_have_count(1)
+        assert customer.frame("message.new", timeout=20)["message"]["senderName"] is None
     finally:
         customer.close()
 
