@@ -8,13 +8,17 @@ import { browserTimeZone, openingRows } from "./opening.js";
 export class IntakeSteps {
   // --- before a chat: availability, consent, absence, inquiry ---------------------------------
 
+  /** With the customer's zone: the next opening comes back in their time as well as the service's. */
+  async readAvailability() {
+    const zone = browserTimeZone();
+    this.availability = await this.request("GET", `/widget/availability${zone ? `?timeZone=${encodeURIComponent(zone)}` : ""}`);
+  }
+
   /** refused: the POST /chats body a plain 409 just refused (null on a normal start). */
   async startFlow(refused = null) {
     this.show("loading", h("p", { class: "note", role: "status" }, this.t("loading")));
-    const zone = browserTimeZone();
     try {
-      // The customer's zone: the next opening comes back in their time as well as the service's.
-      this.availability = await this.request("GET", `/widget/availability${zone ? `?timeZone=${encodeURIComponent(zone)}` : ""}`);
+      await this.readAvailability();
     } catch {
       this.showError(() => this.startFlow());
       return;
@@ -25,6 +29,17 @@ export class IntakeSteps {
     // Same consent, agents online, yet refused: nobody of the chosen type's team is online.
     else if (refused?.inquiryType && refused.consentVersion === a.consent.version) this.showAbsent();
     else this.showConsent();
+  }
+
+  /** POST /chats met closing time: the settings' message (read again: it was not shown before) with
+   * the opening the refusal gives (the chosen team's own hours may differ from the service's). */
+  async closedMeanwhile(nextOpening) {
+    try {
+      await this.readAvailability();
+    } catch {
+      /* the refusal's own opening is enough to show; the message falls back to ours */
+    }
+    this.showClosed(nextOpening ?? this.availability?.nextOpening);
   }
 
   /** Out of hours (운영시간 외): the message, when chat opens next in both zones, and 문의하기. */
@@ -101,7 +116,7 @@ export class IntakeSteps {
       } catch (failure) {
         agree.disabled = false;
         // Closing time came first: the out-of-hours view with the opening the server gives.
-        if (failure.status === 409 && failure.code === "closed") this.showClosed(failure.body?.nextOpening);
+        if (failure.status === 409 && failure.code === "closed") this.closedMeanwhile(failure.body?.nextOpening);
         else if (failure.status === 409) this.startFlow(body); // nobody (of that team) online, chat off, or new consent text
         else if (failure.status === 400 && failure.field === "inquiryType" && choice) {
           this.markField(choice, t("chooseType")); // the type was retired meanwhile
@@ -124,7 +139,9 @@ export class IntakeSteps {
   typeChoice(types) {
     const option = (type) => ((shown) => h("option", { value: type.name, lang: shown.lang }, shown.text))(this.pick(type));
     const select = h("select", {}, h("option", { value: "" }, this.t("choose")), types.map(option));
-    return this.field(this.t("chatType"), select, "chatType");
+    const field = this.field(this.t("chatType"), select, "chatType");
+    select.addEventListener("change", () => select.value && this.markField(field, "")); // chosen: the error goes
+    return field;
   }
 
   showRefused() {

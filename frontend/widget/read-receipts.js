@@ -10,7 +10,8 @@ export const READ_WINDOW_MS = 2000; // the server's window per side (docs/protoc
 
 export class ReadReporter {
   /** send(seq) → true when the frame went out; timers: {now, setTimeout, clearTimeout}. */
-  constructor({ send, now = () => Date.now(), setTimer = setTimeout, clearTimer = clearTimeout }) {
+  constructor({ send, now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
+    // (Wrapped: the browser's setTimeout called as this.setTimer would throw "Illegal invocation".)
     this.sendFrame = send;
     this.now = now;
     this.setTimer = setTimer;
