@@ -55,7 +55,24 @@ def availability(params: dict[str, Any] | None = None) -> dict[str, Any]:
     settings, routing = load_with_chat_settings()
     hours = _hours_body(routing.hours, clock(), _time_zone((params or {}).get("timeZone")))
     online = settings.chat_enabled and hours["open"] and any_agent_online()
-    return {**settings.public(), "agentsOnline": online, **hours, "teamsEnabled": bool(routing.teams)}
+    return {
+        **settings.public(),
+        "agentsOnline": online,
+        **hours,
+        "teamsEnabled": bool(routing.teams),
+        "chatInquiryTypes": chat_inquiry_types(settings, routing),
+    }
+
+
+def chat_inquiry_types(settings: ChatSettings, routing: RoutingSettings) -> list[dict[str, str]]:
+    """The inquiry types the widget's pre-chat step offers ({name, ko, en}): those some team answers.
+    Empty when the type decides nothing (no teams, or a single catch-all team), so no step is shown."""
+    teams = routing.teams
+    if not teams or (len(teams) == 1 and not teams[0].inquiry_types):
+        return []
+    ids = {e.name: e.type_id for e in settings.catalog("inquiry_type_catalog")}
+    names = settings.type_names("inquiry_type_catalog")
+    return [t for t in names if team_for_inquiry_type(teams, ids.get(t["name"])) is not None]
 
 
 def _team_of(body: dict[str, Any], settings: ChatSettings, routing: RoutingSettings) -> tuple[str | None, Team | None]:

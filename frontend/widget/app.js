@@ -34,6 +34,7 @@ class Widget {
     this.overlay = null;
     this.unread = 0;
     this.uid = 0;
+    this.listening = new AbortController(); // the page-wide listeners of this one widget element
   }
 
   // --- storage: {conversationId, token, greeting, open, seen, outbox} -------------------------------
@@ -74,6 +75,7 @@ class Widget {
       this.session.persist();
       this.session.close();
     }
+    this.listening.abort();
     this.host.remove();
     new Widget({ ...this.options, lang, reopen: open }).mount();
   }
@@ -141,6 +143,10 @@ class Widget {
     this.root.append(css, this.launcher, this.panel);
     this.root.addEventListener("keydown", (event) => this.onKey(event));
     document.body.append(this.host);
+    // The customer comes back to the tab or the window: what the chat shows now counts as read.
+    const seen = () => this.reportSeen();
+    document.addEventListener("visibilitychange", seen, { signal: this.listening.signal });
+    window.addEventListener("focus", seen, { signal: this.listening.signal });
     // Nothing shows before our stylesheet: no flash of unstyled widget on the host page.
     const ready = new Promise((resolve) => {
       css.addEventListener("load", resolve, { once: true });
@@ -181,7 +187,8 @@ class Widget {
       this.session.saved.open = true;
       this.markSeen(Math.max(0, ...this.session.messages.keys()));
       this.focusView();
-    } else if (!this.body.firstChild || ["error", "absent", "consent", "inquiry-sent"].includes(this.body.dataset.view)) {
+      this.reportSeen();
+    } else if (!this.body.firstChild || ["error", "absent", "closed", "consent", "inquiry-sent"].includes(this.body.dataset.view)) {
       // Ask again on every open: an agent may have come online, or the texts changed, since the
       // last look. A half-filled inquiry form is kept.
       this.startFlow();

@@ -4,6 +4,7 @@
 import { h } from "./dom.js";
 import { COUNTER_FROM, LIMITS, codePoints } from "./limits.js";
 import { Session } from "./session.js";
+import { readMarkSeq } from "./read-receipts.js";
 
 const TYPING_HIDE_MS = 8000;
 const TYPING_IDLE_MS = 3000;
@@ -196,6 +197,9 @@ export class ChatSteps {
       case "rating":
         this.showRatingRequest(detail);
         break;
+      case "agentRead":
+        this.showReadMark();
+        break;
       case "link":
         this.linkStatus.textContent = detail ? "" : this.t("offline");
         this.linkStatus.classList.toggle("down", !detail);
@@ -257,7 +261,7 @@ export class ChatSteps {
     li.dataset.state = state;
     const label = li.querySelector(".state");
     // The server's reason, translated: a message over the limit says so rather than just "not sent".
-    const key = state === "failed" && code === "too_long" ? "notSentTooLong" : { sending: "sending", sent: "sent", failed: "notSent" }[state];
+    const key = state === "failed" && code === "too_long" ? "notSentTooLong" : { sending: "sending", sent: "sent", read: "read", failed: "notSent" }[state];
     if (label) label.textContent = this.t(key, { max: this.num(LIMITS.message) });
   }
 
@@ -289,6 +293,29 @@ export class ChatSteps {
       else if (message.role === "agent" && message.seq > seen) this.setUnread(this.unread + 1);
     }
     this.placeItem(`s:${message.seq}`, li, message.seq);
+    if (message.role === "customer") this.showReadMark();
+    else if (message.role === "agent") this.reportSeen();
+  }
+
+  /** The customer can see the chat now: the dialog is open, the tab shown and the window focused. */
+  chatVisible() {
+    return !!this.chat && !this.panel.hidden && document.visibilityState === "visible" && document.hasFocus();
+  }
+
+  /** Tell the server what the customer has read, but only what they could see (the agent's 읽음). */
+  reportSeen() {
+    if (this.session && this.chatVisible()) this.session.seen();
+  }
+
+  /** 읽음 on the customer's last message the agent has read; the others say 전송됨. */
+  showReadMark() {
+    if (!this.chat || !this.session) return;
+    const mine = [...this.chat.log.querySelectorAll(".msg.mine[data-seq]")];
+    const mark = readMarkSeq(mine.map((li) => Number(li.dataset.seq)), this.session.agentRead);
+    for (const li of mine) {
+      const state = Number(li.dataset.seq) === mark ? "read" : "sent";
+      if (li.dataset.state !== state && ["sent", "read"].includes(li.dataset.state)) this.setItemState(li, state);
+    }
   }
 
   showText(li, text) {

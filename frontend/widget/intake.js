@@ -1,21 +1,72 @@
-// The widget before a chat: availability, consent (or its refusal), absence, the 1:1 inquiry form
-// with its checks. Methods of the Widget (app.js mixes them in: `this` is the widget).
+// The widget before a chat: availability, out of hours, consent with the inquiry type (when teams
+// answer by type), or its refusal, absence, the 1:1 inquiry form with its checks. Methods of the
+// Widget (app.js mixes them in: `this` is the widget).
 import { h } from "./dom.js";
 import { EMAIL, LIMITS } from "./limits.js";
+import { browserTimeZone, openingRows } from "./opening.js";
 
 export class IntakeSteps {
   // --- before a chat: availability, consent, absence, inquiry ---------------------------------
 
-  async startFlow() {
+  /** With the customer's zone: the next opening comes back in their time as well as the service's. */
+  async readAvailability() {
+    const zone = browserTimeZone();
+    this.availability = await this.request("GET", `/widget/availability${zone ? `?timeZone=${encodeURIComponent(zone)}` : ""}`);
+  }
+
+  /** refused: the POST /chats body a plain 409 just refused (null on a normal start). */
+  async startFlow(refused = null) {
     this.show("loading", h("p", { class: "note", role: "status" }, this.t("loading")));
     try {
-      this.availability = await this.request("GET", "/widget/availability");
+      await this.readAvailability();
     } catch {
       this.showError(() => this.startFlow());
       return;
     }
-    if (this.availability.enabled && this.availability.agentsOnline) this.showConsent();
-    else this.showAbsent();
+    const a = this.availability;
+    if (a.enabled && a.open === false) this.showClosed(a.nextOpening);
+    else if (!a.enabled || !a.agentsOnline) this.showAbsent();
+    // Same consent, agents online, yet refused: nobody of the chosen type's team is online.
+    else if (refused?.inquiryType && refused.consentVersion === a.consent.version) this.showAbsent();
+    else this.showConsent();
+  }
+
+  /** POST /chats met closing time: the settings' message (read again: it was not shown before) with
+   * the opening the refusal gives (the chosen team's own hours may differ from the service's). */
+  async closedMeanwhile(nextOpening) {
+    try {
+      await this.readAvailability();
+    } catch {
+      /* the refusal's own opening is enough to show; the message falls back to ours */
+    }
+    this.showClosed(nextOpening ?? this.availability?.nextOpening);
+  }
+
+  /** Out of hours (운영시간 외): the message, when chat opens next in both zones, and 문의하기. */
+  showClosed(nextOpening) {
+    const t = this.t;
+    const message = this.pick(this.availability?.closedMessage || {});
+    const rows = openingRows(nextOpening, this.lang);
+    const whose = { customer: "yourTime", service: "serviceTime" };
+    const times = rows.length
+      ? h(
+          "dl",
+          { class: "opening" },
+          rows.map((row) => [
+            h("dt", {}, row.label, " ", h("span", { class: "zone" }, row.whose === "both" ? `(${row.offset})` : `(${row.offset}, ${t(whose[row.whose])})`)),
+            h("dd", {}, row.time),
+          ]),
+        )
+      : h("p", { class: "note" }, t("noOpening"));
+    this.show(
+      "closed",
+      h("h3", {}, t("closedHeading")),
+      h("p", { class: "note", lang: message.text ? message.lang : undefined }, message.text || t("closedDefault")),
+      h("h4", {}, t("nextOpening")),
+      times,
+      h("p", { class: "note" }, t("closedInquiry")),
+      h("button", { type: "button", class: "primary", "data-autofocus": true, onclick: () => this.showInquiry() }, t("inquire")),
+    );
   }
 
   showError(retry) {
@@ -42,28 +93,55 @@ export class IntakeSteps {
     const name = h("input", { id: nameId, type: "text", maxlength: LIMITS.name, autocomplete: "name" });
     const error = h("p", { class: "error", role: "alert" });
     const agree = h("button", { type: "button", class: "primary" }, t("agree"));
+    // With teams by inquiry type the type decides who answers: a required choice before the start.
+    const types = this.availability.chatInquiryTypes || [];
+    const choice = types.length ? this.typeChoice(types) : null;
     agree.addEventListener("click", async () => {
-      agree.disabled = true;
       error.textContent = "";
+      if (choice && !choice.control.value) {
+        this.markField(choice, t("chooseType"));
+        choice.control.focus();
+        return;
+      }
+      if (choice) this.markField(choice, "");
+      agree.disabled = true;
       const body = { consent: true, consentVersion: this.availability.consent.version };
       if (name.value.trim()) body.customerName = name.value.trim();
+      if (choice) body.inquiryType = choice.control.value;
+      const zone = browserTimeZone();
+      if (zone) body.customerTimeZone = zone;
       try {
         const started = await this.request("POST", "/chats", body);
         this.beginChat(started);
       } catch (failure) {
         agree.disabled = false;
-        if (failure.status === 409) this.startFlow(); // nobody online any more, chat off, or new consent text
-        else error.textContent = t("failed");
+        // Closing time came first: the out-of-hours view with the opening the server gives.
+        if (failure.status === 409 && failure.code === "closed") this.closedMeanwhile(failure.body?.nextOpening);
+        else if (failure.status === 409) this.startFlow(body); // nobody (of that team) online, chat off, or new consent text
+        else if (failure.status === 400 && failure.field === "inquiryType" && choice) {
+          this.markField(choice, t("chooseType")); // the type was retired meanwhile
+          choice.control.focus();
+        } else error.textContent = t("failed");
       }
     });
     this.show(
       "consent",
       h("h3", {}, t("consentHeading")),
       this.consentBox(),
+      choice?.row,
       h("div", { class: "field" }, h("label", { for: nameId }, t("nameOptional")), name),
       error,
       h("div", { class: "row" }, agree, h("button", { type: "button", onclick: () => this.showRefused() }, t("disagree"))),
     );
+  }
+
+  /** The pre-chat inquiry type: a labelled, required select (its error tied to it), Korean name as value. */
+  typeChoice(types) {
+    const option = (type) => ((shown) => h("option", { value: type.name, lang: shown.lang }, shown.text))(this.pick(type));
+    const select = h("select", {}, h("option", { value: "" }, this.t("choose")), types.map(option));
+    const field = this.field(this.t("chatType"), select, "chatType");
+    select.addEventListener("change", () => select.value && this.markField(field, "")); // chosen: the error goes
+    return field;
   }
 
   showRefused() {

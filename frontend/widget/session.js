@@ -4,16 +4,18 @@
 // - Messages are kept by seq; after any (re)connect and on any gap, messages.sync asks for all after
 //   the highest seq shown without a hole, so nothing is missing and nothing is shown twice.
 import { Link } from "./link.js";
+import { ReadReporter } from "./read-receipts.js";
 
 const ACK_TIMEOUT_MS = 12_000;
 const FATAL_SEND_ERRORS = new Set(["conversation_ended", "invalid_field", "too_long", "forbidden", "not_found"]);
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, body) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.body = body; // the whole error body (409 closed carries nextOpening)
   }
 }
 
@@ -29,7 +31,7 @@ export function createApi(base) {
       throw new ApiError(0, "network", String(error?.message || error));
     }
     const data = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || "", data?.field);
+    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || "", data?.field, data);
     return data;
   };
 }
@@ -43,7 +45,8 @@ export class Session {
   /**
    * saved: {conversationId, token, outbox?}; persist(saved) stores it; emit(type, detail) tells the UI:
    * message (a stored message, in seq order), pending (a new unsent message), sent, failed,
-   * state ({state, position, agentName}), typing (bool), rating ({ko, en} texts, a Korean string, or null), link (online bool), lost.
+   * state ({state, position, agentName}), typing (bool), rating ({ko, en} texts, a Korean string, or null), link (online bool), lost,
+   * agentRead (the highest seq the agent has read).
    */
   constructor({ request, wsUrl, saved, persist, emit }) {
     this.request = request;
@@ -64,6 +67,11 @@ export class Session {
     this.ratingAsked = false;
     this.link = null;
     this.ackTimer = null;
+    this.agentRead = 0;
+    // The customer's receipt: the UI says what was seen (seen()), the reporter when to send it.
+    this.reads = new ReadReporter({
+      send: (seq) => this.link?.send({ action: "read", conversationId: this.id, seq }) || false,
+    });
   }
 
   persist() {
@@ -98,6 +106,8 @@ export class Session {
 
   applyView(view) {
     this.agentName = view.agentName || this.agentName;
+    this.reads.known(view.reads?.customer || 0);
+    this.agentReadUpTo(view.reads?.agent || 0);
     this.rating = view.rating || null;
     this.setState(view.state, view.position ?? this.position);
     if (view.ratingRequestedAt && !view.rating && view.state !== "waiting") this.ratingRequested(view.ratingRequestTexts || view.ratingRequestText);
@@ -107,6 +117,19 @@ export class Session {
     if (this.rating) return;
     this.ratingAsked = true;
     this.emit("rating", text || null); // the UI keeps one request on screen
+  }
+
+  agentReadUpTo(seq) {
+    if (typeof seq !== "number" || seq <= this.agentRead) return; // a receipt never moves back
+    this.agentRead = seq;
+    this.emit("agentRead", seq);
+  }
+
+  /** The customer has seen the messages shown so far (the UI calls this only while they are visible). */
+  seen() {
+    let highest = 0;
+    for (const message of this.messages.values()) if (message.role === "agent" && message.seq > highest) highest = message.seq;
+    if (highest) this.reads.saw(highest);
   }
 
   setState(state, position = this.position) {
@@ -146,6 +169,7 @@ export class Session {
     this.syncing = false; // a sync asked on the previous socket died with it
     this.sync();
     for (const pending of this.outbox.values()) this.transmit(pending);
+    this.reads.reconnected();
     // Pushes while we were away (queue position, rating request) are lost: read the current state.
     this.call("GET", `/chats/${this.id}`).then((view) => this.applyView(view), () => {});
   }
@@ -190,6 +214,14 @@ export class Session {
       case "typing":
         if (frame.role !== "customer") this.emit("typing", !!frame.isTyping);
         break;
+      case "read":
+        // The agent read up to seq (shown as 읽음), or another tab of this customer did (not sent again).
+        if (frame.side === "agent") this.agentReadUpTo(frame.seq);
+        else if (frame.side === "customer") this.reads.known(frame.seq);
+        break;
+      case "read.ack":
+        this.reads.acked(frame);
+        break;
       case "rating.requested":
         this.ratingRequested(frame.texts || frame.text || null); // {ko, en}; the UI picks the language
         break;
@@ -203,6 +235,10 @@ export class Session {
   onError(frame) {
     if (frame.action === "messages.sync") {
       this.syncing = false;
+      return;
+    }
+    if (frame.action === "read") {
+      this.reads.failed();
       return;
     }
     if (frame.action !== "message.send" || !frame.clientMessageId) return;
@@ -290,6 +326,7 @@ export class Session {
 
   close() {
     clearTimeout(this.ackTimer);
+    this.reads.stop();
     this.link?.stop();
     this.link = null;
   }

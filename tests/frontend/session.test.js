@@ -110,3 +110,37 @@ test("queue position and the agent joining", () => {
   assert.equal(session.state, "active");
   assert.equal(session.position, 0);
 });
+
+test("read receipts: seen() sends the highest agent seq once; the agent's read push moves 읽음, never back", (t) => {
+  const { session, events } = newSession();
+  session.link = fakeLink();
+  t.after(() => session.close());
+  session.onFrame({ type: "message.new", message: agent(1) });
+  session.onFrame({ type: "message.new", message: customer(2, "c-x") });
+  session.seen();
+  session.seen();
+  const reads = () => session.link.sent.filter((f) => f.action === "read");
+  assert.deepEqual(reads(), [{ action: "read", conversationId: "c1", seq: 1 }]); // the agent's, not our own
+  session.onFrame({ type: "read.ack", conversationId: "c1", seq: 1, outcome: "written", retryAfterMs: 0 });
+  session.onFrame({ type: "read", conversationId: "c1", side: "agent", seq: 2 });
+  session.onFrame({ type: "read", conversationId: "c1", side: "agent", seq: 1 });
+  assert.deepEqual(events.filter(([type]) => type === "agentRead").map(([, seq]) => seq), [2]);
+  assert.equal(session.agentRead, 2);
+  // Another tab of this customer read further: not sent again from here.
+  session.onFrame({ type: "message.new", message: agent(3) });
+  session.onFrame({ type: "read", conversationId: "c1", side: "customer", seq: 3 });
+  session.seen();
+  assert.equal(reads().length, 1);
+});
+
+test("read receipts after a reload: the stored receipts come from GET /chats/{id}", () => {
+  const { session, events } = newSession();
+  session.applyView({ state: "active", reads: { customer: 4, agent: 3 } });
+  assert.equal(session.agentRead, 3);
+  assert.deepEqual(events.filter(([type]) => type === "agentRead").map(([, seq]) => seq), [3]);
+  session.link = fakeLink();
+  session.onFrame({ type: "message.new", message: agent(4) });
+  session.seen();
+  assert.deepEqual(session.link.sent.filter((f) => f.action === "read"), []); // 4 is already stored
+  session.close();
+});

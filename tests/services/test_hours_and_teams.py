@@ -86,7 +86,10 @@ def test_each_team_has_its_queue_and_its_members(world: World) -> None:
     b = world.agent("b@example.com", tab="b-tab")
     world.store.agents.set_max_chats(a.user_id, 1)
     routing_settings.save_from_admin({"teams": _teams([a.user_id], [b.user_id])}, ADMIN)
-    assert intake.availability()["teamsEnabled"] is True
+    shown = intake.availability()
+    assert shown["teamsEnabled"] is True
+    # Two teams, one a catch-all: every type leads somewhere, so the widget offers them all.
+    assert shown["chatInquiryTypes"] == load_settings().type_names("inquiry_type_catalog")
     first = intake.start_chat({**START, "inquiryType": "주문/결제"})
     assert (first["teamId"], world.store.conversations.get(first["conversationId"]).agent_id) == ("billing", a.user_id)
     second = intake.start_chat({**START, "inquiryType": "주문/결제"})
@@ -105,6 +108,17 @@ def test_each_team_has_its_queue_and_its_members(world: World) -> None:
     assert world.store.conversations.get(second["conversationId"]).agent_id == a.user_id
     with pytest.raises(InvalidField):
         intake.start_chat({**START, "inquiryType": "없는 유형"})
+
+
+def test_the_pre_chat_step_offers_only_types_a_team_answers(world: World) -> None:
+    a = world.agent("a@example.com")
+    assert intake.availability()["chatInquiryTypes"] == []  # no teams: one queue, no choice
+    catch_all = _teams([a.user_id], [a.user_id])[1:]
+    routing_settings.save_from_admin({"teams": catch_all}, ADMIN)
+    assert intake.availability()["chatInquiryTypes"] == []  # one team takes everything
+    routing_settings.save_from_admin({"teams": _teams([a.user_id], [a.user_id])[:1]}, ADMIN)
+    # Only billing, which takes only its own type: the others would be refused, so they are not offered.
+    assert [t["name"] for t in intake.availability()["chatInquiryTypes"]] == ["주문/결제"]
 
 
 def test_a_team_removed_hands_its_waiting_chats_to_the_catch_all(world: World) -> None:
