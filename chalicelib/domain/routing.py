@@ -102,6 +102,16 @@ def team_for_inquiry_type(teams: Sequence[Team], inquiry_type: str | None) -> Te
     return catch_all
 
 
+def queue_team_id(teams: Sequence[Team], team_id: str | None) -> str | None:
+    """The queue a chat of `team_id` waits in when it goes back: its team's while that team exists;
+    a team removed since the chat arrived gives way to the catch-all team, else the common queue
+    (a removed team's queue is read by nobody: the chat would wait there for ever)."""
+    if team_id is None or any(team.team_id == team_id for team in teams):
+        return team_id  # the common queue (no team) is read beside the teams' always
+    catch_all = team_for_inquiry_type(teams, None)
+    return catch_all.team_id if catch_all else None
+
+
 def team_hours(team: Team, service_hours: BusinessHours) -> BusinessHours:
     return team.hours if team.hours is not None else service_hours
 

@@ -8,10 +8,12 @@ from chalicelib.bootstrap import clock, store
 from chalicelib.domain.entities import Agent
 from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.model import AgentStatus, Principal
+from chalicelib.domain.routing import queue_team_id
 from chalicelib.domain.validation import enum_field
 from chalicelib.services import notify
 from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions
 from chalicelib.services.messages import append_system_message
+from chalicelib.services.routing_settings import load_routing_settings
 from chalicelib.services.settings import load_settings
 from chalicelib.services.views import agent_view
 
@@ -44,11 +46,15 @@ def _return_unanswered_chats(agent: Agent, *, answered_too: bool = False) -> int
     """Break or offline: chats not yet answered go back to the queue; answered ones stay (all go
     with `answered_too`: a disabled account will not answer them)."""
     returned = 0
+    teams = None  # read once, and only when a chat goes back
     for conv in store().queues.live_of(agent.agent_id):
         if conv.first_response_at is not None and not answered_too:
             continue
+        teams = load_routing_settings().teams if teams is None else teams
         try:
-            store().lifecycle.return_to_queue(conv, agent.agent_id, answered_too=answered_too)
+            store().lifecycle.return_to_queue(
+                conv, agent.agent_id, to_team_id=queue_team_id(teams, conv.team_id), answered_too=answered_too
+            )
         except Conflict:
             continue  # answered or ended meanwhile
         returned += 1

@@ -33,6 +33,7 @@ from chalicelib.domain.live_chat_timers import (
     live_chat_action,
 )
 from chalicelib.domain.model import AgentStatus, Principal, Role
+from chalicelib.domain.routing import queue_team_id
 from chalicelib.services import agent_status, notify
 from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions, queue_teams
 from chalicelib.services.ending import announce_end
@@ -169,7 +170,7 @@ def _close(conv: Conversation, now: int) -> None:
 
 def _reassign(conv: Conversation, timers: LiveChatTimers) -> None:
     agent_id = conv.agent_id or ""
-    store().lifecycle.return_unaccepted(conv)
+    store().lifecycle.return_unaccepted(conv, to_team_id=queue_team_id(load_routing_settings().teams, conv.team_id))
     agent = store().agents.get(agent_id)
     if agent is None:
         return

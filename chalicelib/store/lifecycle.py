@@ -77,6 +77,7 @@ def _back_to_queue_actions(team_id: str | None) -> list[Action]:
     return [
         ConversationModel.state.set(ConversationState.WAITING.value),
         ConversationModel.queue_partition.set(keys.queue_partition(team_id)),
+        team_action(team_id),
         ConversationModel.agent_id.remove(),
         ConversationModel.agent_name.remove(),
         ConversationModel.live_agent_id.remove(),
@@ -86,16 +87,17 @@ def _back_to_queue_actions(team_id: str | None) -> list[Action]:
     ]
 
 
-def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = False) -> None:
-    """A chat goes back to the queue at its original place (FIFO by first arrival): an unanswered
-    one only, unless `answered_too` (the agent's account was disabled: nobody else could answer)."""
+def return_to_queue(conv: Conversation, agent_id: str, *, to_team_id: str | None, answered_too: bool = False) -> None:
+    """A chat goes back to the queue of `to_team_id` at its original place (FIFO by first arrival): an
+    unanswered one only, unless `answered_too` (the agent's account was disabled: nobody else could
+    answer)."""
     unanswered = ConversationModel.first_response_at.does_not_exist()
     try:
         with transaction() as tx:
             tx.update(AgentModel(agent_id), actions=[AgentModel.active_chats.add(-1)])
             tx.update(
                 ConversationModel(conv.conversation_id),
-                actions=_back_to_queue_actions(conv.team_id),
+                actions=_back_to_queue_actions(to_team_id),
                 condition=(ConversationModel.state == ConversationState.ACTIVE.value)
                 & (ConversationModel.agent_id == agent_id)
                 & (ConversationModel.agent_id.exists() if answered_too else unanswered),
@@ -104,9 +106,10 @@ def return_to_queue(conv: Conversation, agent_id: str, *, answered_too: bool = F
         raise Conflict("the chat changed meanwhile") from exc
 
 
-def return_unaccepted(conv: Conversation) -> None:
-    """The accept window ran out: the chat goes back to the queue at its original place, only if it
-    is still with the agent of the same assignment and that agent has neither opened nor answered it."""
+def return_unaccepted(conv: Conversation, *, to_team_id: str | None) -> None:
+    """The accept window ran out: the chat goes back to the queue of `to_team_id` at its original
+    place, only if it is still with the agent of the same assignment and that agent has neither
+    opened nor answered it."""
     if conv.agent_id is None or conv.assigned_at is None:
         raise Conflict("the chat is not assigned")
     try:
@@ -114,7 +117,7 @@ def return_unaccepted(conv: Conversation) -> None:
             tx.update(AgentModel(conv.agent_id), actions=[AgentModel.active_chats.add(-1)])
             tx.update(
                 ConversationModel(conv.conversation_id),
-                actions=_back_to_queue_actions(conv.team_id),
+                actions=_back_to_queue_actions(to_team_id),
                 condition=(ConversationModel.state == ConversationState.ACTIVE.value)
                 & (ConversationModel.agent_id == conv.agent_id)
                 & (ConversationModel.assigned_at == conv.assigned_at)
@@ -228,7 +231,7 @@ def transfer_to_agent(
 def transfer_to_queue(conv: Conversation, hop: Transfer) -> None:
     """One transaction: the chat leaves the agent it was read with for the queue of `hop.to_team_id`,
     at its original place (FIFO by first arrival), and the hop is added to the record."""
-    actions: list[Action] = [*_back_to_queue_actions(hop.to_team_id), team_action(hop.to_team_id), with_hop(hop)]
+    actions: list[Action] = [*_back_to_queue_actions(hop.to_team_id), with_hop(hop)]
     try:
         with transaction() as tx:
             tx.update(ConversationModel(conv.conversation_id), actions=actions, condition=_same_assignment(conv))

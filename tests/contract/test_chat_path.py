@@ -144,7 +144,7 @@ def test_return_to_queue_keeps_the_first_place_and_only_unanswered(store: Store)
     agent = _agent(store)
     first, _ = _chat(store, "c1"), _chat(store, "c2", at=T0 + 1)
     store.lifecycle.assign(first, agent.user_id, 3, set(), T0 + 10, None)
-    store.lifecycle.return_to_queue(store.conversations.get("c1"), agent.user_id)
+    store.lifecycle.return_to_queue(store.conversations.get("c1"), agent.user_id, to_team_id=None)
     assert [c.conversation_id for c in store.queues.waiting()] == ["c1", "c2"]
     assert store.agents.get(agent.user_id).active_chats == 0
     assert store.queues.live_of(agent.user_id) == []
@@ -154,8 +154,8 @@ def test_return_to_queue_keeps_the_first_place_and_only_unanswered(store: Store)
         conv, Message("c1", 1, sender_role="agent", sender_id=agent.user_id, created_at=T0 + 21), agent_reply=True
     )
     with pytest.raises(Conflict):
-        store.lifecycle.return_to_queue(conv, agent.user_id)  # answered
-    store.lifecycle.return_to_queue(conv, agent.user_id, answered_too=True)
+        store.lifecycle.return_to_queue(conv, agent.user_id, to_team_id=None)  # answered
+    store.lifecycle.return_to_queue(conv, agent.user_id, to_team_id=None, answered_too=True)
     assert store.conversations.get("c1").state == "waiting"
 
 

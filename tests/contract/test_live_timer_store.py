@@ -134,18 +134,18 @@ def test_return_unaccepted_only_from_the_same_untaken_assignment(store: Store) -
     _chat(store, "c0", at=T0 + 50)  # waiting behind c1's first arrival
     conv = _assigned(store, "c1", agent.user_id, T0 + 100)  # came in at T0 + 95
     opened_meanwhile = store.conversations.get("c1")
-    store.lifecycle.return_unaccepted(conv)
+    store.lifecycle.return_unaccepted(conv, to_team_id=conv.team_id)
     back = store.conversations.get("c1")
     assert (back.state, back.agent_id, back.assigned_at) == ("waiting", None, None)
     assert [c.conversation_id for c in store.queues.waiting()] == ["c0", "c1"]
     assert store.agents.get(agent.user_id).active_chats == 0
     with pytest.raises(Conflict):  # not assigned any more
-        store.lifecycle.return_unaccepted(opened_meanwhile)
+        store.lifecycle.return_unaccepted(opened_meanwhile, to_team_id=None)
     store.lifecycle.assign(back, agent.user_id, 5, set(), T0 + 200, None)
     again = store.conversations.get("c1")
     store.lifecycle.mark_opened(again, agent.user_id, T0 + 210)
     with pytest.raises(Conflict):  # opened since it was read
-        store.lifecycle.return_unaccepted(again)
+        store.lifecycle.return_unaccepted(again, to_team_id=None)
     assert store.conversations.get("c1").state == "active"
 
 

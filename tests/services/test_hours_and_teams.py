@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.domain.errors import Conflict, InvalidField, OutOfHours
 from chalicelib.domain.model import Principal, Role
-from chalicelib.services import assignment, connections, ending, intake, routing_settings
+from chalicelib.services import agent_status, assignment, connections, ending, intake, routing_settings
 from chalicelib.services.settings import load_settings
 from tests.services.conftest import T0, World
 
@@ -133,6 +133,25 @@ def test_a_team_removed_hands_its_waiting_chats_to_the_catch_all(world: World) -
     routing_settings.save_from_admin({"teams": _teams([a.user_id], [b.user_id])[1:]}, ADMIN)
     moved = world.store.conversations.get(waiting["conversationId"])
     assert (moved.team_id, moved.state, moved.agent_id) == ("general", "active", b.user_id)
+
+
+@pytest.mark.parametrize("remaining", ["catch-all", "none"])
+def test_an_unanswered_chat_of_a_removed_team_goes_back_to_a_queue_someone_reads(world: World, remaining: str) -> None:
+    a = world.agent("a@example.com")
+    b = world.agent("b@example.com")
+    world.store.agents.set_max_chats(b.user_id, 0)
+    routing_settings.save_from_admin({"teams": _teams([a.user_id], [b.user_id])}, ADMIN)
+    chat = intake.start_chat({**START, "inquiryType": "주문/결제"})
+    assert world.store.conversations.get(chat["conversationId"]).agent_id == a.user_id  # billing, unanswered
+    after = _teams([a.user_id], [b.user_id])[1:] if remaining == "catch-all" else []
+    routing_settings.save_from_admin({"teams": after}, ADMIN)
+    agent_status.set_status(a, {"status": "offline"})  # back to the queue: billing's is read by nobody now
+    back = world.store.conversations.get(chat["conversationId"])
+    assert (back.state, back.team_id) == ("waiting", "general" if remaining == "catch-all" else None)
+    assert [c["conversationId"] for c in assignment.queue(b)["chats"]] == [chat["conversationId"]]
+    world.store.agents.set_max_chats(b.user_id, 3)
+    agent_status.apply_agent_change(b.user_id)  # b has room: the chat is served, not stranded
+    assert world.store.conversations.get(chat["conversationId"]).agent_id == b.user_id
 
 
 def test_no_team_without_a_catch_all_needs_a_type(world: World) -> None:

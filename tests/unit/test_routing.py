@@ -49,6 +49,20 @@ def test_without_a_catch_all_an_unhandled_type_has_no_team() -> None:
     assert routing.team_for_inquiry_type([BILLING, TECH], "t-other0001") is None
 
 
+@pytest.mark.parametrize(
+    ("teams", "team_id", "queue"),
+    [
+        (TEAMS, "billing", "billing"),  # its team still exists
+        (TEAMS, None, None),  # never had one: the common queue, read beside the teams'
+        ([TECH, GENERAL], "billing", "general"),  # removed: the catch-all's
+        ([BILLING, TECH], "gone", None),  # removed, no catch-all: the common queue
+        ([], "billing", None),  # teams switched off
+    ],
+)
+def test_the_queue_a_chat_goes_back_to(teams: list[Team], team_id: str | None, queue: str | None) -> None:
+    assert routing.queue_team_id(teams, team_id) == queue
+
+
 def team_body(team_id: str = "billing", **kw: object) -> dict[str, object]:
     return {"id": team_id, "name": "결제", "memberAgentIds": ["alice"], "inquiryTypes": ["t-billing01"], **kw}
 

@@ -41,7 +41,9 @@ class MemoryLifecycle:
             item.assigned_at, item.agent_connections = now_ms, set(connection_ids) or None
             item.customer_active_at = now_ms
 
-    def return_to_queue(self, conv: Conversation, agent_id: str, *, answered_too: bool = False) -> None:
+    def return_to_queue(
+        self, conv: Conversation, agent_id: str, *, to_team_id: str | None, answered_too: bool = False
+    ) -> None:
         with self._tables.lock:
             item = self._items.get(conv.conversation_id)
             if (
@@ -51,15 +53,16 @@ class MemoryLifecycle:
                 or (item.first_response_at is not None and not answered_too)
             ):
                 raise Conflict("the chat changed meanwhile")
-            self._back_to_queue(item, agent_id)
+            self._back_to_queue(item, agent_id, to_team_id)
 
-    def _back_to_queue(self, item: Conversation, agent_id: str) -> None:
+    def _back_to_queue(self, item: Conversation, agent_id: str, team_id: str | None) -> None:
         agent = self._agents.setdefault(agent_id, Agent(agent_id))
         agent.active_chats -= 1
         item.state = ConversationState.WAITING.value
+        item.team_id = team_id or None
         item.agent_id = item.agent_name = item.agent_connections = item.assigned_at = None
 
-    def return_unaccepted(self, conv: Conversation) -> None:
+    def return_unaccepted(self, conv: Conversation, *, to_team_id: str | None) -> None:
         if conv.agent_id is None or conv.assigned_at is None:
             raise Conflict("the chat is not assigned")
         with self._tables.lock:
@@ -72,7 +75,7 @@ class MemoryLifecycle:
                 or not _unaccepted(item)
             ):
                 raise Conflict("the chat was opened, answered or moved meanwhile")
-            self._back_to_queue(item, conv.agent_id)
+            self._back_to_queue(item, conv.agent_id, to_team_id)
 
     def end(
         self,
@@ -158,8 +161,7 @@ class MemoryLifecycle:
     def transfer_to_queue(self, conv: Conversation, hop: Transfer) -> None:
         with self._tables.lock:
             item = self._same_assignment(conv)
-            self._back_to_queue(item, conv.agent_id or "")
-            item.team_id = hop.to_team_id or None
+            self._back_to_queue(item, conv.agent_id or "", hop.to_team_id)
             item.transfers = [*(item.transfers or []), copied(hop)]
 
     # --- live-chat timers --------------------------------------------------------------------
