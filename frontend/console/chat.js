@@ -16,6 +16,10 @@ import { el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { createChatSide, customerName } from "./chat-side.js";
 import { createComposer } from "./chat-composer.js";
+import { createCannedSearch } from "./chat-canned.js";
+import { createNoteMode } from "./chat-notes.js";
+import { createAlerts } from "./alerts.js";
+import { createReadMarks } from "./read-marks.js";
 import { listenToChatEvents } from "./chat-events.js";
 import { createThreads } from "./chat-threads.js";
 import { createTicketDialog, typeOptions } from "./chat-ticket.js";
@@ -38,6 +42,9 @@ export function mount(container, ctx) {
   };
   const chat = createChatView(view, container);
   listenToChatEvents(view, chat);
+  // Issue #22's parts, after chat-events.js: their push listeners run once a message is stored.
+  chat.side.side.append(createAlerts(view, { side: chat.side, select: chat.select }).element);
+  createReadMarks(view, { list: chat.messageList, thread: chat.threads.thread });
 
   chat.side.permissionNotice.classList.toggle("hidden", ctx.me.chatPermission !== false);
   chat.side.renderList();
@@ -114,6 +121,13 @@ function createChatView(view, container) {
   });
   const side = createChatSide(view, { thread: threads.thread, select });
   const composer = createComposer(view, { nextId, send });
+  createCannedSearch(view, composer); // "/" in the composer (before the note mode: its send check comes first)
+  createNoteMode(view, composer, {
+    onSaved: (note) => {
+      threads.addMessage(note);
+      if (note.conversationId === view.selectedId) drawMessages();
+    },
+  });
   const actions = createActions(view, { threads, forget, renderRatingOf: (id) => renderRating(chats.get(id)) });
   const conv = conversationLayout(view, composer, actions);
   const info = infoLayout(view, {
@@ -244,7 +258,7 @@ function createChatView(view, container) {
   }
 
   return {
-    side, threads, composer, counselForm: info.counselForm,
+    side, threads, composer, counselForm: info.counselForm, messageList: conv.messageList,
     refreshChats, drawMessages, select, showConversation, forget, move, fillTypeOptions, renderRating,
   };
 }
