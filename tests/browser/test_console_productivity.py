@@ -97,9 +97,9 @@ def no_live_chats(stack: dict[str, Any]) -> Iterator[None]:
     admin = {"Authorization": f"Bearer {sign_in(stack, 'admin@example.com')}"}
     for username in (AGENT, AGENT2):
         agent = {"Authorization": f"Bearer {sign_in(stack, username)}"}
-        http("PUT", f"{stack['api']}/me/status", {"status": "offline"}, agent)
         for chat in http("GET", f"{stack['api']}/agent/chats", None, agent)[2]["chats"]:
             http("POST", f"{stack['api']}/chats/{chat['conversationId']}/end", {}, admin)
+        http("PUT", f"{stack['api']}/me/status", {"status": "offline"}, agent)
 
 
 class Listening(Customer):
@@ -362,17 +362,17 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
 ) -> None:
     words = LABELS[lang]
     page = console(stack, new_page, lang, width)
-    first = Customer(stack, "박알림")
-    second = Customer(stack, "최안읽음")
+    first = Customer(stack, f"박알림 {lang}")
+    second = Customer(stack, f"최안읽음 {lang}")
     try:
-        expect(page.locator(".chat-item", has_text="최안읽음")).to_be_visible()
+        expect(page.locator(".chat-item", has_text=f"최안읽음 {lang}")).to_be_visible()
         alerts = page.evaluate("window.__alerts.map(a => a.kind)")
         assert alerts.count("new") >= 2
-        page.locator(".chat-item", has_text="박알림").click()
-        expect(page.locator(".conv-title")).to_have_text("박알림")
+        page.locator(".chat-item", has_text=f"박알림 {lang}").click()
+        expect(page.locator(".conv-title")).to_have_text(f"박알림 {lang}")
         # Two messages in the chat the agent is not looking at: the first sounds, the repeat does not.
         second.say("안녕하세요")
-        item = page.locator(".chat-item", has_text="최안읽음")
+        item = page.locator(".chat-item", has_text=f"최안읽음 {lang}")
         expect(item.locator(".unread-mark")).to_have_attribute("data-count", "1")
         second.say("아직 계세요?")
         expect(item.locator(".unread-mark")).to_have_attribute("data-count", "2")
@@ -383,7 +383,7 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
 
         # The count and the title survive a reload.
         page.reload()
-        expect(page.locator(".chat-item", has_text="최안읽음").locator(".unread-mark")).to_have_attribute(
+        expect(page.locator(".chat-item", has_text=f"최안읽음 {lang}").locator(".unread-mark")).to_have_attribute(
             "data-count", "2"
         )
         expect(page).to_have_title(re.compile(r"^\(1\) "))
@@ -391,15 +391,15 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
         # The repeat sound is the agent's choice; a hidden tab gets a notification that opens the chat.
         page.locator(".alert-settings summary").click()
         page.locator(".alert-settings input[name=soundMessage]").check()
-        page.locator(".chat-item", has_text="박알림").click()
-        expect(page.locator(".conv-title")).to_have_text("박알림")
+        page.locator(".chat-item", has_text=f"박알림 {lang}").click()
+        expect(page.locator(".conv-title")).to_have_text(f"박알림 {lang}")
         page.evaluate("window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'))")
         second.say("여보세요")
-        expect(page.locator(".chat-item", has_text="최안읽음").locator(".unread-mark")).to_have_attribute(
+        expect(page.locator(".chat-item", has_text=f"최안읽음 {lang}").locator(".unread-mark")).to_have_attribute(
             "data-count", "3"
         )
         notified = page.evaluate("window.__notifications.map(n => n.title)")
-        assert f"{words['newMessage']}: 최안읽음" in notified, notified
+        assert f"{words['newMessage']}: 최안읽음 {lang}" in notified, notified
         assert page.evaluate("window.__alerts.at(-1)") == {
             "kind": "message",
             "conversationId": second.id,
@@ -407,8 +407,8 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
             "notified": True,
         }
         page.evaluate("window.__hidden = false; window.__notifications.at(-1).onclick()")
-        expect(page.locator(".conv-title")).to_have_text("최안읽음")
-        expect(page.locator(".chat-item", has_text="최안읽음").locator(".unread-mark")).to_have_count(0)
+        expect(page.locator(".conv-title")).to_have_text(f"최안읽음 {lang}")
+        expect(page.locator(".chat-item", has_text=f"최안읽음 {lang}").locator(".unread-mark")).to_have_count(0)
         expect(page).to_have_title(re.compile(r"^[^(]"))
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
