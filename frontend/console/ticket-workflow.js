@@ -88,7 +88,7 @@ export function createWorkflowPanel(ctx, initial, { onChanged = () => {} } = {})
     el("div", { class: "form-actions" }, save),
     notice);
   const element = el("section", { class: "ticket-workflow", dataset: { ticketId: ticket.ticketId } },
-    form, el("h3", {}, t("wfHistory")), history);
+    form, el("div", { class: "wf-history-box" }, el("h3", {}, t("wfHistory")), history));
 
   function option(value, text) {
     return el("option", { value }, text);

@@ -12,7 +12,9 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_support import axe_violations
@@ -318,6 +320,7 @@ def test_a_ticket_worked_to_solved_by_two_agents_with_a_409(
     expect(panel_two.get_by_label(words["status"], exact=True)).to_have_value("in_progress")
     expect(two.locator(".ticket-status")).to_have_text(words["inProgress"])
     expect(panel_two.locator(".wf-history .wf-entry")).to_have_count(2)  # status and the assignee it set
+    panel_two.scroll_into_view_if_needed()
     screenshot(two, f"console-productivity-ticket-409-{lang}-{width}")
 
     # Agent 2 takes it over with a comment, then solves it.
@@ -333,6 +336,7 @@ def test_a_ticket_worked_to_solved_by_two_agents_with_a_409(
     expect(one.locator(".ticket-status")).to_have_text(words["solved"])
     expect(panel_one.locator(".wf-history .wf-entry")).to_have_count(5)
     expect(panel_one.locator(".wf-entry-comment")).to_contain_text("제가 마무리합니다")
+    panel_one.scroll_into_view_if_needed()
     screenshot(one, f"console-productivity-ticket-solved-{lang}-{width}")
     assert axe_violations(one) == []
     stored = http("GET", f"{stack['api']}/tickets/{ticket_id}", None, admin)[2]
@@ -346,6 +350,17 @@ def test_a_ticket_worked_to_solved_by_two_agents_with_a_409(
     filters.get_by_label(words["status"], exact=True).select_option("solved")
     expect(row).to_be_visible()
     expect(row.locator(".ticket-row-status")).to_have_text(words["solved"])
+    # The period, in whole days of the service's zone: today holds it, a backwards period is refused.
+    today = datetime.now(ZoneInfo("Asia/Seoul")).date()
+    filters.locator("input[name=from]").fill(today.isoformat())
+    filters.locator("input[name=to]").fill(today.isoformat())
+    expect(row).to_be_visible()
+    screenshot(one, f"console-productivity-tickets-solved-{lang}-{width}")
+    filters.locator("input[name=from]").fill((today + timedelta(days=1)).isoformat())
+    expect(filters.locator(".wf-filter-error")).not_to_be_empty()
+    expect(filters.locator("input[name=from]")).to_have_attribute("aria-invalid", "true")
+    filters.locator("input[name=from]").fill(today.isoformat())
+    expect(filters.locator(".wf-filter-error")).to_be_empty()
     filters.get_by_label(words["status"], exact=True).select_option("open")
     expect(row).to_have_count(0)
     filters.get_by_label(words["status"], exact=True).select_option("")
