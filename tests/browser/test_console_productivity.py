@@ -269,6 +269,24 @@ def test_canned_response_note_and_receipts(stack: dict[str, Any], new_page: Any,
         assert heard["seq"] >= 1
         screenshot(page, f"console-productivity-read-{lang}-{width}")
         assert axe_violations(page) == []
+
+        # --- once ended: the note in 채팅기록's transcript, labelled, and a note added to the ended chat ---
+        customer.end()
+        page.goto(f"{stack['base']}/console/#/history")
+        page.locator(".history-table tbody tr button.link").first.click()
+        dialog = page.locator(".history-dialog")
+        old_note = dialog.locator(".history-message.note", has_text=note_text)
+        expect(old_note.locator(".msg-note-label")).to_have_text(words["note"])
+        later = f"종료 후 메모 ({lang})"
+        dialog.locator(".note-form textarea").fill(later)
+        dialog.locator(".note-form button[type=submit]").click()
+        expect(dialog.locator(".note-status")).not_to_be_empty()
+        expect(dialog.locator(".history-message.note", has_text=later)).to_be_visible()
+        dialog.locator(".note-form").scroll_into_view_if_needed()
+        screenshot(page, f"console-productivity-history-note-{lang}-{width}")
+        assert axe_violations(page) == []
+        staff = http("GET", f"{stack['api']}/chats/{customer.id}/transcript", None, admin)[2]["messages"]
+        assert [m["text"] for m in staff if m["kind"] == "note"] == [note_text, later]
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
         customer.close()
