@@ -27,6 +27,58 @@ export function todayText(lang, now = Date.now(), timeZone = serviceTimeZone()) 
 
 let counter = 0;
 
+/** The search index of the agent's responses (personal first), read once per opening of the list:
+ * responses are edited on the admin page and by the agent, so forget() drops it when the list closes. */
+function indexSource(ctx, onError) {
+  let loading = null;
+  return {
+    load() {
+      loading ||= ctx.api.get("/canned-responses").then(
+        (data) => buildCannedIndex([...(data.personal || []), ...(data.shared || [])]),
+        (err) => {
+          loading = null;
+          onError(err);
+          throw err;
+        },
+      );
+      return loading;
+    },
+    forget() {
+      loading = null;
+    },
+  };
+}
+
+/** The variables' values for the chat shown: its customer, the agent, its inquiry type, today. */
+function valuesOf(view) {
+  const conv = view.chats.get(view.selectedId) || {};
+  return {
+    "customer.name": conv.customer?.name || "",
+    "agent.displayName": view.ctx.me.displayName || "",
+    "chat.inquiryType": conv.counsel?.inquiryType || "",
+    today: todayText(view.ctx.lang),
+  };
+}
+
+/** The listbox's options (or the one "no match" line); a pointer picks with mousedown, keeping the focus in the box. */
+function optionsOf(t, listId, results, active, choose) {
+  if (!results.length) {
+    return [el("li", { class: "canned-none", role: "option", "aria-disabled": "true", "aria-selected": "false", id: `${listId}-none` }, t("cannedNone"))];
+  }
+  return results.map(({ response }, i) =>
+    el("li", {
+      id: `${listId}-${i}`, role: "option", class: "canned-option", "aria-selected": String(i === active),
+      dataset: { responseId: response.responseId },
+      onmousedown: (event) => {
+        event.preventDefault();
+        choose(i);
+      },
+    },
+    el("span", { class: "canned-shortcut" }, `/${response.shortcut}`),
+    el("span", { class: "canned-title" }, response.title),
+    el("span", { class: "canned-text" }, response.text)));
+}
+
 /** view: the chat view's state; composer: chat-composer.js's parts ({composer, input}). */
 export function createCannedSearch(view, composer) {
   const { ctx } = view;
@@ -47,27 +99,13 @@ export function createCannedSearch(view, composer) {
   input.setAttribute("aria-expanded", "false");
   input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${fillNote.id}`.trim());
 
+  const source = indexSource(ctx, (err) => (status.textContent = t("cannedLoadFailed", { message: describeError(err, ctx.lang) })));
   let index = null;
-  let loading = null;
   let results = [];
   let active = -1;
   let dismissed = null; // the box's value when Esc closed the list: it stays closed until the value changes
   let labels = []; // [{variable, label}] still to fill from the last insertion
 
-  async function loadIndex() {
-    if (index) return index;
-    loading ||= ctx.api.get("/canned-responses").then(
-      (data) => (index = buildCannedIndex([...(data.personal || []), ...(data.shared || [])])),
-      (err) => {
-        loading = null;
-        status.textContent = t("cannedLoadFailed", { message: describeError(err, ctx.lang) });
-        throw err;
-      },
-    );
-    return loading;
-  }
-  // Responses are edited on the admin page and by the agent: read again when the list next opens.
-  const forget = () => { index = null; loading = null; };
 
   const isOpen = () => !listbox.classList.contains("hidden");
   /** The query while the box is a "/" search: a leading "/" on one line, else null. */
@@ -78,7 +116,7 @@ export function createCannedSearch(view, composer) {
   }
 
   function close() {
-    if (isOpen()) forget();
+    if (isOpen()) source.forget();
     listbox.classList.add("hidden");
     hint.classList.add("hidden");
     input.setAttribute("aria-expanded", "false");
@@ -91,7 +129,7 @@ export function createCannedSearch(view, composer) {
     const query = queryOf();
     if (query === null) return close();
     try {
-      await loadIndex();
+      index = await source.load();
     } catch {
       return close();
     }
@@ -102,20 +140,7 @@ export function createCannedSearch(view, composer) {
   }
 
   function draw() {
-    listbox.replaceChildren(
-      ...(results.length
-        ? results.map(({ response }, i) =>
-            el("li", {
-              id: `${listId}-${i}`, role: "option", class: "canned-option", "aria-selected": String(i === active),
-              dataset: { responseId: response.responseId },
-              // A pointer works too; mousedown keeps the focus in the box.
-              onmousedown: (event) => { event.preventDefault(); choose(i); },
-            },
-            el("span", { class: "canned-shortcut" }, `/${response.shortcut}`),
-            el("span", { class: "canned-title" }, response.title),
-            el("span", { class: "canned-text" }, response.text)))
-        : [el("li", { class: "canned-none", role: "option", "aria-disabled": "true", "aria-selected": "false", id: `${listId}-none` }, t("cannedNone"))]),
-    );
+    listbox.replaceChildren(...optionsOf(t, listId, results, active, choose));
     listbox.classList.remove("hidden");
     hint.classList.remove("hidden");
     input.setAttribute("aria-expanded", "true");
@@ -126,21 +151,12 @@ export function createCannedSearch(view, composer) {
     status.textContent = results.length ? t("cannedCount", { n: results.length }) : t("cannedNone");
   }
 
-  function valuesOf() {
-    const conv = view.chats.get(view.selectedId) || {};
-    return {
-      "customer.name": conv.customer?.name || "",
-      "agent.displayName": ctx.me.displayName || "",
-      "chat.inquiryType": conv.counsel?.inquiryType || "",
-      today: todayText(ctx.lang),
-    };
-  }
   const labelOf = (variable) => `[${t(`var_${variable.replace(".", "_")}`)}]`;
 
   function choose(i) {
     const response = results[i]?.response;
     if (!response) return;
-    const filled = fillCanned(response.text, valuesOf(), { placeholder: labelOf });
+    const filled = fillCanned(response.text, valuesOf(view), { placeholder: labelOf });
     close();
     dismissed = null;
     input.value = filled.text;

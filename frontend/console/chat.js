@@ -42,7 +42,15 @@ export function mount(container, ctx) {
   };
   const chat = createChatView(view, container);
   listenToChatEvents(view, chat);
-  // Issue #22's parts, after chat-events.js: their push listeners run once a message is stored.
+  // Issue #22's parts. "/" before the note mode: its check of a send comes first.
+  createCannedSearch(view, chat.composer);
+  createNoteMode(view, chat.composer, {
+    onSaved: (note) => {
+      chat.threads.addMessage(note);
+      if (note.conversationId === view.selectedId) chat.drawMessages();
+    },
+  });
+  // After chat-events.js: their push listeners run once a message is stored.
   chat.side.side.append(createAlerts(view, { side: chat.side, select: chat.select }).element);
   createReadMarks(view, { list: chat.messageList, thread: chat.threads.thread });
 
@@ -121,13 +129,6 @@ function createChatView(view, container) {
   });
   const side = createChatSide(view, { thread: threads.thread, select });
   const composer = createComposer(view, { nextId, send });
-  createCannedSearch(view, composer); // "/" in the composer (before the note mode: its send check comes first)
-  createNoteMode(view, composer, {
-    onSaved: (note) => {
-      threads.addMessage(note);
-      if (note.conversationId === view.selectedId) drawMessages();
-    },
-  });
   const actions = createActions(view, { threads, forget, renderRatingOf: (id) => renderRating(chats.get(id)) });
   const conv = conversationLayout(view, composer, actions);
   const info = infoLayout(view, {
