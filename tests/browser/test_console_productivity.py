@@ -447,3 +447,38 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.parametrize(("lang", "width"), SIZES)
+def test_a_chat_transferred_to_the_agent_alerts_and_its_notification_opens_it(
+    stack: dict[str, Any], new_page: Any, lang: str, width: int
+) -> None:
+    admin = bearer(stack, "admin@example.com")
+    other = bearer(stack, AGENT2)
+    # agent 2 alone online takes the chat; agent 1's console then comes online with the tab hidden.
+    assert http("PUT", f"{stack['api']}/me/status", {"status": "online"}, other)[0] == 200
+    customer = Customer(stack, f"정이관 {lang}")
+    try:
+        assert customer.chat["state"] == "active"
+        page = console(stack, new_page, lang, width)
+        page.evaluate("window.__hidden = true; document.dispatchEvent(new Event('visibilitychange'))")
+        code, _, moved = http(
+            "POST", f"{stack['api']}/chats/{customer.id}/transfer", {"agentId": AGENT, "note": "VIP 고객"}, admin
+        )
+        assert code == 200, moved
+        item = page.locator(".chat-item", has_text=f"정이관 {lang}")
+        expect(item).to_be_visible()
+        expect(page.locator(".chat-widget")).to_have_class(re.compile(r"\bblink\b"))
+        alert = page.evaluate("window.__alerts.find(a => a.kind === 'transferred')")
+        assert alert == {"kind": "transferred", "conversationId": customer.id, "sound": True, "notified": True}
+        title = "넘겨받은 채팅" if lang == "ko" else "Chat transferred to you"
+        shown = page.evaluate("window.__notifications.map(n => [n.title, n.options.body])")
+        assert [f"{title}: 정이관 {lang}", "VIP 고객"] in shown, shown
+        page.evaluate(
+            "window.__hidden = false; window.__notifications.filter(n => n.title.includes('정이관')).at(-1).onclick()"
+        )
+        expect(page.locator(".conv-title")).to_have_text(f"정이관 {lang}")
+        expect(item).to_have_attribute("aria-current", "true")
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        customer.close()
