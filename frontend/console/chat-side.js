@@ -75,6 +75,8 @@ export function createChatSide(view, { thread, select }) {
   }
 
   function renderList() {
+    // Chats no longer held (ended, moved) leave the unread store once the list is the server's.
+    if (view.listLoaded) unreadSeqs.prune(seen, new Set(chats.keys()));
     const items = sortedChats().map((conv) => {
       const unread = isUnread(conv);
       const count = unread ? unreadCount(conv.conversationId) : 0;
