@@ -20,6 +20,7 @@ from chalicelib.domain.tickets import (
     apply_ticket_change,
     parse_ticket_change,
 )
+from chalicelib.services import notify
 from chalicelib.services.views import access_of, ticket_history_view, ticket_view
 
 
@@ -70,4 +71,23 @@ def change_ticket(principal: Principal, ticket_id: str, body: dict[str, Any]) ->
         updated = store().tickets.apply_change(ticket, result)
     except StaleVersion as exc:
         raise TicketChanged(exc, _detail(store().tickets.get(ticket_id))) from exc
+    _push_changed(updated)
     return _detail(updated)
+
+
+def _push_changed(ticket: Ticket) -> None:
+    """After the write: every staff tab hears `ticket.updated` with the workflow fields only (no
+    requester data, so a tab that may not see the ticket's chat learns nothing it could not list);
+    a console showing that ticket reads it again, one at an older version knows its edit would 409."""
+    frame = {
+        "type": "ticket.updated",
+        "ticket": {
+            "ticketId": ticket.ticket_id,
+            "version": int(ticket.version or 0),
+            "status": ticket.status or TicketStatus.OPEN.value,
+            "assigneeId": ticket.assignee_id,
+            "updatedAt": ticket.updated_at,
+            "updatedBy": ticket.updated_by or None,
+        },
+    }
+    notify.to_all_staff(store().agents.in_every_status(), frame)

@@ -32,7 +32,7 @@ export function createComposer(view, { nextId, send }) {
   let typingSentAt = 0;
   let typingIdle = null;
   function typingActivity() {
-    if (!view.selectedId) return;
+    if (!view.selectedId || view.noteMode) return; // a note is not the customer's business (chat-notes.js)
     const now = Date.now();
     if (now - typingSentAt > TYPING_SEND_EVERY_MS) {
       typingSentAt = now;

@@ -2,6 +2,9 @@
 // marks, and the queue. Unread marks: the highest seq seen per chat in
 // localStorage["livechat.seen.<agentId>"], shared by the agent's tabs (storage events).
 import { el, formatTime } from "../shared/dom.js";
+import { translator } from "../shared/i18n.js";
+import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
+import { badgeText, createUnreadStore } from "./unread-store.js";
 
 export const customerName = (t, conv) => conv?.customer?.name || t("customerFallback");
 
@@ -10,6 +13,8 @@ export function createChatSide(view, { thread, select }) {
   const { ctx, t, lang, chats } = view;
   const seenKey = `livechat.seen.${ctx.me.agentId}`;
   let seen = JSON.parse(localStorage.getItem(seenKey) || "{}");
+  const unreadSeqs = createUnreadStore(ctx.me.agentId); // the number on each unread mark (issue #22)
+  const tp = translator(PRODUCTIVITY_STRINGS, lang);
 
   const countWaiting = el("span", { class: "count count-waiting" });
   const countActive = el("span", { class: "count count-active" });
@@ -39,10 +44,17 @@ export function createChatSide(view, { thread, select }) {
     if ((seen[id] || 0) >= last) return;
     seen = { ...JSON.parse(localStorage.getItem(seenKey) || "{}"), [id]: last };
     localStorage.setItem(seenKey, JSON.stringify(seen));
+    unreadSeqs.prune(seen);
+    renderList();
+  }
+  const unreadCount = (id) => unreadSeqs.count(id, seen[id] || 0);
+  function addUnread(id, seq) {
+    unreadSeqs.add(id, seq, seen[id] || 0);
     renderList();
   }
   // Another tab read a chat: its marks go here too.
   window.addEventListener("storage", (event) => {
+    if (event.key === unreadSeqs.key) return renderList();
     if (event.key !== seenKey) return;
     seen = JSON.parse(event.newValue || "{}");
     renderList();
@@ -63,8 +75,11 @@ export function createChatSide(view, { thread, select }) {
   }
 
   function renderList() {
+    // Chats no longer held (ended, moved) leave the unread store once the list is the server's.
+    if (view.listLoaded) unreadSeqs.prune(seen, new Set(chats.keys()));
     const items = sortedChats().map((conv) => {
       const unread = isUnread(conv);
+      const count = unread ? unreadCount(conv.conversationId) : 0;
       const button = el(
         "button",
         {
@@ -76,7 +91,11 @@ export function createChatSide(view, { thread, select }) {
         },
         el("span", { class: "chat-item-name" }, customerName(t, conv)),
         el("span", { class: "chat-item-time" }, formatTime(conv.lastMessageAt || conv.inboundAt, lang)),
-        unread ? el("span", { class: "unread-mark", title: t("unread") }, el("span", { class: "visually-hidden" }, t("unread"))) : null,
+        unread
+          ? el("span", { class: count ? "unread-mark unread-count" : "unread-mark", title: count ? tp("unreadCount", { n: count }) : t("unread"), dataset: { count: String(count) } },
+              count ? el("span", { "aria-hidden": "true" }, badgeText(count)) : null,
+              el("span", { class: "visually-hidden" }, count ? tp("unreadCount", { n: count }) : t("unread")))
+          : null,
       );
       return el("li", { class: unread ? "unread" : "" }, button);
     });
@@ -107,5 +126,5 @@ export function createChatSide(view, { thread, select }) {
     queueTimer = setTimeout(refreshQueue, 200);
   };
 
-  return { side, list, permissionNotice, sortedChats, isUnread, markSeen, renderCounts, renderList, refreshQueue, refreshQueueSoon };
+  return { side, list, permissionNotice, sortedChats, isUnread, markSeen, unreadCount, addUnread, renderCounts, renderList, refreshQueue, refreshQueueSoon };
 }

@@ -16,6 +16,10 @@ import { el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { createChatSide, customerName } from "./chat-side.js";
 import { createComposer } from "./chat-composer.js";
+import { createCannedSearch } from "./chat-canned.js";
+import { createNoteMode } from "./chat-notes.js";
+import { createAlerts } from "./alerts.js";
+import { createReadMarks } from "./read-marks.js";
 import { listenToChatEvents } from "./chat-events.js";
 import { createThreads } from "./chat-threads.js";
 import { createTicketDialog, typeOptions } from "./chat-ticket.js";
@@ -38,6 +42,17 @@ export function mount(container, ctx) {
   };
   const chat = createChatView(view, container);
   listenToChatEvents(view, chat);
+  // Issue #22's parts. "/" before the note mode: its check of a send comes first.
+  createCannedSearch(view, chat.composer);
+  createNoteMode(view, chat.composer, {
+    onSaved: (note) => {
+      chat.threads.addMessage(note);
+      if (note.conversationId === view.selectedId) chat.drawMessages();
+    },
+  });
+  // After chat-events.js: their push listeners run once a message is stored.
+  chat.side.side.append(createAlerts(view, { side: chat.side, select: chat.select }).element);
+  createReadMarks(view, { list: chat.messageList, thread: chat.threads.thread });
 
   chat.side.permissionNotice.classList.toggle("hidden", ctx.me.chatPermission !== false);
   chat.side.renderList();
@@ -244,7 +259,7 @@ function createChatView(view, container) {
   }
 
   return {
-    side, threads, composer, counselForm: info.counselForm,
+    side, threads, composer, counselForm: info.counselForm, messageList: conv.messageList,
     refreshChats, drawMessages, select, showConversation, forget, move, fillTypeOptions, renderRating,
   };
 }

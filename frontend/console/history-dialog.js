@@ -3,6 +3,7 @@
 import { clear, el, formatTime, keepTabInside } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { systemLine } from "./messages.js";
+import { noteForm } from "./chat-notes.js";
 import { counselFields, customerFields, dialogRecordForm } from "./record-forms.js";
 import { field } from "./history-search.js";
 
@@ -28,9 +29,11 @@ export function createRecordDialog(h) {
       messages.map((m) =>
         el(
           "li",
-          { class: `history-message ${m.role}` },
+          { class: `history-message ${m.kind === "note" ? "note" : m.role}`, dataset: { seq: String(m.seq) } },
           el("span", { class: "history-sender" }, `${m.senderName || roleLabel(m)} · ${formatTime(m.createdAt, lang, true)}`),
-          el("span", { class: "history-text" }, masking && m.kind !== "system" ? masking.renderText(m) : systemLine(m, lang)),
+          // An internal note (staff-only) is labelled as such, in the transcript as on the chat screen.
+          m.kind === "note" ? el("span", { class: "msg-note-label" }, t("noteLabel")) : null,
+          el("span", { class: "history-text" }, masking && m.kind !== "system" && m.kind !== "note" ? masking.renderText(m) : systemLine(m, lang)),
         ),
       ),
     );
@@ -56,6 +59,7 @@ export function createRecordDialog(h) {
       return;
     }
     const conv = data.conversation;
+    const transcript = transcriptView(data.messages);
     const path = `/chats/${encodeURIComponent(conversationId)}`;
     const common = { field, t, lang };
     const customer = dialogRecordForm({
@@ -91,7 +95,8 @@ export function createRecordDialog(h) {
       el(
         "div",
         { class: "history-dialog-body" },
-        el("section", { class: "history-dialog-transcript", "aria-label": t("transcript") }, transcriptView(data.messages)),
+        el("section", { class: "history-dialog-transcript", "aria-label": t("transcript") }, transcript,
+          noteForm({ api, lang, conversationId, onSaved: (note) => transcript.append(transcriptView([note]).firstElementChild) })),
         el("div", { class: "history-dialog-records" }, customer, counsel, ticket),
       ),
     );

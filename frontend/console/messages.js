@@ -3,6 +3,8 @@
 // (ctx.masking.renderText) when the security service is on. After a list is (re)drawn,
 // `console:messages-rendered` is dispatched on document: {detail: {list, conversationId}}.
 import { el, formatTime } from "../shared/dom.js";
+import { translator } from "../shared/i18n.js";
+import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
 
 export const MESSAGES_RENDERED = "console:messages-rendered";
 
@@ -39,7 +41,8 @@ export function renderText(message, ctx) {
 }
 
 export function renderMessage(message, ctx) {
-  const role = message.kind === "system" ? "system" : message.role;
+  // An internal note (kind and role `note`): staff-only, labelled and styled apart from the chat.
+  const role = message.kind === "system" ? "system" : message.kind === "note" ? "note" : message.role;
   const item = el(
     "li",
     {
@@ -48,7 +51,8 @@ export function renderMessage(message, ctx) {
     },
     role === "system"
       ? null
-      : el("span", { class: "msg-sender" }, message.senderName || (role === "agent" ? ctx.t("agentSide") : ctx.t("customerFallback"))),
+      : el("span", { class: "msg-sender" }, message.senderName || (role === "customer" ? ctx.t("customerFallback") : ctx.t("agentSide"))),
+    role === "note" ? el("span", { class: "msg-note-label" }, translator(PRODUCTIVITY_STRINGS, ctx.lang)("noteLabel")) : null,
     renderText(message, ctx),
     el("time", { class: "msg-time", dateTime: message.createdAt ? new Date(message.createdAt).toISOString() : "" },
       message.pending ? ctx.t("sending") : formatTime(message.createdAt, ctx.lang)),

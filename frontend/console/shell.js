@@ -79,16 +79,8 @@ function chatWidgetOf(ctx) {
     widget.setAttribute("aria-label", count ? `${t("widgetLabel")} · ${t("widgetNew", { count })}` : t("widgetLabel"));
     if (!count) stopBlinking();
   });
-  bus.addEventListener("assigned", (event) => {
-    widget.classList.add("blink");
-    const name = event.detail.customer?.name || t("customerFallback");
-    if (document.hidden && "Notification" in window && Notification.permission === "granted") {
-      try {
-        new Notification(t("newChatNotice", { name }), { tag: event.detail.conversationId });
-      } catch {
-        /* notifications unavailable here */
-      }
-    }
+  bus.addEventListener("assigned", () => {
+    widget.classList.add("blink"); // the sound and desktop notification: alerts.js
   });
   return { widget, stopBlinking };
 }

@@ -111,3 +111,24 @@ def test_the_list_filters_and_pages(world: World) -> None:
         with pytest.raises(DomainError) as refused:
             records.list_tickets(alice, params)
         assert refused.value.http_status == 400, params
+
+
+def test_a_stored_change_is_pushed_to_every_staff_tab_after_the_write_and_a_refused_one_is_not(world: World) -> None:
+    alice = world.agent("alice@example.com", tab="tab-alice")
+    world.agent("bob@example.com", online=False, tab="tab-bob")  # offline consoles still show tickets
+    ticket_id = records.leave_inquiry(INQUIRY)["ticketId"]
+    world.pusher.take("tab-alice"), world.pusher.take("tab-bob")
+    ticket_workflow.change_ticket(alice, ticket_id, {"version": 0, "status": "in_progress"})
+    for tab in ("tab-alice", "tab-bob"):
+        [frame] = [f for f in world.pusher.take(tab) if f["type"] == "ticket.updated"]
+        assert frame["ticket"] == {
+            "ticketId": ticket_id, "version": 1, "status": "in_progress", "assigneeId": alice.user_id,
+            "updatedAt": frame["ticket"]["updatedAt"], "updatedBy": alice.user_id,
+        }
+        assert "requesterName" not in frame["ticket"]  # workflow fields only: nothing personal
+    # What the push announces is already stored: a read now answers the pushed version.
+    assert records.ticket_detail(alice, ticket_id)["version"] == 1
+    with pytest.raises(StaleVersion):
+        ticket_workflow.change_ticket(alice, ticket_id, {"version": 0, "status": "on_hold"})
+    ticket_workflow.change_ticket(alice, ticket_id, {"version": 1, "status": "in_progress"})  # no change
+    assert "ticket.updated" not in world.pusher.types("tab-alice") + world.pusher.types("tab-bob")
