@@ -1,8 +1,9 @@
 // REST client: bearer token, JSON both ways, errors as ApiError {status, code, message} with the
 // server's documented codes (docs/protocol.md#error-codes).
 export class ApiError extends Error {
-  constructor(status, code, message, field = undefined) {
+  constructor(status, code, message, field = undefined, body = undefined) {
     super(message);
+    this.body = body; // the whole error body (e.g. a CSV import's per-row `errors`)
     this.status = status;
     this.code = code;
     this.field = field; // invalid_field: which field (the server's name for it)
@@ -27,7 +28,7 @@ export function createApi(baseUrl, getToken) {
     }
     const text = await response.text();
     const data = text ? JSON.parse(text) : null;
-    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || response.statusText, data?.field);
+    if (!response.ok) throw new ApiError(response.status, data?.code || "http", data?.message || response.statusText, data?.field, data);
     return data;
   }
   return {
