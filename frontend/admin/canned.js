@@ -112,7 +112,7 @@ export function mountCanned(container, ctx) {
     text: t("cannedTextHelp", { max: CANNED_LIMITS.text.toLocaleString(lang) }) + " " + VARIABLES.join(" "),
   };
   const fields = Object.fromEntries(
-    FIELDS.map((name) => [name, field(`canned-${name}`, t(`cannedField_${name}`), controls[name], help[name])]),
+    FIELDS.map((name) => [name, field(`canned-field-${name}`, t(`cannedField_${name}`), controls[name], help[name])]),
   );
   const categoryList = el("datalist", { id: "canned-categories" });
   const formTitle = el("h3", { id: "canned-form-title" }, t("cannedNew"));
@@ -182,7 +182,6 @@ export function mountCanned(container, ctx) {
     for (const name of FIELDS) controls[name].value = "";
     clearErrors();
     formTitle.textContent = t("cannedNew");
-    cancelButton.hidden = true;
     if (focus) controls.title.focus();
   }
 
@@ -192,7 +191,6 @@ export function mountCanned(container, ctx) {
     clearErrors();
     formStatus.textContent = "";
     formTitle.textContent = t("cannedEditing", { title: response.title });
-    cancelButton.hidden = false;
     controls.title.focus();
   }
 
