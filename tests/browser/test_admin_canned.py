@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from axe_support import axe_violations
-from browser_support import screenshot
+from browser_support import ARTIFACTS, screenshot
 from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
@@ -64,7 +64,9 @@ def test_admin_manages_canned_responses(
     first, second = f"인사 {tag}", f"배송 안내 {tag}"
 
     # Create with a variable; it is listed, unused, in its category.
-    _create(page, first, f"hi-{tag}", "안녕하세요 {{customer.name}}님, {{agent.displayName}}입니다.", "인사", words["saved"])
+    _create(
+        page, first, f"hi-{tag}", "안녕하세요 {{customer.name}}님, {{agent.displayName}}입니다.", "인사", words["saved"]
+    )
     _create(page, second, f"ship-{tag}", "오늘({{today}}) 발송됩니다.", "배송", words["saved"])
 
     # An unknown variable: refused by the server, the reason translated at the text field, nothing saved.
@@ -132,6 +134,7 @@ def test_admin_manages_canned_responses(
     expect(result.locator("li")).to_contain_text("{{unknown}}")
     assert all(r["shortcut"] != "ok1" for r in _shared(stack))
     screenshot(page, f"admin-canned-import-{tag}")
+    page.locator("#canned").screenshot(path=str(ARTIFACTS / f"admin-canned-section-{tag}.png"))
     # The two refusals above are the only failed requests (Chromium logs each 400 it gets).
     assert [p for p in problems if "status of 400" not in p] == [], problems
     assert len(problems) == 2, problems
