@@ -60,7 +60,10 @@ export class DialogSteps {
       h("div", { class: "row" }, submit, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))),
     );
     const transcript = session.state === "ended" && !session.transcriptRequested ? this.transcriptChoice() : null;
-    if (transcript) form.insertBefore(transcript.node, error);
+    if (transcript) {
+      form.insertBefore(transcript.node, error);
+      form.noValidate = true; // the address is checked by transcript.check(), with our message, not the browser's bubble
+    }
     form.querySelector("input").setAttribute("data-autofocus", "");
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
