@@ -18,8 +18,13 @@ from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
 WORDS = {
-    "ko": {"unknown": "알 수 없는 변수 {{customer.nmae}}", "saved": "저장했습니다", "added": "추가 1개"},
-    "en": {"unknown": "Unknown variable {{customer.nmae}}", "saved": "Saved", "added": "1 added"},
+    "ko": {
+        "unknown": "알 수 없는 변수 {{customer.nmae}}",
+        "saved": "저장했습니다",
+        "added": "추가 1개",
+        "used": "1회 사용",
+    },
+    "en": {"unknown": "Unknown variable {{customer.nmae}}", "saved": "Saved", "added": "1 added", "used": "used 1×"},
 }
 
 
@@ -112,6 +117,14 @@ def test_admin_manages_canned_responses(
     assert data.startswith(b"\xef\xbb\xbf")
     assert first in data.decode("utf-8-sig") and "{{customer.name}}" in data.decode("utf-8-sig")
 
+    # An agent inserts the second one in a chat: after the next load the list says it is used.
+    [used] = [r for r in _shared(stack) if r["title"] == second]
+    agent = sign_in(stack, "agent1@example.com")
+    status, _, _ = http(
+        "POST", f"{stack['api']}/canned-responses/{used['responseId']}/use", {}, {"Authorization": f"Bearer {agent}"}
+    )
+    assert status == 200
+
     # Delete one (confirmed), then import the file back: it is added again, the rest unchanged.
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f'tr:has-text("{first}") button[data-delete]').click()
@@ -122,6 +135,7 @@ def test_admin_manages_canned_responses(
     expect(page.locator("#canned-import-result")).to_contain_text(words["added"])
     expect(page.locator("#canned-table")).to_contain_text(first)
     assert any(r["title"] == first for r in _shared(stack))
+    expect(page.locator(f'tr:has-text("{second}") .canned-usage')).to_contain_text(words["used"])
 
     # A file with a bad row imports nothing and says why, row by row, translated.
     bad = tmp_path / "bad.csv"
