@@ -291,9 +291,7 @@ def test_a_note_takes_the_next_seq_on_a_live_or_ended_chat_and_leaves_the_activi
     late = Message("c1", 3, sender_role="note", sender_id=agent.user_id, text="종료 후 메모", created_at=T0 + 70)
     store.messages.append(ended, late, agent_reply=False, note=True)  # but a note, yes
     assert [(m.seq, m.sender_role) for m in store.messages.transcript("c1")] == [
-        (1, "customer"),
-        (2, "note"),
-        (3, "note"),
+        (1, "customer"), (2, "note"), (3, "note")
     ]
     assert store.conversations.get("c1").last_seq == 3
 
