@@ -81,7 +81,17 @@ export function mountCanned(container, ctx) {
   );
 
   // --- CSV --------------------------------------------------------------------------------------
-  const fileInput = el("input", { type: "file", id: "canned-import-file", accept: ".csv,text/csv" });
+  // The native file control's button is in the browser's language: ours (a label styled as a button)
+  // stands in for it; the input stays focusable and opens the chooser with Space or Enter.
+  const fileName = el("span", { class: "file-name", id: "canned-import-name" }, t("cannedNoFile"));
+  const fileInput = el("input", {
+    type: "file",
+    id: "canned-import-file",
+    class: "file-input",
+    accept: ".csv,text/csv",
+    "aria-describedby": "canned-import-name",
+    onchange: () => (fileName.textContent = fileInput.files?.[0]?.name || t("cannedNoFile")),
+  });
   const importResult = el("div", { id: "canned-import-result", class: "canned-import-result", role: "status" });
   const csvBox = el(
     "div",
@@ -92,8 +102,9 @@ export function mountCanned(container, ctx) {
       "div",
       { class: "actions" },
       el("button", { type: "button", id: "canned-export", onclick: () => exportCsv() }, t("cannedExport")),
-      el("label", { for: "canned-import-file" }, t("cannedImportFile")),
       fileInput,
+      el("label", { for: "canned-import-file", class: "file-button" }, t("cannedImportFile")),
+      fileName,
       el("button", { type: "button", id: "canned-import", onclick: () => importCsv() }, t("cannedImport")),
     ),
     importResult,
@@ -338,6 +349,7 @@ export function mountCanned(container, ctx) {
         el("p", { class: "status saved" }, t("cannedImported", { created: result.created, updated: result.updated, unchanged: result.unchanged })),
       );
       fileInput.value = "";
+      fileName.textContent = t("cannedNoFile");
       setStatus("");
       await load();
     } catch (error) {

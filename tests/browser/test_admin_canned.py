@@ -131,6 +131,7 @@ def test_admin_manages_canned_responses(
     expect(page.locator("#canned-status")).to_contain_text(first)
     expect(page.locator("#canned-table")).not_to_contain_text(first)
     page.set_input_files("#canned-import-file", str(path))
+    expect(page.locator("#canned-import-name")).to_have_text(path.name)
     page.click("#canned-import")
     expect(page.locator("#canned-import-result")).to_contain_text(words["added"])
     expect(page.locator("#canned-table")).to_contain_text(first)
