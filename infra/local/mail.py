@@ -1,7 +1,7 @@
 """The local stack's outbox: what the app sent through SES (moto's backend, in this process).
 
-`/_local/mail` shows every sent message as a page (newest first) so a transcript e-mail can be
-checked by eye; `/_local/mail.json` answers the same for tests. Dev tooling, never packaged.
+`/_local/mail` shows every sent message as a page (newest first, reloading itself every 2 s) so a
+transcript e-mail can be checked by eye; `/_local/mail.json` answers the same for tests. Dev tooling, never packaged.
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def add_mail_routes(router: web.UrlDispatcher, region: str) -> None:
                 )
             )
         page = (
-            '<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>Local outbox (SES)</title>'
+            '<!doctype html><html lang="ko"><head><meta charset="utf-8">'
+            # Reloads itself: the export function sends a moment after the request (the SQS poller).
+            '<meta http-equiv="refresh" content="2"><title>Local outbox (SES)</title>'
             "<style>body{font-family:sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem}"
             "article{border:1px solid #ccc;border-radius:8px;padding:0 1rem;margin:1rem 0}"
             "pre{white-space:pre-wrap;overflow-wrap:anywhere}</style></head><body>"

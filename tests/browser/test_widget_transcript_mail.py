@@ -87,7 +87,7 @@ def test_the_customer_asks_for_the_transcript_and_it_arrives(stack: dict[str, An
     # The export function sent it through (moto's) SES: the local outbox page shows it.
     outbox = new_page(viewport={"width": 1024, "height": 800})
     outbox.goto(stack["base"] + "/_local/mail")
-    expect(outbox.locator("article").filter(has_text=EMAIL)).to_have_count(1, timeout=20_000)
+    expect(outbox.locator("article").filter(has_text=EMAIL)).to_have_count(1, timeout=45_000)
     article = outbox.locator("article").filter(has_text=EMAIL)
     expect(article.locator("h2")).to_contain_text("상담 내용")
     expect(article.locator("pre")).to_contain_text("주문 내역을 메일로 받고 싶어요")
