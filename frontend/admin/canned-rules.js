@@ -3,6 +3,7 @@
 // categories and the ↑/↓ reorder.
 // The server's limits (chalicelib/domain/canned.py); the server checks them again.
 export const CANNED_LIMITS = { title: 100, shortcut: 30, category: 50, text: 2000 };
+export const CANNED_FIELDS = ["title", "shortcut", "category", "text"];
 export const VARIABLES = ["{{customer.name}}", "{{agent.displayName}}", "{{chat.inquiryType}}", "{{today}}"];
 
 /**

@@ -1,384 +1,287 @@
 // 상용구 / Canned responses on the admin page (issue #22): the shared responses (GET
 // /admin/canned-responses) with their use counts, a category filter, create / edit (title,
 // shortcut, text, category; the server's refusal shown at its field, in the page's language),
-// delete (confirmed), reorder with ↑/↓ buttons, CSV export (a download) and import (a file).
-import { loadConfig } from "/shared/config.js";
+// delete (confirmed), reorder with ↑/↓ buttons; CSV export and import are canned-csv.js.
 import { formatDateTime } from "/shared/datetime.js";
 import { clear } from "/shared/dom.js";
-import { CANNED_LIMITS, VARIABLES, categoriesOf, cannedReason as reasonOf, movedIds } from "./canned-rules.js";
+import { csvBox } from "./canned-csv.js";
+import { CANNED_FIELDS as FIELDS, CANNED_LIMITS, VARIABLES, categoriesOf, cannedReason as reasonOf, movedIds } from "./canned-rules.js";
 import { errorText, field, t } from "./page.js";
 
-const FIELDS = ["title", "shortcut", "category", "text"];
+const NO_CATEGORY = "\u0000none"; // the filter's "no category" choice (no category can be named so)
 const cannedReason = (error) => reasonOf(error, t, errorText);
 
-function base64Of(buffer) {
-  let binary = "";
-  const bytes = new Uint8Array(buffer);
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
+class CannedSection {
+  constructor(ctx) {
+    this.ctx = ctx;
+    this.responses = [];
+    this.limit = 2000;
+    this.editing = null; // the response being edited, or null for a new one
+    const { el } = ctx;
+    this.status = el("p", { class: "status", id: "canned-status", role: "status" });
+    this.limits = el("p", { class: "help", id: "canned-limits" });
+    this.filter = el("select", { id: "canned-filter", onchange: () => this.render() });
+    this.body = el("tbody", {});
+  }
 
-export function mountCanned(container, ctx) {
-  const { api, auth, el, lang } = ctx;
-  let responses = [];
-  let limit = 2000;
-  let editing = null; // the response being edited, or null for a new one
+  table() {
+    const { el } = this.ctx;
+    const heads = ["cannedColTitle", "cannedColCategory", "cannedColText", "cannedColUsage", "colActions"];
+    return el(
+      "table",
+      { id: "canned-table", class: "canned-table" },
+      el("caption", { class: "visually-hidden" }, t("cannedTitle")),
+      el("thead", {}, el("tr", {}, ...heads.map((key) => el("th", { scope: "col" }, t(key))))),
+      this.body,
+    );
+  }
 
-  const status = el("p", { class: "status", id: "canned-status", role: "status" });
-  const limits = el("p", { class: "help", id: "canned-limits" });
-  const filter = el("select", { id: "canned-filter", onchange: () => render() });
-  const body = el("tbody", {});
-  const table = el(
-    "table",
-    { id: "canned-table", class: "canned-table" },
-    el("caption", { class: "visually-hidden" }, t("cannedTitle")),
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        el("th", { scope: "col" }, t("cannedColTitle")),
-        el("th", { scope: "col" }, t("cannedColCategory")),
-        el("th", { scope: "col" }, t("cannedColText")),
-        el("th", { scope: "col" }, t("cannedColUsage")),
-        el("th", { scope: "col" }, t("colActions")),
-      ),
-    ),
-    body,
-  );
+  form() {
+    const { el, lang } = this.ctx;
+    this.controls = {
+      title: el("input", { maxlength: String(CANNED_LIMITS.title) }),
+      shortcut: el("input", { maxlength: String(CANNED_LIMITS.shortcut + 1), autocomplete: "off" }),
+      category: el("input", { maxlength: String(CANNED_LIMITS.category), list: "canned-categories" }),
+      text: el("textarea", { rows: "5", maxlength: String(CANNED_LIMITS.text) }),
+    };
+    const help = {
+      title: t("cannedMaxChars", { max: CANNED_LIMITS.title }),
+      shortcut: t("cannedShortcutHelp", { max: CANNED_LIMITS.shortcut }),
+      category: t("cannedCategoryHelp", { max: CANNED_LIMITS.category }),
+      text: t("cannedTextHelp", { max: CANNED_LIMITS.text.toLocaleString(lang) }) + " " + VARIABLES.join(" "),
+    };
+    this.fields = Object.fromEntries(
+      FIELDS.map((name) => [name, field(`canned-field-${name}`, t(`cannedField_${name}`), this.controls[name], help[name])]),
+    );
+    this.categoryList = el("datalist", { id: "canned-categories" });
+    this.formTitle = el("h3", { id: "canned-form-title" }, t("cannedNew"));
+    this.formStatus = el("p", { class: "status", id: "canned-form-status", role: "status" });
+    this.saveButton = el("button", { type: "submit", id: "canned-save", class: "primary" }, t("save"));
+    const cancel = el("button", { type: "button", id: "canned-cancel", onclick: () => this.resetForm(true) }, t("cancel"));
+    const { title, shortcut, category, text } = this.fields;
+    return el(
+      "form",
+      { id: "canned-form", class: "canned-form", "aria-labelledby": "canned-form-title", novalidate: true, onsubmit: (e) => (e.preventDefault(), this.save()) },
+      this.formTitle,
+      el("div", { class: "canned-grid" }, title.node, shortcut.node, category.node),
+      text.node,
+      this.categoryList,
+      el("div", { class: "actions" }, this.saveButton, cancel),
+      this.formStatus,
+    );
+  }
+
+  mount(container) {
+    const { el } = this.ctx;
+    container.append(
+      this.limits,
+      el("div", { class: "canned-filter" }, el("label", { for: "canned-filter" }, t("cannedFilter")), this.filter),
+      el("div", { class: "table-wrap" }, this.table()),
+      this.status,
+      this.form(),
+      csvBox(this),
+    );
+    this.resetForm();
+    this.load();
+  }
+
+  setStatus(text, kind = "") {
+    this.status.textContent = text;
+    this.status.className = `status ${kind}`.trim();
+  }
 
   // --- the form ---------------------------------------------------------------------------------
-  const controls = {
-    title: el("input", { maxlength: String(CANNED_LIMITS.title) }),
-    shortcut: el("input", { maxlength: String(CANNED_LIMITS.shortcut + 1), autocomplete: "off" }),
-    category: el("input", { maxlength: String(CANNED_LIMITS.category), list: "canned-categories" }),
-    text: el("textarea", { rows: "5", maxlength: String(CANNED_LIMITS.text) }),
-  };
-  const help = {
-    title: t("cannedMaxChars", { max: CANNED_LIMITS.title }),
-    shortcut: t("cannedShortcutHelp", { max: CANNED_LIMITS.shortcut }),
-    category: t("cannedCategoryHelp", { max: CANNED_LIMITS.category }),
-    text: t("cannedTextHelp", { max: CANNED_LIMITS.text.toLocaleString(lang) }) + " " + VARIABLES.join(" "),
-  };
-  const fields = Object.fromEntries(
-    FIELDS.map((name) => [name, field(`canned-field-${name}`, t(`cannedField_${name}`), controls[name], help[name])]),
-  );
-  const categoryList = el("datalist", { id: "canned-categories" });
-  const formTitle = el("h3", { id: "canned-form-title" }, t("cannedNew"));
-  const formStatus = el("p", { class: "status", id: "canned-form-status", role: "status" });
-  const saveButton = el("button", { type: "submit", id: "canned-save", class: "primary" }, t("save"));
-  const cancelButton = el("button", { type: "button", id: "canned-cancel", onclick: () => resetForm(true) }, t("cancel"));
-  const form = el(
-    "form",
-    { id: "canned-form", class: "canned-form", "aria-labelledby": "canned-form-title", novalidate: true, onsubmit: (e) => (e.preventDefault(), save()) },
-    formTitle,
-    el("div", { class: "canned-grid" }, fields.title.node, fields.shortcut.node, fields.category.node),
-    fields.text.node,
-    categoryList,
-    el("div", { class: "actions" }, saveButton, cancelButton),
-    formStatus,
-  );
 
-  // --- CSV --------------------------------------------------------------------------------------
-  // The native file control's button is in the browser's language: ours (a label styled as a button)
-  // stands in for it; the input stays focusable and opens the chooser with Space or Enter.
-  const fileName = el("span", { class: "file-name", id: "canned-import-name" }, t("cannedNoFile"));
-  const fileInput = el("input", {
-    type: "file",
-    id: "canned-import-file",
-    class: "file-input",
-    accept: ".csv,text/csv",
-    "aria-describedby": "canned-import-name",
-    onchange: () => (fileName.textContent = fileInput.files?.[0]?.name || t("cannedNoFile")),
-  });
-  const importResult = el("div", { id: "canned-import-result", class: "canned-import-result", role: "status" });
-  const csvBox = el(
-    "div",
-    { class: "canned-csv" },
-    el("h3", { id: "canned-csv-title" }, t("cannedCsvTitle")),
-    el("p", { class: "help" }, t("cannedCsvHelp")),
-    el(
-      "div",
-      { class: "actions" },
-      el("button", { type: "button", id: "canned-export", onclick: () => exportCsv() }, t("cannedExport")),
-      fileInput,
-      el("label", { for: "canned-import-file", class: "file-button" }, t("cannedImportFile")),
-      fileName,
-      el("button", { type: "button", id: "canned-import", onclick: () => importCsv() }, t("cannedImport")),
-    ),
-    importResult,
-  );
-
-  container.append(
-    limits,
-    el("div", { class: "canned-filter" }, el("label", { for: "canned-filter" }, t("cannedFilter")), filter),
-    el("div", { class: "table-wrap" }, table),
-    status,
-    form,
-    csvBox,
-  );
-
-  function setStatus(text, kind = "") {
-    status.textContent = text;
-    status.className = `status ${kind}`.trim();
-  }
-
-  function clearErrors() {
+  clearErrors() {
     for (const name of FIELDS) {
-      fields[name].error.textContent = "";
-      controls[name].setAttribute("aria-invalid", "false");
+      this.fields[name].error.textContent = "";
+      this.controls[name].setAttribute("aria-invalid", "false");
     }
   }
 
-  function showFieldError(name, text) {
-    const target = fields[name] ? name : "text";
-    fields[target].error.textContent = text;
-    controls[target].setAttribute("aria-invalid", "true");
-    controls[target].focus();
+  showFieldError(name, text) {
+    const target = this.fields[name] ? name : "text";
+    this.fields[target].error.textContent = text;
+    this.controls[target].setAttribute("aria-invalid", "true");
+    this.controls[target].focus();
   }
 
-  function resetForm(focus = false) {
-    editing = null;
-    if (focus) formStatus.textContent = ""; // Cancel: the last refusal is about a draft that is gone
-    for (const name of FIELDS) controls[name].value = "";
-    clearErrors();
-    formTitle.textContent = t("cannedNew");
-    if (focus) controls.title.focus();
+  resetForm(focus = false) {
+    this.editing = null;
+    if (focus) this.formStatus.textContent = ""; // Cancel: the last refusal is about a draft that is gone
+    for (const name of FIELDS) this.controls[name].value = "";
+    this.clearErrors();
+    this.formTitle.textContent = t("cannedNew");
+    if (focus) this.controls.title.focus();
   }
 
-  function edit(response) {
-    editing = response;
-    for (const name of FIELDS) controls[name].value = response[name] || "";
-    clearErrors();
-    formStatus.textContent = "";
-    formTitle.textContent = t("cannedEditing", { title: response.title });
-    controls.title.focus();
+  edit(response) {
+    this.editing = response;
+    for (const name of FIELDS) this.controls[name].value = response[name] || "";
+    this.clearErrors();
+    this.formStatus.textContent = "";
+    this.formTitle.textContent = t("cannedEditing", { title: response.title });
+    this.controls.title.focus();
   }
 
-  // --- the list ---------------------------------------------------------------------------------
-  function renderFilter() {
-    const chosen = filter.value;
-    const categories = categoriesOf(responses);
-    clear(filter);
-    filter.append(
-      el("option", { value: "" }, t("cannedAll", { n: responses.length })),
-      ...categories.map((c) => el("option", { value: c }, c)),
-      el("option", { value: "\u0000none" }, t("cannedUncategorised")),
-    );
-    filter.value = chosen === "\u0000none" || categories.includes(chosen) ? chosen : "";
-    clear(categoryList);
-    categoryList.append(...categories.map((c) => el("option", { value: c })));
-  }
-
-  const visible = (response) =>
-    !filter.value || (filter.value === "\u0000none" ? !response.category : response.category === filter.value);
-
-  function render(focusSelector) {
-    renderFilter();
-    limits.textContent = t("cannedLimits", {
-      n: responses.length.toLocaleString(lang),
-      max: limit.toLocaleString(lang),
-      text: CANNED_LIMITS.text.toLocaleString(lang),
-    });
-    clear(body);
-    const shown = responses.filter(visible);
-    if (!shown.length) body.append(el("tr", {}, el("td", { colspan: "5" }, t("cannedEmpty"))));
-    shown.forEach((response, index) => {
-      const name = response.title;
-      const move = (delta) => () => reorder(response.responseId, delta);
-      body.append(
-        el(
-          "tr",
-          { dataset: { id: response.responseId } },
-          el("th", { scope: "row" }, el("span", { class: "name" }, name), el("span", { class: "sub", lang: "" }, `/${response.shortcut}`)),
-          el("td", {}, response.category || el("span", { class: "sub" }, t("cannedUncategorised"))),
-          el("td", { class: "canned-text" }, response.text),
-          el(
-            "td",
-            { class: "canned-usage" },
-            response.usageCount
-              ? [
-                  el("span", { class: "badge ok" }, t("cannedUsed", { n: response.usageCount.toLocaleString(lang) })),
-                  response.lastUsedAt ? el("span", { class: "sub" }, t("cannedLastUsed", { time: formatDateTime(response.lastUsedAt) })) : null,
-                ]
-              : el("span", { class: "badge" }, t("cannedUnused")),
-          ),
-          el(
-            "td",
-            {},
-            el(
-              "span",
-              { class: "row-actions" },
-              el("button", { type: "button", "aria-label": t("cannedEditLabel", { name }), dataset: { edit: response.responseId }, onclick: () => edit(response) }, t("cannedEdit")),
-              el(
-                "button",
-                { type: "button", "aria-label": t("moveUpLabel", { name }), disabled: index === 0, dataset: { move: "-1", id: response.responseId }, onclick: move(-1) },
-                t("moveUp"),
-              ),
-              el(
-                "button",
-                { type: "button", "aria-label": t("moveDownLabel", { name }), disabled: index === shown.length - 1, dataset: { move: "1", id: response.responseId }, onclick: move(1) },
-                t("moveDown"),
-              ),
-              el("button", { type: "button", class: "danger", "aria-label": t("cannedDeleteLabel", { name }), dataset: { delete: response.responseId }, onclick: () => remove(response) }, t("cannedDelete")),
-            ),
-          ),
-        ),
-      );
-    });
-    if (focusSelector) {
-      const target = body.querySelector(focusSelector);
-      // At the top or bottom the pressed button is disabled: keep focus on its row's other one.
-      (target && !target.disabled ? target : target?.closest("tr")?.querySelector("button[data-move]:not([disabled])"))?.focus();
-    }
-  }
-
-  async function load() {
-    try {
-      const data = await api.get("/admin/canned-responses");
-      responses = data.responses;
-      limit = data.limit;
-      render();
-    } catch (error) {
-      setStatus(t("loadFailed", { message: errorText(error) }), "error");
-    }
-  }
-
-  // --- actions ----------------------------------------------------------------------------------
-  function check() {
-    clearErrors();
+  /** Required fields and lengths, as the server counts them; the first bad field gets focus. */
+  check() {
+    this.clearErrors();
     for (const name of FIELDS) {
-      const value = controls[name].value.trim();
-      if (!value && name !== "category") return showFieldError(name, t("required")), false;
-      if ([...value].length > CANNED_LIMITS[name] + (name === "shortcut" && value.startsWith("/") ? 1 : 0)) {
-        return showFieldError(name, t("tooLong", { max: CANNED_LIMITS[name].toLocaleString(lang) })), false;
+      const value = this.controls[name].value.trim();
+      const max = CANNED_LIMITS[name] + (name === "shortcut" && value.startsWith("/") ? 1 : 0);
+      const problem = !value && name !== "category" ? t("required") : [...value].length > max ? t("tooLong", { max: CANNED_LIMITS[name].toLocaleString(this.ctx.lang) }) : "";
+      if (problem) {
+        this.showFieldError(name, problem);
+        return false;
       }
     }
     return true;
   }
 
-  async function save() {
-    formStatus.textContent = "";
-    if (!check()) return;
-    const payload = Object.fromEntries(FIELDS.map((name) => [name, controls[name].value]));
-    saveButton.disabled = true;
-    formStatus.textContent = t("saving");
+  async save() {
+    const { api } = this.ctx;
+    this.formStatus.textContent = "";
+    if (!this.check()) return;
+    const payload = Object.fromEntries(FIELDS.map((name) => [name, this.controls[name].value]));
+    this.saveButton.disabled = true;
+    this.formStatus.textContent = t("saving");
     try {
-      const saved = editing
-        ? await api.put(`/admin/canned-responses/${encodeURIComponent(editing.responseId)}`, payload)
+      const saved = this.editing
+        ? await api.put(`/admin/canned-responses/${encodeURIComponent(this.editing.responseId)}`, payload)
         : await api.post("/admin/canned-responses", payload);
-      const at = responses.findIndex((r) => r.responseId === saved.responseId);
-      if (at >= 0) responses[at] = saved;
-      else responses.push(saved);
-      resetForm();
-      render();
-      formStatus.textContent = t("cannedSaved", { title: saved.title });
+      const at = this.responses.findIndex((r) => r.responseId === saved.responseId);
+      if (at >= 0) this.responses[at] = saved;
+      else this.responses.push(saved);
+      this.resetForm();
+      this.render();
+      this.formStatus.textContent = t("cannedSaved", { title: saved.title });
     } catch (error) {
-      formStatus.textContent = t("saveFailed", { message: cannedReason(error) });
-      if (error.field) showFieldError(error.field, cannedReason(error));
+      this.formStatus.textContent = t("saveFailed", { message: cannedReason(error) });
+      if (error.field) this.showFieldError(error.field, cannedReason(error));
     } finally {
-      saveButton.disabled = false;
+      this.saveButton.disabled = false;
     }
   }
 
-  async function remove(response) {
+  // --- the list ---------------------------------------------------------------------------------
+
+  visible(response) {
+    const chosen = this.filter.value;
+    return !chosen || (chosen === NO_CATEGORY ? !response.category : response.category === chosen);
+  }
+
+  renderFilter() {
+    const { el } = this.ctx;
+    const chosen = this.filter.value;
+    const categories = categoriesOf(this.responses);
+    clear(this.filter);
+    this.filter.append(
+      el("option", { value: "" }, t("cannedAll", { n: this.responses.length })),
+      ...categories.map((c) => el("option", { value: c }, c)),
+      el("option", { value: NO_CATEGORY }, t("cannedUncategorised")),
+    );
+    this.filter.value = chosen === NO_CATEGORY || categories.includes(chosen) ? chosen : "";
+    clear(this.categoryList);
+    this.categoryList.append(...categories.map((c) => el("option", { value: c })));
+  }
+
+  usage(response) {
+    const { el, lang } = this.ctx;
+    if (!response.usageCount) return el("span", { class: "badge" }, t("cannedUnused"));
+    return [
+      el("span", { class: "badge ok" }, t("cannedUsed", { n: response.usageCount.toLocaleString(lang) })),
+      response.lastUsedAt ? el("span", { class: "sub" }, t("cannedLastUsed", { time: formatDateTime(response.lastUsedAt) })) : null,
+    ];
+  }
+
+  actions(response, first, last) {
+    const { el } = this.ctx;
+    const name = response.title;
+    const id = response.responseId;
+    const button = (key, label, attrs, onclick) => el("button", { type: "button", "aria-label": t(label, { name }), ...attrs, onclick }, t(key));
+    return el(
+      "span",
+      { class: "row-actions" },
+      button("cannedEdit", "cannedEditLabel", { dataset: { edit: id } }, () => this.edit(response)),
+      button("moveUp", "moveUpLabel", { disabled: first, dataset: { move: "-1", id } }, () => this.reorder(id, -1)),
+      button("moveDown", "moveDownLabel", { disabled: last, dataset: { move: "1", id } }, () => this.reorder(id, 1)),
+      button("cannedDelete", "cannedDeleteLabel", { class: "danger", dataset: { delete: id } }, () => this.remove(response)),
+    );
+  }
+
+  render(focusSelector) {
+    const { el, lang } = this.ctx;
+    this.renderFilter();
+    this.limits.textContent = t("cannedLimits", {
+      n: this.responses.length.toLocaleString(lang),
+      max: this.limit.toLocaleString(lang),
+      text: CANNED_LIMITS.text.toLocaleString(lang),
+    });
+    clear(this.body);
+    const shown = this.responses.filter((r) => this.visible(r));
+    if (!shown.length) this.body.append(el("tr", {}, el("td", { colspan: "5" }, t("cannedEmpty"))));
+    shown.forEach((response, index) => {
+      this.body.append(
+        el(
+          "tr",
+          { dataset: { id: response.responseId } },
+          el("th", { scope: "row" }, el("span", { class: "name" }, response.title), el("span", { class: "sub" }, `/${response.shortcut}`)),
+          el("td", {}, response.category || el("span", { class: "sub" }, t("cannedUncategorised"))),
+          el("td", { class: "canned-text" }, response.text),
+          el("td", { class: "canned-usage" }, this.usage(response)),
+          el("td", {}, this.actions(response, index === 0, index === shown.length - 1)),
+        ),
+      );
+    });
+    if (focusSelector) {
+      const target = this.body.querySelector(focusSelector);
+      // At the top or bottom the pressed button is disabled: keep focus on its row's other one.
+      (target && !target.disabled ? target : target?.closest("tr")?.querySelector("button[data-move]:not([disabled])"))?.focus();
+    }
+  }
+
+  async load() {
+    try {
+      const data = await this.ctx.api.get("/admin/canned-responses");
+      this.responses = data.responses;
+      this.limit = data.limit;
+      this.render();
+    } catch (error) {
+      this.setStatus(t("loadFailed", { message: errorText(error) }), "error");
+    }
+  }
+
+  async remove(response) {
     if (!window.confirm(t("cannedConfirmDelete", { name: response.title }))) return;
     try {
-      await api.del(`/admin/canned-responses/${encodeURIComponent(response.responseId)}`);
-      responses = responses.filter((r) => r.responseId !== response.responseId);
-      if (editing?.responseId === response.responseId) resetForm();
-      render();
-      setStatus(t("cannedDeleted", { title: response.title }), "saved");
-      (body.querySelector("button[data-edit]") || controls.title).focus();
+      await this.ctx.api.del(`/admin/canned-responses/${encodeURIComponent(response.responseId)}`);
+      this.responses = this.responses.filter((r) => r.responseId !== response.responseId);
+      if (this.editing?.responseId === response.responseId) this.resetForm();
+      this.render();
+      this.setStatus(t("cannedDeleted", { title: response.title }), "saved");
+      (this.body.querySelector("button[data-edit]") || this.controls.title).focus();
     } catch (error) {
-      setStatus(t("actionFailed", { name: response.title, message: errorText(error) }), "error");
+      this.setStatus(t("actionFailed", { name: response.title, message: errorText(error) }), "error");
     }
   }
 
-  async function reorder(id, delta) {
-    const ids = movedIds(
-      responses.map((r) => r.responseId),
-      id,
-      delta,
-      (other) => visible(responses.find((r) => r.responseId === other)),
-    );
+  async reorder(id, delta) {
+    const byId = new Map(this.responses.map((r) => [r.responseId, r]));
+    const ids = movedIds([...byId.keys()], id, delta, (other) => this.visible(byId.get(other)));
     try {
-      const data = await api.put("/admin/canned-responses/order", { ids });
-      responses = data.responses;
-      render(`[data-move="${delta}"][data-id="${id}"]`);
-      const moved = responses.find((r) => r.responseId === id);
-      setStatus(t("cannedMoved", { title: moved?.title || "", n: responses.findIndex((r) => r.responseId === id) + 1 }), "saved");
+      const data = await this.ctx.api.put("/admin/canned-responses/order", { ids });
+      this.responses = data.responses;
+      this.render(`[data-move="${delta}"][data-id="${id}"]`);
+      const at = this.responses.findIndex((r) => r.responseId === id);
+      this.setStatus(t("cannedMoved", { title: this.responses[at]?.title || "", n: at + 1 }), "saved");
     } catch (error) {
-      setStatus(t("saveFailed", { message: errorText(error) }), "error");
-      load();
+      this.setStatus(t("saveFailed", { message: errorText(error) }), "error");
+      this.load();
     }
   }
+}
 
-  async function exportCsv() {
-    try {
-      // api.js reads JSON; the CSV (UTF-8 with BOM) is fetched as bytes and handed to the browser as a file.
-      const config = await loadConfig();
-      const response = await fetch(`${config.api}/admin/canned-responses/export?lang=${lang}`, {
-        headers: { Authorization: `Bearer ${await auth.token()}` },
-      });
-      if (!response.ok) throw Object.assign(new Error(response.statusText), { status: response.status });
-      const url = URL.createObjectURL(await response.blob());
-      const link = el("a", { href: url, download: "canned-shared.csv", hidden: true });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      setStatus(t("cannedExported", { n: responses.length }), "saved");
-    } catch (error) {
-      setStatus(t("loadFailed", { message: errorText(error) }), "error");
-    }
-  }
-
-  async function importCsv() {
-    clear(importResult);
-    const file = fileInput.files?.[0];
-    if (!file) {
-      importResult.append(el("p", { class: "status error" }, t("cannedChooseFile")));
-      fileInput.focus();
-      return;
-    }
-    try {
-      const result = await api.post("/admin/canned-responses/import", { csvBase64: base64Of(await file.arrayBuffer()) });
-      importResult.append(
-        el("p", { class: "status saved" }, t("cannedImported", { created: result.created, updated: result.updated, unchanged: result.unchanged })),
-      );
-      fileInput.value = "";
-      fileName.textContent = t("cannedNoFile");
-      setStatus("");
-      await load();
-    } catch (error) {
-      const rows = error.body?.errors || [];
-      importResult.append(
-        el("p", { class: "status error" }, rows.length ? t("cannedImportRefused", { n: error.body.errorCount ?? rows.length }) : t("saveFailed", { message: errorText(error) })),
-      );
-      if (rows.length) {
-        importResult.append(
-          el(
-            "ul",
-            { class: "canned-import-errors" },
-            ...rows.map((row) =>
-              el(
-                "li",
-                {},
-                t("cannedImportRow", {
-                  row: row.row,
-                  field: row.field && FIELDS.includes(row.field) ? t(`cannedField_${row.field}`) : "—",
-                  reason: cannedReason({ code: "invalid_field", ...row }),
-                }),
-              ),
-            ),
-          ),
-        );
-      }
-    }
-  }
-
-  resetForm();
-  load();
+export function mountCanned(container, ctx) {
+  new CannedSection(ctx).mount(container);
 }
