@@ -76,7 +76,8 @@ class CannedSection {
     container.append(
       this.limits,
       el("div", { class: "canned-filter" }, el("label", { for: "canned-filter" }, t("cannedFilter")), this.filter),
-      el("div", { class: "table-wrap" }, this.table()),
+      // A narrow screen scrolls the table sideways: the region is focusable so the keyboard can too.
+      el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": t("cannedTitle") }, this.table()),
       this.status,
       this.form(),
       csvBox(this),
