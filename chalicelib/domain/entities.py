@@ -94,6 +94,11 @@ class Conversation:
     rating_comment: str | None = None
     rated_at: int | None = None
     rating_requested_at: int | None = None
+    # The transcript by e-mail (domain/transcript_mail.py): asked once after the end, then sent.
+    transcript_email: str | None = None
+    transcript_lang: str | None = None
+    transcript_requested_at: int | None = None
+    transcript_sent_at: int | None = None
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections: set[str] | None = None
     agent_connections: set[str] | None = None

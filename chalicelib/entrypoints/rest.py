@@ -16,13 +16,14 @@ from chalicelib.lazy_import import lazy_module
 from chalicelib.services import agent_status, assignment, conversation_records, ending, intake, messages, settings
 
 if TYPE_CHECKING:
-    from chalicelib.services import accounts, notes, records, ticket_workflow
+    from chalicelib.services import accounts, notes, records, ticket_workflow, transcript_mail
 else:
     # Loaded by the first route that uses them: the WebSocket functions import this module too.
     accounts = lazy_module("chalicelib.services.accounts")
     records = lazy_module("chalicelib.services.records")
     notes = lazy_module("chalicelib.services.notes")
     ticket_workflow = lazy_module("chalicelib.services.ticket_workflow")
+    transcript_mail = lazy_module("chalicelib.services.transcript_mail")
 
 rest = Blueprint(__name__)
 
@@ -88,6 +89,14 @@ def chat_messages(caller: Principal, conversation_id: str) -> dict[str, Any]:
 @edge(rest, Audience.CUSTOMER)
 def submit_rating(caller: Principal, conversation_id: str) -> dict[str, Any]:
     return ending.submit_rating(caller, _conversation_id(conversation_id), _body())
+
+
+@rest.route("/chats/{conversation_id}/transcript-mail", methods=["POST"], cors=WIDGET_CORS)
+@edge(rest, Audience.CUSTOMER)
+def request_transcript_mail(caller: Principal, conversation_id: str) -> Any:
+    return json_response(
+        transcript_mail.request_transcript_mail(caller, _conversation_id(conversation_id), _body()), 202
+    )
 
 
 @rest.route("/chats/{conversation_id}/end", methods=["POST"], cors=WIDGET_CORS)

@@ -191,6 +191,32 @@ def _export_id(body: str) -> str | None:
     return export_id if isinstance(export_id, str) and 0 < len(export_id) <= 64 else None
 
 
+def _transcript_mail_id(body: str) -> str | None:
+    """A transcript mail (services/transcript_mail.py) rides the export queue: `{"transcriptMail": id}`."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return None
+    conversation_id = value.get("transcriptMail") if isinstance(value, dict) else None
+    return conversation_id if isinstance(conversation_id, str) and 0 < len(conversation_id) <= 64 else None
+
+
+def _send_transcript(conversation_id: str, record: dict[str, Any]) -> bool:
+    """Send one transcript mail; False (retried by the queue, then its dead-letter queue) on failure."""
+    from chalicelib.services.transcript_mail import send_transcript_mail
+
+    try:
+        log.info("transcript mail of %s: %s", conversation_id, send_transcript_mail(conversation_id))
+        return True
+    except DomainError as exc:  # the chat is gone: nothing to send, ever
+        log.warning("transcript mail of %s: %s; dropped", conversation_id, exc.message)
+        return True
+    except Exception:  # noqa: BLE001 - SES or DynamoDB failed: the message comes back
+        log.exception("transcript mail of %s: failed", conversation_id)
+        _retry_soon(record)
+        return False
+
+
 def _retry_soon(record: dict[str, Any]) -> None:
     """Shorten the failed message's visibility so the retry does not wait the queue's full timeout."""
     try:
@@ -209,6 +235,10 @@ def handle_batch(records: list[dict[str, Any]], context: Any = None) -> dict[str
     failures: list[dict[str, str]] = []
     for record in records:
         message_id = record.get("messageId", "")
+        if (conversation_id := _transcript_mail_id(record.get("body", ""))) is not None:
+            if not _send_transcript(conversation_id, record):
+                failures.append({"itemIdentifier": message_id})
+            continue
         export_id = _export_id(record.get("body", ""))
         if export_id is None:
             log.warning("export message %s has no export id; dropped", message_id)

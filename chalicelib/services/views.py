@@ -139,6 +139,9 @@ def customer_conversation_view(conv: Conversation) -> dict[str, Any]:
         "endedBy": conv.ended_by,
         "endReason": conv.end_reason,
         "reads": reads_view(conv),
+        # The transcript by e-mail: the customer's own address prefills the request (asked once).
+        "customerEmail": conv.customer_email,
+        "transcriptRequested": conv.transcript_requested_at is not None,
     }
 
 

@@ -121,6 +121,35 @@ def record_rating(conv: Conversation, rating: str, comment: str | None, now_ms: 
     return rated
 
 
+# --- the transcript by e-mail ------------------------------------------------------------------
+
+
+def record_transcript_request(conv: Conversation, email: str, lang: str, now_ms: int) -> bool:
+    """One request per chat, only once it has ended: False when the condition refused it."""
+    asked = update_unless_refused(
+        conv.conversation_id,
+        [
+            ConversationModel.transcript_email.set(email),
+            ConversationModel.transcript_lang.set(lang),
+            ConversationModel.transcript_requested_at.set(now_ms),
+        ],
+        (ConversationModel.state == ConversationState.ENDED.value)
+        & ConversationModel.transcript_requested_at.does_not_exist(),
+    )
+    if asked:
+        conv.transcript_email, conv.transcript_lang, conv.transcript_requested_at = email, lang, now_ms
+    return asked
+
+
+def mark_transcript_sent(conversation_id: str, now_ms: int) -> bool:
+    """The mail went out: False when it was marked sent already (a redelivered queue message)."""
+    return update_unless_refused(
+        conversation_id,
+        [ConversationModel.transcript_sent_at.set(now_ms)],
+        ConversationModel.transcript_requested_at.exists() & ConversationModel.transcript_sent_at.does_not_exist(),
+    )
+
+
 # --- read receipts ---------------------------------------------------------------------------
 
 

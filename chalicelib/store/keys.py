@@ -41,6 +41,7 @@ CANNED_COUNTER = "#count"
 CHAT_SETTINGS = "chat"
 ROUTING_SETTINGS = "routing"  # timers, business hours and teams (services/routing_settings.py)
 _CONSENT_PREFIX = "consent#"
+_MAIL_QUOTA_PREFIX = "mailquota#"
 
 # Message items: messages sort as `m#<seq, 10 digits>`, resend markers as `c#<client id>`.
 MESSAGE_PREFIX = "m#"
@@ -79,6 +80,11 @@ def message_sort_key(seq: int) -> str:
 
 def client_marker_key(client_message_id: str) -> str:
     return f"{_MARKER_PREFIX}{client_message_id}"
+
+
+def mail_quota_setting(address_key: str, window_start: int) -> str:
+    """The settings item counting transcript mails to one (hashed) address in one hour."""
+    return f"{_MAIL_QUOTA_PREFIX}{address_key}#{window_start}"
 
 
 def consent_setting(version: int) -> str:

@@ -237,6 +237,11 @@ class ConversationModel(Model):
     rating_comment = UnicodeAttribute(null=True)
     rated_at = NumberAttribute(null=True)
     rating_requested_at = NumberAttribute(null=True)
+    # The transcript by e-mail: asked once (a conditional write), then marked sent by the mail path.
+    transcript_email = UnicodeAttribute(null=True)
+    transcript_lang = UnicodeAttribute(null=True)
+    transcript_requested_at = NumberAttribute(null=True)
+    transcript_sent_at = NumberAttribute(null=True)
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections = UnicodeSetAttribute(null=True)
     agent_connections = UnicodeSetAttribute(null=True)
@@ -303,7 +308,8 @@ class MessageModel(Model):
 
 
 class SettingsModel(Model):
-    """Key `chat`: the chat settings as a JSON document; `consent#<n>`: consent text versions."""
+    """Key `chat`: the chat settings as a JSON document; `consent#<n>`: consent text versions;
+    `mailquota#<address hash>#<hour>`: the transcript mails asked for one address in one hour."""
 
     Meta = _meta("settings")
 
@@ -312,6 +318,8 @@ class SettingsModel(Model):
     updated_at = NumberAttribute(default=0)
     updated_by = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
+    mail_count = NumberAttribute(null=True)  # mail quota items only
+    expires_at = TTLAttribute(null=True)  # mail quota items only: gone a while after their hour
 
 
 # --- masking audit ---------------------------------------------------------------------------

@@ -3,11 +3,14 @@ check) and the consent text of every version a chat may have agreed to."""
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.domain.entities import SettingsDocument
 from chalicelib.store import keys
 from chalicelib.store.convert import to_entity
+from chalicelib.store.dynamo import is_condition_failure
 from chalicelib.store.models import SettingsModel
 from chalicelib.store.settings_items import save_versioned
 
@@ -53,3 +56,23 @@ def save_consent_text(version: int, document: str, *, updated_at: int, updated_b
     )
     item.save()
     return to_entity(item, SettingsDocument)
+
+
+def count_mail(address_key: str, window_start: int, limit: int, expires_at: int) -> bool:
+    """Count one transcript mail to an address in the hour starting `window_start`: one conditional
+    UpdateItem (ADD). False, with nothing written, when `limit` mails are counted already."""
+    item = SettingsModel(keys.mail_quota_setting(address_key, window_start))
+    try:
+        item.update(
+            actions=[
+                SettingsModel.mail_count.add(1),
+                SettingsModel.document.set(SettingsModel.document | ""),
+                SettingsModel.expires_at.set(datetime.fromtimestamp(expires_at, UTC)),
+            ],
+            condition=SettingsModel.mail_count.does_not_exist() | (SettingsModel.mail_count < limit),
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True

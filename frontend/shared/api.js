@@ -6,7 +6,9 @@ export class ApiError extends Error {
     this.status = status;
     this.code = code;
     this.field = field; // invalid_field: which field (the server's name for it)
-    this.body = body; // the whole answer: a 409 on a ticket carries `current`, the ticket as it is now
+    // The whole error body: a 409 on a ticket carries `current` (the ticket as it is now), a CSV
+    // import's 400 its per-row `errors`.
+    this.body = body;
   }
 }
 

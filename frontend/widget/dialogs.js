@@ -1,6 +1,8 @@
-// The widget's sub-dialogs over the chat: rating (만족 / 불만족 and a comment) and ending the chat.
+// The widget's sub-dialogs over the chat: rating (만족 / 불만족, a comment and, once the chat has
+// ended, the transcript by e-mail: a checkbox and the address, prefilled) and ending the chat.
 // Methods of the Widget (app.js mixes them in: `this` is the widget).
 import { h } from "./dom.js";
+import { EMAIL, LIMITS } from "./limits.js";
 
 export class DialogSteps {
   // --- sub-dialogs: rating, end ---------------------------------------------------------------
@@ -57,31 +59,110 @@ export class DialogSteps {
       error,
       h("div", { class: "row" }, submit, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))),
     );
+    const transcript = session.state === "ended" && !session.transcriptRequested ? this.transcriptChoice() : null;
+    if (transcript) {
+      form.insertBefore(transcript.node, error);
+      form.noValidate = true; // the address is checked by transcript.check(), with our message, not the browser's bubble
+    }
     form.querySelector("input").setAttribute("data-autofocus", "");
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const picked = form.querySelector("input:checked");
+      const picked = form.querySelector('input[type="radio"]:checked');
       if (!picked) {
         error.textContent = t("chooseRating");
         form.querySelector("input").focus();
         return;
       }
+      if (transcript && !transcript.check()) return; // a bad address: nothing is sent
       submit.disabled = true;
       let text = t("thanks");
-      try {
-        await session.rate(picked.value, comment.value.trim());
-      } catch (failure) {
-        if (failure.status !== 409) {
-          submit.disabled = false;
-          error.textContent = t("failed");
+      if (!session.rating) {
+        try {
+          await session.rate(picked.value, comment.value.trim());
+        } catch (failure) {
+          if (failure.status !== 409) {
+            submit.disabled = false;
+            error.textContent = t("failed");
+            return;
+          }
+          session.rating = session.rating || "rated";
+          text = t("alreadyRated");
+        }
+      }
+      if (transcript?.wanted()) {
+        const sent = await transcript.send();
+        if (sent === null) {
+          submit.disabled = false; // rated already; the address can be corrected and sent again
           return;
         }
-        session.rating = session.rating || "rated";
-        text = t("alreadyRated");
+        text = `${text} ${sent}`;
       }
       this.afterRating(text);
     });
     this.openOverlay(t("ratingHeading"), form);
+  }
+
+  /** The transcript-by-e-mail part of the rating dialog: {node, wanted(), check(), send()}. */
+  transcriptChoice() {
+    const t = this.t;
+    const session = this.session;
+    const lang = this.lang === "en" ? "en" : "ko"; // the mail is written in the widget's language
+    const boxId = this.id("mail");
+    const emailId = this.id("mailto");
+    const errorId = this.id("mailerr");
+    const box = h("input", { type: "checkbox", id: boxId });
+    const email = h("input", {
+      type: "email",
+      id: emailId,
+      autocomplete: "email",
+      maxlength: String(LIMITS.email),
+      value: session.customerEmail || "",
+      "aria-describedby": `${emailId}-help ${errorId}`,
+    });
+    const error = h("p", { class: "error", id: errorId, role: "alert" });
+    const address = h(
+      "div",
+      { class: "field", hidden: true },
+      h("label", { for: emailId }, t("transcriptEmail")),
+      email,
+      h("p", { class: "note", id: `${emailId}-help` }, t("transcriptHelp")),
+    );
+    box.addEventListener("change", () => {
+      address.hidden = !box.checked;
+      error.textContent = "";
+      if (box.checked) email.focus();
+    });
+    // The customer's e-mail as the chat has it (it may have been added during the chat).
+    session.refreshView?.().then(() => {
+      if (!email.value && session.customerEmail) email.value = session.customerEmail;
+    }, () => {});
+    const mark = (message) => {
+      error.textContent = message;
+      if (message) email.setAttribute("aria-invalid", "true");
+      else email.removeAttribute("aria-invalid");
+      if (message) email.focus();
+    };
+    return {
+      node: h("div", { class: "transcript" }, h("div", { class: "field check" }, box, h("label", { for: boxId }, t("transcriptWanted"))), address, error),
+      wanted: () => box.checked,
+      check() {
+        if (!box.checked) return true;
+        const value = email.value.trim();
+        mark(!value ? t("required") : EMAIL.test(value) ? "" : t("badEmail"));
+        return !error.textContent;
+      },
+      async send() {
+        const value = email.value.trim();
+        try {
+          await session.mailTranscript(value, lang);
+          return t("transcriptSent", { email: value });
+        } catch (failure) {
+          if (failure.status === 409) return t("transcriptAlready");
+          mark(failure.status === 400 ? t("badEmail") : failure.status === 429 ? t("transcriptTooMany") : t("failed"));
+          return null;
+        }
+      },
+    };
   }
 
   afterRating(text) {

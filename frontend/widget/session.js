@@ -108,6 +108,8 @@ export class Session {
     this.agentName = view.agentName || this.agentName;
     this.reads.known(view.reads?.customer || 0);
     this.agentReadUpTo(view.reads?.agent || 0);
+    this.customerEmail = view.customerEmail || this.customerEmail || "";
+    this.transcriptRequested = !!view.transcriptRequested;
     this.rating = view.rating || null;
     this.setState(view.state, view.position ?? this.position);
     if (view.ratingRequestedAt && !view.rating && view.state !== "waiting") this.ratingRequested(view.ratingRequestTexts || view.ratingRequestText);
@@ -316,6 +318,21 @@ export class Session {
     const view = await this.call("POST", `/chats/${this.id}/end`);
     this.setState("ended");
     return view;
+  }
+
+  /** The chat as the server has it now: the e-mail to prefill, whether the transcript was asked for. */
+  async refreshView() {
+    const view = await this.call("GET", `/chats/${this.id}`);
+    this.customerEmail = view.customerEmail || this.customerEmail || "";
+    this.transcriptRequested = !!view.transcriptRequested;
+    return view;
+  }
+
+  /** Ask once, after the end, for the masked transcript by e-mail (sent in `lang`). */
+  async mailTranscript(email, lang) {
+    const answer = await this.call("POST", `/chats/${this.id}/transcript-mail`, { email, lang });
+    this.transcriptRequested = true;
+    return answer;
   }
 
   async rate(rating, comment) {

@@ -306,7 +306,7 @@ def stack_parameters(
     if change_type == "UPDATE":
         parameters += [
             {"ParameterKey": k, "UsePreviousValue": True}
-            for k in ("StaffMfa", "AdminMfa", "ThreatProtection")
+            for k in ("StaffMfa", "AdminMfa", "ThreatProtection", "MailFrom", "MailIdentity")
             if k not in values
         ]
     return parameters
@@ -587,6 +587,9 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument(
                 "--threat-protection", choices=("OFF", "AUDIT", "ENFORCED"), default=os.environ.get("THREAT_PROTECTION")
             )
+            # The transcript e-mail's sender and its verified SES identity (docs/deploy.md).
+            command.add_argument("--mail-from", default=os.environ.get("MAIL_FROM") or None)
+            command.add_argument("--mail-identity", default=os.environ.get("MAIL_IDENTITY") or None)
         if name == "destroy":
             command.add_argument("--purge-retained", action="store_true", default=bool(os.environ.get("PURGE")))
     args = parser.parse_args(argv)
@@ -599,6 +602,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("StaffMfa", args.staff_mfa),
                 ("AdminMfa", args.admin_mfa),
                 ("ThreatProtection", args.threat_protection),
+                ("MailFrom", args.mail_from),
+                ("MailIdentity", args.mail_identity),
             )
             if value
         }

@@ -42,6 +42,7 @@ class Access:
     sqs_consume: bool = False  # the export queue as a Lambda event source
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
     token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
+    ses_send: bool = False  # ses:SendEmail as MailFrom from the MailIdentity (the transcript e-mail)
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -92,6 +93,9 @@ FUNCTION_ACCESS: dict[str, Access] = {
         push=True,  # progress and ready frames to the requesting admin
         s3_exports=("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"),
         sqs_consume=True,
+        # The transcript e-mail rides the export queue (services/transcript_mail.py): it marks the
+        # chat's request sent (conversations) and sends the mail.
+        ses_send=True,
     ),
 }
 
@@ -234,6 +238,19 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 # Current and previous versions (rotation's grace period): chalicelib/auth/tokens.py.
                 "Action": "secretsmanager:GetSecretValue",
                 "Resource": {"Ref": "CustomerTokenSecret"},
+            }
+        )
+    if access.ses_send:
+        statements.append(
+            {
+                "Sid": "TranscriptMail",
+                "Effect": "Allow",
+                "Action": "ses:SendEmail",
+                "Resource": {
+                    "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailIdentity}"
+                },
+                # Only as the configured sender: the function cannot send as anyone else of the identity.
+                "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "MailFrom"}}},
             }
         )
     if access.cognito_admin:

@@ -117,6 +117,19 @@ PARAMETERS: dict[str, Any] = {
         "refused with 403 mfa_required, and the console and admin page offer to set one up (agents stay as "
         "StaffMfa says). See docs/security.md.",
     },
+    "MailFrom": {
+        "Type": "String",
+        "Default": "no-reply@example.com",
+        "AllowedPattern": "[^@\\s]+@[^@\\s]+",
+        "Description": "The sender of transcript e-mails (issue #22): an address in MailIdentity, verified in SES "
+        "in this region (docs/deploy.md: identity verification and the sandbox).",
+    },
+    "MailIdentity": {
+        "Type": "String",
+        "Default": "example.com",
+        "Description": "The SES identity MailFrom belongs to (a verified domain, or the address itself): the "
+        "export function may send as MailFrom from this identity only.",
+    },
     "ThreatProtection": {
         "Type": "String",
         "AllowedValues": ["OFF", "AUDIT", "ENFORCED"],
@@ -479,6 +492,7 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
         # The export handler marks a job failed on its last attempt: the queue's last receive.
         "EXPORT_MAX_ATTEMPTS": str(EXPORT_MAX_RECEIVES),
         "MASKING_KEY_ID": {"Ref": "MaskingKey"},
+        "MAIL_FROM": {"Ref": "MailFrom"},  # the transcript e-mail's sender (services/transcript_mail.py)
         # Admins must have an authenticator app (chalicelib/entrypoints/edge.py check_admin_mfa).
         "ADMIN_MFA_REQUIRED": {"Fn::If": ["AdminMfaRequired", "true", "false"]},
         # The ARN (Ref of a secret), never the value: the functions read it from Secrets Manager at run

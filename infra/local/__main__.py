@@ -4,7 +4,7 @@
   infra/aws/template.py created in it and the demo users added;
 - one HTTP server on PORT (default 8000): the WebSocket gateway at /ws and its management API
   at /_aws/ws/local/@connections/{id}, the REST API under /api/, frontend/ at /, and
-  /_local/status (JSON: URLs, ids, demo sign-ins);
+  /_local/status (JSON: URLs, ids, demo sign-ins); /_local/mail (what SES was given to send);
 - pollers feeding the SQS handlers.
 The app sees AWS only through environment variables set before it is imported.
 Development tooling: never packaged into a Lambda.
@@ -27,6 +27,7 @@ from aiohttp import web
 
 from infra.local.aws_calls import install_from_environment as install_aws_call_log
 from infra.local.gateway import Limits, WebSocketGateway
+from infra.local.mail import add_mail_routes, verify_sender
 from infra.local.moto_dynamodb import install_item_rollback, route_dynamodb_in_process
 from infra.local.moto_server import LocalMotoServer
 from infra.local.resources import DEMO_USERS, create_demo_users, create_local_stack
@@ -97,6 +98,7 @@ def provision(moto_endpoint: str, port: int) -> dict[str, Any]:
     pool_id = stack.refs["UserPool"]
     create_demo_users(moto_endpoint, REGION, pool_id)
     os.environ.update(stack.environment)
+    verify_sender(moto_endpoint, REGION)  # the transcript e-mail's sender (infra/local/mail.py)
     # The template requires MFA of admins; the demo's admin signs in without an authenticator app
     # unless LOCAL_ADMIN_MFA_REQUIRED=true (the browser test of the set-up screen sets it).
     os.environ["ADMIN_MFA_REQUIRED"] = os.environ.get("LOCAL_ADMIN_MFA_REQUIRED", "false")
@@ -130,6 +132,7 @@ def build_web_app(app_module: Any, executor: ThreadPoolExecutor, status: dict[st
         return web.json_response({**status, "connections": len(gateway.connections)})
 
     web_app.router.add_get("/_local/status", local_status)
+    add_mail_routes(web_app.router, REGION)  # /_local/mail: what SES (moto) was given to send
     gateway.add_routes(web_app.router, "/ws", MANAGEMENT_BASE_PATH)
     RestProxy(app, executor).add_routes(web_app.router)
     StaticSite(ROOT / "frontend", runtime_config(status)).add_routes(web_app.router)

@@ -98,6 +98,15 @@ def describe(signing_name: str, operation: str, params: dict[str, Any]) -> list[
     if signing_name == "secretsmanager":
         secret = _by_environment("CUSTOMER_TOKEN_SECRET_ARN", params.get("SecretId", ""), "${CustomerTokenSecret}")
         return [(f"secretsmanager:{operation}", secret)]
+    if signing_name == "ses":  # SendEmail as MAIL_FROM, from the identity the template names MailIdentity
+        sender = _by_environment("MAIL_FROM", params.get("Source", ""), "MailIdentity")
+        identity = "${MailIdentity}" if sender == "MailIdentity" else sender
+        return [
+            (
+                f"ses:{operation}",
+                f"arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{identity}",
+            )
+        ]
     if signing_name == "execute-api":
         method = CONNECTION_METHODS.get(operation, operation)
         connection = urllib.parse.quote(str(params.get("ConnectionId", "")), safe="")

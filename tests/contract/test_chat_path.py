@@ -212,6 +212,29 @@ def test_record_updates_rating_once_and_the_agent_name(store: Store) -> None:
     )
 
 
+def test_the_transcript_mail_is_asked_once_after_the_end_and_marked_sent_once(store: Store) -> None:
+    agent = _agent(store)
+    store.lifecycle.assign(_chat(store, "c1"), agent.user_id, 3, set(), T0 + 10, None)
+    live = store.conversations.get("c1")
+    assert store.conversations.record_transcript_request(live, "a@example.com", "ko", T0 + 20) is False  # live
+    assert store.conversations.mark_transcript_sent("c1", T0 + 21) is False  # nothing asked
+    store.lifecycle.end(store.conversations.get("c1"), Role.AGENT, T0 + 30)
+    ended = store.conversations.get("c1")
+    assert store.conversations.record_transcript_request(ended, "a@example.com", "en", T0 + 40) is True
+    assert store.conversations.record_transcript_request(ended, "b@example.com", "ko", T0 + 41) is False
+    assert store.conversations.mark_transcript_sent("c1", T0 + 50) is True
+    assert store.conversations.mark_transcript_sent("c1", T0 + 51) is False
+    stored = store.conversations.get("c1")
+    assert (stored.transcript_email, stored.transcript_lang) == ("a@example.com", "en")
+    assert (stored.transcript_requested_at, stored.transcript_sent_at) == (T0 + 40, T0 + 50)
+
+
+def test_the_mail_quota_counts_to_its_limit_per_address_and_hour(store: Store) -> None:
+    assert [store.settings.count_mail("k1", 3600, 2, 10_800) for _ in range(3)] == [True, True, False]
+    assert store.settings.count_mail("k2", 3600, 2, 10_800) is True  # another address
+    assert store.settings.count_mail("k1", 7200, 2, 14_400) is True  # the next hour
+
+
 # --- messages --------------------------------------------------------------------------------
 
 

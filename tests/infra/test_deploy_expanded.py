@@ -235,6 +235,7 @@ WIDGET_PATHS = {
     "/chats/{conversation_id}/rating",
     "/chats/{conversation_id}/end",
     "/chats/{conversation_id}/session",
+    "/chats/{conversation_id}/transcript-mail",
 }
 
 

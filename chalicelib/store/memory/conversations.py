@@ -78,6 +78,25 @@ class MemoryConversations:
         conv.rating, conv.rating_comment, conv.rated_at = rating, comment or None, now_ms
         return True
 
+    # --- the transcript by e-mail ------------------------------------------------------------------
+
+    def record_transcript_request(self, conv: Conversation, email: str, lang: str, now_ms: int) -> bool:
+        with self._tables.lock:
+            item = self._items.get(conv.conversation_id)
+            if item is None or not item.is_ended or item.transcript_requested_at is not None:
+                return False
+            item.transcript_email, item.transcript_lang, item.transcript_requested_at = email, lang, now_ms
+        conv.transcript_email, conv.transcript_lang, conv.transcript_requested_at = email, lang, now_ms
+        return True
+
+    def mark_transcript_sent(self, conversation_id: str, now_ms: int) -> bool:
+        with self._tables.lock:
+            item = self._items.get(conversation_id)
+            if item is None or item.transcript_requested_at is None or item.transcript_sent_at is not None:
+                return False
+            item.transcript_sent_at = now_ms
+        return True
+
     # --- read receipts ---------------------------------------------------------------------------
 
     def record_read(self, conversation_id: str, side: str, seq: int, now_ms: int, written_at_most: int | None) -> bool:

@@ -12,6 +12,7 @@ class MemorySettings:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
         self.items: dict[str, SettingsDocument] = tables.table("settings")
+        self.mail_counts: dict[str, int] = tables.table("mail-quota")
 
     def _get(self, name: str) -> SettingsDocument | None:
         with self.tables.lock:
@@ -37,6 +38,14 @@ class MemorySettings:
         with self.tables.lock:
             self.items[saved.name] = copied(saved)
         return saved
+
+    def count_mail(self, address_key: str, window_start: int, limit: int, expires_at: int) -> bool:
+        name = keys.mail_quota_setting(address_key, window_start)
+        with self.tables.lock:
+            if self.mail_counts.get(name, 0) >= limit:
+                return False
+            self.mail_counts[name] = self.mail_counts.get(name, 0) + 1
+        return True
 
 
 def save_versioned(
