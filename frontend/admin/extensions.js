@@ -3,7 +3,9 @@
 // mount() builds its content inside `container` (a <div> under the section's <h2>) with ctx =
 // { api, auth, socket, user, t, lang, el }. The page adds a nav link and a labelled section.
 import { mountMaskingAudit } from "./masking-audit.js";
+import { mountRouting } from "./routing.js";
 
 export const extensions = [
   { id: "masking-audit", title: { ko: "마스킹 감사 기록", en: "Masking audit log" }, mount: mountMaskingAudit },
+  { id: "routing", mount: mountRouting }, // its title: strings.js routingTitle
 ];
