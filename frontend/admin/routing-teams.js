@@ -24,7 +24,7 @@ function checkboxGroup(rt, groupId, legend, items, chosen, path, help) {
   rt.fields.set(path, { control: boxes[0]?.querySelector("input") || null, error });
   return el(
     "fieldset",
-    { class: "choice-group", "aria-describedby": [help ? `${groupId}-help` : "", `${groupId}-error`].join(" ").trim() },
+    { class: "choice-group", id: groupId, "aria-describedby": [help ? `${groupId}-help` : "", `${groupId}-error`].join(" ").trim() },
     el("legend", {}, legend),
     help ? el("p", { class: "help", id: `${groupId}-help` }, help) : null,
     boxes.length ? el("div", { class: "choices" }, boxes) : el("p", { class: "help" }, t("nothingToChoose")),
