@@ -54,7 +54,7 @@ function zoneField(ed) {
     options.map((zone) => el("option", { value: zone, selected: zone === ed.state.timeZone }, zone)),
   );
   const error = errorLine(ed.fields, `${ed.path}.timeZone`, controlId, select);
-  return el("div", { class: "field tz-field" }, el("label", { for: controlId }, t("timeZone")), select, error);
+  return el("div", { class: "field tz-field" }, el("label", { for: controlId }, t(ed.withMessage ? "timeZone" : "teamTimeZone")), select, error);
 }
 
 function intervalRow(ed, intervals, index, basePath, baseId, what) {
@@ -289,7 +289,7 @@ function validateSchedule(state, path, mark) {
 export function hoursEditor(opts) {
   const { id, path, fields, withMessage, onchange } = opts;
   const node = el("div", { class: "hours-editor" });
-  const ed = { id, path, fields, node, state: null, changed: () => onchange?.(), render };
+  const ed = { id, path, fields, node, withMessage, state: null, changed: () => onchange?.(), render };
 
   function set(hours) {
     const state = structuredClone(hours || { timeZone: DEFAULT_TIME_ZONE, weekly: {}, holidays: [], exceptions: [] });
