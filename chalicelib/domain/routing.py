@@ -315,3 +315,32 @@ def _as_capacity(agent: AgentLoad, team: Team, default_max_chats: int) -> AgentC
         last_assigned_at=agent.last_assigned_at,
         chat_permission=agent.chat_permission,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Queue counts per audience (`queue.changed`)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What one staff member is told of the queues: `waiting` over the queues they serve, `teams`
+    ({team id: count}) for their teams only; an admin sees every queue."""
+
+    waiting: int
+    teams: dict[str, int]
+
+
+def queue_counts_for(
+    agent_id: str, is_admin: bool, teams: Sequence[Team], counts: dict[str | None, int]
+) -> QueueCounts:
+    """`counts`: waiting chats per queue partition (None: chats without a team). Without teams there
+    is one queue and everyone sees it. Chats without a team are the catch-all team's to serve, or,
+    without a catch-all, anyone's (as assignment routes them), so they count for those agents."""
+    per_team = {team.team_id: counts.get(team.team_id, 0) for team in teams}
+    teamless = counts.get(None, 0)
+    if is_admin or not teams:
+        return QueueCounts(sum(per_team.values()) + teamless, per_team)
+    mine = {team.team_id: per_team[team.team_id] for team in teams if agent_id in team.member_agent_ids}
+    catch_all = team_for_inquiry_type(teams, None)
+    serves_teamless = catch_all is None or catch_all.team_id in mine
+    return QueueCounts(sum(mine.values()) + (teamless if serves_teamless else 0), mine)

@@ -14,9 +14,47 @@ RATING_LABELS = {"satisfied": "만족", "dissatisfied": "불만족"}
 STATE_LABELS = {"waiting": "대기", "active": "상담중", "ended": "종료"}
 # An internal note keeps its role's code: staff read `note` beside the Korean labels (issue #22).
 ROLE_LABELS = {"customer": "고객", "agent": "상담원", "admin": "관리자", "system": "시스템", "note": "note"}
+# Why the chat ended (issue #21): who ended it, and for the system's ends the reason.
+END_REASON_LABELS = {
+    ("customer", None): "고객 종료",
+    ("agent", None): "상담원 종료",
+    ("admin", None): "관리자 종료",
+    ("system", "idle"): "고객 무응답 자동 종료",
+    ("system", "closed"): "운영시간 종료 (대기 중)",
+    ("system", None): "시스템 종료",
+}
 
 
-def chat_row(conv: Conversation, ticket_ids: list[str] | None, tz: tzinfo) -> list[Any]:
+def end_reason_label(ended_by: str | None, end_reason: str | None) -> str | None:
+    if ended_by is None:
+        return None  # still live or waiting
+    label = END_REASON_LABELS.get((ended_by, end_reason)) or END_REASON_LABELS.get((ended_by, None))
+    if label is None:  # a code added later: shown as stored rather than dropped
+        label = f"{ended_by} ({end_reason})" if end_reason else ended_by
+    return label
+
+
+def transfer_lines(conv: Conversation, tz: tzinfo, team_names: dict[str, str]) -> str | None:
+    """One line per hop, oldest first: `2026-12-02 10:15:00 alice → bob (결제): note`."""
+    lines = []
+    for hop in conv.transfers or []:
+        at = local_datetime(hop.at, tz)
+        target = hop.to_agent_id or ""
+        if hop.to_team_id:
+            team = team_names.get(hop.to_team_id, hop.to_team_id)
+            target = f"{target} ({team})" if target else f"팀 {team}"
+        source = hop.from_agent_id or "-"
+        by = f" [{hop.by}]" if hop.by and hop.by != hop.from_agent_id else ""  # an admin moved it
+        line = f"{at:%Y-%m-%d %H:%M:%S} {source} → {target}{by}"
+        lines.append(f"{line}: {hop.note}" if hop.note else line)
+    return "\n".join(lines) or None
+
+
+def chat_row(
+    conv: Conversation, ticket_ids: list[str] | None, tz: tzinfo, team_names: dict[str, str] | None = None
+) -> list[Any]:
+    """`team_names`: team id → name (a removed team shows its id)."""
+    names = team_names or {}
     first_response = duration(conv.inbound_at, conv.first_response_at)
     return [
         conv.conversation_id,
@@ -42,6 +80,10 @@ def chat_row(conv: Conversation, ticket_ids: list[str] | None, tz: tzinfo) -> li
         conv.rating_comment,
         int(conv.last_seq or 0),
         ", ".join(ticket_ids) if ticket_ids else None,
+        names.get(conv.team_id, conv.team_id) if conv.team_id else None,
+        len(conv.transfers or []),
+        transfer_lines(conv, tz, names),
+        end_reason_label(conv.ended_by, conv.end_reason),
     ]
 
 

@@ -36,7 +36,7 @@ from chalicelib.export.rows import chat_row, message_row
 from chalicelib.export.s3_upload import MultipartUpload
 from chalicelib.export.values import export_file_name, zone
 from chalicelib.export.workbook import ExportWorkbook
-from chalicelib.services.records import history_filter
+from chalicelib.services.records import history_filter, team_names
 from chalicelib.services.views import access_of
 
 log = logging.getLogger("livechat.export")
@@ -74,13 +74,14 @@ def write_export(
     progress = ProgressReporter(job, attempt, options.progress_seconds, from_ms, to_ms)
     progress.report(0, 0, 0, force=True)
     tickets = bootstrap.store().export_jobs.chat_ticket_ids_since(from_ms)
+    teams = team_names()  # read once: every row names its team
     book = ExportWorkbook(options.sheet_row_limit)
     reader = export_reader(job)
     try:
         for conv, messages in chats_with_messages(query, options.read_ahead):
             if reader is not None and not rules.may_see_chat(reader, access_of(conv)):
                 continue  # an agent's export holds only the chats that agent may see
-            book.chats.append(chat_row(conv, tickets.get(conv.conversation_id), tz))
+            book.chats.append(chat_row(conv, tickets.get(conv.conversation_id), tz, teams))
             for message in messages:
                 book.messages.append(message_row(message, tz))
             if book.chats.rows + book.messages.rows > options.max_rows:

@@ -57,6 +57,10 @@ CHAT_COLUMNS: tuple[Column, ...] = (
     Column("평가 코멘트", 40),
     Column("메시지 수", 10, "number"),
     Column("티켓 ID", 30),
+    Column("팀", 16),
+    Column("전환 횟수", 10, "number"),
+    Column("전환 내역", 60),
+    Column("종료 사유", 20),
 )
 
 MESSAGE_COLUMNS: tuple[Column, ...] = (

@@ -11,7 +11,14 @@ from chalicelib.domain.accounts import customer_facing_name
 from chalicelib.domain.entities import Agent, Conversation
 from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.model import AgentCapacity, AgentStatus, Principal
-from chalicelib.domain.routing import AgentLoad, Team, WaitingChat, plan_assignments, team_for_inquiry_type
+from chalicelib.domain.routing import (
+    AgentLoad,
+    Team,
+    WaitingChat,
+    plan_assignments,
+    queue_counts_for,
+    team_for_inquiry_type,
+)
 from chalicelib.services import notify
 from chalicelib.services.messages import append_system_message
 from chalicelib.services.routing_settings import RoutingSettings, load_routing_settings
@@ -171,26 +178,30 @@ def waiting_counts(teams: tuple[Team, ...] | None = None) -> tuple[int, dict[str
     return sum(per_team.values()), {team_id: n for team_id, n in per_team.items() if team_id}
 
 
-def queue_changed_frame(teams: tuple[Team, ...] | None = None) -> dict[str, Any]:
-    total, per_team = waiting_counts(teams)
-    return {"type": "queue.changed", "waiting": total, "teams": per_team}
+def push_queue_counts(teams: tuple[Team, ...] | None = None, counts: dict[str | None, int] | None = None) -> None:
+    """`queue.changed` to every online staff member: an agent the counts of the queues they serve
+    (their teams'), an admin every queue's (domain/routing.queue_counts_for)."""
+    teams = load_routing_settings().teams if teams is None else teams
+    if counts is None:
+        counts = {team_id: store().queues.queue_length(team_id) for team_id in queue_teams(teams)}
+    for agent in store().agents.online():
+        seen = queue_counts_for(agent.agent_id, agent.role == "admin", teams, counts)
+        notify.to_agent(agent, {"type": "queue.changed", "waiting": seen.waiting, "teams": seen.teams})
 
 
 def push_queue_positions(teams: tuple[Team, ...] | None = None) -> None:
     """The queue moved: every waiting customer learns their new place (within their team's queue),
-    every online agent the counts."""
-    per_team: dict[str, int] = {}
-    total = 0
+    every online staff member the counts they see."""
+    teams = load_routing_settings().teams if teams is None else teams
+    counts: dict[str | None, int] = {}
     for team_id in queue_teams(teams):
         waiting = store().queues.waiting_connections(team_id)
         for position, (conversation_id, customer_connections) in enumerate(waiting, start=1):
             if customer_connections:
                 frame = {"type": "chat.queued", "conversationId": conversation_id, "position": position}
                 notify.send(customer_connections, frame, conversation_id=conversation_id)
-        total += len(waiting)
-        if team_id:
-            per_team[team_id] = len(waiting)
-    notify.to_agents(store().agents.online(), {"type": "queue.changed", "waiting": total, "teams": per_team})
+        counts[team_id] = len(waiting)
+    push_queue_counts(teams, counts)
 
 
 def queue(principal: Principal) -> dict[str, Any]:

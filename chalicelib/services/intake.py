@@ -14,8 +14,7 @@ from chalicelib.domain.model import ConversationState
 from chalicelib.domain.routing import Team, team_for_inquiry_type, team_hours
 from chalicelib.domain.validation import MAX_NAME_CHARS, bool_field, email_field, int_field, text_field
 from chalicelib.lazy_import import lazy_module
-from chalicelib.services import notify
-from chalicelib.services.assignment import assign_waiting_chats, queue_changed_frame
+from chalicelib.services.assignment import assign_waiting_chats, push_queue_counts
 from chalicelib.services.routing_settings import RoutingSettings, load_with_chat_settings
 from chalicelib.services.settings import ChatSettings
 
@@ -136,7 +135,7 @@ def start_chat(body: dict[str, Any]) -> dict[str, Any]:
     conv = store().conversations.get(conversation_id)
     position = store().queues.queue_position(conv) if conv.is_waiting else 0
     if position:
-        notify.to_agents(store().agents.online(), queue_changed_frame(routing.teams))
+        push_queue_counts(routing.teams)
     return {
         "conversationId": conversation_id,
         "customerId": customer_id,

@@ -29,7 +29,14 @@ from chalicelib.domain.validation import (
     text_field,
 )
 from chalicelib.services.settings import load_settings
-from chalicelib.services.views import access_of, conversation_view, message_view, ticket_history_view, ticket_view
+from chalicelib.services.views import (
+    access_of,
+    conversation_view,
+    message_view,
+    ticket_history_view,
+    ticket_view,
+    transfer_view,
+)
 
 _store = bootstrap.store
 
@@ -189,16 +196,36 @@ def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, An
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
     query = history_filter(params)
     page = _store().history.search(query, limit, decode_cursor(params.get("cursor")))
-    return {"items": [history_row(c, principal) for c in page.items], "nextCursor": encode_cursor(page.next_key)}
+    names = team_names()
+    return {
+        "items": [history_row(c, principal, names) for c in page.items],
+        "nextCursor": encode_cursor(page.next_key),
+    }
+
+
+def team_names() -> dict[str, str]:
+    """Team id → name from the routing settings (a removed team's chats show its id)."""
+    from chalicelib.services.routing_settings import load_routing_settings
+
+    return {team.team_id: team.name for team in load_routing_settings().teams}
+
+
+def transfer_hops(conv: Conversation) -> list[dict[str, Any]]:
+    """Every hop of the chat, oldest first: who moved it, from whom, to whom (or which team), when, note."""
+    return [transfer_view(hop) for hop in conv.transfers or []]
 
 
 # What a history row shows of the customer; left out of rows of chats the caller may not see.
 PERSONAL_HISTORY_FIELDS = ("userName", "email")
 
 
-def history_row(conv: Conversation, principal: Principal | None = None) -> dict[str, Any]:
-    """One row; without a principal (the export function checked who asked) every field."""
-    row = {
+def history_row(
+    conv: Conversation, principal: Principal | None = None, names: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One row; without a principal (the export function checked who asked) every field.
+    `names`: team id → name (team_names()); without it `teamName` is the id."""
+    hops = transfer_hops(conv)
+    row: dict[str, Any] = {
         "conversationId": conv.conversation_id,
         "inboundAt": conv.inbound_at,
         "firstResponseAt": conv.first_response_at,
@@ -217,8 +244,11 @@ def history_row(conv: Conversation, principal: Principal | None = None) -> dict[
         "endedBy": conv.ended_by,  # issue #21: system (idle auto-close) beside agent and customer
         "endReason": conv.end_reason,
         "teamId": conv.team_id,
+        "teamName": (names or {}).get(conv.team_id, conv.team_id) if conv.team_id else None,
         "transferCount": len(conv.transfers or []),
+        "transfers": hops,
     }
     if principal is not None and not rules.may_see_chat(principal, access_of(conv)):
         row.update(dict.fromkeys(PERSONAL_HISTORY_FIELDS), restricted=True)
+        row["transfers"] = [{**hop, "note": None} for hop in hops]  # the notes are the chat's people's
     return row

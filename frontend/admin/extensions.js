@@ -4,8 +4,10 @@
 // { api, auth, socket, user, t, lang, el }. The page adds a nav link and a labelled section.
 import { mountCanned } from "./canned.js";
 import { mountMaskingAudit } from "./masking-audit.js";
+import { mountRouting } from "./routing.js";
 
 export const extensions = [
   { id: "canned", title: { ko: "상용구", en: "Canned responses" }, mount: mountCanned },
   { id: "masking-audit", title: { ko: "마스킹 감사 기록", en: "Masking audit log" }, mount: mountMaskingAudit },
+  { id: "routing", mount: mountRouting }, // its title: strings.js routingTitle
 ];

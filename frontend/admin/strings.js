@@ -1,4 +1,5 @@
 // The admin page's strings, Korean first. One catalogue: createI18n(strings) in admin.js.
+import { ROUTING_STRINGS } from "./routing-strings.js";
 export const strings = {
   ko: {
     title: "채팅 관리",
@@ -186,6 +187,7 @@ export const strings = {
     chatsOf: "{active} / {max}",
     noPermission: "채팅 권한 없음",
     exportsTitle: "최근 추출",
+    ...ROUTING_STRINGS.ko, // routing-strings.js (issue #21)
   },
   en: {
     title: "Chat administration",
@@ -369,5 +371,6 @@ export const strings = {
     chatsOf: "{active} / {max}",
     noPermission: "no chat permission",
     exportsTitle: "Recent exports",
+    ...ROUTING_STRINGS.en,
   },
 };

@@ -39,6 +39,31 @@ export function createRecordDialog(h) {
     );
   }
 
+  // Every hop of the chat (issue #21): when, from whom to whom (or which team), who moved it, the note.
+  function transfersView(hops) {
+    const section = el("section", { class: "history-transfers", "aria-labelledby": "history-transfers-title" });
+    section.append(el("h3", { id: "history-transfers-title" }, t("transferHistory")));
+    if (!hops?.length) return section.append(el("p", { class: "muted" }, t("noTransfers"))), section;
+    section.append(
+      el(
+        "ol",
+        {},
+        hops.map((hop) => {
+          const vars = { time: formatTime(hop.at, lang, true), from: hop.fromAgentId || "-", to: hop.toAgentId || "", team: hop.toTeamId || "" };
+          const line = hop.toAgentId ? t("hopToAgent", vars) : t("hopToTeam", vars);
+          return el(
+            "li",
+            {},
+            el("span", {}, line),
+            hop.by && hop.by !== hop.fromAgentId ? el("span", { class: "muted" }, ` ${t("hopBy", { by: hop.by })}`) : null,
+            hop.note ? el("p", { class: "history-hop-note" }, hop.note) : null,
+          );
+        }),
+      ),
+    );
+    return section;
+  }
+
   function choices(values, current, allowNone = true) {
     const options = allowNone ? [["", t("none")]] : [];
     for (const value of values || []) options.push([value, value]);
@@ -97,7 +122,7 @@ export function createRecordDialog(h) {
         { class: "history-dialog-body" },
         el("section", { class: "history-dialog-transcript", "aria-label": t("transcript") }, transcript,
           noteForm({ api, lang, conversationId, onSaved: (note) => transcript.append(transcriptView([note]).firstElementChild) })),
-        el("div", { class: "history-dialog-records" }, customer, counsel, ticket),
+        el("div", { class: "history-dialog-records" }, customer, counsel, transfersView(conv.transfers), ticket),
       ),
     );
     closeButton.focus();

@@ -96,7 +96,7 @@ export function createSearch(h) {
       el(
         "tr",
         {},
-        [t("inboundAt"), t("inquiryType"), t("processingType"), t("status"), t("agentName"), t("userName"), t("rating"), t("firstResponse")].map(
+        [t("inboundAt"), t("inquiryType"), t("processingType"), t("status"), t("agentName"), t("userName"), t("rating"), t("firstResponse"), t("team"), t("transfers"), t("endReason")].map(
           (h) => el("th", { scope: "col" }, h),
         ),
       ),
@@ -122,6 +122,9 @@ export function createSearch(h) {
       el("td", {}, item.restricted ? el("span", { class: "muted" }, t("restricted")) : item.userName || ""),
       el("td", {}, item.rating ? t(item.rating) : ""),
       el("td", {}, formatSeconds(item.firstResponseSeconds)),
+      el("td", {}, item.teamName || ""),
+      el("td", { class: "num" }, String(item.transferCount || 0)),
+      el("td", {}, endReasonText(t, item.endedBy, item.endReason)),
     );
   }
 
@@ -131,7 +134,7 @@ export function createSearch(h) {
       const result = await api.get(`/history${query({ ...lastFilters, limit: PAGE_SIZE, cursor: cursors[page] })}`);
       clear(tbody);
       tbody.append(...result.items.map(row));
-      if (!result.items.length) tbody.append(el("tr", {}, el("td", { colspan: 8 }, t("noResults"))));
+      if (!result.items.length) tbody.append(el("tr", {}, el("td", { colspan: 11 }, t("noResults"))));
       cursors[page + 1] = result.nextCursor || undefined;
       cursors.length = page + 2;
       previousButton.disabled = page === 0;
@@ -162,4 +165,13 @@ export function createSearch(h) {
   }
 
   return { form, formError, exportButton, inquirySelect, processingSelect, agentChoices, status, table, pager, currentFilters, search };
+}
+
+/** Who ended the chat and why (issue #21), in the screen's language; "" while it is live. */
+export function endReasonText(t, endedBy, endReason) {
+  if (!endedBy) return "";
+  const known = (key) => (t(key) !== key ? t(key) : "");
+  const general = known(`end_${endedBy}`) || endedBy;
+  if (!endReason) return general;
+  return known(`end_${endedBy}_${endReason}`) || `${general} (${endReason})`; // a code added later: as stored
 }

@@ -115,7 +115,7 @@ def test_real_chat_exports_every_column_in_seoul_time(h, rig):
     assert chats.freeze_panes == "A2" and messages.freeze_panes == "A2"
     assert chats.column_dimensions["A"].width == CHAT_COLUMNS[0].width
     assert messages.column_dimensions["F"].width == MESSAGE_COLUMNS[5].width
-    assert chats.auto_filter.ref == "A1:W2"
+    assert chats.auto_filter.ref == "A1:AA2"
 
     (row,) = _rows(chats)
     expected = {
@@ -597,3 +597,39 @@ def test_wire_json_reads_equal_what_botocore_parses(h, rig, monkeypatch):
     parsed = boto3.client("dynamodb", region_name="us-east-1").query(**request)
     assert kept["Items"] and kept["Items"] == parsed["Items"]
     assert kept["Count"] == parsed["Count"] == 2
+
+
+def test_team_transfers_and_end_reason_columns(h, rig):
+    """Issue #21: the team by name, the transfer count and every hop, and why the chat ended."""
+    from chalicelib.domain.entities import Transfer
+
+    teams = [{"id": "billing", "name": "결제", "memberAgentIds": [], "inquiryTypes": []}]
+    bootstrap.store().routing_settings.save(
+        json.dumps({"teams": teams}), version=1, expected_version=None, updated_at=now_ms(), updated_by="admin"
+    )
+    start = now_ms() - 3_600_000
+    hops = [
+        Transfer("alice", "alice", "bob", "billing", start + 60_000, "환불 확인 부탁"),
+        Transfer("admin@example.com", "bob", None, "gone-team", start + 120_000),
+    ]
+    ended = {"ended_by": "system", "end_reason": "idle", "ended_at": start + 600_000}
+    put_chat("c-moved", start, team_id="billing", transfers=hops, **ended)
+    put_chat("c-plain", start + 1000, ended_by="customer", ended_at=start + 5000)
+    put_chat("c-closed", start + 2000, ended_by="system", end_reason="closed", ended_at=start + 9000)
+
+    job = _export(h, rig, _admin(h), {})
+    chats = rig.workbook(_key(job))["Chats"]
+    assert [c.value for c in chats[1]][-4:] == ["팀", "전환 횟수", "전환 내역", "종료 사유"]
+    assert chats.auto_filter.ref == f"A1:AA{job['chatRows'] + 1}"
+    headers = [c.header for c in CHAT_COLUMNS]
+    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in _rows(chats)}
+    moved = rows["c-moved"]
+    seoul = [_local(hop.at) for hop in hops]
+    assert (moved["팀"], moved["전환 횟수"], moved["종료 사유"]) == ("결제", 2, "고객 무응답 자동 종료")
+    assert moved["전환 내역"] == (
+        f"{seoul[0]:%Y-%m-%d %H:%M:%S} alice → bob (결제): 환불 확인 부탁\n"
+        f"{seoul[1]:%Y-%m-%d %H:%M:%S} bob → 팀 gone-team [admin@example.com]"
+    )
+    plain = rows["c-plain"]
+    assert (plain["팀"], plain["전환 횟수"], plain["전환 내역"], plain["종료 사유"]) == (None, 0, None, "고객 종료")
+    assert rows["c-closed"]["종료 사유"] == "운영시간 종료 (대기 중)"

@@ -98,8 +98,11 @@ def test_each_team_has_its_queue_and_its_members(world: World) -> None:
     assert world.store.conversations.get(general["conversationId"]).agent_id == b.user_id
     third = intake.start_chat(START)  # no type chosen: the catch-all too
     assert (third["teamId"], third["state"]) == ("general", "active")
+    # queue.changed per team: b (general) is not told billing's count, a (billing) is
     changed = [f for f in world.pusher.frames["b-tab"] if f["type"] == "queue.changed"][-1]
-    assert (changed["waiting"], changed["teams"]) == (1, {"billing": 1, "general": 0})
+    assert (changed["waiting"], changed["teams"]) == (0, {"general": 0})
+    changed = [f for f in world.pusher.frames["a-tab"] if f["type"] == "queue.changed"][-1]
+    assert (changed["waiting"], changed["teams"]) == (1, {"billing": 1})
     queue = assignment.queue(b)
     assert [(c["teamId"], c["position"]) for c in queue["chats"]] == [("billing", 1)]
     customer = connections.connect("cust-2", second["token"])
@@ -199,3 +202,32 @@ def test_chats_queued_before_teams_are_served_without_a_catch_all(world: World) 
     world.store.agents.set_max_chats(a.user_id, 2)
     assert assignment.assign_waiting_chats() == 1
     assert world.store.conversations.get(before_teams["conversationId"]).agent_id == a.user_id
+
+
+def test_queue_changed_tells_each_agent_their_teams_counts_and_admins_all(world: World) -> None:
+    from chalicelib.services import agent_status
+
+    a = world.agent("a@example.com", tab="a-tab")
+    b = world.agent("b@example.com", tab="b-tab")
+    boss = Principal(role=Role.ADMIN, user_id="boss@example.com", email="boss@example.com")
+    world.store.agents.ensure(boss)
+    world.store.connections.put("boss-tab", boss, world.clock())
+    world.store.agents.add_connection(boss.user_id, "boss-tab")
+    agent_status.set_status(boss, {"status": "online"})
+    for principal in (a, b, boss):
+        world.store.agents.set_max_chats(principal.user_id, 1)
+    routing_settings.save_from_admin({"teams": _teams([a.user_id], [b.user_id, boss.user_id])}, ADMIN)
+    intake.start_chat({**START, "inquiryType": "주문/결제"})  # a takes it
+    intake.start_chat(START)  # the catch-all: b or boss takes it
+    intake.start_chat(START)  # the other of them
+    world.pusher.frames.clear()
+    intake.start_chat({**START, "inquiryType": "주문/결제"})  # waits for billing
+    intake.start_chat(START)  # waits for general
+
+    def last(tab: str) -> tuple[int, dict[str, int]]:
+        frame = [f for f in world.pusher.frames[tab] if f["type"] == "queue.changed"][-1]
+        return frame["waiting"], frame["teams"]
+
+    assert last("a-tab") == (1, {"billing": 1})
+    assert last("b-tab") == (1, {"general": 1})
+    assert last("boss-tab") == (2, {"billing": 1, "general": 1})

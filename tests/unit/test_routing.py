@@ -277,3 +277,26 @@ def test_routing_does_not_look_at_hours_so_waiting_chats_survive_a_schedule_edit
     ) == Assignment("b1", "billing", "alice", DEFAULT_MAX)
     assert routing.team_hours(closed_all_week[0], BusinessHours()) is closed_all_week[0].hours
     assert routing.team_hours(GENERAL, BusinessHours()) == BusinessHours()
+
+
+# queue.changed: each staff member's counts (routing.queue_counts_for)
+COUNTS: dict[str | None, int] = {None: 1, "billing": 2, "tech": 3, "general": 0}
+
+
+@pytest.mark.parametrize(
+    ("agent_id", "is_admin", "teams", "waiting", "per_team"),
+    [
+        ("bob", False, TEAMS, 5, {"billing": 2, "tech": 3}),  # two teams; teamless chats are dave's
+        ("alice", False, TEAMS, 2, {"billing": 2}),
+        ("dave", False, TEAMS, 1, {"general": 0}),  # the catch-all serves the chats without a team
+        ("erin", False, TEAMS, 0, {}),  # in no team
+        ("erin", True, TEAMS, 6, {"billing": 2, "tech": 3, "general": 0}),  # an admin sees every queue
+        ("alice", False, [BILLING, TECH], 3, {"billing": 2}),  # no catch-all: teamless chats are anyone's
+        ("alice", False, [], 6, {}),  # no teams: one queue for everyone (the seed's count)
+    ],
+)
+def test_queue_counts_per_audience(
+    agent_id: str, is_admin: bool, teams: list[Team], waiting: int, per_team: dict[str, int]
+) -> None:
+    counts = COUNTS if teams else {None: 6}
+    assert routing.queue_counts_for(agent_id, is_admin, teams, counts) == routing.QueueCounts(waiting, per_team)
