@@ -76,6 +76,7 @@ export function createChatSide(view, { thread, select }) {
         },
         el("span", { class: "chat-item-name" }, customerName(t, conv)),
         el("span", { class: "chat-item-time" }, formatTime(conv.lastMessageAt || conv.inboundAt, lang)),
+        view.routing ? view.routing.itemExtras(conv) : null, // team badge, accept countdown (chat-routing.js)
         unread ? el("span", { class: "unread-mark", title: t("unread") }, el("span", { class: "visually-hidden" }, t("unread"))) : null,
       );
       return el("li", { class: unread ? "unread" : "" }, button);
