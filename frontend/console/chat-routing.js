@@ -53,7 +53,9 @@ export function createRouting(view, { nextId, forget, showNotice, renderList }) 
     nextId,
     teamName,
     onTransferred(conversationId, target) {
-      forget(conversationId, t("transferredTo", { target }));
+      // chat.unassigned may have come first (it is pushed before the answer): say where it went.
+      forget(conversationId, null);
+      showNotice(t("transferredTo", { target }));
       ctx.toast(t("transferredTo", { target }));
     },
   });
@@ -73,8 +75,10 @@ export function createRouting(view, { nextId, forget, showNotice, renderList }) 
     const node = badge(c);
     teamBadge.replaceChildren(...(node ? [node] : []));
     // The hop that brought the chat to this agent, with its internal note (never the customer's).
-    const hops = (c.transfers || []).filter((hop) => hop.toAgentId === ctx.me.agentId);
-    const hop = hops[hops.length - 1];
+    // The last hop: to this agent, or to a team's queue from which this agent then took it.
+    const last = (c.transfers || [])[(c.transfers || []).length - 1];
+    const me = ctx.me.agentId;
+    const hop = last && c.agentId === me && last.fromAgentId !== me && (last.toAgentId === me || !last.toAgentId) ? last : null;
     transferInfo.classList.toggle("hidden", !hop);
     transferInfo.replaceChildren(
       ...(hop
