@@ -87,7 +87,7 @@ def put_routing(stack: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def clean_slate(stack: dict[str, Any]) -> Iterator[None]:
     """Every test starts with both agents offline, no chat live or waiting, no teams, the accept window off."""
-    put_routing(stack, {"teams": [], "acceptWindowSeconds": 0})
+    put_routing(stack, {"teams": [], "acceptWindowSeconds": 0, "idleWarningMinutes": 10, "idleCloseMinutes": 5})
     yield
     admin = _auth(stack, ADMIN)
     put_routing(stack, {"acceptWindowSeconds": 0})
@@ -289,5 +289,37 @@ def test_the_accept_countdown_and_a_missed_chat(stack: dict[str, Any], new_page:
         assert code == 200 and view.get("agentName") == "이상담", view
         code, _, staff_view = http("GET", f"{stack['api']}/chats/{customer.id}", None, _auth(stack, AGENT2))
         assert code == 200 and staff_view["agentOpenedAt"] >= staff_view["assignedAt"], staff_view
+    finally:
+        customer.close()
+
+
+def test_the_idle_warning_and_the_idle_close_in_both_languages(stack: dict[str, Any], new_page: Any) -> None:
+    """The sweep's idle lines in the conversation (one agent, a Korean and an English tab: both get every
+    push) and the end reason when the chat closes. The shortest settings: warned after 1 minute, closed 1
+    minute later, so this test waits about two minutes."""
+    put_routing(stack, {"idleWarningMinutes": 1, "idleCloseMinutes": 1})
+    korean = console(stack, new_page, AGENT1, "ko", 1280)
+    customer = Customer(stack, "윤고객")
+    try:
+        english = console(stack, new_page, AGENT1, "en", 1024, online=False)
+        lines = {
+            korean: ("답변이 없으시면 1분 후 상담이 자동으로 종료됩니다.",
+                     "고객이 답하지 않아 대화가 자동으로 종료되었습니다. 채팅기록에서 볼 수 있습니다."),
+            english: ("If there is no reply, the chat will end automatically in 1 min.",
+                      "The chat was closed automatically: the customer did not answer. It is in history."),
+        }
+        for page in lines:
+            page.locator(".chat-item", has_text="윤고객").click()
+        for page, (warning, _) in lines.items():
+            expect(page.locator(".conversation .msg-system .msg-text", has_text=warning)).to_be_visible(timeout=150_000)
+        assert system_line(customer, "idle_warning")["text"] == lines[korean][0]
+        screenshot(korean, "console-idle-warning-ko-1280")
+        screenshot(english, "console-idle-warning-en-1024")
+        for page, (_, ended) in lines.items():
+            expect(page.locator(".conv-notice")).to_have_text(ended, timeout=150_000)
+            expect(page.locator(".chat-item", has_text="윤고객")).to_have_count(0)
+        screenshot(english, "console-idle-closed-en-1024")
+        code, _, record = http("GET", f"{stack['api']}/chats/{customer.id}", None, _auth(stack, AGENT1))
+        assert code == 200 and (record["endedBy"], record["endReason"]) == ("system", "idle"), record
     finally:
         customer.close()
