@@ -224,12 +224,24 @@ def _inquiry_type_id(stack: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize(("lang", "width"), CASES)
-def test_team_badges_and_a_transfer_to_a_team_queue(stack: dict[str, Any], new_page: Any, lang: str, width: int) -> None:
+def test_team_badges_and_a_transfer_to_a_team_queue(
+    stack: dict[str, Any], new_page: Any, lang: str, width: int
+) -> None:
     words = TEXTS[lang]
-    put_routing(stack, {"teams": [
-        {"id": "general", "name": "일반상담", "memberAgentIds": [AGENT1, AGENT2], "inquiryTypes": []},
-        {"id": "billing", "name": "결제", "memberAgentIds": [AGENT2], "inquiryTypes": [_inquiry_type_id(stack)]},
-    ]})
+    put_routing(
+        stack,
+        {
+            "teams": [
+                {"id": "general", "name": "일반상담", "memberAgentIds": [AGENT1, AGENT2], "inquiryTypes": []},
+                {
+                    "id": "billing",
+                    "name": "결제",
+                    "memberAgentIds": [AGENT2],
+                    "inquiryTypes": [_inquiry_type_id(stack)],
+                },
+            ]
+        },
+    )
     first = console(stack, new_page, AGENT1, lang, width)
     customer = Customer(stack, "최고객")  # no inquiry type: the catch-all team 일반상담, agent1's
     try:
@@ -303,10 +315,14 @@ def test_the_idle_warning_and_the_idle_close_in_both_languages(stack: dict[str, 
     try:
         english = console(stack, new_page, AGENT1, "en", 1024, online=False)
         lines = {
-            korean: ("답변이 없으시면 1분 후 상담이 자동으로 종료됩니다.",
-                     "고객이 답하지 않아 대화가 자동으로 종료되었습니다. 채팅기록에서 볼 수 있습니다."),
-            english: ("If there is no reply, the chat will end automatically in 1 min.",
-                      "The chat was closed automatically: the customer did not answer. It is in history."),
+            korean: (
+                "답변이 없으시면 1분 후 상담이 자동으로 종료됩니다.",
+                "고객이 답하지 않아 대화가 자동으로 종료되었습니다. 채팅기록에서 볼 수 있습니다.",
+            ),
+            english: (
+                "If there is no reply, the chat will end automatically in 1 min.",
+                "The chat was closed automatically: the customer did not answer. It is in history.",
+            ),
         }
         for page in lines:
             page.locator(".chat-item", has_text="윤고객").click()
