@@ -19,15 +19,22 @@ export function formatLeft(ms) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-export function createAccept(view, { routing, showNotice, renderList }) {
+export function createAccept(view, { routing, showNotice, renderList, refreshChats }) {
   const { ctx, t, chats } = view;
   const names = new Map(); // conversationId → customer name: chat.missed may come after the chat left the list
   const asked = new Set(); // chat.open sent for this assignment (conversationId#assignedAt)
+  const reread = new Set(); // deadlines passed once: the list was read again
 
   function label(span, deadline) {
     const left = deadline - Date.now();
     const overdue = left <= 0;
     span.classList.toggle("overdue", overdue);
+    // chat.opened goes to the tab that opened the chat only: another tab of the agent learns it from
+    // the list, read once when the time is up (the chat is then gone, or opened, or still waiting).
+    if (overdue && !reread.has(span.dataset.deadline + span.dataset.conversationId)) {
+      reread.add(span.dataset.deadline + span.dataset.conversationId);
+      refreshChats().catch(() => {});
+    }
     span.textContent = overdue ? t("acceptOverdue") : t("acceptCountdown", { time: formatLeft(left) });
     span.title = overdue ? t("acceptOverdue") : t("acceptCountdownLabel", { time: formatLeft(left) });
   }
@@ -35,7 +42,7 @@ export function createAccept(view, { routing, showNotice, renderList }) {
   function countdown(c) {
     const deadline = acceptDeadline(c, routing.acceptWindowSeconds);
     if (deadline === null) return null;
-    const span = el("span", { class: "accept-countdown", dataset: { deadline: String(deadline) } });
+    const span = el("span", { class: "accept-countdown", dataset: { deadline: String(deadline), conversationId: c.conversationId } });
     label(span, deadline);
     return span;
   }

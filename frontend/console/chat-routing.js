@@ -10,8 +10,8 @@ import { createAccept } from "./chat-accept.js";
 import { customerName } from "./chat-side.js";
 import { createTransferDialog } from "./chat-transfer.js";
 
-/** view: the chat view's state; hooks: {forget(id, message), showNotice(text), renderList()}. */
-export function createRouting(view, { nextId, forget, showNotice, renderList }) {
+/** view: the chat view's state; hooks: {forget(id, message), showNotice(text), renderList(), refreshChats()}. */
+export function createRouting(view, { nextId, forget, showNotice, renderList, refreshChats }) {
   const { ctx, t } = view;
   const routing = { teams: new Map(), acceptWindowSeconds: 0, loaded: false };
   let loading = null;
@@ -47,7 +47,7 @@ export function createRouting(view, { nextId, forget, showNotice, renderList }) 
       el("span", { class: "visually-hidden" }, `${t("team")}: `), name);
   }
 
-  const accept = createAccept(view, { routing, showNotice, renderList });
+  const accept = createAccept(view, { routing, showNotice, renderList, refreshChats });
   const transfer = createTransferDialog({
     ctx,
     nextId,

@@ -119,7 +119,7 @@ function createChatView(view, container) {
     },
   });
   // Issue #21 (chat-routing.js): team badges, the accept countdown, 전환; chat-side.js asks view.routing.
-  const routing = (view.routing = createRouting(view, { nextId, forget, showNotice: (text) => conv.showNotice(text), renderList: () => side.renderList() }));
+  const routing = (view.routing = createRouting(view, { nextId, forget, showNotice: (text) => conv.showNotice(text), renderList: () => side.renderList(), refreshChats }));
   const side = createChatSide(view, { thread: threads.thread, select });
   const composer = createComposer(view, { nextId, send });
   const actions = createActions(view, { threads, forget, renderRatingOf: (id) => renderRating(chats.get(id)) });

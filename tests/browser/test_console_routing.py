@@ -111,6 +111,8 @@ def console(stack: dict[str, Any], new_page: Any, username: str, lang: str, widt
     page.get_by_label(words["password"]).fill(password)
     page.get_by_role("button", name=words["signIn"]).click()
     expect(page.locator(".status-button")).to_be_visible()
+    # status.set goes over the socket: choose once it is connected (a frame sent earlier may be lost).
+    expect(page.locator(".connection")).to_have_attribute("data-online", "true")
     if online:
         page.locator(".status-button").click()
         page.get_by_role("menuitemradio", name=words["online"]).click()
