@@ -19,6 +19,7 @@ from chalicelib.domain.errors import (
     AgentFull,
     AgentUnavailable,
     ConversationEnded,
+    DomainError,
     Forbidden,
     NotAssigned,
     NotFound,
@@ -109,6 +110,26 @@ def check_can_transfer_to_team(
     if not any(team.team_id == team_id for team in teams):
         raise NotFound("no such team", field="teamId")
     return TransferHop(chat.conversation_id, caller.user_id, chat.agent_id, None, team_id, now_ms, note)
+
+
+def check_caller_may_transfer(caller: Principal, chat: ChatForTransfer) -> None:
+    """The refusals that concern the caller and the chat alone (not a target): what the console's
+    list of transfer targets checks once before it weighs each target."""
+    _check_caller_may_transfer(caller, chat)
+
+
+def agent_target_refusal(
+    caller: Principal, chat: ChatForTransfer, target: AgentLoad, *, chat_team: Team | None, default_max_chats: int
+) -> str | None:
+    """The error code a transfer of `chat` to `target` would get now, or None when it would pass: the
+    same checks, in the same order, as `check_can_transfer_to_agent` (the dialog greys the refused)."""
+    try:
+        check_can_transfer_to_agent(
+            caller, chat, target, chat_team=chat_team, default_max_chats=default_max_chats, now_ms=0
+        )
+    except DomainError as refusal:
+        return refusal.code
+    return None
 
 
 def _check_caller_may_transfer(caller: Principal, chat: ChatForTransfer) -> None:

@@ -1,4 +1,5 @@
-"""REST routes of issue #21: routing settings (timers, hours, teams), opening and transferring a chat."""
+"""REST routes of issue #21: routing settings (timers, hours, teams), opening and transferring a chat,
+and the transfer dialog's targets."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from chalicelib.domain.model import Principal
 from chalicelib.domain.validation import id_field, parse_json_object
 from chalicelib.entrypoints.cors import staff_cors
 from chalicelib.entrypoints.edge import edge
-from chalicelib.services import live_timers, routing_settings, transfer
+from chalicelib.services import live_timers, routing_settings, transfer, transfer_targets
 
 routing_routes = Blueprint(__name__)
 CORS = staff_cors()
@@ -47,3 +48,9 @@ def open_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
 @edge(routing_routes, Audience.STAFF)
 def transfer_chat(caller: Principal, conversation_id: str) -> dict[str, Any]:
     return transfer.transfer_chat(caller, _conversation_id(conversation_id), _body())
+
+
+@routing_routes.route("/chats/{conversation_id}/transfer-targets", methods=["GET"], cors=CORS)
+@edge(routing_routes, Audience.STAFF)
+def get_transfer_targets(caller: Principal, conversation_id: str) -> dict[str, Any]:
+    return transfer_targets.transfer_targets(caller, _conversation_id(conversation_id))

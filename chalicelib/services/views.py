@@ -75,6 +75,7 @@ def conversation_view(conv: Conversation) -> dict[str, Any]:
         "endedBy": conv.ended_by,
         "endReason": conv.end_reason,
         "agentOpenedAt": conv.agent_opened_at,
+        "agentActiveAt": conv.agent_active_at,  # the console's accept countdown stops once the agent wrote
         "customerActiveAt": conv.customer_active_at,
         "idleWarningAt": conv.idle_warning_at,
         "status": "handled" if is_handled(conv.first_response_at) else "unhandled",

@@ -19,13 +19,14 @@ export function listenToChatEvents(view, chat) {
     if (conversation.conversationId === view.selectedId) chat.showConversation();
     side.renderList();
   });
-  socket.on("chat.unassigned", ({ conversationId }) => {
-    chat.forget(conversationId, t("unassigned"));
+  socket.on("chat.unassigned", ({ conversationId, reason }) => {
+    chat.forget(conversationId, t(reason === "transferred" ? "transferredAway" : "unassigned"));
     side.refreshQueueSoon();
   });
-  socket.on("chat.ended", ({ conversationId, endedBy }) => {
+  socket.on("chat.ended", ({ conversationId, endedBy, endReason }) => {
     if (!chats.has(conversationId)) return;
-    chat.forget(conversationId, t(endedBy === "customer" ? "endedByCustomer" : "ended"));
+    const reason = { idle: "endedIdle", closed: "endedClosedHours" }[endReason];
+    chat.forget(conversationId, t(reason || (endedBy === "customer" ? "endedByCustomer" : "ended")));
   });
   socket.on("message.new", ({ message }) => {
     if (!chats.has(message.conversationId)) return;

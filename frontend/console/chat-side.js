@@ -91,6 +91,7 @@ export function createChatSide(view, { thread, select }) {
         },
         el("span", { class: "chat-item-name" }, customerName(t, conv)),
         el("span", { class: "chat-item-time" }, formatTime(conv.lastMessageAt || conv.inboundAt, lang)),
+        view.routing ? view.routing.itemExtras(conv) : null, // team badge, accept countdown (chat-routing.js)
         unread
           ? el("span", { class: count ? "unread-mark unread-count" : "unread-mark", title: count ? tp("unreadCount", { n: count }) : t("unread"), dataset: { count: String(count) } },
               count ? el("span", { "aria-hidden": "true" }, badgeText(count)) : null,

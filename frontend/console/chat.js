@@ -15,6 +15,7 @@ import { ApiError } from "../shared/api.js";
 import { el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
 import { createChatSide, customerName } from "./chat-side.js";
+import { createRouting } from "./chat-routing.js";
 import { createComposer } from "./chat-composer.js";
 import { createCannedSearch } from "./chat-canned.js";
 import { createNoteMode } from "./chat-notes.js";
@@ -75,27 +76,32 @@ export function mount(container, ctx) {
 }
 
 /** The conversation pane: title, actions, messages, composer; and the notice above it. */
-function conversationLayout(view, composer, actions) {
+function conversationLayout(view, composer, actions, routing) {
   const { ctx, t } = view;
   const title = el("h2", { class: "conv-title", id: nextId("conv-title") });
   const meta = el("p", { class: "conv-meta" });
   const rateButton = el("button", { type: "button", class: "rate", onclick: () => actions.requestRating() }, t("rate"));
   const ticketButton = el("button", { type: "button", class: "create-ticket", onclick: () => actions.openTicketForm() }, t("createTicket"));
   const endButton = el("button", { type: "button", class: "danger end-chat", onclick: () => actions.endChat() }, t("endChat"));
-  const buttons = el("div", { class: "conv-actions" }, ctx.masking.button, rateButton, ticketButton, endButton);
+  const buttons = el("div", { class: "conv-actions" }, ctx.masking.button, routing.transferButton, rateButton, ticketButton, endButton);
   const messageList = el("ol", { class: "messages", "aria-live": "polite", "aria-labelledby": title.id, tabindex: "0" });
   const notice = el("p", { class: "conv-notice notice hidden", role: "status" });
   const empty = el("p", { class: "conv-empty" }, t("selectChat"));
   const pane = el(
     "section",
     { class: "conversation hidden", "aria-labelledby": title.id },
-    el("header", { class: "conv-header" }, el("div", {}, title, meta), buttons),
+    el("header", { class: "conv-header" }, el("div", {}, el("div", { class: "conv-title-row" }, title, routing.teamBadge), meta), buttons),
+    routing.transferInfo,
     messageList,
     composer.typingLine,
     composer.composer,
   );
   const center = el("div", { class: "conv-column" }, notice, empty, pane);
-  return { title, meta, rateButton, messageList, notice, empty, pane, center };
+  const showNotice = (text) => {
+    notice.textContent = text;
+    notice.classList.remove("hidden");
+  };
+  return { title, meta, rateButton, messageList, notice, empty, pane, center, showNotice };
 }
 
 /** The info column: customer info, counsel info (record-forms.js) and the rating. */
@@ -127,10 +133,12 @@ function createChatView(view, container) {
       side.renderList();
     },
   });
+  // Issue #21 (chat-routing.js): team badges, the accept countdown, 전환; chat-side.js asks view.routing.
+  const routing = (view.routing = createRouting(view, { nextId, forget, showNotice: (text) => conv.showNotice(text), renderList: () => side.renderList(), refreshChats }));
   const side = createChatSide(view, { thread: threads.thread, select });
   const composer = createComposer(view, { nextId, send });
   const actions = createActions(view, { threads, forget, renderRatingOf: (id) => renderRating(chats.get(id)) });
-  const conv = conversationLayout(view, composer, actions);
+  const conv = conversationLayout(view, composer, actions, routing);
   const info = infoLayout(view, {
     currentId: () => view.selectedId,
     onSaved: (id, saved) => {
@@ -149,7 +157,7 @@ function createChatView(view, container) {
     },
   });
   actions.ticketDialog = ticketDialog;
-  container.append(el("div", { class: "chat-screen" }, side.side, conv.center, info.pane), ticketDialog.dialog);
+  container.append(el("div", { class: "chat-screen" }, side.side, conv.center, info.pane), ticketDialog.dialog, routing.dialog);
 
   async function refreshChats() {
     const data = await ctx.api.get("/agent/chats");
@@ -208,6 +216,7 @@ function createChatView(view, container) {
     th.scrollToEnd = true;
     drawMessages();
     if (!th.loaded) threads.sync(id);
+    routing.opened(id); // shown to its agent: stops the accept window (chat.open)
   }
 
   function showConversation(reset = false) {
@@ -222,6 +231,7 @@ function createChatView(view, container) {
     fillTypeOptions(c);
     info.counselForm.fill(c.counsel || {}, reset);
     renderRating(c);
+    routing.showConversation(c);
   }
 
   function forget(id, message) {

@@ -14,6 +14,13 @@ const SYSTEM_EN = {
   agent_joined: (name) => (name ? `${name} started the chat.` : "An agent started the chat."),
   returned_to_queue: () => "Waiting for an agent again.",
   chat_ended: () => "The chat has ended.",
+  agent_changed: () => "The agent has changed.",
+  idle_warning: (_name, text) => {
+    const minutes = /(\d+)분/.exec(text)?.[1];
+    return minutes ? `If there is no reply, the chat will end automatically in ${minutes} min.` : "If there is no reply, the chat will end automatically.";
+  },
+  idle_closed: () => "There was no reply, so the chat ended automatically.",
+  closed_waiting: () => "Chat is closed for today (outside business hours). Please leave a 1:1 inquiry and we will answer.",
 };
 const JOINED_KO = /^상담원 (.+)님이 상담을 시작했습니다\.?$/;
 
@@ -22,7 +29,7 @@ export function systemLine(message, lang) {
   if (message.kind !== "system" || lang !== "en") return message.text || "";
   const english = SYSTEM_EN[message.systemCode];
   if (!english) return message.text || "";
-  return english(JOINED_KO.exec(message.text || "")?.[1]?.trim());
+  return english(JOINED_KO.exec(message.text || "")?.[1]?.trim(), message.text || "");
 }
 
 /** The text part of a message: masking's segments when enabled, else one text node. */

@@ -242,6 +242,7 @@ MATRIX: list[Row] = [
     Row("PUT /settings/routing", body={"idleWarningMinutes": 12}),
     Row("POST /chats/{conversation_id}/open", CHAT_STAFF),
     Row("POST /chats/{conversation_id}/transfer", CHAT_STAFF, body={"agentId": "agent2@example.com"}, fresh=True),
+    Row("GET /chats/{conversation_id}/transfer-targets", CHAT_STAFF),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
