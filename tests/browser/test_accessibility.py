@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
@@ -22,14 +21,6 @@ from websockets.sync.client import ClientConnection, connect
 
 VIEWS = [("ko", 1280), ("en", 1280), ("ko", 1024), ("en", 1024), ("ko", 390), ("en", 390)]
 VIEW_IDS = [f"{lang}-{width}" for lang, width in VIEWS]
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """The machine is shared: waits here get 15 s (Playwright's default of 5 s restored after)."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def rest(stack: dict[str, Any], method: str, path: str, token: str, body: Any = None) -> Any:

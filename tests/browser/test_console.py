@@ -15,24 +15,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from browser_support import screenshot
 from e2e_support import aws_client, http, sign_in
 from playwright.sync_api import Page, expect
 from websockets.sync.client import ClientConnection, connect
 
 AGENT = "agent1@example.com"
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """The machine is shared: waits here get 15 s (Playwright's default of 5 s restored after)."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 CUSTOMER_1 = "김고객"

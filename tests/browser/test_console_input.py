@@ -25,13 +25,6 @@ LABELS = {
 
 
 @pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture(autouse=True)
 def no_live_chats(stack: dict[str, Any]) -> Iterator[None]:
     """Every test starts with agent1 offline, no live chat, and agent1's demo display name."""
     yield

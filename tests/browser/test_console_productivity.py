@@ -86,13 +86,6 @@ document.addEventListener("console:alert", (event) => window.__alerts.push(event
 
 
 @pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture(autouse=True)
 def no_live_chats(stack: dict[str, Any]) -> Iterator[None]:
     """Every test ends with both agents offline and no live chat."""
     yield

@@ -65,13 +65,6 @@ def stack() -> Iterator[dict[str, Any]]:
         yield running
 
 
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 def _auth(stack: dict[str, Any], username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {sign_in(stack, username)}"}
 

@@ -8,24 +8,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
 
-import pytest
 from browser_support import screenshot
 from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 from websockets.sync.client import connect
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    """The machine is shared: waits here get 15 s (Playwright's default of 5 s restored after)."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
 
 # The focused element, through the widget's shadow root: what it is called and whether its focus
 # is drawn (the :focus-visible outline of base.css / widget.css).

@@ -16,10 +16,8 @@ Customers are played over REST and a real WebSocket. Screenshots: tests/artifact
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from browser_support import drop_staff_connections, screenshot
 from e2e_support import http, sign_in
 from openpyxl import load_workbook
@@ -37,13 +35,6 @@ WORDS = {
     "ko": {"online": "온라인", "seats": "상담", "ticket": "티켓 만들기", "search": "검색", "end": "대화 종료"},
     "en": {"online": "Online", "seats": "Chats", "ticket": "Create ticket", "search": "Search", "end": "End chat"},
 }
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def staff(stack: dict[str, Any], user: str, method: str, path: str, body: Any = None) -> Any:

@@ -19,7 +19,6 @@ import json
 import re
 import struct
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -48,13 +47,6 @@ NEW_PASSWORD = "Fresh-Passw0rd!x"
 COGNITO_WORDS = re.compile(
     r"Incorrect|username|User is disabled|does not exist|attempts exceeded|Failed to fetch|Exception"
 )
-
-
-@pytest.fixture(autouse=True)
-def patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def admin_rest(stack: dict[str, Any], method: str, path: str, body: Any = None) -> Any:
