@@ -32,6 +32,7 @@ const VIEWS = {
   chat: { label: "navChat", key: "1", load: async () => (await import("./chat.js")).mount },
   tickets: { label: "navTickets", key: "2", load: async () => (await import("./tickets.js")).mount },
   history: { label: "navHistory", key: "3", load: async () => mountHistory },
+  canned: { label: "navCanned", key: "4", load: async () => (await import("./canned-view.js")).mount },
 };
 
 async function mountHistory(container, ctx) {

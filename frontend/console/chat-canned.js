@@ -92,6 +92,8 @@ export function createCannedSearch(view, composer) {
   const fillNote = el("p", { class: "canned-fill-note hidden", id: `${listId}-fill`, role: "status" });
   const popup = el("div", { class: "canned-popup" }, hint, listbox);
   form.prepend(popup);
+  // Where the agent writes their own responses (canned-view.js), after 보내기 in the tab order.
+  form.querySelector("button[type=submit]").after(el("a", { href: "#/canned", class: "canned-manage" }, t("cannedManage")));
   form.append(status, fillNote);
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");

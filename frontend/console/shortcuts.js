@@ -1,4 +1,4 @@
-// The console's keyboard: Alt+↓ / Alt+↑ next / previous chat, Alt+M the message input, Alt+1/2/3
+// The console's keyboard: Alt+↓ / Alt+↑ next / previous chat, Alt+M the message input, Alt+1/2/3/4
 // the views, `?` (outside text fields) the help overlay, Esc closes it.
 import { el, keepTabInside } from "../shared/dom.js";
 
@@ -6,7 +6,7 @@ const ROWS = [
   ["Alt + ↓", "shortcutNext"],
   ["Alt + ↑", "shortcutPrev"],
   ["Alt + M", "shortcutInput"],
-  ["Alt + 1 / 2 / 3", "shortcutViews"],
+  ["Alt + 1 / 2 / 3 / 4", "shortcutViews"],
   ["?", "shortcutHelp"],
   ["Esc", "shortcutClose"],
 ];

@@ -6,6 +6,7 @@ import { STRINGS as WIDGET_STRINGS } from "../../frontend/widget/strings.js";
 import { CONSOLE_STRINGS } from "../../frontend/console/strings.js";
 import { PRODUCTIVITY_STRINGS } from "../../frontend/console/productivity-strings.js";
 import { strings as ADMIN_STRINGS } from "../../frontend/admin/strings.js";
+import { CANNED_STRINGS } from "../../frontend/shared/canned-strings.js";
 import { ERROR_STRINGS } from "../../frontend/shared/errors.js";
 
 const catalogue = { ko: { hello: "안녕하세요 {name}님", only: "한국어만" }, en: { hello: "Hello {name}" } };
@@ -58,7 +59,7 @@ test("localized: the asked language, else the other one with its lang, a plain s
   assert.deepEqual(localized(null, "ko"), { text: "", lang: "ko" });
 });
 
-for (const [name, table] of Object.entries({ widget: WIDGET_STRINGS, console: CONSOLE_STRINGS, productivity: PRODUCTIVITY_STRINGS, admin: ADMIN_STRINGS, errors: ERROR_STRINGS })) {
+for (const [name, table] of Object.entries({ widget: WIDGET_STRINGS, console: CONSOLE_STRINGS, productivity: PRODUCTIVITY_STRINGS, admin: ADMIN_STRINGS, canned: CANNED_STRINGS, errors: ERROR_STRINGS })) {
   test(`${name} strings: Korean and English have the same keys and the same placeholders`, () => {
     assert.deepEqual(Object.keys(table.en).sort(), Object.keys(table.ko).sort());
     const placeholders = (text) => [...String(text).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

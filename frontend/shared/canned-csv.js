@@ -1,9 +1,9 @@
-// The CSV part of the admin page's 상용구 section (canned.js): export (a download of the server's
-// UTF-8 CSV with BOM) and import (a file sent as bytes; the counts, or every refused row and why).
-import { loadConfig } from "/shared/config.js";
-import { clear } from "/shared/dom.js";
-import { CANNED_FIELDS, cannedReason } from "./canned-rules.js";
-import { errorText, t } from "./page.js";
+// The CSV part of the canned-response editor (canned-editor.js), for either scope (the section's
+// `base`: /admin/canned-responses or /canned-responses): export (a download of the server's UTF-8
+// CSV with BOM) and import (a file sent as bytes; the counts, or every refused row and why).
+import { loadConfig } from "./config.js";
+import { clear, el } from "./dom.js";
+import { CANNED_FIELDS } from "./canned-rules.js";
 
 function base64Of(buffer) {
   let binary = "";
@@ -12,9 +12,9 @@ function base64Of(buffer) {
   return btoa(binary);
 }
 
-/** The CSV box of `section` (a CannedSection: its ctx, setStatus(), load() and responses). */
+/** The CSV box of `section` (a CannedSection: its ctx, t, base, scope, setStatus(), load() and responses). */
 export function csvBox(section) {
-  const { el } = section.ctx;
+  const { t } = section;
   // The native file control's button is in the browser's language: ours (a label styled as a button)
   // stands in for it; the input stays focusable and opens the chooser with Space or Enter.
   const fileName = el("span", { class: "file-name", id: "canned-import-name" }, t("cannedNoFile"));
@@ -47,27 +47,29 @@ export function csvBox(section) {
 }
 
 async function exportCsv(section) {
-  const { auth, el, lang } = section.ctx;
+  const { t } = section;
+  const { auth, lang } = section.ctx;
   try {
     // api.js reads JSON; the CSV (UTF-8 with BOM) is fetched as bytes and handed to the browser as a file.
     const config = await loadConfig();
-    const response = await fetch(`${config.api}/admin/canned-responses/export?lang=${lang}`, {
+    const response = await fetch(`${config.api}${section.base}/export?lang=${lang}`, {
       headers: { Authorization: `Bearer ${await auth.token()}` },
     });
     if (!response.ok) throw Object.assign(new Error(response.statusText), { status: response.status });
     const url = URL.createObjectURL(await response.blob());
-    const link = el("a", { href: url, download: "canned-shared.csv", hidden: true });
+    const link = el("a", { href: url, download: `canned-${section.scope}.csv`, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     section.setStatus(t("cannedExported", { n: section.responses.length }), "saved");
   } catch (error) {
-    section.setStatus(t("loadFailed", { message: errorText(error) }), "error");
+    section.setStatus(t("loadFailed", { message: section.errorText(error) }), "error");
   }
 }
 
-function refusedRows(el, rows) {
+function refusedRows(section, rows) {
+  const { t } = section;
   return el(
     "ul",
     { class: "canned-import-errors" },
@@ -78,7 +80,7 @@ function refusedRows(el, rows) {
         t("cannedImportRow", {
           row: row.row,
           field: row.field && CANNED_FIELDS.includes(row.field) ? t(`cannedField_${row.field}`) : "—",
-          reason: cannedReason({ code: "invalid_field", ...row }, t, errorText),
+          reason: section.reasonOf({ code: "invalid_field", ...row }),
         }),
       ),
     ),
@@ -86,7 +88,8 @@ function refusedRows(el, rows) {
 }
 
 async function importCsv(section, { fileInput, fileName, result }) {
-  const { api, el } = section.ctx;
+  const { t } = section;
+  const { api } = section.ctx;
   clear(result);
   const file = fileInput.files?.[0];
   if (!file) {
@@ -95,7 +98,7 @@ async function importCsv(section, { fileInput, fileName, result }) {
     return;
   }
   try {
-    const counts = await api.post("/admin/canned-responses/import", { csvBase64: base64Of(await file.arrayBuffer()) });
+    const counts = await api.post(`${section.base}/import`, { csvBase64: base64Of(await file.arrayBuffer()) });
     result.append(el("p", { class: "status saved" }, t("cannedImported", counts)));
     fileInput.value = "";
     fileName.textContent = t("cannedNoFile");
@@ -105,8 +108,8 @@ async function importCsv(section, { fileInput, fileName, result }) {
     const rows = error.body?.errors || [];
     const summary = rows.length
       ? t("cannedImportRefused", { n: error.body.errorCount ?? rows.length })
-      : t("saveFailed", { message: errorText(error) });
+      : t("saveFailed", { message: section.reasonOf(error) });
     result.append(el("p", { class: "status error" }, summary));
-    if (rows.length) result.append(refusedRows(el, rows));
+    if (rows.length) result.append(refusedRows(section, rows));
   }
 }

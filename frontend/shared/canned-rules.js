@@ -1,6 +1,6 @@
-// The admin page's canned-response rules that need no page (node --test imports them): the
-// server's limits, the variables, the server's refusal reasons in the page's language, the filter's
-// categories and the ↑/↓ reorder.
+// The canned-response editor's rules that need no page (node --test imports them), for the admin
+// page's shared responses and the console's own ones alike: the server's limits, the variables, the
+// server's refusal reasons in the page's language, the filter's categories and the ↑/↓ reorder.
 // The server's limits (chalicelib/domain/canned.py); the server checks them again.
 export const CANNED_LIMITS = { title: 100, shortcut: 30, category: 50, text: 2000 };
 export const CANNED_FIELDS = ["title", "shortcut", "category", "text"];
@@ -35,7 +35,8 @@ export function cannedReason(error, tr, fallback) {
   if (/is missing/.test(message)) return tr("cannedMissingColumn", { name: message.match(/'([^']*)'/)?.[1] || "" });
   if (/cells, but the header/.test(message)) return tr("cannedCellCount");
   if (/neither UTF-8 nor CP949|not a readable CSV|file is empty/.test(message)) return tr("cannedBadFile");
-  if (/at most [\d,]+ shared/.test(message)) return tr("cannedLimitReached");
+  if (/at most [\d,]+ shared/.test(message)) return tr("cannedLimitReached_shared");
+  if (/at most [\d,]+ personal/.test(message)) return tr("cannedLimitReached_personal");
   return fallback(error);
 }
 
