@@ -185,7 +185,7 @@ export const CONSOLE_STRINGS = {
     navChat: "Chat",
     navTickets: "Tickets",
     navHistory: "History",
-    navCanned: "Canned responses",
+    navCanned: "Replies",
     cannedViewTitle: "Canned responses",
     cannedViewIntro: "Texts you insert by typing / and a shortcut or title in the chat's message box. Your own responses are seen and edited by you only (at most 200). Variables are filled from the chat when inserted.",
     cannedBackToChat: "Back to chat",

@@ -88,7 +88,8 @@ class CannedSection {
       title: t("cannedMaxChars", { max: CANNED_LIMITS.title }),
       shortcut: t("cannedShortcutHelp", { max: CANNED_LIMITS.shortcut }),
       category: t("cannedCategoryHelp", { max: CANNED_LIMITS.category }),
-      text: t("cannedTextHelp", { max: CANNED_LIMITS.text.toLocaleString(lang) }) + " " + VARIABLES.join(" "),
+      // The variables are names to type as they are (English identifiers): code, read out in English.
+      text: [t("cannedTextHelp", { max: CANNED_LIMITS.text.toLocaleString(lang) }), ...VARIABLES.map((v) => [" ", el("code", { lang: "en", translate: "no" }, v)])],
     };
     this.fields = Object.fromEntries(
       FIELDS.map((name) => [name, labelledField(`canned-field-${name}`, t(`cannedField_${name}`), this.controls[name], help[name])]),

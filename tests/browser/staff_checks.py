@@ -131,6 +131,9 @@ TEXTS_JS = r"""
 NEUTRAL = {
     "ID",
     "Excel",
+    "CSV",
+    "UTF",
+    "BOM",
     "otpauth",
     "GMT",
     "UTC",
