@@ -94,6 +94,7 @@ def test_an_agent_manages_and_uses_their_own_canned_responses(
         expect(page.locator(".conv-title")).to_have_text("김고객")
         manage = page.locator(".composer .canned-manage")
         expect(manage).to_have_text(words["manage"])
+        screenshot(page, f"console-canned-composer-{tag}")
         manage.focus()
         page.keyboard.press("Enter")
         expect(page.locator(".view-canned")).to_be_visible()
