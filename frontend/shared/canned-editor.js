@@ -156,6 +156,11 @@ class CannedSection {
     return this.load();
   }
 
+  setFormStatus(text, kind = "") {
+    this.formStatus.textContent = text;
+    this.formStatus.className = `status ${kind}`.trim();
+  }
+
   setStatus(text, kind = "") {
     this.status.textContent = text;
     this.status.className = `status ${kind}`.trim();
@@ -214,11 +219,11 @@ class CannedSection {
   async save() {
     const { t } = this;
     const { api } = this.ctx;
-    this.formStatus.textContent = "";
+    this.setFormStatus("");
     if (!this.check()) return;
     const payload = Object.fromEntries(FIELDS.map((name) => [name, this.controls[name].value]));
     this.saveButton.disabled = true;
-    this.formStatus.textContent = t("saving");
+    this.setFormStatus(t("saving"));
     try {
       const saved = this.editing
         ? await api.put(`${this.base}/${encodeURIComponent(this.editing.responseId)}`, payload)
@@ -228,9 +233,9 @@ class CannedSection {
       else this.responses.push(saved);
       this.resetForm();
       this.render();
-      this.formStatus.textContent = t("cannedSaved", { title: saved.title });
+      this.setFormStatus(t("cannedSaved", { title: saved.title }), "saved");
     } catch (error) {
-      this.formStatus.textContent = t("saveFailed", { message: this.reasonOf(error) });
+      this.setFormStatus(t("saveFailed", { message: this.reasonOf(error) }), "error");
       if (error.field) this.showFieldError(error.field, this.reasonOf(error));
     } finally {
       this.saveButton.disabled = false;
