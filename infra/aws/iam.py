@@ -24,6 +24,13 @@ DYNAMODB_WRITE = (
     "dynamodb:ConditionCheckItem",
 )
 
+DYNAMODB_STREAM_READ = (
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+)
+
 CHAT_TABLES = ("connections", "agents", "conversations", "messages", "settings")
 # What services/notify.forget_connection writes when a push meets a gone connection (410).
 PUSH_CLEANUP_TABLES = ("connections", "agents", "conversations")
@@ -42,6 +49,7 @@ class Access:
     sqs_consume: bool = False  # the export queue as a Lambda event source
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
     token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
+    stream_consume: tuple[str, ...] = ()  # tables whose stream is this function's event source
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -50,6 +58,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
     "api_handler": Access(
         # Every REST route: settings, tickets, history, masking, exports, agents.
         tables_rw=(*CHAT_TABLES, "tickets", "ticket-history", "canned-responses", "mask-audit", "export-jobs"),
+        tables_ro=("report-counters",),  # GET /reports reads the counters; only the stream function writes them
         push=True,
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
@@ -93,6 +102,9 @@ FUNCTION_ACCESS: dict[str, Access] = {
         s3_exports=("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"),
         sqs_consume=True,
     ),
+    # The conversations' stream into the report counters (chalicelib/services/reports.py): it reads
+    # only the records' images, never a table, and writes only counters and applied-markers.
+    "report_counters": Access(tables_rw=("report-counters",), stream_consume=("conversations",)),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
@@ -224,6 +236,16 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Effect": "Allow",
                 "Action": actions,
                 "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
+            }
+        )
+    if access.stream_consume:
+        statements.append(
+            {
+                "Sid": "TableStreams",
+                "Effect": "Allow",
+                # What the event source mapping calls with the function's role to read the shards.
+                "Action": list(DYNAMODB_STREAM_READ),
+                "Resource": [{"Fn::GetAtt": [table_ids[suffix], "StreamArn"]} for suffix in access.stream_consume],
             }
         )
     if access.token_secret:
