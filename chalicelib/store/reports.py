@@ -9,6 +9,7 @@ changes nothing. The counters are ADDs, so records of different chats (other sha
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
@@ -46,7 +47,9 @@ def apply(record_id: str, changes: Counters, now_ms: int) -> bool:
     if len(changes) > MAX_ITEMS_PER_RECORD:
         raise ValueError(f"a record touching {len(changes)} counter items cannot be applied in one transaction")
     marker = ReportCounterModel(
-        keys.report_marker(record_id), keys.REPORT_MARKER_BUCKET, expires_at=now_ms // 1000 + MARKER_TTL_S
+        keys.report_marker(record_id),
+        keys.REPORT_MARKER_BUCKET,
+        expires_at=datetime.fromtimestamp(now_ms / 1000 + MARKER_TTL_S, UTC),
     )
     for attempt in range(CONFLICT_ATTEMPTS):
         try:
