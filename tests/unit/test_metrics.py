@@ -22,8 +22,13 @@ def chat(**fields: object) -> Conversation:
 
 
 ENDED_ANSWERED = dict(
-    state="ended", agent_id="a1", first_assigned_at=T0 + 30 * S, assigned_at=T0 + 30 * S,
-    first_response_at=T0 + 50 * S, ended_at=T0 + 600 * S, ended_by="agent",
+    state="ended",
+    agent_id="a1",
+    first_assigned_at=T0 + 30 * S,
+    assigned_at=T0 + 30 * S,
+    first_response_at=T0 + 50 * S,
+    ended_at=T0 + 600 * S,
+    ended_by="agent",
 )
 
 
