@@ -50,6 +50,7 @@ class Access:
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
     token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
     stream_consume: tuple[str, ...] = ()  # tables whose stream is this function's event source
+    tables_add: tuple[str, ...] = ()  # only the Put and Update of a transaction (no read, no index)
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -104,7 +105,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
     ),
     # The conversations' stream into the report counters (chalicelib/services/reports.py): it reads
     # only the records' images, never a table, and writes only counters and applied-markers.
-    "report_counters": Access(tables_rw=("report-counters",), stream_consume=("conversations",)),
+    "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",)),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
@@ -236,6 +237,15 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Effect": "Allow",
                 "Action": actions,
                 "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
+            }
+        )
+    if access.tables_add:
+        statements.append(
+            {
+                "Sid": "TablesTransactionalAdd",
+                "Effect": "Allow",
+                "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+                "Resource": [{"Fn::GetAtt": [table_ids[suffix], "Arn"]} for suffix in access.tables_add],
             }
         )
     if access.stream_consume:

@@ -93,7 +93,7 @@ def test_stream_counters_replayed_twice_and_shuffled_agree_with_the_backfill(h: 
     stored = {kind: store().reports.counters(kind, 0, 10**7) for kind in ScopeKind}
     replay = copy.deepcopy(records) * 2
     random.Random(24).shuffle(replay)
-    assert all(a["batchItemFailures"] == [] for a in deliver(replay, batch=5))
+    assert all(a["batchItemFailures"] == [] for a in deliver(replay, batch=25))
     again = {kind: store().reports.counters(kind, 0, 10**7) for kind in ScopeKind}
     assert [(i.scope, i.values) for k in again for i in again[k]] == [
         (i.scope, i.values) for k in stored for i in stored[k]
