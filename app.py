@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, Rate, Response
-from chalice.app import CloudWatchEvent, SQSEvent, WebsocketEvent
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent, WebsocketEvent
 
 from chalicelib import observability
 from chalicelib.domain.access import Audience, admit
@@ -19,6 +20,7 @@ from chalicelib.entrypoints.canned import canned_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
+from chalicelib.entrypoints.reports import STREAM_ARN_PLACEHOLDER, report_routes
 from chalicelib.entrypoints.rest import rest
 from chalicelib.entrypoints.routing import routing_routes
 from chalicelib.entrypoints.sessions import sessions
@@ -45,6 +47,7 @@ app.register_blueprint(admin_routes)
 app.register_blueprint(canned_routes)
 app.register_blueprint(sessions)
 app.register_blueprint(routing_routes)
+app.register_blueprint(report_routes)
 # Plain log calls (app.log is the `livechat` logger) as JSON lines without exception messages.
 observability.configure_logging(app.log, logging.getLogger("chalicelib"))
 # JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
@@ -184,3 +187,18 @@ def presence_sweep(event: CloudWatchEvent) -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - one failing part must not hide the other's result; logged
         app.log.exception("live-chat timer sweep failed")
     return result
+
+
+@app.on_dynamodb_record(
+    stream_arn=os.environ.get("CONVERSATIONS_STREAM_ARN") or STREAM_ARN_PLACEHOLDER,
+    batch_size=100,
+    starting_position="TRIM_HORIZON",
+    name="report_counters",
+)
+def report_counters(event: DynamoDBEvent) -> dict[str, Any]:
+    """The conversations' changes into the report counters (chalicelib/services/reports.py), each
+    record once; the first failed record is reported, so Lambda retries from it (not the batch)."""
+    from chalicelib.services import reports
+
+    result = reports.apply_stream_batch(record.to_dict() for record in event)
+    return {"batchItemFailures": result["batchItemFailures"]}

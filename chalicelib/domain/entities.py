@@ -78,6 +78,7 @@ class Conversation:
     agent_id: str | None = None
     agent_name: str | None = None  # the name the customer sees (None: the clients' default)
     assigned_at: int | None = None
+    first_assigned_at: int | None = None  # the first assignment (kept through transfers): reports' wait time
     first_response_at: int | None = None
     ended_at: int | None = None
     ended_by: str | None = None

@@ -27,10 +27,10 @@ from chalicelib.store import (
 )
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
-    from chalicelib.store import audit, bulk, canned, export_jobs, history, tickets
+    from chalicelib.store import audit, bulk, canned, export_jobs, history, reports, tickets
 
-    _LAZY: tuple[ports.Tickets, ports.Canned, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk]
-    _LAZY = (tickets, canned, audit, history, export_jobs, bulk)
+    _LAZY: tuple[ports.Tickets, ports.Canned, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk, ports.Reports]
+    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports)
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Store:
     export_jobs: ports.ExportJobs
     bulk: ports.Bulk
     routing_settings: ports.RoutingSettings
+    reports: ports.Reports
 
 
 def dynamo_store() -> Store:
@@ -68,4 +69,5 @@ def dynamo_store() -> Store:
         history=cast(ports.History, lazy_module("chalicelib.store.history")),
         export_jobs=cast(ports.ExportJobs, lazy_module("chalicelib.store.export_jobs")),
         bulk=cast(ports.Bulk, lazy_module("chalicelib.store.bulk")),
+        reports=cast(ports.Reports, lazy_module("chalicelib.store.reports")),  # the stream function, GET /reports
     )

@@ -118,3 +118,38 @@ def canned_response_key(response_id: str) -> str:
 def canned_shortcut_key(shortcut_key: str) -> str:
     """The marker that keeps a shortcut (already `canned.shortcut_key`-folded) unique in its partition."""
     return f"{_CANNED_SHORTCUT_PREFIX}{shortcut_key}"
+
+
+# Report counters (issue #24, docs/reports.md): one partition per scope kind and UTC month
+# (`all#2026-12`, `team#2026-12`, `agent#2026-12`), items `<epoch hour, 8 digits>#<team or agent id>`;
+# the applied-marker of a stream record is `applied#<eventID>` with a fixed sort key.
+_REPORT_APPLIED_PREFIX = "applied#"
+REPORT_MARKER_BUCKET = "-"
+REPORT_HOUR_DIGITS = 8
+
+
+def report_partition(kind: str, month: str) -> str:
+    return f"{kind}#{month}"
+
+
+def report_bucket(hour: int, scope_key: str) -> str:
+    return f"{hour:0{REPORT_HOUR_DIGITS}d}#{scope_key}"
+
+
+def report_bucket_floor(hour: int) -> str:
+    """Sorts before every bucket of that hour and after every earlier one."""
+    return f"{hour:0{REPORT_HOUR_DIGITS}d}#"
+
+
+def report_bucket_ceiling(hour: int) -> str:
+    """Sorts after every bucket of that hour (no id holds a code point as high as U+10FFFF)."""
+    return f"{hour:0{REPORT_HOUR_DIGITS}d}#\U0010ffff"
+
+
+def report_bucket_parts(bucket: str) -> tuple[int, str]:
+    hour, key = bucket.split("#", 1)
+    return int(hour), key
+
+
+def report_marker(event_id: str) -> str:
+    return f"{_REPORT_APPLIED_PREFIX}{event_id}"

@@ -36,6 +36,8 @@ def assign(
         ConversationModel.agent_name.set(agent_name) if agent_name else ConversationModel.agent_name.remove(),
         ConversationModel.live_agent_id.set(agent_id),
         ConversationModel.assigned_at.set(now_ms),
+        # The first assignment stays (a transfer or a return to the queue resets assigned_at): wait time.
+        ConversationModel.first_assigned_at.set(ConversationModel.first_assigned_at | now_ms),
         ConversationModel.queue_partition.remove(),
         ConversationModel.agent_connections.set(connection_ids)
         if connection_ids

@@ -41,8 +41,12 @@ class BaseMeta:
     max_retry_attempts = 4
 
 
-def _meta(suffix: str) -> Any:  # a Meta class: what pynamodb's MetaProtocol describes
-    return type("Meta", (BaseMeta,), {"table_name": table_name(suffix)})
+def _meta(suffix: str, **extra: Any) -> Any:  # a Meta class: what pynamodb's MetaProtocol describes
+    return type("Meta", (BaseMeta,), {"table_name": table_name(suffix), **extra})
+
+
+# The conversations' change stream feeds the report counters (chalicelib/entrypoints/report_stream.py).
+CONVERSATIONS_STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 
 
 # --- connections -------------------------------------------------------------------------
@@ -204,7 +208,7 @@ class TransferAttribute(MapAttribute):
 
 
 class ConversationModel(Model):
-    Meta = _meta("conversations")
+    Meta = _meta("conversations", stream_view_type=CONVERSATIONS_STREAM_VIEW)
 
     conversation_id = UnicodeAttribute(hash_key=True)
     state = UnicodeAttribute()  # waiting | active | ended
@@ -220,6 +224,7 @@ class ConversationModel(Model):
     agent_name = UnicodeAttribute(null=True)
     live_agent_id = UnicodeAttribute(null=True)
     assigned_at = NumberAttribute(null=True)
+    first_assigned_at = NumberAttribute(null=True)  # set once, by the first assignment (reports)
     first_response_at = NumberAttribute(null=True)
     ended_at = NumberAttribute(null=True)
     ended_by = UnicodeAttribute(null=True)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # annotations only: importing the ports loads no other module
         Transfer,
     )
     from chalicelib.domain.history import HistoryFilter
+    from chalicelib.domain.metrics import CounterItem, Counters, Scope, ScopeKind
     from chalicelib.domain.model import AgentStatus, Principal, Role
     from chalicelib.domain.ticket_list import TicketFilter
     from chalicelib.domain.tickets import TicketChangeResult, TicketHistoryEntry
@@ -260,3 +261,12 @@ class Bulk(Protocol):
     """Many entities stored at once (seeding for benchmarks, tests and imports)."""
 
     def save_all(self, entities: Iterable[Any]) -> int: ...
+
+
+class Reports(Protocol):
+    """The report counters (issue #24): a stream record's deltas applied once, a period's items, the backfill."""
+
+    def conversation_of_image(self, image: dict[str, Any]) -> Conversation: ...
+    def apply(self, record_id: str, changes: Counters, now_ms: int) -> bool: ...
+    def counters(self, kind: ScopeKind, from_hour: int, to_hour: int) -> list[CounterItem]: ...
+    def rebuild(self, scope: Scope, values: dict[str, int], expected_revision: int | None) -> bool: ...

@@ -44,6 +44,9 @@ def create_table_kwargs(model: type[Model]) -> dict[str, Any]:
     ]
     if indexes:
         kwargs["GlobalSecondaryIndexes"] = sorted(indexes, key=lambda i: i["IndexName"])
+    stream_view = getattr(model.Meta, "stream_view_type", None)
+    if stream_view:  # a table whose changes a function reads (the report counters)
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream_view}
     return kwargs
 
 
@@ -60,6 +63,8 @@ def cloudformation_table(model: type[Model], logical_table_name: Any) -> dict[st
     }
     if "GlobalSecondaryIndexes" in kwargs:
         properties["GlobalSecondaryIndexes"] = kwargs["GlobalSecondaryIndexes"]
+    if "StreamSpecification" in kwargs:
+        properties["StreamSpecification"] = {"StreamViewType": kwargs["StreamSpecification"]["StreamViewType"]}
     ttl = ttl_attribute_name(model)
     if ttl:
         properties["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}

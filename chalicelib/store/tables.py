@@ -16,6 +16,7 @@ from chalicelib.store.models import (
     SettingsModel,
 )
 from chalicelib.store.record_models import CannedResponseModel, ExportJobModel, TicketHistoryModel, TicketModel
+from chalicelib.store.report_models import ReportCounterModel
 
 ALL_MODELS: tuple[type[Model], ...] = (
     ConnectionModel,
@@ -28,4 +29,5 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CannedResponseModel,
     MaskAuditModel,
     ExportJobModel,
+    ReportCounterModel,
 )

@@ -24,6 +24,13 @@ DYNAMODB_WRITE = (
     "dynamodb:ConditionCheckItem",
 )
 
+DYNAMODB_STREAM_READ = (
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+)
+
 CHAT_TABLES = ("connections", "agents", "conversations", "messages", "settings")
 # What services/notify.forget_connection writes when a push meets a gone connection (410).
 PUSH_CLEANUP_TABLES = ("connections", "agents", "conversations")
@@ -43,6 +50,8 @@ class Access:
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
     token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
     ses_send: bool = False  # ses:SendEmail as MailFrom from the MailIdentity (the transcript e-mail)
+    stream_consume: tuple[str, ...] = ()  # tables whose stream is this function's event source
+    tables_add: tuple[str, ...] = ()  # only the Put and Update of a transaction (no read, no index)
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -51,6 +60,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
     "api_handler": Access(
         # Every REST route: settings, tickets, history, masking, exports, agents.
         tables_rw=(*CHAT_TABLES, "tickets", "ticket-history", "canned-responses", "mask-audit", "export-jobs"),
+        tables_ro=("report-counters",),  # GET /reports reads the counters; only the stream function writes them
         push=True,
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
@@ -97,6 +107,9 @@ FUNCTION_ACCESS: dict[str, Access] = {
         # chat's request sent (conversations) and sends the mail.
         ses_send=True,
     ),
+    # The conversations' stream into the report counters (chalicelib/services/reports.py): it reads
+    # only the records' images, never a table, and writes only counters and applied-markers.
+    "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",)),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
@@ -228,6 +241,25 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Effect": "Allow",
                 "Action": actions,
                 "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
+            }
+        )
+    if access.tables_add:
+        statements.append(
+            {
+                "Sid": "TablesTransactionalAdd",
+                "Effect": "Allow",
+                "Action": ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+                "Resource": [{"Fn::GetAtt": [table_ids[suffix], "Arn"]} for suffix in access.tables_add],
+            }
+        )
+    if access.stream_consume:
+        statements.append(
+            {
+                "Sid": "TableStreams",
+                "Effect": "Allow",
+                # What the event source mapping calls with the function's role to read the shards.
+                "Action": list(DYNAMODB_STREAM_READ),
+                "Resource": [{"Fn::GetAtt": [table_ids[suffix], "StreamArn"]} for suffix in access.stream_consume],
             }
         )
     if access.token_secret:

@@ -61,6 +61,10 @@ EXPORT_MAX_RECEIVES = 5
 EXPORT_FUNCTION_TIMEOUT = 900  # .chalice/config.json lambda_functions.export_jobs.lambda_timeout
 EXPORT_VISIBILITY_SECONDS = 6 * EXPORT_FUNCTION_TIMEOUT  # 6 × the function timeout, as AWS recommends for SQS → Lambda
 EXPORT_FUNCTION = "ExportJobs"  # Chalice's logical id for the `export_jobs` SQS handler in app.py
+REPORT_FUNCTION = "ReportCounters"  # Chalice's logical id for the `report_counters` stream handler
+# A record failing this often is given up (logged with its eventID; the backfill repairs its hour):
+# without a bound one poison record would hold its shard for the stream's whole 24 h retention.
+REPORT_MAX_RETRIES = 50
 # /tmp holds openpyxl's uncompressed sheet XML until the save. Measured (bench/export.py): 654 MB for
 # 1.1 M rows, ~600 bytes a row of short Latin text. At EXPORT_MAX_ROWS (3 M) that is 1.8 GB; Korean
 # text is 3 bytes a character in UTF-8 (Latin 1), so rows of Korean chat run ~2–3× larger: ~5.4 GB.
@@ -246,6 +250,31 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
                 },
             },
         },
+    }
+
+
+def _report_stream() -> dict[str, Any]:
+    """Merged into the function Chalice generates for `report_counters`: the stream it reads is the
+    conversations table's (GetAtt: Chalice writes the ARN string app.py has), partial batch failures."""
+    conversations = next(m for m in ALL_MODELS if table_suffix(m) == "conversations")
+    return {
+        REPORT_FUNCTION: {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "Events": {
+                    # Chalice's event name: its function's name + DynamodbEventSource (chalice/package.py).
+                    f"{REPORT_FUNCTION}DynamodbEventSource": {
+                        "Type": "DynamoDB",
+                        "Properties": {
+                            "Stream": {"Fn::GetAtt": [table_logical_id(conversations), "StreamArn"]},
+                            # The handler answers {"batchItemFailures": [...]}: Lambda retries from that record.
+                            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                            "MaximumRetryAttempts": REPORT_MAX_RETRIES,
+                        },
+                    }
+                },
+            },
+        }
     }
 
 
@@ -538,6 +567,7 @@ def build_template(functions: list[str] | None = None, console_origin: str | Non
     resources: dict[str, Any] = {
         **tables,
         **_exports(),
+        **(_report_stream() if "report_counters" in functions else {}),
         **_masking_key(),
         **_cognito(),
         **_secret(),

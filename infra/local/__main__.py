@@ -36,6 +36,7 @@ from infra.local.sampler import start_from_environment as start_sampler
 from infra.local.schedule import ScheduleRunner
 from infra.local.sqs import SqsPoller
 from infra.local.static import StaticSite
+from infra.local.streams import StreamPoller
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-northeast-2"
@@ -169,8 +170,11 @@ async def serve(app_module: Any, port: int, status: dict[str, Any], executor: Th
     pollers = poller.start()
     schedules = ScheduleRunner(app_module, REGION)
     scheduled = schedules.start()
+    streams = StreamPoller(app_module, REGION)
+    streamed = streams.start()
     print(_banner(status, pollers), flush=True)
     print(f"Schedules: {', '.join(scheduled) or 'none'}", flush=True)
+    print(f"Stream handlers: {', '.join(streamed) or 'none'}", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -181,6 +185,7 @@ async def serve(app_module: Any, port: int, status: dict[str, Any], executor: Th
     await web_app["gateway"].close_all()  # clients see 1001; $disconnect runs for each
     poller.stop()
     schedules.stop()
+    streams.stop()
     await runner.cleanup()
 
 

@@ -122,14 +122,18 @@ def describe(signing_name: str, operation: str, params: dict[str, Any]) -> list[
 
 def function_of(app: Any, event: Any) -> str:
     """The Lambda function (Chalice's name) that is handling `event`."""
-    from chalice.app import CloudWatchEvent, Request, SQSEvent, WebsocketEvent
+    from chalice.app import CloudWatchEvent, DynamoDBEvent, Request, SQSEvent, WebsocketEvent
 
     if isinstance(event, Request):
         return "api_handler"
     if isinstance(event, WebsocketEvent):
         route = event.to_dict()["requestContext"].get("routeKey", "$default")
         return WEBSOCKET_FUNCTIONS.get(route, "websocket_message")
-    kind = {SQSEvent: "SQSEventConfig", CloudWatchEvent: "ScheduledEventConfig"}.get(type(event), "")
+    kind = {
+        SQSEvent: "SQSEventConfig",
+        CloudWatchEvent: "ScheduledEventConfig",
+        DynamoDBEvent: "DynamoDBEventConfig",
+    }.get(type(event), "")
     names = [s.name for s in app.event_sources if type(s).__name__ in (kind, "CloudWatchEventConfig")]
     context_name = str(getattr(getattr(event, "context", None), "function_name", ""))
     named = [n for n in names if context_name.endswith(n)]

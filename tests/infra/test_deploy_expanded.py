@@ -121,9 +121,11 @@ def mapping_findings(template: dict[str, Any]) -> list[str]:
         function = mapping["Properties"]["FunctionName"]["Ref"]
         role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
         attached = {ref["Ref"] for ref in resources[role]["Properties"].get("ManagedPolicyArns", []) if "Ref" in ref}
-        grants = granting_policies(template, "sqs:ReceiveMessage", source) & attached
+        # A table stream (GetAtt …StreamArn) is read with dynamodb:GetRecords, a queue with sqs:ReceiveMessage.
+        action = "dynamodb:GetRecords" if source["Fn::GetAtt"][1] == "StreamArn" else "sqs:ReceiveMessage"
+        grants = granting_policies(template, action, source) & attached
         if not grants:
-            findings.append(f"{logical_id}: no policy of {role} allows sqs:ReceiveMessage on {source}")
+            findings.append(f"{logical_id}: no policy of {role} allows {action} on {source}")
         elif not grants & created_before(graph, logical_id):
             findings.append(f"{logical_id}: created without waiting for {sorted(grants)}")
     return findings
@@ -158,14 +160,14 @@ def test_the_mapping_check_catches_the_race(expanded: dict[str, Any]) -> None:
         "ExportJobsExportJobsSqsEventSource: no policy of ExportJobsRole allows sqs:ReceiveMessage "
         "on {'Fn::GetAtt': ['ExportQueue', 'Arn']}"
     ]
-    (mapping,) = resources_of(template, "AWS::Lambda::EventSourceMapping").values()
+    mapping = resources_of(template, "AWS::Lambda::EventSourceMapping")["ExportJobsExportJobsSqsEventSource"]
     mapping["Properties"]["EventSourceArn"] = {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:x:q"}
     assert "does not reference the queue resource" in mapping_findings(template)[0]
 
 
 def test_the_export_trigger_never_outruns_the_reserved_concurrency(expanded: dict[str, Any]) -> None:
     for stage, template in expanded.items():
-        (mapping,) = resources_of(template, "AWS::Lambda::EventSourceMapping").values()
+        mapping = resources_of(template, "AWS::Lambda::EventSourceMapping")["ExportJobsExportJobsSqsEventSource"]
         maximum = mapping["Properties"]["ScalingConfig"]["MaximumConcurrency"]
         function = template["Resources"][mapping["Properties"]["FunctionName"]["Ref"]]["Properties"]
         reserved = function.get("ReservedConcurrentExecutions")
@@ -279,3 +281,16 @@ def test_both_api_stages_are_throttled_and_logged(expanded: dict[str, Any]) -> N
         # SAM's implicit `Stage` stage (unthrottled, unlogged) is not there.
         rest_stages = resources_of(template, "AWS::ApiGateway::Stage").values()
         assert [r["Properties"]["StageName"] for r in rest_stages] == ["api"]
+
+
+def test_the_report_stream_mapping_reads_the_conversations_stream(expanded: dict[str, Any]) -> None:
+    for stage, template in expanded.items():
+        mapping = resources_of(template, "AWS::Lambda::EventSourceMapping")[
+            "ReportCountersReportCountersDynamodbEventSource"
+        ]
+        properties = mapping["Properties"]
+        assert properties["EventSourceArn"] == {"Fn::GetAtt": ["ConversationsTable", "StreamArn"]}, stage
+        assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"], stage
+        assert properties["MaximumRetryAttempts"] >= 1, stage
+        stream = template["Resources"]["ConversationsTable"]["Properties"]["StreamSpecification"]
+        assert stream == {"StreamViewType": "NEW_AND_OLD_IMAGES"}, stage

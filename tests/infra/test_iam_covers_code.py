@@ -28,6 +28,10 @@ USED_BY_AWS = {
     ("export_jobs", "sqs:DeleteMessage"): "the event source mapping deletes handled messages",
     ("export_jobs", "sqs:GetQueueAttributes"): "the event source mapping reads the queue",
     ("api_handler", "s3:GetObject"): "presigned download URLs are signed with the role's credentials",
+    ("report_counters", "dynamodb:DescribeStream"): "the event source mapping reads the conversations' stream",
+    ("report_counters", "dynamodb:GetRecords"): "the event source mapping reads the conversations' stream",
+    ("report_counters", "dynamodb:GetShardIterator"): "the event source mapping reads the conversations' stream",
+    ("report_counters", "dynamodb:ListStreams"): "the event source mapping reads the conversations' stream",
 }
 # Used by our code but cached per process: the local stack runs every function in one process, so
 # the function that fills the cache first hides the other's call (on AWS each has its containers).

@@ -46,6 +46,7 @@ def memory_store() -> Store:
     from chalicelib.store.memory.lifecycle import MemoryLifecycle
     from chalicelib.store.memory.messages import MemoryMessages
     from chalicelib.store.memory.queues import MemoryQueues
+    from chalicelib.store.memory.reports import MemoryReports
     from chalicelib.store.memory.routing_settings import MemoryRoutingSettings
     from chalicelib.store.memory.settings import MemorySettings
     from chalicelib.store.memory.tickets import MemoryTickets
@@ -66,4 +67,5 @@ def memory_store() -> Store:
         export_jobs=MemoryExportJobs(tables),
         bulk=MemoryBulk(tables),
         routing_settings=MemoryRoutingSettings(tables),
+        reports=MemoryReports(tables),
     )

@@ -37,6 +37,8 @@ class MemoryLifecycle:
             assert agent is not None
             agent.active_chats += 1
             agent.last_assigned_at = now_ms
+            if item.first_assigned_at is None:  # the first assignment stays (reports' wait time)
+                item.first_assigned_at = now_ms
             item.state, item.agent_id, item.agent_name = ConversationState.ACTIVE.value, agent_id, agent_name or None
             item.assigned_at, item.agent_connections = now_ms, set(connection_ids) or None
             item.customer_active_at = now_ms
