@@ -96,7 +96,7 @@ export function createSearch(h) {
       el(
         "tr",
         {},
-        [t("inboundAt"), t("inquiryType"), t("processingType"), t("status"), t("agentName"), t("userName"), t("rating"), t("firstResponse"), t("team"), t("transfers"), t("endReason")].map(
+        [t("inboundAt"), t("inquiryType"), t("processingType"), t("status"), t("agentName"), t("userName"), t("rating"), t("firstResponse"), t("team")].map(
           (h) => el("th", { scope: "col" }, h),
         ),
       ),
@@ -116,15 +116,15 @@ export function createSearch(h) {
       el("td", {}, el("button", { type: "button", class: "link", "aria-label": t("open", { time }), onclick: () => h.openChat(item.conversationId) }, time)),
       el("td", {}, item.inquiryType || ""),
       el("td", {}, item.processingType || ""),
-      el("td", {}, item.status === "handled" ? t("handled") : t("unhandled")),
+      // The end reason and the transfers under the status and the team: eleven columns would not fit
+      // a 1024 px screen in English, and a table that scrolls sideways hides its last columns.
+      el("td", {}, item.status === "handled" ? t("handled") : t("unhandled"), detail(t("endReason"), endReasonText(t, item.endedBy, item.endReason))),
       el("td", {}, item.agentName || item.agentId || ""),
       // Another agent's live chat: its customer is theirs and the admins' to see (docs/api.md).
       el("td", {}, item.restricted ? el("span", { class: "muted" }, t("restricted")) : item.userName || ""),
       el("td", {}, item.rating ? t(item.rating) : ""),
       el("td", {}, formatSeconds(item.firstResponseSeconds)),
-      el("td", {}, item.teamName || ""),
-      el("td", { class: "num" }, String(item.transferCount || 0)),
-      el("td", {}, endReasonText(t, item.endedBy, item.endReason)),
+      el("td", {}, item.teamName || "", item.transferCount ? detail(t("transfers"), String(item.transferCount)) : null),
     );
   }
 
@@ -165,6 +165,11 @@ export function createSearch(h) {
   }
 
   return { form, formError, exportButton, inquirySelect, processingSelect, agentChoices, status, table, pager, currentFilters, search };
+}
+
+/** A second, smaller line in a cell, named for screen readers ("End reason: …"). */
+function detail(name, text) {
+  return text ? el("span", { class: "history-cell-detail" }, el("span", { class: "visually-hidden" }, `${name}: `), text) : null;
 }
 
 /** Who ended the chat and why (issue #21), in the screen's language; "" while it is live. */

@@ -107,7 +107,7 @@ def test_history_search_dialog_and_export_download(stack: dict[str, Any], new_pa
     expect(dialog).to_be_visible()
     expect(dialog.locator(".history-transcript")).to_contain_text("=환불 문의드립니다")
     expect(dialog.get_by_label("이름")).to_have_value(CUSTOMER)
-    dialog.get_by_label("메모").fill("재문의 시 우선 응대")
+    dialog.get_by_label("메모", exact=True).fill("재문의 시 우선 응대")
     dialog.locator("fieldset", has_text="고객 정보").get_by_role("button", name="저장").click()
     expect(dialog.locator("fieldset", has_text="고객 정보")).to_contain_text("저장했습니다")
     ticket = dialog.locator("fieldset", has_text="티켓 만들기")

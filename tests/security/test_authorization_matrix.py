@@ -145,6 +145,15 @@ def _chat_c(world: World) -> str:
     return world.chat_c
 
 
+def _ended_by_its_customer(world: World, caller: str | None) -> str:
+    """Chat A, ended by its customer first, in the allowed call's own (fresh) world only: the
+    refusals share one world, which must not change."""
+    if caller == CUSTOMER:
+        status, ended = world.h.rest("POST", f"/chats/{world.chat_a}/end", {}, token=world.tokens[CUSTOMER])
+        assert status == 200, ended
+    return world.chat_a
+
+
 def _own_response(world: World, caller: str | None) -> str:
     """The caller's own personal canned response (a caller without one names a made-up id)."""
     return world.personal_responses.get(caller or "", "01NOSUCHRESPONSE")
@@ -174,6 +183,9 @@ MATRIX: list[Row] = [
     Row("GET /chats/{conversation_id}/messages", ENDED_CHAT_READERS, query={"afterSeq": "0"},
         params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating", frozenset({CUSTOMER}), body={"rating": "satisfied"}, fresh=True),
+    # The chat's own customer only, once the chat has ended.
+    Row("POST /chats/{conversation_id}/transcript-mail", frozenset({CUSTOMER}), fresh=True,
+        body={"email": "customer@example.com", "lang": "ko"}, params={"conversation_id": _ended_by_its_customer}),
     Row("POST /chats/{conversation_id}/end", CHAT_PARTIES, fresh=True),
     # --- REST: staff
     Row("GET /me"),
@@ -220,6 +232,7 @@ MATRIX: list[Row] = [
     Row("POST /admin/agents/{agent_id}/disable", fresh=True),
     Row("POST /admin/agents/{agent_id}/enable"),
     Row("GET /admin/presence"),
+    Row("GET /reports", query={"from": "2026-12-01", "to": "2026-12-02", "groupBy": "day"}),
     # --- REST: canned responses (each staff member's own; the shared ones under /admin)
     Row("GET /canned-responses"),
     Row("POST /canned-responses", body=CANNED),

@@ -102,6 +102,7 @@ WIDGET_ROUTES = {
     ("/chats/{conversation_id}/rating", "POST"),
     ("/chats/{conversation_id}/end", "POST"),
     ("/chats/{conversation_id}/session", "POST"),
+    ("/chats/{conversation_id}/transcript-mail", "POST"),
 }
 
 
