@@ -287,8 +287,11 @@ def announce_settings(settings: ChatSettings) -> None:
 
 
 def _queue_counts() -> dict[str, Any]:
-    """The wallboard's waiting count, all queues, and per team (issue #21)."""
+    """The wallboard's waiting count, all queues, and per team with the teams' names (issue #21)."""
     from chalicelib.services.assignment import waiting_counts
+    from chalicelib.services.routing_settings import load_routing_settings
 
-    total, per_team = waiting_counts()
-    return {"waiting": total, "teams": per_team}
+    teams = load_routing_settings().teams
+    total, per_team = waiting_counts(teams)
+    names = {team.team_id: team.name for team in teams}
+    return {"waiting": total, "teams": per_team, "teamNames": {team_id: names[team_id] for team_id in per_team}}

@@ -1,4 +1,4 @@
-// 실시간 현황 (GET /admin/presence): online/break/offline counts, waiting and active chats, each
+// 실시간 현황 (GET /admin/presence): online/break/offline counts, waiting chats (all and per team) and active chats, each
 // agent's status and `active / max`. Polled every 5 s while the tab is visible (no WebSocket event
 // tells admins about other agents' presence), at once when it becomes visible and on queue.changed /
 // agent.status if this admin's socket gets them.
@@ -29,6 +29,10 @@ export function presenceSection(ctx) {
         count("break", t("break"), data.counts.break),
         count("offline", t("offline"), data.counts.offline),
         count("waiting", t("waiting"), data.queue.waiting),
+        // Per team (issue #21), named as the routing settings name them.
+        ...Object.entries(data.queue.teams || {}).map(([teamId, waiting]) =>
+          count(`team-${teamId}`, t("waitingInTeam", { team: data.queue.teamNames?.[teamId] || teamId }), waiting),
+        ),
         count("active", t("activeChatsTotal"), data.activeChats),
       );
       clear(body);

@@ -156,6 +156,9 @@ def test_hours_and_a_team_saved_in_korean_then_read_in_english(stack: dict[str, 
     expect(en.get_by_label("김상담 (agent1@example.com)")).to_be_checked()
     expect(en.locator("#routing-closing-close")).to_be_checked()
     expect(en.get_by_text("Monday", exact=True)).to_be_visible()
+    # The wallboard (실시간 현황) counts the team's queue under its name.
+    expect(en.locator(f"#count-team-{team['id']}")).to_have_text("0")
+    expect(en.locator("#presence-counts dt", has_text="Waiting · 결제팀")).to_be_visible()
     assert_accessible(en, "admin routing editor (en, 1024)")
     en.locator(ROUTING).screenshot(path="tests/artifacts/admin-routing-en-1024.png")
 

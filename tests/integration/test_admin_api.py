@@ -580,7 +580,7 @@ def test_presence_counts_statuses_chats_and_queue(h):
     status, body = h.rest("GET", "/admin/presence", token=admin)
     assert status == 200
     assert body["counts"] == {"online": 1, "break": 1, "offline": 1}
-    assert body["queue"] == {"waiting": 2, "teams": {}}
+    assert body["queue"] == {"waiting": 2, "teams": {}, "teamNames": {}}
     assert body["activeChats"] == 1
     by_id = {a["agentId"]: a for a in body["agents"]}
     assert by_id["agent1@example.com"]["activeChats"] == 1 and by_id["agent1@example.com"]["maxChats"] == 1

@@ -78,6 +78,9 @@ def test_a_chat_waits_for_its_team(h) -> None:
     assert (detail["agentId"], detail["teamId"]) == ("general@example.com", "general")
     queue = h.rest("GET", "/queue", token=general_token)[1]
     assert [(c["teamId"], c["position"]) for c in queue["chats"]] == [("billing", 1)]
+    wallboard = h.rest("GET", "/admin/presence", token=admin)[1]["queue"]
+    names = {"billing": "결제", "general": "일반"}
+    assert wallboard == {"waiting": 1, "teams": {"billing": 1, "general": 0}, "teamNames": names}
     assert h.rest("POST", f"/chats/{first['conversationId']}/end", token=billing_token)[0] == 200
     detail = h.rest("GET", f"/chats/{second['conversationId']}", token=billing_token)[1]
     assert (detail["state"], detail["agentId"]) == ("active", "billing@example.com")
