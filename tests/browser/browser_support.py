@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import websockets
 from e2e_support import aws_client, http, next_frame
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -68,3 +68,15 @@ def drop_staff_connections(stack: dict[str, Any], username: str) -> None:
     management = aws_client(stack, "apigatewaymanagementapi", endpoint_url=stack["managementEndpoint"])
     for connection_id in item["Item"]["connection_ids"]["SS"]:
         management.delete_connection(ConnectionId=connection_id)
+
+
+def create_canned_response(page: Page, title: str, shortcut: str, text: str, category: str, saved: str) -> None:
+    """Fill the canned-response editor (frontend/shared/canned.js, on the admin page and in the
+    console) and save; returns once the form says so and the table lists it."""
+    page.fill("#canned-field-title", title)
+    page.fill("#canned-field-shortcut", shortcut)
+    page.fill("#canned-field-category", category)
+    page.fill("#canned-field-text", text)
+    page.click("#canned-save")
+    expect(page.locator("#canned-form-status")).to_contain_text(saved)
+    expect(page.locator("#canned-table")).to_contain_text(title)

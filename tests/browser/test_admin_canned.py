@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from axe_support import axe_violations
-from browser_support import ARTIFACTS, screenshot
+from browser_support import ARTIFACTS, create_canned_response, screenshot
 from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
 
@@ -49,16 +49,6 @@ def _shared(stack: dict[str, Any]) -> list[dict[str, Any]]:
     return body["responses"]
 
 
-def _create(page: Page, title: str, shortcut: str, text: str, category: str, saved: str) -> None:
-    page.fill("#canned-field-title", title)
-    page.fill("#canned-field-shortcut", shortcut)
-    page.fill("#canned-field-category", category)
-    page.fill("#canned-field-text", text)
-    page.click("#canned-save")
-    expect(page.locator("#canned-form-status")).to_contain_text(saved)
-    expect(page.locator("#canned-table")).to_contain_text(title)
-
-
 @pytest.mark.parametrize(("lang", "width"), [("ko", 1280), ("en", 1024)])
 def test_admin_manages_canned_responses(
     stack: dict[str, Any], new_page: Any, tmp_path: Path, lang: str, width: int
@@ -69,10 +59,10 @@ def test_admin_manages_canned_responses(
     first, second = f"인사 {tag}", f"배송 안내 {tag}"
 
     # Create with a variable; it is listed, unused, in its category.
-    _create(
+    create_canned_response(
         page, first, f"hi-{tag}", "안녕하세요 {{customer.name}}님, {{agent.displayName}}입니다.", "인사", words["saved"]
     )
-    _create(page, second, f"ship-{tag}", "오늘({{today}}) 발송됩니다.", "배송", words["saved"])
+    create_canned_response(page, second, f"ship-{tag}", "오늘({{today}}) 발송됩니다.", "배송", words["saved"])
 
     # An unknown variable: refused by the server, the reason translated at the text field, nothing saved.
     page.fill("#canned-field-title", "오타")

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 from axe_support import axe_violations
-from browser_support import screenshot
+from browser_support import create_canned_response, screenshot
 from e2e_support import http
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from staff_checks import assert_screen, values_of
 from test_console_productivity import AGENT, AGENT2, SIZES, Listening, bearer, console
 
@@ -62,16 +62,6 @@ def usable(stack: dict[str, Any], username: str) -> dict[str, Any]:
     return body
 
 
-def create(page: Page, title: str, shortcut: str, text: str, category: str, saved: str) -> None:
-    page.fill("#canned-field-title", title)
-    page.fill("#canned-field-shortcut", shortcut)
-    page.fill("#canned-field-category", category)
-    page.fill("#canned-field-text", text)
-    page.click("#canned-save")
-    expect(page.locator("#canned-form-status")).to_contain_text(saved)
-    expect(page.locator("#canned-table")).to_contain_text(title)
-
-
 @pytest.mark.parametrize(("lang", "width"), SIZES)
 def test_an_agent_manages_and_uses_their_own_canned_responses(
     stack: dict[str, Any], new_page: Any, lang: str, width: int
@@ -111,8 +101,9 @@ def test_an_agent_manages_and_uses_their_own_canned_responses(
 
         # --- create two of the agent's own, one with a variable ---
         first, second = f"내 인사 {tag}", f"내 마무리 {tag}"
-        create(page, first, f"mine-{tag}", "{{customer.name}}님, 제가 도와드릴게요.", "인사", words["saved"])
-        create(page, second, f"bye-{tag}", "감사합니다. 좋은 하루 되세요.", "마무리", words["saved"])
+        greeting = "{{customer.name}}님, 제가 도와드릴게요."
+        create_canned_response(page, first, f"mine-{tag}", greeting, "인사", words["saved"])
+        create_canned_response(page, second, f"bye-{tag}", "감사합니다. 좋은 하루 되세요.", "마무리", words["saved"])
 
         # --- an unknown variable: the server's reason at the text field, translated, nothing saved ---
         page.fill("#canned-field-title", "오타")
