@@ -44,6 +44,18 @@ def check_not_moved_away(principal: Principal, conv: Conversation) -> None:
             raise Conflict("the chat was transferred meanwhile")
 
 
+def chat_to_transfer(principal: Principal, conversation_id: str) -> tuple[Principal, Conversation, ChatForTransfer]:
+    """The caller with their account's chat permission, the chat as read, and its transfer facts:
+    what both the transfer and its dialog's target list start from."""
+    caller = store().agents.get(principal.user_id) if principal.is_staff else None
+    if caller is not None:
+        # The WebSocket's principal does not carry the account's chat permission (the REST edge's does).
+        principal = replace(principal, may_chat=bool(caller.chat_permission) and not caller.disabled)
+    conv = store().conversations.get(conversation_id)
+    check_not_moved_away(principal, conv)
+    return principal, conv, ChatForTransfer(conversation_id, ConversationState(conv.state), conv.agent_id, conv.team_id)
+
+
 def transfer_chat(principal: Principal, conversation_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """`{agentId}` or `{teamId}`, and an optional `note`. Answers the chat as stored after the move."""
     only_fields(body, _FIELDS)
@@ -53,13 +65,7 @@ def transfer_chat(principal: Principal, conversation_id: str, body: dict[str, An
     if not target_id:
         raise InvalidField("'agentId' is empty", field="agentId")
     note = transfer_note_field(body)
-    caller = store().agents.get(principal.user_id) if principal.is_staff else None
-    if caller is not None:
-        # The WebSocket's principal does not carry the account's chat permission (the REST edge's does).
-        principal = replace(principal, may_chat=bool(caller.chat_permission) and not caller.disabled)
-    conv = store().conversations.get(conversation_id)
-    check_not_moved_away(principal, conv)
-    chat = ChatForTransfer(conversation_id, ConversationState(conv.state), conv.agent_id, conv.team_id)
+    principal, conv, chat = chat_to_transfer(principal, conversation_id)
     teams = load_routing_settings().teams
     now = clock()
     if "agentId" in body:

@@ -10,29 +10,23 @@ COUNT Query per queue partition, as the admin's presence view; no Scan.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from chalicelib.bootstrap import store
-from chalicelib.domain.model import AgentStatus, ConversationState, Principal
+from chalicelib.domain.model import AgentStatus, Principal
 from chalicelib.domain.routing import capacity_for
-from chalicelib.domain.transfer_rules import ChatForTransfer, agent_target_refusal, check_caller_may_transfer
+from chalicelib.domain.transfer_rules import agent_target_refusal, check_caller_may_transfer
 from chalicelib.services.assignment import agent_load, waiting_counts
 from chalicelib.services.routing_settings import load_routing_settings
 from chalicelib.services.settings import load_settings
-from chalicelib.services.transfer import check_not_moved_away
+from chalicelib.services.transfer import chat_to_transfer
 
 _STATUS_ORDER = [status.value for status in AgentStatus]  # online, break, offline
 
 
 def transfer_targets(principal: Principal, conversation_id: str) -> dict[str, Any]:
     """`{conversationId, teamId, agents: [...], teams: [...], waiting}` for the chat's transfer dialog."""
-    caller = store().agents.get(principal.user_id) if principal.is_staff else None
-    if caller is not None:
-        principal = replace(principal, may_chat=bool(caller.chat_permission) and not caller.disabled)
-    conv = store().conversations.get(conversation_id)
-    check_not_moved_away(principal, conv)
-    chat = ChatForTransfer(conversation_id, ConversationState(conv.state), conv.agent_id, conv.team_id)
+    principal, conv, chat = chat_to_transfer(principal, conversation_id)
     check_caller_may_transfer(principal, chat)
     teams = load_routing_settings().teams
     chat_team = next((team for team in teams if team.team_id == conv.team_id), None)
