@@ -14,6 +14,7 @@
 import { ApiError } from "../shared/api.js";
 import { el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
+import { ChatList } from "./chat-list.js";
 import { createChatSide, customerName } from "./chat-side.js";
 import { createRouting } from "./chat-routing.js";
 import { createComposer } from "./chat-composer.js";
@@ -35,7 +36,7 @@ export function mount(container, ctx) {
     ctx,
     t: ctx.t,
     lang: ctx.lang,
-    chats: new Map(), // conversationId → conversation summary (GET /agent/chats, pushes)
+    chats: new ChatList(), // conversationId → conversation summary (GET /agent/chats, pushes)
     selectedId: null,
     waiting: 0,
     visible: false,
@@ -160,10 +161,9 @@ function createChatView(view, container) {
   container.append(el("div", { class: "chat-screen" }, side.side, conv.center, info.pane), ticketDialog.dialog, routing.dialog);
 
   async function refreshChats() {
+    const mark = chats.mark();
     const data = await ctx.api.get("/agent/chats");
-    const live = new Set(data.chats.map((c) => c.conversationId));
-    for (const id of [...chats.keys()]) if (!live.has(id)) forget(id, null);
-    for (const c of data.chats) chats.set(c.conversationId, c);
+    chats.apply(mark, data.chats, { forget: (id) => forget(id, null) });
     view.waiting = data.counts.waiting;
     view.listLoaded = true;
     side.renderList();
