@@ -20,9 +20,11 @@ Three things, all development tooling (nothing here is packaged into a Lambda):
   the size of the table on every chat message (~20 µs per stored item; ~0.5 s per message once a
   load run has stored 24,000 items). Here only the items the transaction names are saved and put
   back. The outcome is the same: a transaction writes nothing but the items it names, so
-  restoring those restores the table (tables with streams keep moto's whole-table copy, since a
-  rollback there also drops stream records). tests/e2e/test_local_dynamodb.py runs the same
-  transactions against moto as shipped and with this rollback and compares the results.
+  restoring those restores the table; a streamed table's shard is cut back to its length before
+  the transaction (a cancelled transaction leaves no stream record). Only a table with a Lambda
+  event source mapping inside moto keeps the whole-table copy (moto may empty its shard on
+  delivery). tests/e2e/test_local_dynamodb.py runs the same transactions against moto as shipped
+  and with this rollback and compares the tables, the errors and the stream records.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ def route_dynamodb_in_process() -> Callable[[], None] | None:
 # --- item-level rollback for TransactWriteItems ------------------------------------------------
 
 _Saved = tuple[Table, DynamoType, DynamoType | None, bool, Any]  # table, hash, range, bucket existed, old item
+_Rollback = tuple[list[_Saved], dict[int, tuple[Any, int]]]  # the items; id(shard) → (shard, its length)
 
 
 class _CopyKeepingTables:
@@ -118,9 +121,11 @@ def _key_values(table: Table, op_type: str, op: dict[str, Any]) -> tuple[DynamoT
         return None
 
 
-def _save(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[_Saved] | None:
-    """The items the transaction names, as they are now; None if a whole-table copy is needed."""
+def _save(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> _Rollback | None:
+    """The items the transaction names and the lengths of their tables' stream shards, as they are
+    now; None if a whole-table copy is needed."""
     saved: list[_Saved] = []
+    shards: dict[int, tuple[Any, int]] = {}
     for entry in transact_items:
         if not isinstance(entry, dict) or len(entry) != 1:
             continue
@@ -128,8 +133,11 @@ def _save(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> lis
         table = backend.tables.get(op.get("TableName")) if isinstance(op, dict) else None
         if table is None:
             continue
-        if table.stream_shard is not None:
-            return None
+        shard = table.stream_shard
+        if shard is not None:
+            if table.lambda_event_source_mappings:
+                return None
+            shards.setdefault(id(shard), (shard, len(shard.items)))
         key = _key_values(table, op_type, op)
         if key is None:
             continue
@@ -140,10 +148,13 @@ def _save(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> lis
             bucket = table.items.get(hash_value)
             bucket_existed, current = bucket is not None, (bucket or {}).get(range_value)
         saved.append((table, hash_value, range_value, bucket_existed, copy.deepcopy(current)))
-    return saved
+    return saved, shards
 
 
-def _restore(saved: list[_Saved]) -> None:
+def _restore(rollback: _Rollback) -> None:
+    saved, shards = rollback
+    for shard, length in shards.values():
+        del shard.items[length:]
     for table, hash_value, range_value, bucket_existed, old in reversed(saved):
         if range_value is None:
             if old is None:

@@ -27,6 +27,7 @@ from chalicelib.config import get_config  # noqa: E402
 from chalicelib.domain.model import NEW_CONNECTION_GRACE_MS  # noqa: E402
 from chalicelib.store.schema import create_tables  # noqa: E402
 from chalicelib.store.tables import ALL_MODELS  # noqa: E402
+from infra.local.moto_dynamodb import install_item_rollback  # noqa: E402
 from infra.local.routes import match_route  # noqa: E402
 
 # moto signs Cognito tokens with this key pair and serves the public half in server mode;
@@ -253,9 +254,17 @@ class Harness:
 
 @pytest.fixture
 def aws() -> Any:
-    with mock_aws():
-        create_tables(boto3.client("dynamodb", region_name=REGION), ALL_MODELS)
-        yield
+    # The local stack's item-level rollback for TransactWriteItems (infra/local/moto_dynamodb.py,
+    # proved equal to moto's in tests/e2e/test_local_dynamodb.py): moto as shipped deep-copies every
+    # table a transaction touches, O(table) per message, minutes for the race tests. Every moto
+    # request holds `_moto_lock`, as the rollback requires.
+    uninstall = install_item_rollback()
+    try:
+        with mock_aws():
+            create_tables(boto3.client("dynamodb", region_name=REGION), ALL_MODELS)
+            yield
+    finally:
+        uninstall()
 
 
 @pytest.fixture
