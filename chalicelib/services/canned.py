@@ -259,4 +259,3 @@ def import_csv(principal: Principal, scope: CannedScope, body: dict[str, Any]) -
         "updated": len(plan.updates),
         "unchanged": len(drafts) - len(plan.creates) - len(plan.updates),
     }
-
