@@ -188,9 +188,8 @@ def verify_staff_token(token: str, config: Config | None = None) -> Principal:
     username = claims.get("cognito:username") or claims.get("username") or claims["sub"]
     email = claims.get("email") or (username if "@" in username else "")
     # display_name: only the `name` attribute (the one customers may see), never the e-mail.
-    return Principal(
-        role=role, user_id=username, display_name=claims.get("name") or "", email=email, token_expires_at=claims["exp"]
-    )
+    return Principal(role=role, user_id=username, display_name=claims.get("name") or "", email=email,
+                     token_expires_at=claims["exp"])
 
 
 def issue_customer_token(customer_id: str, conversation_id: str, config: Config | None = None) -> str:
@@ -223,9 +222,8 @@ def verify_customer_token(token: str, config: Config | None = None) -> Principal
         raise Unauthorized("invalid session token")
     if claims.get("typ") != "customer":
         raise Unauthorized("invalid session token")
-    return Principal(
-        role=Role.CUSTOMER, user_id=claims["sub"], conversation_id=claims["conv"], token_expires_at=claims.get("exp")
-    )
+    return Principal(role=Role.CUSTOMER, user_id=claims["sub"], conversation_id=claims["conv"],
+                     token_expires_at=claims.get("exp"))
 
 
 def _decode_customer_token(token: str, keys: list[str]) -> dict[str, Any] | None:

@@ -159,7 +159,9 @@ def _team(body: Any, field_name: str, *, now_utc_ms: int | None) -> Team:
         team_id = id_field(body, "id")
         name = text_field(body, "name", max_chars=MAX_NAME_CHARS) or ""  # required: never empty here
     # Agent ids are Cognito usernames (often e-mail addresses), not catalogue ids.
-    members = _id_set(body.get("memberAgentIds"), f"{field_name}.memberAgentIds", MAX_TEAM_MEMBERS, read=_member_id)
+    members = _id_set(
+        body.get("memberAgentIds"), f"{field_name}.memberAgentIds", MAX_TEAM_MEMBERS, read=_member_id
+    )
     inquiry_types = _id_set(body.get("inquiryTypes"), f"{field_name}.inquiryTypes", MAX_TEAM_INQUIRY_TYPES)
     max_chats = None
     if body.get("maxChatsPerAgent") is not None:

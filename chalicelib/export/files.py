@@ -38,7 +38,9 @@ def reset_clients() -> None:
 
 
 def queue_export(export_id: str) -> None:
-    client("sqs").send_message(QueueUrl=get_config().export_queue_url, MessageBody=json.dumps({"exportId": export_id}))
+    client("sqs").send_message(
+        QueueUrl=get_config().export_queue_url, MessageBody=json.dumps({"exportId": export_id})
+    )
 
 
 def export_object_key(export_id: str, file_name: str) -> str:

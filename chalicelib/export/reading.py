@@ -20,7 +20,9 @@ from chalicelib.domain.model import Principal, Role
 CHATS_PER_GROUP = 100  # chats read together when they have few or no messages (bounds a group's memory)
 
 
-def chats_with_messages(query: HistoryFilter, read_ahead: int) -> Iterator[tuple[Conversation, list[ExportedMessage]]]:
+def chats_with_messages(
+    query: HistoryFilter, read_ahead: int
+) -> Iterator[tuple[Conversation, list[ExportedMessage]]]:
     """Every matching chat, oldest first, with its messages.
 
     Consecutive chats are grouped so that a group's messages fill one BatchGetItem (a longer chat

@@ -96,7 +96,9 @@ def write_export(
                 raise ExportFailed("the export did not finish in the time allowed; export a shorter period")
             progress.report(progress.percent_at(conv.inbound_at), book.chats.rows, book.messages.rows)
         progress.report(90, book.chats.rows, book.messages.rows, force=True)
-        upload = MultipartUpload(files.client("s3"), get_config().exports_bucket, key, options.part_bytes, file_name)
+        upload = MultipartUpload(
+            files.client("s3"), get_config().exports_bucket, key, options.part_bytes, file_name
+        )
         try:
             book.save(cast("IO[bytes]", upload))  # a write-only stream: what the zip writer uses of a file
             size = upload.complete()

@@ -259,3 +259,4 @@ def import_csv(principal: Principal, scope: CannedScope, body: dict[str, Any]) -
         "updated": len(plan.updates),
         "unchanged": len(drafts) - len(plan.creates) - len(plan.updates),
     }
+

@@ -111,7 +111,9 @@ def update_routing_settings(
     if "waitingAtClosing" in body:
         waiting_at_closing = enum_field(body, "waitingAtClosing", WaitingAtClosing) or waiting_at_closing
     if read_version is not None and read_version != before.version:
-        raise Conflict(f"the routing settings changed since version {read_version} (now {before.version}); reload them")
+        raise Conflict(
+            f"the routing settings changed since version {read_version} (now {before.version}); reload them"
+        )
     after = RoutingSettings(timers, hours, teams, waiting_at_closing, before.version + 1)
     if after.to_document() == before.to_document():
         return before, before

@@ -46,7 +46,9 @@ def _condition(query: HistoryFilter) -> Condition | None:
 
 
 def _period(query: HistoryFilter) -> Condition:
-    return ConversationModel.inbound_key.between(keys.time_key_floor(query.from_ms), keys.time_key_ceiling(query.to_ms))
+    return ConversationModel.inbound_key.between(
+        keys.time_key_floor(query.from_ms), keys.time_key_ceiling(query.to_ms)
+    )
 
 
 def _partitions(query: HistoryFilter) -> tuple[Any, list[str]]:

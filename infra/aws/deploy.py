@@ -72,7 +72,9 @@ def package(stage: str, out: Path | None = None, console_origin: str | None = No
     """
     out = out or BUILD / stage
     out.parent.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("TABLE_PREFIX", "AWS_ENDPOINT_URL", "CORS_ALLOW_ORIGIN")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("TABLE_PREFIX", "AWS_ENDPOINT_URL", "CORS_ALLOW_ORIGIN")
+    }
     template_args = [sys.executable, "-m", "infra.aws.template"]
     if console_origin:
         env["CORS_ALLOW_ORIGIN"] = console_origin
@@ -112,8 +114,7 @@ def link_event_queues(template: dict[str, Any]) -> dict[str, Any]:
     queues = {
         props["QueueName"]["Fn::Sub"].replace("${AWS::StackName}", "STACK"): logical_id
         for logical_id, resource in resources.items()
-        if resource["Type"] == "AWS::SQS::Queue"
-        and isinstance(props := resource.get("Properties", {}), dict)
+        if resource["Type"] == "AWS::SQS::Queue" and isinstance(props := resource.get("Properties", {}), dict)
         and isinstance(props.get("QueueName"), dict)
     }
     for resource in resources.values():
@@ -260,7 +261,9 @@ def prepare_stack(cfn: Any, name: str, sleep: Any = time.sleep, delay: float = 1
                 print(f"  earlier failure: {reason}")
             print(f"{name} is {status}: deleting it before creating it again")
             cfn.delete_stack(StackName=name)
-            cfn.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig={"Delay": 10, "MaxAttempts": 360})
+            cfn.get_waiter("stack_delete_complete").wait(
+                StackName=name, WaiterConfig={"Delay": 10, "MaxAttempts": 360}
+            )
             sleep(QUEUE_NAME_REUSE_SECONDS)
             return "CREATE"
         if status == "UPDATE_ROLLBACK_FAILED":
@@ -398,22 +401,14 @@ def deploy(
     if change_type == "UPDATE" and not origin:
         origin = site_origin(stack_outputs(session, stage))
     outputs = _apply(
-        session,
-        stage,
-        bucket,
-        change_type,
-        origin,
+        session, stage, bucket, change_type, origin,
         stack_parameters(change_type, alarm_email, deletion_protection, overrides),
     )
     if change_type == "CREATE":
         origin = console_origin or site_origin(outputs)
         print(f"second phase: CORS origin {origin}, deletion protection {str(deletion_protection).lower()}")
         outputs = _apply(
-            session,
-            stage,
-            bucket,
-            "UPDATE",
-            origin,
+            session, stage, bucket, "UPDATE", origin,
             stack_parameters("UPDATE", alarm_email, deletion_protection, overrides),
         )
     for key in ("SiteUrl", "ConsoleUrl", "AdminUrl", "WebSocketUrl", "RestApiUrl", "WidgetSnippet"):

@@ -107,6 +107,7 @@ def deployed_headers(stage: str) -> tuple[dict[str, str], dict[str, str]]:
     return security_headers(runtime_config, https=True)
 
 
+
 def tls_only_statement(bucket: str) -> dict[str, Any]:
     """Deny every request to the bucket that does not come over TLS (a Deny narrows, never grants)."""
     return {
@@ -134,7 +135,6 @@ def private_bucket_properties() -> dict[str, Any]:
             "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
         },
     }
-
 
 def hosting_resources(stage: str) -> dict[str, Any]:
     pages, widget = deployed_headers(stage)

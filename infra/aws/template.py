@@ -357,7 +357,9 @@ def _cognito() -> dict[str, Any]:
                         "TemporaryPasswordValidityDays": 7,
                     }
                 },
-                "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}],
+                "Schema": [
+                    {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}
+                ],
             },
         },
         "UserPoolClient": {

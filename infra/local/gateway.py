@@ -112,7 +112,9 @@ class WebSocketGateway:
         # Blocking boto3 code: never on the event loop thread.
         return await asyncio.get_running_loop().run_in_executor(self.executor, call)
 
-    def _request_context(self, route_key: str, event_type: str, conn: Connection, domain: str) -> dict[str, Any]:
+    def _request_context(
+        self, route_key: str, event_type: str, conn: Connection, domain: str
+    ) -> dict[str, Any]:
         now = _now_ms()
         context: dict[str, Any] = {
             "routeKey": route_key,

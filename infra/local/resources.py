@@ -143,7 +143,9 @@ class _Creator:
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = boto3.client(service, endpoint_url=self._endpoint, region_name=self.stack.region)
+            self._clients[service] = boto3.client(
+                service, endpoint_url=self._endpoint, region_name=self.stack.region
+            )
         return self._clients[service]
 
     def create(self, logical_id: str, resource: dict[str, Any]) -> None:
@@ -160,7 +162,9 @@ class _Creator:
         # Created together afterwards through schema.create_tables (the models are the truth).
         self.tables.append(props["TableName"])
         self.stack.refs[logical_id] = props["TableName"]
-        self.stack.arns[logical_id] = f"arn:aws:dynamodb:{self.stack.region}:{ACCOUNT_ID}:table/{props['TableName']}"
+        self.stack.arns[logical_id] = (
+            f"arn:aws:dynamodb:{self.stack.region}:{ACCOUNT_ID}:table/{props['TableName']}"
+        )
 
     def _aws_s3_bucket(self, logical_id: str, props: dict[str, Any]) -> None:
         name = props.get("BucketName") or f"{self.stack.stack_name}-{logical_id.lower()}"
@@ -201,9 +205,9 @@ class _Creator:
         sqs = self.client("sqs")
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
         self.stack.refs[logical_id] = url
-        self.stack.arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
+        self.stack.arns[logical_id] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
 
     def _aws_events_eventbus(self, logical_id: str, props: dict[str, Any]) -> None:
         # The chat events' bus (docs/events.md): `make run` publishes to moto's EventBridge too.
@@ -319,5 +323,7 @@ def create_demo_users(endpoint: str, region: str, pool_id: str) -> None:
             ],
             MessageAction="SUPPRESS",
         )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id, Username=username, Password=password, Permanent=True
+        )
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)

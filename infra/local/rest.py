@@ -81,7 +81,9 @@ class RestProxy:
         with self._one_event_at_a_time:
             return self.app(event, context)
 
-    async def _event(self, request: web.Request, resource: str, path: str, params: dict[str, str]) -> dict[str, Any]:
+    async def _event(
+        self, request: web.Request, resource: str, path: str, params: dict[str, str]
+    ) -> dict[str, Any]:
         raw = await request.read()
         content_type = request.headers.get("Content-Type", "").split(";")[0].strip()
         is_binary = content_type in self.app.api.binary_types
@@ -120,7 +122,9 @@ class RestProxy:
                 "domainName": request.host,
                 "apiId": self.api_id,
             },
-            "body": (base64.b64encode(raw).decode("ascii") if is_binary else raw.decode("utf-8")) if raw else None,
+            "body": (base64.b64encode(raw).decode("ascii") if is_binary else raw.decode("utf-8"))
+            if raw
+            else None,
             "isBase64Encoded": bool(raw) and is_binary,
         }
 

@@ -41,18 +41,8 @@ _INTERVAL_SECONDS = float(os.environ.get("LOCAL_PROFILE_INTERVAL", "0.01"))  # s
 _TOP = 30
 # A thread whose top frame is one of these is blocked (lock, socket, queue, selector), not running.
 _BLOCKED = frozenset(
-    {
-        "readinto",
-        "select",
-        "wait",
-        "accept",
-        "_worker",
-        "_wait_for_tstate_lock",
-        "do_poll",
-        "recv_into",
-        "acquire",
-        "get",
-    }
+    {"readinto", "select", "wait", "accept", "_worker", "_wait_for_tstate_lock", "do_poll", "recv_into", "acquire",
+     "get"}
 )
 
 
@@ -187,10 +177,8 @@ class Sampler:
             lines += [f"  {100 * n / count:5.1f}%  {where}" for where, n in self.exclusive[group].most_common(15)]
             running = self.running[group]
             lines.append(f"  running (not blocked on a lock, socket or queue): {running} samples; inclusive:")
-            lines += [
-                f"  {100 * n / max(running, 1):5.1f}%  {where}"
-                for where, n in self.running_inclusive[group].most_common(_TOP * 2)
-            ]
+            lines += [f"  {100 * n / max(running, 1):5.1f}%  {where}"
+                      for where, n in self.running_inclusive[group].most_common(_TOP * 2)]
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -294,9 +282,8 @@ class CallMeter:
         started = context.pop("_meter", None)
         if started is not None:
             _, service, operation = (event_name.split(".") + ["", ""])[:3]
-            self.add(
-                f"AWS call {service}.{operation}", time.thread_time() - started[0], time.perf_counter() - started[1]
-            )
+            self.add(f"AWS call {service}.{operation}", time.thread_time() - started[0],
+                     time.perf_counter() - started[1])
 
     def moto_dynamodb(self, lock_wait: float, cpu: float) -> None:
         self.add("moto DynamoDB work in the lock", cpu)
@@ -321,10 +308,8 @@ class CallMeter:
             f"{'what':58s} {'count':>7s} {'CPU s':>8s} {'CPU ms/each':>11s} {'wall ms/each':>12s}",
         ]
         for name, (count, cpu, spent) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
-            lines.append(
-                f"{name:58s} {int(count):7d} {cpu:8.2f} {1000 * cpu / max(count, 1):11.2f} "
-                f"{1000 * spent / max(count, 1):12.2f}"
-            )
+            lines.append(f"{name:58s} {int(count):7d} {cpu:8.2f} {1000 * cpu / max(count, 1):11.2f} "
+                         f"{1000 * spent / max(count, 1):12.2f}")
         if invocations[0]:
             lines.append(f"\nhandler CPU per invocation: {1000 * invocations[1] / invocations[0]:.2f} ms")
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")

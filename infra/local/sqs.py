@@ -87,7 +87,9 @@ class SqsPoller:
         sqs = boto3.client("sqs", endpoint_url=self.endpoint, region_name=self.region)
         try:
             url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
         except ClientError:
             log.warning("SQS handler %s: queue %s does not exist locally; not polling", source.name, queue)
             return
@@ -113,14 +115,14 @@ class SqsPoller:
                 result = handler(event, LambdaContext(f"{self.app.app_name}-{source.name}", timeout_seconds=900))
             except Exception:
                 # Left in the queue: retried after the visibility timeout, then dead-lettered.
-                log.exception("SQS handler %s failed; %d message(s) stay in the queue", source.name, len(messages))
+                log.exception(
+                    "SQS handler %s failed; %d message(s) stay in the queue", source.name, len(messages)
+                )
                 continue
             # ReportBatchItemFailures: the messages the handler names stay in the queue.
-            failed = (
-                {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])}
-                if isinstance(result, dict)
-                else set()
-            )
+            failed = {f.get("itemIdentifier") for f in (result or {}).get("batchItemFailures", [])} if isinstance(
+                result, dict
+            ) else set()
             done = [m for m in messages if m["MessageId"] not in failed]
             if done:
                 sqs.delete_message_batch(

@@ -134,13 +134,17 @@ class MemoryExportJobs:
         with self.tables.lock:
             messages = [m for (cid, _), m in self.tables.table("messages").items() if cid == conversation_id]
         return [
-            ExportedMessage(m.conversation_id, m.seq, m.sender_role, m.sender_name, m.text, m.system_code, m.created_at)
+            ExportedMessage(
+                m.conversation_id, m.seq, m.sender_role, m.sender_name, m.text, m.system_code, m.created_at
+            )
             for m in sorted(messages, key=lambda m: m.seq)
         ]
 
     def messages_of_chats(self, chats: Iterable[tuple[str, int]]) -> dict[str, list[ExportedMessage]]:
         """Each chat's messages m#1 … m#last_seq, in seq order."""
-        return {chat_id: [m for m in self.chat_messages(chat_id) if m.seq <= last_seq] for chat_id, last_seq in chats}
+        return {
+            chat_id: [m for m in self.chat_messages(chat_id) if m.seq <= last_seq] for chat_id, last_seq in chats
+        }
 
     def chat_ticket_ids_since(self, from_ms: int) -> dict[str, list[str]]:
         """Ticket ids by conversation of the chat tickets created at or after from_ms, oldest first."""
