@@ -38,17 +38,45 @@ def _image(record: dict[str, Any], name: str) -> Any:
 
 
 def apply_record(record: dict[str, Any]) -> str:
-    """One stream record of the conversations table: its counter deltas, applied once.
+    """One stream record of the conversations table: its counter deltas, applied once, then its chat
+    events published (docs/events.md; EVENT_BUS_NAME empty: none). A failed publish raises after the
+    counters are in: the retry meets the applied-marker (no double count) and publishes again with
+    the same idempotency ids (consumers dedupe).
     `applied`, `duplicate` (its marker exists), `nothing` (no counter moves) or `ignored` (REMOVE)."""
     event_id = record["eventID"]
     if not isinstance(event_id, str) or not event_id:
         raise ValueError("a stream record without an eventID")
     if record["eventName"] == "REMOVE":
         return "ignored"  # a deleted chat (retention) stays counted: reports outlive the items
-    changes = metrics.delta(_image(record, "OldImage"), _image(record, "NewImage"))
-    if not changes:
-        return "nothing"
-    return "applied" if store().reports.apply(event_id, changes, clock()) else "duplicate"
+    old, new = _image(record, "OldImage"), _image(record, "NewImage")
+    changes = metrics.delta(old, new)
+    outcome = "nothing"
+    if changes:
+        outcome = "applied" if store().reports.apply(event_id, changes, clock()) else "duplicate"
+    publish_chat_events(event_id, old, new)
+    return outcome
+
+
+def publish_chat_events(event_id: str, old: Any, new: Any) -> int:
+    """PutEvents for the record's chat events; raises if any entry failed. The number published."""
+    import os
+
+    bus = os.environ.get("EVENT_BUS_NAME", "")
+    if not bus:
+        return 0
+    from chalicelib.domain.chat_events import chat_events, event_entries
+
+    entries = event_entries(chat_events(event_id, old, new), bus)
+    if not entries:
+        return 0
+    import boto3
+
+    client = boto3.client("events")
+    for start in range(0, len(entries), 10):  # PutEvents takes at most 10 entries
+        answer = client.put_events(Entries=entries[start : start + 10])
+        if answer.get("FailedEntryCount"):
+            raise RuntimeError(f"chat events of record {event_id}: {answer['FailedEntryCount']} not put")
+    return len(entries)
 
 
 def apply_stream_batch(records: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -52,6 +52,7 @@ class Access:
     ses_send: bool = False  # ses:SendEmail as MailFrom from the MailIdentity (the transcript e-mail)
     stream_consume: tuple[str, ...] = ()  # tables whose stream is this function's event source
     tables_add: tuple[str, ...] = ()  # only the Put and Update of a transaction (no read, no index)
+    events_put: bool = False  # events:PutEvents on this stack's chat-events bus (docs/events.md)
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -110,7 +111,8 @@ FUNCTION_ACCESS: dict[str, Access] = {
     ),
     # The conversations' stream into the report counters (chalicelib/services/reports.py): it reads
     # only the records' images, never a table, and writes only counters and applied-markers.
-    "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",)),
+    # It also publishes the chat events (docs/events.md) to the stack's bus, and only that bus.
+    "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",), events_put=True),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
@@ -261,6 +263,15 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 # What the event source mapping calls with the function's role to read the shards.
                 "Action": list(DYNAMODB_STREAM_READ),
                 "Resource": [{"Fn::GetAtt": [table_ids[suffix], "StreamArn"]} for suffix in access.stream_consume],
+            }
+        )
+    if access.events_put:
+        statements.append(
+            {
+                "Sid": "ChatEvents",
+                "Effect": "Allow",
+                "Action": "events:PutEvents",
+                "Resource": {"Fn::GetAtt": ["ChatEventBus", "Arn"]},
             }
         )
     if access.token_secret:

@@ -278,6 +278,16 @@ def _report_stream() -> dict[str, Any]:
     }
 
 
+def _chat_event_bus() -> dict[str, Any]:
+    """The bus the stream function publishes the chat events to (docs/events.md): customers add rules."""
+    return {
+        "ChatEventBus": {
+            "Type": "AWS::Events::EventBus",
+            "Properties": {"Name": _sub("${AWS::StackName}-chat-events")},
+        }
+    }
+
+
 def _masking_key() -> dict[str, Any]:
     return {
         "MaskingKey": {
@@ -532,6 +542,8 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
             f"https://${{{CHALICE_WEBSOCKET_API}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{WEBSOCKET_STAGE}"
         ),
         "STACK_NAME": {"Ref": "AWS::StackName"},  # the dimension of the EMF metrics
+        # The chat events' bus (docs/events.md); only the stream function may put events on it.
+        "EVENT_BUS_NAME": {"Ref": "ChatEventBus"},
     }
     if console_origin:
         # The console's origin, answered by staff REST routes (chalicelib/entrypoints/cors.py); the same
@@ -568,6 +580,7 @@ def build_template(functions: list[str] | None = None, console_origin: str | Non
         **tables,
         **_exports(),
         **(_report_stream() if "report_counters" in functions else {}),
+        **_chat_event_bus(),
         **_masking_key(),
         **_cognito(),
         **_secret(),
@@ -601,6 +614,7 @@ def build_template(functions: list[str] | None = None, console_origin: str | Non
         "ExportDeadLetterQueueUrl": {"Value": {"Ref": "ExportDeadLetterQueue"}},
         "MaskingKeyId": {"Value": {"Ref": "MaskingKey"}},
         "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
+        "ChatEventBusName": {"Value": {"Ref": "ChatEventBus"}},
     }
     return {
         "Parameters": {**alarms.PARAMETERS, **PARAMETERS},

@@ -107,6 +107,9 @@ def describe(signing_name: str, operation: str, params: dict[str, Any]) -> list[
                 f"arn:${{AWS::Partition}}:ses:${{AWS::Region}}:${{AWS::AccountId}}:identity/{identity}",
             )
         ]
+    if signing_name == "events":  # PutEvents: every entry on the bus EVENT_BUS_NAME names
+        buses = {entry.get("EventBusName", "default") for entry in params.get("Entries", [])} or {"default"}
+        return [(f"events:{operation}", _by_environment("EVENT_BUS_NAME", bus, "${ChatEventBus.Arn}")) for bus in buses]
     if signing_name == "execute-api":
         method = CONNECTION_METHODS.get(operation, operation)
         connection = urllib.parse.quote(str(params.get("ConnectionId", "")), safe="")

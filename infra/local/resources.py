@@ -209,6 +209,12 @@ class _Creator:
             "Attributes"
         ]["QueueArn"]
 
+    def _aws_events_eventbus(self, logical_id: str, props: dict[str, Any]) -> None:
+        # The chat events' bus (docs/events.md): `make run` publishes to moto's EventBridge too.
+        name = props.get("Name") or f"{self.stack.stack_name}-{logical_id}"
+        self.stack.refs[logical_id] = name
+        self.stack.arns[logical_id] = self.client("events").create_event_bus(Name=name)["EventBusArn"]
+
     def _aws_kms_key(self, logical_id: str, props: dict[str, Any]) -> None:
         kms = self.client("kms")
         metadata = kms.create_key(
