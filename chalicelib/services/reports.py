@@ -20,6 +20,7 @@ from chalicelib.domain.errors import Forbidden, InvalidField
 from chalicelib.domain.metrics import HOUR_MS, CounterItem, Scope, ScopeKind
 from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import int_field, only_fields
+from chalicelib.realtime import event_bus
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +60,14 @@ def apply_record(record: dict[str, Any]) -> str:
 
 def publish_chat_events(event_id: str, old: Any, new: Any) -> int:
     """PutEvents for the record's chat events; raises if any entry failed. The number published."""
-    import os
-
-    bus = os.environ.get("EVENT_BUS_NAME", "")
+    bus = event_bus.bus_name()
     if not bus:
         return 0
     from chalicelib.domain.chat_events import chat_events, event_entries
 
     entries = event_entries(chat_events(event_id, old, new), bus)
-    if not entries:
-        return 0
-    import boto3
-
-    client = boto3.client("events")
-    for start in range(0, len(entries), 10):  # PutEvents takes at most 10 entries
-        answer = client.put_events(Entries=entries[start : start + 10])
-        if answer.get("FailedEntryCount"):
-            raise RuntimeError(f"chat events of record {event_id}: {answer['FailedEntryCount']} not put")
+    if entries:
+        event_bus.put_events(entries, f"chat events of record {event_id}")
     return len(entries)
 
 
