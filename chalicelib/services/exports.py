@@ -82,7 +82,9 @@ def report_filters(body: dict[str, Any]) -> dict[str, Any]:
         or len(set(groupings)) != len(groupings)
     ):
         raise InvalidField(f"'groupings' must be a list of distinct: {', '.join(GROUPINGS)}", field="groupings")
-    params: dict[str, Any] = {k: str(body[k]) if isinstance(body[k], int) else body[k] for k in ("from", "to") if k in body}
+    params: dict[str, Any] = {
+        k: str(body[k]) if isinstance(body[k], int) else body[k] for k in ("from", "to") if k in body
+    }
     from_ms, to_ms, _, tz_name = report_request(params)
     ordered = [g for g in GROUPINGS if g in groupings]
     return {"kind": REPORT_KIND, "from": from_ms, "to": to_ms, "timeZone": tz_name, "groupings": ordered}
