@@ -62,10 +62,45 @@ def export_filters(body: dict[str, Any], now: int) -> dict[str, Any]:
     return params
 
 
+REPORT_KIND = "report"
+REPORT_FIELDS = ("kind", "from", "to", "groupings")
+
+
+def report_filters(body: dict[str, Any]) -> dict[str, Any]:
+    """The `Report` workbook's request: GET /reports' period rules (from/to as epoch ms or local dates,
+    at most 366 days, the service time zone) and the groupings, one sheet each (default: all four)."""
+    from chalicelib.services.reports import GROUPINGS, report_request
+
+    unknown = sorted(set(body) - set(REPORT_FIELDS))
+    if unknown:
+        raise InvalidField(f"unknown field(s): {', '.join(unknown)}", field=unknown[0])
+    groupings = body.get("groupings", list(GROUPINGS))
+    if (
+        not isinstance(groupings, list)
+        or not groupings
+        or any(g not in GROUPINGS for g in groupings)
+        or len(set(groupings)) != len(groupings)
+    ):
+        raise InvalidField(f"'groupings' must be a list of distinct: {', '.join(GROUPINGS)}", field="groupings")
+    params: dict[str, Any] = {
+        k: str(body[k]) if isinstance(body[k], int) else body[k] for k in ("from", "to") if k in body
+    }
+    from_ms, to_ms, _, tz_name = report_request(params)
+    ordered = [g for g in GROUPINGS if g in groupings]
+    return {"kind": REPORT_KIND, "from": from_ms, "to": to_ms, "timeZone": tz_name, "groupings": ordered}
+
+
 def request_export(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
-    check_may_export(principal)
     now = bootstrap.clock()
-    filters = export_filters(body, now)
+    if body.get("kind") == REPORT_KIND:
+        if principal.role is not Role.ADMIN:
+            raise Forbidden("reports are for admins")
+        filters = report_filters(body)
+    else:
+        check_may_export(principal)
+        if body.get("kind") not in (None, "history"):
+            raise InvalidField("'kind' must be history or report", field="kind")
+        filters = export_filters({k: v for k, v in body.items() if k != "kind"}, now)
     job = ExportJob(
         export_id=str(ULID()),
         created_at=now,

@@ -188,16 +188,28 @@ def _group_key(item: CounterItem, group_by: str, tz: ZoneInfo) -> str:
     return item.scope.key
 
 
-def build_report(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
-    if principal.role is not Role.ADMIN:
-        raise Forbidden("reports are for admins")
+def report_request(params: dict[str, Any]) -> tuple[int, int, str, str]:
+    """(from ms, to ms, groupBy, time zone) of GET /reports' query, validated; the .xlsx report uses
+    the same period rules (services/exports.py)."""
     only_fields(params, {"from", "to", "groupBy"})
     group_by = params.get("groupBy") or "day"
     if group_by not in GROUPINGS:
         raise InvalidField(f"'groupBy' must be one of: {', '.join(GROUPINGS)}", field="groupBy")
     tz_name = service_time_zone()
+    from_ms, to_ms = report_period(params, ZoneInfo(tz_name))
+    return from_ms, to_ms, group_by, tz_name
+
+
+def build_report(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
+    if principal.role is not Role.ADMIN:
+        raise Forbidden("reports are for admins")
+    from_ms, to_ms, group_by, tz_name = report_request(params)
+    return report_of_period(from_ms, to_ms, group_by, tz_name)
+
+
+def report_of_period(from_ms: int, to_ms: int, group_by: str, tz_name: str) -> dict[str, Any]:
+    """The report of a validated period: what GET /reports answers, and each sheet of the .xlsx report."""
     tz = ZoneInfo(tz_name)
-    from_ms, to_ms = report_period(params, tz)
     from_hour, to_hour = from_ms // HOUR_MS, to_ms // HOUR_MS
     kind = {"team": ScopeKind.TEAM, "agent": ScopeKind.AGENT}.get(group_by, ScopeKind.ALL)
     items = store().reports.counters(kind, from_hour, to_hour)

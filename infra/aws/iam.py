@@ -101,7 +101,8 @@ FUNCTION_ACCESS: dict[str, Access] = {
         # everywhere it is cached (services/notify.forget_connection), as every pusher does.
         tables_rw=("export-jobs", *PUSH_CLEANUP_TABLES),
         # settings: the routing settings name the teams in the 팀 column (services/records.team_names).
-        tables_ro=("messages", "tickets", "settings"),
+        # report-counters: the `Report` workbook reads the counters as GET /reports does.
+        tables_ro=("messages", "tickets", "settings", "report-counters"),
         push=True,  # progress and ready frames to the requesting admin
         s3_exports=("s3:PutObject", "s3:AbortMultipartUpload", "s3:GetObject"),
         sqs_consume=True,
