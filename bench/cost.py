@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench._support import METER, load_harness, reset_rate_window
+from bench._support import METER, moto_harness, reset_rate_window
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "deploy.md"
@@ -103,25 +103,16 @@ def _difference(more: dict[str, Any], less: dict[str, Any]) -> dict[str, Any]:
 
 def measure() -> dict[str, dict[str, Any]]:
     """Counts of each unit of work, through the real handlers on moto (10 other open chats around)."""
-    harness_module = load_harness()
     import os
-
-    import boto3
-    from moto import mock_aws
 
     from bench.dynamo_per_message import RATE_LIMIT_ENVIRONMENT, TEXT, _seed_open_conversations
     from chalicelib.services.settings import load_settings
-    from chalicelib.store.schema import create_tables
-    from chalicelib.store.tables import ALL_MODELS
 
     counts: dict[str, dict[str, Any]] = {}
     # Steady state (no frame starts a rate-limit window); the window start is measured on its own.
     os.environ.update(RATE_LIMIT_ENVIRONMENT)
 
-    with mock_aws():
-        METER.reset_tables()
-        create_tables(boto3.client("dynamodb", region_name=harness_module.REGION), ALL_MODELS)
-        h = harness_module.Harness()
+    with moto_harness() as h:
         _seed_open_conversations(10, load_settings().max_chats_per_agent)
         agent_token = h.staff_token("cost-agent@example.com")
 

@@ -28,6 +28,7 @@ from bench._support import (
     METER,
     load_harness,
     mean,
+    moto_harness,
     quick,
     ratio,
     reset_rate_window,
@@ -187,32 +188,11 @@ def _read_figures(windows: list[Any]) -> dict[str, Any]:
 
 
 def measure_size(open_conversations: int, messages: int) -> dict[str, Any]:
-    harness_module = load_harness()
-    from infra.local.moto_dynamodb import install_item_rollback
-
-    # moto as shipped deep-copies a table per transaction (seconds per message at 10,000 chats, which
-    # pushes the deferred second read past its window); the local stack's rollback, same answers.
-    uninstall = install_item_rollback()
-    try:
-        return _measure_in_moto(harness_module, open_conversations, messages)
-    finally:
-        uninstall()
-
-
-def _measure_in_moto(harness_module: Any, open_conversations: int, messages: int) -> dict[str, Any]:
-    import boto3
-    from moto import mock_aws
-
     from chalicelib.config import table_name
     from chalicelib.services.settings import load_settings
     from chalicelib.store import keys
-    from chalicelib.store.schema import create_tables
-    from chalicelib.store.tables import ALL_MODELS
 
-    with mock_aws():
-        METER.reset_tables()
-        create_tables(boto3.client("dynamodb", region_name=harness_module.REGION), ALL_MODELS)
-        h = harness_module.Harness()
+    with moto_harness() as h:
         max_chats = load_settings().max_chats_per_agent
         seeded, seed_seconds = timed(lambda: _seed_open_conversations(open_conversations, max_chats))
         _progress(f"{open_conversations}: seeded {seeded['items']} items in {seed_seconds:.1f} s")
@@ -318,7 +298,9 @@ def _measure_in_moto(harness_module: Any, open_conversations: int, messages: int
             reads_deferred.append(w)
 
         _progress(f"{open_conversations}: {messages} messages each way measured")
-        scan_client = boto3.client("dynamodb", region_name=harness_module.REGION)
+        import boto3
+
+        scan_client = boto3.client("dynamodb", region_name=load_harness().REGION)
         baseline = []
         for conversation_id, _customer in probes:
             with METER.window() as w:

@@ -19,7 +19,7 @@ import json
 import random
 from typing import Any
 
-from bench._support import METER, load_harness, mean, quick, ratio, seed, seed_conversation, timed
+from bench._support import METER, mean, moto_harness, quick, ratio, seed, seed_conversation, timed
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (500, 2_000)
@@ -76,18 +76,9 @@ def _page(h: Any, token: str, query: dict[str, str]) -> tuple[dict[str, Any], di
 
 
 def measure_size(stored: int) -> dict[str, Any]:
-    harness_module = load_harness()
-    import boto3
-    from moto import mock_aws
-
     from chalicelib.domain import model as rules
-    from chalicelib.store.schema import create_tables
-    from chalicelib.store.tables import ALL_MODELS
 
-    with mock_aws():
-        METER.reset_tables()
-        create_tables(boto3.client("dynamodb", region_name=harness_module.REGION), ALL_MODELS)
-        h = harness_module.Harness()
+    with moto_harness() as h:
         now = rules.now_ms()
         seeded, seed_seconds = timed(lambda: _seed_chats(stored, now))
         token = h.staff_token("admin@example.com", "admins")

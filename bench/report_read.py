@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench._support import METER, load_harness, quick
+from bench._support import METER, moto_harness, quick
 
 SIZES = (1_000, 100_000)
 QUICK_SIZES = (720, 5_000)  # from 720 chats (one an hour) every bucket is filled
@@ -63,18 +63,9 @@ def _seed_counters(chats: int, first_hour: int) -> int:
 
 
 def measure_size(chats: int) -> dict[str, Any]:
-    harness_module = load_harness()
-    import boto3
-    from moto import mock_aws
-
     from chalicelib.domain import model as rules
-    from chalicelib.store.schema import create_tables
-    from chalicelib.store.tables import ALL_MODELS
 
-    with mock_aws():
-        METER.reset_tables()
-        create_tables(boto3.client("dynamodb", region_name=harness_module.REGION), ALL_MODELS)
-        h = harness_module.Harness()
+    with moto_harness() as h:
         now = rules.now_ms()
         to_ms = now - now % HOUR_MS - 1
         from_ms = to_ms - DAYS * 24 * HOUR_MS + 1
