@@ -99,13 +99,7 @@ def write_export(
                 raise ExportFailed("the export did not finish in the time allowed; export a shorter period")
             progress.report(progress.percent_at(conv.inbound_at), book.chats.rows, book.messages.rows)
         progress.report(90, book.chats.rows, book.messages.rows, force=True)
-        upload = MultipartUpload(files.client("s3"), get_config().exports_bucket, key, options.part_bytes, file_name)
-        try:
-            book.save(cast("IO[bytes]", upload))  # a write-only stream: what the zip writer uses of a file
-            size = upload.complete()
-        except BaseException:
-            upload.abort()
-            raise
+        size = _upload(book.save, key, file_name, options)
     finally:
         book.discard()
     return key, file_name, size, book.chats.rows, book.messages.rows
@@ -146,14 +140,19 @@ def write_report_export(
     for grouping in groupings:
         book.add_grouping(report_of_period(from_ms, to_ms, grouping, tz_name), teams)
     progress.report(90, book.rows, 0, force=True)
+    size = _upload(book.save, key, file_name, options)
+    return key, file_name, size, book.rows, 0
+
+
+def _upload(save: Callable[[IO[bytes]], None], key: str, file_name: str, options: ExportOptions) -> int:
+    """A workbook saved straight into a multipart upload to the exports bucket; its size."""
     upload = MultipartUpload(files.client("s3"), get_config().exports_bucket, key, options.part_bytes, file_name)
     try:
-        book.save(cast("IO[bytes]", upload))
-        size = upload.complete()
+        save(cast("IO[bytes]", upload))  # a write-only stream: what the zip writer uses of a file
+        return upload.complete()
     except BaseException:
         upload.abort()
         raise
-    return key, file_name, size, book.rows, 0
 
 
 def _reason(exc: BaseException) -> str:
