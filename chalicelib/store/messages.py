@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.expressions.update import Action
 
+from chalicelib.domain import lifecycle
 from chalicelib.domain.entities import Conversation, MaskAuditEntry, Message
 from chalicelib.domain.errors import DuplicateClientMessage, SequenceTaken
-from chalicelib.domain.model import ConversationState
+from chalicelib.domain.lifecycle import applied
 from chalicelib.store import keys
+from chalicelib.store.conversation_items import rendered
 from chalicelib.store.convert import audit_item, message_entity, message_item
 from chalicelib.store.dynamo import transaction
 from chalicelib.store.failures import reason_failed
@@ -34,26 +35,9 @@ def append(
     Raises DuplicateClientMessage if the client id was used before (the caller answers the stored
     message) and SequenceTaken if another message took the seq first (the caller re-reads, retries).
     """
-    conv_actions: list[Action] = [ConversationModel.last_seq.set(message.seq)]
-    if not note:
-        conv_actions.append(ConversationModel.last_message_at.set(message.created_at or 0))
-    condition = ConversationModel.last_seq == message.seq - 1
-    if not note:
-        condition &= ConversationModel.state != ConversationState.ENDED.value
-    if agent_reply:
-        conv_actions.append(
-            ConversationModel.first_response_at.set(ConversationModel.first_response_at | (message.created_at or 0))
-        )
-    # The live-chat timers ride on the same write (no request more per message): a customer message
-    # moves the chat on the live-activity index (idle auto-close), an agent's takes it off the
-    # accept index (accept window).
-    if message.sender_role == "customer":
-        conv_actions.append(ConversationModel.customer_active_at.set(message.created_at or 0))
-    elif agent_reply:
-        conv_actions += [
-            ConversationModel.agent_active_at.set(message.created_at or 0),
-            ConversationModel.accept_partition.remove(),
-        ]
+    # The live-chat timers ride on the same write (no request more per message): domain/lifecycle.py.
+    transition = lifecycle.append(conv, message, agent_reply=agent_reply, note=note)
+    conv_actions, condition = rendered(conv, transition)
     try:
         with transaction() as tx:
             tx.update(
@@ -79,15 +63,9 @@ def append(
         if reason_failed(marker_reason):
             raise DuplicateClientMessage("clientMessageId already stored") from exc
         raise SequenceTaken("another message took this seq, or the chat ended") from exc
-    conv.last_seq = message.seq
-    if not note:
-        conv.last_message_at = message.created_at
-    if agent_reply and conv.first_response_at is None:
-        conv.first_response_at = message.created_at
-    if message.sender_role == "customer":
-        conv.customer_active_at = message.created_at
-    elif agent_reply:
-        conv.agent_active_at = message.created_at
+    after = applied(conv, transition)
+    for name in transition.changes:
+        setattr(conv, name, getattr(after, name))
 
 
 def by_client_id(conversation_id: str, client_message_id: str) -> Message | None:

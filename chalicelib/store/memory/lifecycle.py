@@ -1,19 +1,47 @@
-"""In-memory twin of chalicelib/store/lifecycle.py."""
+"""In-memory twin of chalicelib/store/lifecycle.py: the same domain Transitions, checked and applied
+under the tables' lock (`write`, which the messages twin uses too)."""
 
 from __future__ import annotations
 
+from chalicelib.domain import lifecycle
 from chalicelib.domain.entities import Agent, Conversation, Message, Transfer
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.model import AgentStatus, ConversationState, Role
+from chalicelib.domain.lifecycle import Transition, applied, holds
+from chalicelib.domain.model import ConversationState, Role
 from chalicelib.store.memory import Tables, copied
+
+
+def write(tables: Tables, conv: Conversation, transition: Transition, refused: type[Exception] = Conflict) -> None:
+    """The transition, whole or not at all: the stored chat must meet its precondition, its line's
+    seq must be free and the taken seat's agent must admit one more chat."""
+    items: dict[str, Conversation] = tables.table("conversations")
+    agents: dict[str, Agent] = tables.table("agents")
+    messages: dict[tuple[str, int], Message] = tables.table("messages")
+    with tables.lock:
+        stored = items.get(conv.conversation_id)
+        line, seat = transition.line, transition.seat_taken
+        if (
+            stored is None
+            or not holds(transition.precondition, stored)
+            or (line is not None and (conv.conversation_id, line.seq) in messages)
+            or (seat is not None and not seat.admits(agents.get(seat.agent_id)))
+        ):
+            raise refused(transition.refusal)
+        items[conv.conversation_id] = applied(stored, copied(transition))
+        if line is not None:
+            messages[(conv.conversation_id, line.seq)] = copied(line)
+        if transition.seat_freed is not None:
+            agents.setdefault(transition.seat_freed, Agent(transition.seat_freed)).active_chats -= 1
+        if seat is not None:
+            taken = agents[seat.agent_id]
+            taken.active_chats += 1
+            taken.last_assigned_at = seat.at
 
 
 class MemoryLifecycle:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
         self._items: dict[str, Conversation] = tables.table("conversations")
-        self._agents: dict[str, Agent] = tables.table("agents")
-        self._messages: dict[tuple[str, int], Message] = tables.table("messages")
 
     def assign(
         self,
@@ -24,60 +52,16 @@ class MemoryLifecycle:
         now_ms: int,
         agent_name: str | None,
     ) -> None:
-        with self._tables.lock:
-            agent, item = self._agents.get(agent_id), self._items.get(conv.conversation_id)
-            agent_ok = (
-                agent is not None
-                and agent.active_chats < max_chats
-                and agent.status == AgentStatus.ONLINE.value
-                and agent.chat_permission is True
-            )
-            if not agent_ok or item is None or not item.is_waiting:
-                raise Conflict("assignment lost a race")
-            assert agent is not None
-            agent.active_chats += 1
-            agent.last_assigned_at = now_ms
-            if item.first_assigned_at is None:  # the first assignment stays (reports' wait time)
-                item.first_assigned_at = now_ms
-            item.state, item.agent_id, item.agent_name = ConversationState.ACTIVE.value, agent_id, agent_name or None
-            item.assigned_at, item.agent_connections = now_ms, set(connection_ids) or None
-            item.customer_active_at = now_ms
+        write(self._tables, conv, lifecycle.assign(conv, agent_id, max_chats, connection_ids, now_ms, agent_name))
 
     def return_to_queue(
         self, conv: Conversation, agent_id: str, *, to_team_id: str | None, answered_too: bool = False
     ) -> None:
-        with self._tables.lock:
-            item = self._items.get(conv.conversation_id)
-            if (
-                item is None
-                or item.state != ConversationState.ACTIVE.value
-                or item.agent_id != agent_id
-                or (item.first_response_at is not None and not answered_too)
-            ):
-                raise Conflict("the chat changed meanwhile")
-            self._back_to_queue(item, agent_id, to_team_id)
-
-    def _back_to_queue(self, item: Conversation, agent_id: str, team_id: str | None) -> None:
-        agent = self._agents.setdefault(agent_id, Agent(agent_id))
-        agent.active_chats -= 1
-        item.state = ConversationState.WAITING.value
-        item.team_id = team_id or None
-        item.agent_id = item.agent_name = item.agent_connections = item.assigned_at = None
+        transition = lifecycle.return_to_queue(conv, agent_id, to_team_id=to_team_id, answered_too=answered_too)
+        write(self._tables, conv, transition)
 
     def return_unaccepted(self, conv: Conversation, *, to_team_id: str | None) -> None:
-        if conv.agent_id is None or conv.assigned_at is None:
-            raise Conflict("the chat is not assigned")
-        with self._tables.lock:
-            item = self._items.get(conv.conversation_id)
-            if (
-                item is None
-                or item.state != ConversationState.ACTIVE.value
-                or item.agent_id != conv.agent_id
-                or item.assigned_at != conv.assigned_at
-                or not _unaccepted(item)
-            ):
-                raise Conflict("the chat was opened, answered or moved meanwhile")
-            self._back_to_queue(item, conv.agent_id, to_team_id)
+        write(self._tables, conv, lifecycle.return_unaccepted(conv, to_team_id=to_team_id))
 
     def end(
         self,
@@ -89,49 +73,12 @@ class MemoryLifecycle:
         line: Message | None = None,
         if_idle_unchanged: bool = False,
     ) -> None:
-        with self._tables.lock:
-            item = self._items.get(conv.conversation_id)
-            if item is None or item.state != conv.state:
-                raise Conflict("the chat changed meanwhile")
-            if conv.state == ConversationState.ACTIVE.value and (item.agent_id, item.assigned_at) != (
-                conv.agent_id,
-                conv.assigned_at,
-            ):
-                raise Conflict("the chat changed meanwhile")
-            if if_idle_unchanged and (
-                item.customer_active_at != conv.customer_active_at or item.idle_warning_at != conv.idle_warning_at
-            ):
-                raise Conflict("the chat changed meanwhile")
-            if line is not None:
-                self._check_next_line(item, line)
-                self._put_line(item, line)
-            if conv.state == ConversationState.ACTIVE.value and conv.agent_id:
-                self._agents.setdefault(conv.agent_id, Agent(conv.agent_id)).active_chats -= 1
-            item.state, item.ended_at, item.ended_by = ConversationState.ENDED.value, now_ms, str(ended_by)
-            item.end_reason = reason or None
+        transition = lifecycle.end(
+            conv, ended_by, now_ms, reason=reason, line=line, if_idle_unchanged=if_idle_unchanged
+        )
+        write(self._tables, conv, transition)
         if line is not None:
             conv.last_seq, conv.last_message_at = line.seq, line.created_at
-
-    def _check_next_line(self, item: Conversation, line: Message) -> None:
-        if item.last_seq != line.seq - 1 or (item.conversation_id, line.seq) in self._messages:
-            raise Conflict("the chat changed meanwhile")
-
-    def _put_line(self, item: Conversation, line: Message) -> None:
-        self._messages[(item.conversation_id, line.seq)] = copied(line)
-        item.last_seq, item.last_message_at = line.seq, line.created_at
-
-    # --- transfer ------------------------------------------------------------------------------
-
-    def _same_assignment(self, conv: Conversation) -> Conversation:
-        item = self._items.get(conv.conversation_id)
-        if (
-            item is None
-            or item.state != ConversationState.ACTIVE.value
-            or item.agent_id != conv.agent_id
-            or item.assigned_at != conv.assigned_at
-        ):
-            raise Conflict("the chat changed meanwhile; reload and try again")
-        return item
 
     def transfer_to_agent(
         self,
@@ -142,29 +89,11 @@ class MemoryLifecycle:
         agent_name: str | None,
         now_ms: int,
     ) -> None:
-        with self._tables.lock:
-            item = self._same_assignment(conv)
-            target = self._agents.get(hop.to_agent_id or "")
-            if (
-                target is None
-                or target.active_chats >= max_chats
-                or target.status != AgentStatus.ONLINE.value
-                or target.chat_permission is not True
-            ):
-                raise Conflict("the chat or the agent changed meanwhile; reload and try again")
-            self._agents.setdefault(conv.agent_id or "", Agent(conv.agent_id or "")).active_chats -= 1
-            target.active_chats += 1
-            target.last_assigned_at = now_ms
-            item.agent_id, item.agent_name = hop.to_agent_id, agent_name or None
-            item.assigned_at, item.agent_connections = now_ms, set(connection_ids) or None
-            item.customer_active_at = now_ms
-            item.transfers = [*(item.transfers or []), copied(hop)]
+        transition = lifecycle.transfer_to_agent(conv, hop, max_chats, connection_ids, agent_name, now_ms)
+        write(self._tables, conv, transition)
 
     def transfer_to_queue(self, conv: Conversation, hop: Transfer) -> None:
-        with self._tables.lock:
-            item = self._same_assignment(conv)
-            self._back_to_queue(item, conv.agent_id or "", hop.to_team_id)
-            item.transfers = [*(item.transfers or []), copied(hop)]
+        write(self._tables, conv, lifecycle.transfer_to_queue(conv, hop))
 
     # --- live-chat timers --------------------------------------------------------------------
 
@@ -181,41 +110,21 @@ class MemoryLifecycle:
             found = [
                 c
                 for c in self._live()
-                if _unaccepted(c) and c.assigned_at is not None and c.assigned_at <= assigned_at_or_before
+                if lifecycle.unaccepted(c) and c.assigned_at is not None and c.assigned_at <= assigned_at_or_before
             ]
             return [copied(c) for c in sorted(found, key=lambda c: (c.assigned_at or 0, c.conversation_id))]
 
     def warn_idle(self, conv: Conversation, line: Message) -> None:
-        with self._tables.lock:
-            item = self._items.get(conv.conversation_id)
-            if (
-                item is None
-                or item.state != ConversationState.ACTIVE.value
-                or item.customer_active_at != conv.customer_active_at
-                or item.idle_warning_at != conv.idle_warning_at
-            ):
-                raise Conflict("the chat changed meanwhile")
-            self._check_next_line(item, line)
-            self._put_line(item, line)
-            item.idle_warning_at = line.created_at
+        write(self._tables, conv, lifecycle.warn_idle(conv, line))
         conv.last_seq, conv.last_message_at, conv.idle_warning_at = line.seq, line.created_at, line.created_at
 
     def mark_opened(self, conv: Conversation, agent_id: str, now_ms: int) -> bool:
-        with self._tables.lock:
-            item = self._items.get(conv.conversation_id)
-            if item is None or item.state != ConversationState.ACTIVE.value or item.agent_id != agent_id:
-                return False
-            item.agent_opened_at = now_ms
+        try:
+            write(self._tables, conv, lifecycle.mark_opened(conv, agent_id, now_ms))
+        except Conflict:
+            return False
         conv.agent_opened_at = now_ms
         return True
-
-
-def _unaccepted(conv: Conversation) -> bool:
-    """What the accept index holds in DynamoDB: assigned, and since then neither opened nor answered."""
-    assigned = conv.assigned_at
-    if assigned is None:
-        return False
-    return all(at is None or at < assigned for at in (conv.agent_opened_at, conv.agent_active_at))
 
 
 def _active_at(conv: Conversation) -> int:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from chalicelib.domain import lifecycle
 from chalicelib.domain.entities import Conversation, MaskAuditEntry, Message
 from chalicelib.domain.errors import DuplicateClientMessage, SequenceTaken
+from chalicelib.domain.lifecycle import applied
 from chalicelib.store.memory import Tables, copied
+from chalicelib.store.memory.lifecycle import write
 
 
 class MemoryMessages:
@@ -15,7 +18,6 @@ class MemoryMessages:
         self._messages: dict[tuple[str, int], Message] = tables.table("messages")
         self._markers: dict[tuple[str, str], int] = tables.table("markers")
         self._audit: dict[tuple[str, int, str], MaskAuditEntry] = tables.table("audit")
-        self._conversations: dict[str, Conversation] = tables.table("conversations")
 
     def append(
         self,
@@ -27,32 +29,21 @@ class MemoryMessages:
         note: bool = False,
     ) -> None:
         conversation_id = conv.conversation_id
+        transition = lifecycle.append(conv, message, agent_reply=agent_reply, note=note)
         with self._tables.lock:
             if message.client_message_id and (conversation_id, message.client_message_id) in self._markers:
                 raise DuplicateClientMessage("clientMessageId already stored")
-            stored = self._conversations.get(conversation_id)
-            if (
-                stored is None
-                or stored.last_seq != message.seq - 1
-                or (stored.is_ended and not note)
-                or (conversation_id, message.seq) in self._messages
-            ):
-                raise SequenceTaken("another message took this seq, or the chat ended")
+            if (conversation_id, message.seq) in self._messages:
+                raise SequenceTaken(transition.refusal)
+            write(self._tables, conv, transition, refused=SequenceTaken)
             self._messages[(conversation_id, message.seq)] = copied(message)
             if message.client_message_id:
                 self._markers[(conversation_id, message.client_message_id)] = message.seq
             for entry in audit:
                 self._audit[(entry.conversation_id, entry.at, entry.audit_id)] = copied(entry)
-            for target in (stored, conv):
-                target.last_seq = message.seq
-                if not note:
-                    target.last_message_at = message.created_at
-                if agent_reply and target.first_response_at is None:
-                    target.first_response_at = message.created_at
-                if message.sender_role == "customer":
-                    target.customer_active_at = message.created_at
-                elif agent_reply:
-                    target.agent_active_at = message.created_at
+        after = applied(conv, transition)
+        for name in transition.changes:
+            setattr(conv, name, getattr(after, name))
 
     def by_client_id(self, conversation_id: str, client_message_id: str) -> Message | None:
         with self._tables.lock:
