@@ -20,7 +20,7 @@ from chalicelib.entrypoints.canned import canned_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
 from chalicelib.entrypoints.masking import masking_routes
-from chalicelib.entrypoints.reports import STREAM_ARN_PLACEHOLDER, report_routes
+from chalicelib.entrypoints.reports import STREAM_ARN_PLACEHOLDER, TICKETS_STREAM_ARN_PLACEHOLDER, report_routes
 from chalicelib.entrypoints.rest import rest
 from chalicelib.entrypoints.routing import routing_routes
 from chalicelib.entrypoints.sessions import sessions
@@ -201,4 +201,19 @@ def report_counters(event: DynamoDBEvent) -> dict[str, Any]:
     from chalicelib.services import reports
 
     result = reports.apply_stream_batch(record.to_dict() for record in event)
+    return {"batchItemFailures": result["batchItemFailures"]}
+
+
+@app.on_dynamodb_record(
+    stream_arn=os.environ.get("TICKETS_STREAM_ARN") or TICKETS_STREAM_ARN_PLACEHOLDER,
+    batch_size=100,
+    starting_position="TRIM_HORIZON",
+    name="ticket_events",
+)
+def ticket_events(event: DynamoDBEvent) -> dict[str, Any]:
+    """The tickets' changes out as ticket and inquiry events (chalicelib/services/ticket_events.py,
+    docs/events.md); the first failed record is reported, so Lambda retries from it."""
+    from chalicelib.services import ticket_events as service
+
+    result = service.apply_stream_batch(record.to_dict() for record in event)
     return {"batchItemFailures": result["batchItemFailures"]}

@@ -22,6 +22,8 @@ report_routes = Blueprint(__name__)
 # What `chalice package` writes as the stream of the report function when the merge template does not
 # say otherwise; infra/aws/template.py replaces it with the conversations table's StreamArn (GetAtt).
 STREAM_ARN_PLACEHOLDER = "arn:aws:dynamodb:ap-northeast-2:000000000000:table/livechat-conversations/stream/unset"
+# The same for the ticket events' function and the tickets table's stream.
+TICKETS_STREAM_ARN_PLACEHOLDER = "arn:aws:dynamodb:ap-northeast-2:000000000000:table/livechat-tickets/stream/unset"
 
 
 @report_routes.route("/reports", methods=["GET"], cors=CORS)

@@ -6,7 +6,6 @@ docs/reports.md defines every metric; chalicelib/domain/metrics.py holds the def
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,8 +20,7 @@ from chalicelib.domain.metrics import HOUR_MS, CounterItem, Scope, ScopeKind
 from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import int_field, only_fields
 from chalicelib.realtime import event_bus
-
-log = logging.getLogger(__name__)
+from chalicelib.services import stream_batch
 
 DAY_MS = 24 * HOUR_MS
 MAX_REPORT_RANGE_MS = 366 * DAY_MS
@@ -60,32 +58,14 @@ def apply_record(record: dict[str, Any]) -> str:
 
 def publish_chat_events(event_id: str, old: Any, new: Any) -> int:
     """PutEvents for the record's chat events; raises if any entry failed. The number published."""
-    bus = event_bus.bus_name()
-    if not bus:
-        return 0
-    from chalicelib.domain.chat_events import chat_events, event_entries
+    from chalicelib.domain.chat_events import chat_events
 
-    entries = event_entries(chat_events(event_id, old, new), bus)
-    if entries:
-        event_bus.put_events(entries, f"chat events of record {event_id}")
-    return len(entries)
+    return event_bus.publish(chat_events(event_id, old, new), f"chat events of record {event_id}")
 
 
 def apply_stream_batch(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """A batch as Lambda delivers it. On the first failure, that record's sequence number is reported
-    (ReportBatchItemFailures): Lambda retries from it, and the records already applied after a retry
-    meet their markers. Later records are not tried: they come again with the retry anyway."""
-    outcomes: dict[str, int] = {}
-    for record in records:
-        try:
-            outcome = apply_record(record)
-        except Exception:
-            log.exception("report counters: record %s failed", record.get("eventID"))
-            sequence = (record.get("dynamodb") or {}).get("SequenceNumber", "")
-            return {"batchItemFailures": [{"itemIdentifier": sequence}], "outcomes": outcomes}
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    log.info("report counters: %s", outcomes)
-    return {"batchItemFailures": [], "outcomes": outcomes}
+    """A batch of the conversations' stream as Lambda delivers it (chalicelib/services/stream_batch.py)."""
+    return stream_batch.apply_in_order(records, apply_record, "report counters")
 
 
 # --- GET /reports --------------------------------------------------------------------------------

@@ -55,8 +55,12 @@ class TicketsByAssignee(GlobalSecondaryIndex["TicketModel"]):
     created_key = UnicodeAttribute(range_key=True)
 
 
+# The tickets' change stream feeds the ticket and inquiry events (app.py ticket_events, docs/events.md).
+TICKETS_STREAM_VIEW = "NEW_AND_OLD_IMAGES"
+
+
 class TicketModel(Model):
-    Meta = _meta("tickets")
+    Meta = _meta("tickets", stream_view_type=TICKETS_STREAM_VIEW)
 
     ticket_id = UnicodeAttribute(hash_key=True)
     channel = UnicodeAttribute()  # chat | inquiry

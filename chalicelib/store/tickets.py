@@ -46,6 +46,11 @@ def get(ticket_id: str) -> Ticket:
         raise NotFound("no such ticket") from exc
 
 
+def ticket_of_image(image: dict[str, Any]) -> Ticket:
+    """A stream record's NewImage/OldImage (DynamoDB JSON) as the ticket entity."""
+    return to_entity(TicketModel.from_raw_data(image), Ticket)
+
+
 def newest(channel: str | None, limit: int, start_key: dict[str, Any] | None) -> Page:
     """One page of tickets (of one channel, or all), newest first."""
     if channel:

@@ -114,6 +114,8 @@ FUNCTION_ACCESS: dict[str, Access] = {
     # only the records' images, never a table, and writes only counters and applied-markers.
     # It also publishes the chat events (docs/events.md) to the stack's bus, and only that bus.
     "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",), events_put=True),
+    # The tickets' stream into the ticket and inquiry events: the records' images, the bus, nothing else.
+    "ticket_events": Access(stream_consume=("tickets",), events_put=True),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,

@@ -62,6 +62,7 @@ EXPORT_FUNCTION_TIMEOUT = 900  # .chalice/config.json lambda_functions.export_jo
 EXPORT_VISIBILITY_SECONDS = 6 * EXPORT_FUNCTION_TIMEOUT  # 6 × the function timeout, as AWS recommends for SQS → Lambda
 EXPORT_FUNCTION = "ExportJobs"  # Chalice's logical id for the `export_jobs` SQS handler in app.py
 REPORT_FUNCTION = "ReportCounters"  # Chalice's logical id for the `report_counters` stream handler
+TICKET_EVENTS_FUNCTION = "TicketEvents"  # and for the `ticket_events` one (the tickets' stream)
 # A record failing this often is given up (logged with its eventID; the backfill repairs its hour):
 # without a bound one poison record would hold its shard for the stream's whole 24 h retention.
 REPORT_MAX_RETRIES = 50
@@ -253,20 +254,20 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
     }
 
 
-def _report_stream() -> dict[str, Any]:
-    """Merged into the function Chalice generates for `report_counters`: the stream it reads is the
-    conversations table's (GetAtt: Chalice writes the ARN string app.py has), partial batch failures."""
-    conversations = next(m for m in ALL_MODELS if table_suffix(m) == "conversations")
+def _stream_mapping(function_id: str, table: str) -> dict[str, Any]:
+    """Merged into the function Chalice generates for a stream handler: the stream it reads is that
+    table's (GetAtt: Chalice writes the placeholder ARN app.py has), partial batch failures."""
+    model = next(m for m in ALL_MODELS if table_suffix(m) == table)
     return {
-        REPORT_FUNCTION: {
+        function_id: {
             "Type": "AWS::Serverless::Function",
             "Properties": {
                 "Events": {
                     # Chalice's event name: its function's name + DynamodbEventSource (chalice/package.py).
-                    f"{REPORT_FUNCTION}DynamodbEventSource": {
+                    f"{function_id}DynamodbEventSource": {
                         "Type": "DynamoDB",
                         "Properties": {
-                            "Stream": {"Fn::GetAtt": [table_logical_id(conversations), "StreamArn"]},
+                            "Stream": {"Fn::GetAtt": [table_logical_id(model), "StreamArn"]},
                             # The handler answers {"batchItemFailures": [...]}: Lambda retries from that record.
                             "FunctionResponseTypes": ["ReportBatchItemFailures"],
                             "MaximumRetryAttempts": REPORT_MAX_RETRIES,
@@ -579,7 +580,8 @@ def build_template(functions: list[str] | None = None, console_origin: str | Non
     resources: dict[str, Any] = {
         **tables,
         **_exports(),
-        **(_report_stream() if "report_counters" in functions else {}),
+        **(_stream_mapping(REPORT_FUNCTION, "conversations") if "report_counters" in functions else {}),
+        **(_stream_mapping(TICKET_EVENTS_FUNCTION, "tickets") if "ticket_events" in functions else {}),
         **_chat_event_bus(),
         **_masking_key(),
         **_cognito(),

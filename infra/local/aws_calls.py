@@ -142,7 +142,21 @@ def function_of(app: Any, event: Any) -> str:
     named = [n for n in names if context_name.endswith(n)]
     if len(named) == 1:
         return named[0]
-    return names[0] if len(names) == 1 else f"?{type(event).__name__}"
+    if isinstance(event, DynamoDBEvent) and len(names) > 1:
+        named = _stream_function(app, event)
+    return names[0] if len(names) == 1 else named[0] if len(named) == 1 else f"?{type(event).__name__}"
+
+
+def _stream_function(app: Any, event: Any) -> list[str]:
+    """Without a context (a test invoking the handler), the stream the records come from names the function."""
+    from chalice.app import DynamoDBEventConfig
+
+    from infra.local.streams import streamed_table
+
+    records = event.to_dict().get("Records") or [{}]
+    table = streamed_table(str(records[0].get("eventSourceARN", "")))
+    sources = [s for s in app.event_sources if isinstance(s, DynamoDBEventConfig)]
+    return [s.name for s in sources if table is not None and streamed_table(s.stream_arn) == table]
 
 
 class CallRecorder:

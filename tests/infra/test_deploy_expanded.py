@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from infra_support import CONSOLE_ORIGINS, STAGES, resources_of
 
 from infra.aws.template import DELETED_WITH_STACK, KEEP_DATA
@@ -283,14 +284,19 @@ def test_both_api_stages_are_throttled_and_logged(expanded: dict[str, Any]) -> N
         assert [r["Properties"]["StageName"] for r in rest_stages] == ["api"]
 
 
-def test_the_report_stream_mapping_reads_the_conversations_stream(expanded: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("function_id", "table_id"), [("ReportCounters", "ConversationsTable"), ("TicketEvents", "TicketsTable")]
+)
+def test_each_stream_function_reads_its_tables_stream(
+    expanded: dict[str, Any], function_id: str, table_id: str
+) -> None:
     for stage, template in expanded.items():
         mapping = resources_of(template, "AWS::Lambda::EventSourceMapping")[
-            "ReportCountersReportCountersDynamodbEventSource"
+            f"{function_id}{function_id}DynamodbEventSource"
         ]
         properties = mapping["Properties"]
-        assert properties["EventSourceArn"] == {"Fn::GetAtt": ["ConversationsTable", "StreamArn"]}, stage
+        assert properties["EventSourceArn"] == {"Fn::GetAtt": [table_id, "StreamArn"]}, stage
         assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"], stage
         assert properties["MaximumRetryAttempts"] >= 1, stage
-        stream = template["Resources"]["ConversationsTable"]["Properties"]["StreamSpecification"]
+        stream = template["Resources"][table_id]["Properties"]["StreamSpecification"]
         assert stream == {"StreamViewType": "NEW_AND_OLD_IMAGES"}, stage

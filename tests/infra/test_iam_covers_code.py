@@ -32,6 +32,10 @@ USED_BY_AWS = {
     ("report_counters", "dynamodb:GetRecords"): "the event source mapping reads the conversations' stream",
     ("report_counters", "dynamodb:GetShardIterator"): "the event source mapping reads the conversations' stream",
     ("report_counters", "dynamodb:ListStreams"): "the event source mapping reads the conversations' stream",
+    ("ticket_events", "dynamodb:DescribeStream"): "the event source mapping reads the tickets' stream",
+    ("ticket_events", "dynamodb:GetRecords"): "the event source mapping reads the tickets' stream",
+    ("ticket_events", "dynamodb:GetShardIterator"): "the event source mapping reads the tickets' stream",
+    ("ticket_events", "dynamodb:ListStreams"): "the event source mapping reads the tickets' stream",
 }
 # Used by our code but cached per process: the local stack runs every function in one process, so
 # the function that fills the cache first hides the other's call (on AWS each has its containers).

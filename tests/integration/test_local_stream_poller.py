@@ -18,7 +18,7 @@ def test_the_poller_delivers_each_record_once(h: Harness, monkeypatch: Any) -> N
 
     now_hour = int(time.time() * 1000) // HOUR_MS
     poller = StreamPoller(app_module, REGION)
-    assert [source.name for source, _, _ in poller.sources] == ["report_counters"]
+    assert [source.name for source, _, _ in poller.sources] == ["report_counters", "ticket_events"]
     h.agent_online("agent1@example.com")
     chat = h.start_chat()
     assert h.rest("POST", f"/chats/{chat['conversationId']}/end", token=chat["token"])[0] == 200
@@ -49,3 +49,10 @@ def test_the_stream_arn_names_the_conversations_table() -> None:
         ConversationModel.Meta.table_name
     )
     assert streamed_table("arn:aws:dynamodb:r:1:table/other/stream/x") is None
+
+
+def test_the_ticket_events_stream_arn_names_the_tickets_table() -> None:
+    from chalicelib.entrypoints.reports import TICKETS_STREAM_ARN_PLACEHOLDER
+    from chalicelib.store.record_models import TicketModel
+
+    assert streamed_table(TICKETS_STREAM_ARN_PLACEHOLDER) == TicketModel.Meta.table_name

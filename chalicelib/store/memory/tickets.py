@@ -24,6 +24,12 @@ class MemoryTickets:
         self.items: dict[str, Ticket] = tables.table("tickets")
         self.entries: dict[tuple[str, str], TicketHistoryEntry] = tables.table("ticket-history")
 
+    def ticket_of_image(self, image: dict[str, Any]) -> Ticket:
+        # Both stores receive the same AWS stream records: the same decoder, not a second one to drift.
+        from chalicelib.store.tickets import ticket_of_image
+
+        return ticket_of_image(image)
+
     def create(self, ticket: Ticket) -> None:
         with self.tables.lock:
             if ticket.ticket_id in self.items:
