@@ -96,7 +96,14 @@ def main() -> dict[str, Any]:
             for g in ("day", "team", "agent")
         )
         print(f"{r['chats']:>7,} chats ({r['counter_items']} counter items): {line}", flush=True)
-    return {"sizes": results}
+    sizes = "·".join(f"{r['chats'] // 1000}k" for r in results)
+    summary = {
+        f"30-day report, {g}: requests · items read @{sizes} chats": [
+            v for r in results for v in (r[g]["requests"], r[g]["items_read"])
+        ]
+        for g in ("day", "team", "agent")
+    }
+    return {"sizes": results, "summary": summary}
 
 
 if __name__ == "__main__":
