@@ -1,7 +1,7 @@
 """Issue #21 in the widget after the chat has started: a live transfer names the new agent (the line
 `상담원이 변경되었습니다` and the receiver's display name), the sweep's lines read in the customer's
 language, and a chat still waiting at closing time (`waitingAtClosing: close`) ends with 문의하기,
-which opens the 1:1 inquiry form. Chromium against a local stack of its own whose schedules run
+which opens the 1:1 inquiry form; axe-core on each. Chromium against a local stack of its own whose schedules run
 every few seconds (the sweep closes waiting chats without a two-minute wait); the agents are
 WebSocket clients. Screenshots in ko at 1280 px and en at 1024 px."""
 
@@ -25,7 +25,7 @@ from test_widget import (  # noqa: F401 - fixtures are used by name
     rest,
     tokens,
 )
-from test_widget_hours import EVERY_DAY_9_TO_6, SERVICE_ZONE, TEXT, VIEW_IDS, VIEWS, Widget, widget_in
+from test_widget_hours import EVERY_DAY_9_TO_6, SERVICE_ZONE, TEXT, VIEW_IDS, VIEWS, Widget, axe, widget_in
 
 SCHEDULE_SECONDS = 2
 RESET = {"hours": None, "teams": [], "waitingAtClosing": "keep", "acceptWindowSeconds": 60}
@@ -95,6 +95,7 @@ def test_a_transfer_names_the_new_agent_and_older_lines_keep_theirs(
     expect(w.log.locator('.msg.system[data-code="agent_joined"]')).to_have_text(LINES[lang]["joined"])
     second.say(conversation_id, "이어서 도와드리겠습니다.")
     expect(w.log.locator(".msg.agent .who").last).to_have_text("이상담")
+    axe(w, f"widget transferred ({lang})")
     screenshot(w.page, f"widget-transferred-{lang}-{width}")
     w.assert_clean()
 
@@ -126,6 +127,7 @@ def test_a_chat_waiting_at_closing_time_ends_with_an_inquiry_link(
     expect(w.log.locator('.msg.system[data-code="closed_waiting"]')).to_have_text(LINES[lang]["closed"])
     for rate in (LINES[lang]["rate"], LINES[lang]["rateHeader"]):
         expect(w.button(rate)).to_have_count(0)  # nobody served it: nothing to rate
+    axe(w, f"widget closed while waiting ({lang})")
     screenshot(w.page, f"widget-closed-waiting-{lang}-{width}")
     assert rest(stack, "GET", f"/chats/{live['conversationId']}", tokens["admin"])["state"] == "active"
     w.button(TEXT[lang]["inquire"]).click()
