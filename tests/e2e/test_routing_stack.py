@@ -197,3 +197,9 @@ def test_a_team_chat_transferred_to_an_agent_and_back_to_a_teams_queue(stack, to
         assert (status, record["agentId"], record["state"]) == (200, AGENT1, "active")
 
     asyncio.run(scenario())
+
+
+def test_the_clock_control_is_there_only_when_asked_for(stack) -> None:
+    """LOCAL_CLOCK_CONTROL=true adds /_local/clock (infra/local/clock.py); a plain stack has none."""
+    assert http("POST", f"{stack['base']}/_local/clock", {"advanceMs": 60_000})[0] in (404, 405)  # the static site
+    assert http("GET", f"{stack['base']}/_local/status")[2]["clockControl"] is False
