@@ -266,7 +266,8 @@ class Widget {
   updateHeader() {
     const session = this.session;
     const chatting = !!session && this.body.dataset.view === "chat";
-    this.rateButton.hidden = !chatting || session.state === "waiting" || !!session.rating;
+    // Nothing to rate in a chat nobody served (waiting, or ended unserved at closing time).
+    this.rateButton.hidden = !chatting || session.state === "waiting" || session.endReason === "closed" || !!session.rating;
     this.endButton.hidden = !chatting || session.state === "ended";
   }
 

@@ -5,6 +5,7 @@ import { h } from "./dom.js";
 import { COUNTER_FROM, LIMITS, codePoints } from "./limits.js";
 import { Session } from "./session.js";
 import { readMarkSeq } from "./read-receipts.js";
+import { systemLineParts } from "./system-lines.js";
 
 const TYPING_HIDE_MS = 8000;
 const TYPING_IDLE_MS = 3000;
@@ -197,6 +198,9 @@ export class ChatSteps {
       case "rating":
         this.showRatingRequest(detail);
         break;
+      case "agentChanged":
+        this.showNewAgent(detail);
+        break;
       case "agentRead":
         this.showReadMark();
         break;
@@ -216,7 +220,10 @@ export class ChatSteps {
       const hadFocus = this.root.activeElement === input;
       const again = h("button", { type: "button", class: "primary", "data-autofocus": true, onclick: () => this.newChat() }, this.t("newChat"));
       ended.replaceChildren(h("p", {}, this.t("ended")), again);
-      if (!this.session.rating) ended.append(h("button", { type: "button", onclick: () => this.openRating() }, this.t("rateNow")));
+      // Closed at closing time while waiting (waitingAtClosing = close): the line points to 문의하기.
+      const unserved = this.session.endReason === "closed";
+      if (unserved) ended.append(h("button", { type: "button", onclick: () => this.leaveInquiry() }, this.t("inquire")));
+      else if (!this.session.rating) ended.append(h("button", { type: "button", onclick: () => this.openRating() }, this.t("rateNow")));
       ended.hidden = false;
       input.disabled = true;
       send.disabled = true;
@@ -238,7 +245,10 @@ export class ChatSteps {
     const t = this.t;
     const mine = message.role === "customer";
     if (message.kind === "system") {
-      return h("li", { class: "msg system", "data-seq": message.seq }, h("p", {}, this.systemText(message)));
+      const newAgent = message.systemCode === "agent_changed" ? this.chat.newAgent : null;
+      if (newAgent) this.chat.newAgent = null;
+      const attrs = { class: "msg system", "data-seq": message.seq, "data-code": message.systemCode, "data-named": newAgent ? "true" : undefined };
+      return h("li", attrs, h("p", {}, this.systemText(message, newAgent)));
     }
     const time = new Intl.DateTimeFormat(this.lang === "ko" ? "ko-KR" : "en-GB", { hour: "2-digit", minute: "2-digit" }).format(
       new Date(message.createdAt || Date.now()),
@@ -265,16 +275,22 @@ export class ChatSteps {
     if (label) label.textContent = this.t(key, { max: this.num(LIMITS.message) });
   }
 
-  // The line's text: the server's Korean one, or ours in English with the agent's name in a <bdi>
-  // of its own (a person's name is in no one language: WCAG 3.1.2 leaves proper names alone).
-  systemText(message) {
-    if (this.lang === "ko") return [message.text];
-    const name = this.session?.agentName; // a display name, or none: never an e-mail (docs/api.md)
-    const codes = { agent_joined: name ? "agentJoined" : "agentJoinedUnnamed", chat_ended: "ended", returned_to_queue: "returnedToQueue" };
-    const key = codes[message.systemCode];
-    if (!key) return [message.text];
-    const [before, after = ""] = this.t(key, { name: "\u0000" }).split("\u0000");
-    return name ? [before, h("bdi", { class: "name" }, name), after] : [before];
+  // The line's text: the server's Korean one, or ours in English (system-lines.js); a name goes in a
+  // <bdi> of its own (a person's name is in no one language: WCAG 3.1.2 leaves proper names alone).
+  systemText(message, newAgent) {
+    const parts = systemLineParts(message, this.lang, this.t, newAgent);
+    return parts.map((part) => (typeof part === "string" ? part : h("bdi", { class: "name" }, part.name)));
+  }
+
+  /** A live transfer (`chat.transferred`): its `agent_changed` line names the new agent, if they have a display name. */
+  showNewAgent(name) {
+    const line = [...this.chat.log.querySelectorAll('.msg.system[data-code="agent_changed"]')].pop();
+    if (!name || !line || line.dataset.named) {
+      this.chat.newAgent = name; // the line is still to come (or the agent has no display name)
+      return;
+    }
+    line.dataset.named = "true";
+    line.firstChild.replaceChildren(...this.systemText({ systemCode: "agent_changed" }, name));
   }
 
   showMessage(message) {
@@ -344,28 +360,5 @@ export class ChatSteps {
     if (before) log.insertBefore(li, before);
     else if (li.parentNode !== log || li.nextSibling) log.append(li);
     log.scrollTop = log.scrollHeight;
-  }
-
-  /** texts: the settings' rating request ({ko, en}, or a Korean string), or null for our own. */
-  showRatingRequest(texts) {
-    if (!this.chat || this.session.rating) return;
-    const picked = texts ? this.pick(texts) : { text: "" };
-    const shown = this.chat.log.querySelector(".rating-request .bubble");
-    if (shown) {
-      if (picked.text) {
-        shown.textContent = picked.text;
-        if (picked.lang) shown.setAttribute("lang", picked.lang);
-        else shown.removeAttribute("lang");
-      }
-      return;
-    }
-    const li = h(
-      "li",
-      { class: "msg rating-request" },
-      h("p", { class: "bubble", lang: picked.text ? picked.lang : undefined }, picked.text || this.t("ratingHeading")),
-      h("button", { type: "button", class: "primary", onclick: () => this.openRating() }, this.t("rateNow")),
-    );
-    this.chat.log.append(li);
-    this.chat.log.scrollTop = this.chat.log.scrollHeight;
   }
 }

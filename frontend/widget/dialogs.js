@@ -1,5 +1,6 @@
 // The widget's sub-dialogs over the chat: rating (만족 / 불만족, a comment and, once the chat has
-// ended, the transcript by e-mail: a checkbox and the address, prefilled) and ending the chat.
+// ended, the transcript by e-mail: a checkbox and the address, prefilled), the rating request line
+// in the log, and ending the chat.
 // Methods of the Widget (app.js mixes them in: `this` is the widget).
 import { h } from "./dom.js";
 import { EMAIL, LIMITS } from "./limits.js";
@@ -198,5 +199,28 @@ export class DialogSteps {
       this.closeOverlay();
     });
     this.openOverlay(t("endConfirm"), error, h("div", { class: "row" }, yes, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))));
+  }
+
+  /** texts: the settings' rating request ({ko, en}, or a Korean string), or null for our own. */
+  showRatingRequest(texts) {
+    if (!this.chat || this.session.rating) return;
+    const picked = texts ? this.pick(texts) : { text: "" };
+    const shown = this.chat.log.querySelector(".rating-request .bubble");
+    if (shown) {
+      if (picked.text) {
+        shown.textContent = picked.text;
+        if (picked.lang) shown.setAttribute("lang", picked.lang);
+        else shown.removeAttribute("lang");
+      }
+      return;
+    }
+    const li = h(
+      "li",
+      { class: "msg rating-request" },
+      h("p", { class: "bubble", lang: picked.text ? picked.lang : undefined }, picked.text || this.t("ratingHeading")),
+      h("button", { type: "button", class: "primary", onclick: () => this.openRating() }, this.t("rateNow")),
+    );
+    this.chat.log.append(li);
+    this.chat.log.scrollTop = this.chat.log.scrollHeight;
   }
 }

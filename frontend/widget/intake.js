@@ -176,6 +176,16 @@ export class IntakeSteps {
     return { row, control, error, kind };
   }
 
+  /** From a chat that ended unserved to the 1:1 inquiry form. */
+  leaveInquiry() {
+    this.session?.close();
+    this.session = null;
+    this.chat = null;
+    this.store(null);
+    this.linkStatus.textContent = "";
+    this.showInquiry();
+  }
+
   showInquiry() {
     const t = this.t;
     // The value is the Korean name a record keeps; the label is the customer's language.

@@ -63,6 +63,7 @@ export class Session {
     this.state = "waiting";
     this.position = 0;
     this.agentName = null;
+    this.endReason = null; // `idle`, `closed` (waiting at closing time) or none
     this.rating = null;
     this.ratingAsked = false;
     this.link = null;
@@ -106,6 +107,7 @@ export class Session {
 
   applyView(view) {
     this.agentName = view.agentName || this.agentName;
+    this.endReason = view.endReason || this.endReason;
     this.reads.known(view.reads?.customer || 0);
     this.agentReadUpTo(view.reads?.agent || 0);
     this.customerEmail = view.customerEmail || this.customerEmail || "";
@@ -210,7 +212,12 @@ export class Session {
         this.agentName = frame.agentName || this.agentName;
         this.setState("active");
         break;
+      case "chat.transferred":
+        this.agentName = frame.agentName || null; // the new agent's display name, or none
+        this.emit("agentChanged", this.agentName);
+        break;
       case "chat.ended":
+        this.endReason = frame.endReason || null;
         this.setState("ended");
         break;
       case "typing":

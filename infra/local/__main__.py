@@ -5,6 +5,7 @@
 - one HTTP server on PORT (default 8000): the WebSocket gateway at /ws and its management API
   at /_aws/ws/local/@connections/{id}, the REST API under /api/, frontend/ at /, and
   /_local/status (JSON: URLs, ids, demo sign-ins); /_local/mail (what SES was given to send);
+  /_local/clock (tests only, LOCAL_CLOCK_CONTROL=true: the app's clock moved forward, clock.py);
 - pollers feeding the SQS handlers.
 The app sees AWS only through environment variables set before it is imported.
 Development tooling: never packaged into a Lambda.
@@ -26,6 +27,7 @@ from typing import Any
 from aiohttp import web
 
 from infra.local.aws_calls import install_from_environment as install_aws_call_log
+from infra.local.clock import AdjustableClock, add_clock_routes, adjustable_clock
 from infra.local.gateway import Limits, WebSocketGateway
 from infra.local.mail import add_mail_routes, verify_sender
 from infra.local.moto_dynamodb import install_item_rollback, route_dynamodb_in_process
@@ -123,7 +125,9 @@ def runtime_config(status: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def build_web_app(app_module: Any, executor: ThreadPoolExecutor, status: dict[str, Any]) -> web.Application:
+def build_web_app(
+    app_module: Any, executor: ThreadPoolExecutor, status: dict[str, Any], clock: AdjustableClock | None = None
+) -> web.Application:
     app = app_module.app
     gateway = WebSocketGateway(app, executor, stage=WS_STAGE, limits=_limits())
     web_app = web.Application(client_max_size=10 * 1024 * 1024)
@@ -134,6 +138,8 @@ def build_web_app(app_module: Any, executor: ThreadPoolExecutor, status: dict[st
 
     web_app.router.add_get("/_local/status", local_status)
     add_mail_routes(web_app.router, REGION)  # /_local/mail: what SES (moto) was given to send
+    if clock is not None:
+        add_clock_routes(web_app.router, clock)  # /_local/clock: tests move the app's clock forward
     gateway.add_routes(web_app.router, "/ws", MANAGEMENT_BASE_PATH)
     RestProxy(app, executor).add_routes(web_app.router)
     StaticSite(ROOT / "frontend", runtime_config(status)).add_routes(web_app.router)
@@ -160,8 +166,10 @@ def _banner(status: dict[str, Any], pollers: list[str]) -> str:
     return "\n".join(lines)
 
 
-async def serve(app_module: Any, port: int, status: dict[str, Any], executor: ThreadPoolExecutor) -> None:
-    web_app = build_web_app(app_module, executor, status)
+async def serve(
+    app_module: Any, port: int, status: dict[str, Any], executor: ThreadPoolExecutor, clock: AdjustableClock | None
+) -> None:
+    web_app = build_web_app(app_module, executor, status, clock)
     runner = web.AppRunner(web_app, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port, shutdown_timeout=5)
@@ -234,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             **ids,
             "demoUsers": [{"username": u, "password": p, "group": g} for u, p, g in DEMO_USERS],
         }
-        asyncio.run(serve(app_module, args.port, status, executor))
+        with adjustable_clock() as clock:  # LOCAL_CLOCK_CONTROL=true only (tests)
+            asyncio.run(serve(app_module, args.port, {**status, "clockControl": clock is not None}, executor, clock))
     except OSError as exc:
         print(f"cannot start: {exc} (is port {args.port} in use? try PORT=9000 make run)", file=sys.stderr)
         return 1

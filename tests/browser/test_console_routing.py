@@ -2,7 +2,9 @@
 queue, refused targets), the accept countdown and a missed chat. Two agent consoles (agent1, agent2),
 the customer over REST + WebSocket (test_console.Customer); Chromium against the local stack, whose
 scheduled sweep runs every second here (LOCAL_SCHEDULE_SECONDS) so a short accept window runs out
-while the test waits. In Korean at 1280 px and English at 1024 px; screenshots in tests/artifacts/."""
+while the test waits, and whose app clock the idle test moves forward (LOCAL_CLOCK_CONTROL,
+infra/local/clock.py) instead of waiting through real minutes. In Korean at 1280 px and English at
+1024 px; screenshots in tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -61,8 +63,15 @@ CASES = [("ko", 1280), ("en", 1024)]
 @pytest.fixture(scope="module")
 def stack() -> Iterator[dict[str, Any]]:
     # The sweep every second: an accept window of a few seconds runs out while the test waits.
-    with local_stack(extra_env={"LOCAL_SCHEDULE_SECONDS": "1"}) as running:
+    with local_stack(extra_env={"LOCAL_SCHEDULE_SECONDS": "1", "LOCAL_CLOCK_CONTROL": "true"}) as running:
         yield running
+
+
+def advance_clock(stack: dict[str, Any], ms: int) -> None:
+    """The app's clock in the stack moves `ms` forward (it only ever moves forward: tests after this
+    one see a server clock ahead of the browser's)."""
+    code, _, body = http("POST", f"{stack['base']}/_local/clock", {"advanceMs": ms})
+    assert code == 200 and body["offsetMs"] >= ms, body
 
 
 def _auth(stack: dict[str, Any], username: str) -> dict[str, str]:
@@ -303,8 +312,12 @@ def test_the_accept_countdown_and_a_missed_chat(stack: dict[str, Any], new_page:
 def test_the_idle_warning_and_the_idle_close_in_both_languages(stack: dict[str, Any], new_page: Any) -> None:
     """The sweep's idle lines in the conversation (one agent, a Korean and an English tab: both get every
     push) and the end reason when the chat closes. The shortest settings: warned after 1 minute, closed 1
-    minute later, so this test waits about two minutes."""
+    minute later, the stack's clock moved forward a minute at a time (the sweep runs every second)."""
     put_routing(stack, {"idleWarningMinutes": 1, "idleCloseMinutes": 1})
+    for bad in ({"advanceMs": -60_000}, {"advanceMs": "61000"}, {}):  # forward only, whole ms: else nothing moves
+        code, _, refused = http("POST", f"{stack['base']}/_local/clock", bad)
+        assert (code, refused["field"]) == (400, "advanceMs"), refused
+    assert http("GET", f"{stack['base']}/_local/clock")[2]["offsetMs"] == 0
     korean = console(stack, new_page, AGENT1, "ko", 1280)
     customer = Customer(stack, "윤고객")
     try:
@@ -321,13 +334,15 @@ def test_the_idle_warning_and_the_idle_close_in_both_languages(stack: dict[str, 
         }
         for page in lines:
             page.locator(".chat-item", has_text="윤고객").click()
+        advance_clock(stack, 61_000)
         for page, (warning, _) in lines.items():
-            expect(page.locator(".conversation .msg-system .msg-text", has_text=warning)).to_be_visible(timeout=150_000)
+            expect(page.locator(".conversation .msg-system .msg-text", has_text=warning)).to_be_visible()
         assert system_line(customer, "idle_warning")["text"] == lines[korean][0]
         screenshot(korean, "console-idle-warning-ko-1280")
         screenshot(english, "console-idle-warning-en-1024")
+        advance_clock(stack, 61_000)
         for page, (_, ended) in lines.items():
-            expect(page.locator(".conv-notice")).to_have_text(ended, timeout=150_000)
+            expect(page.locator(".conv-notice")).to_have_text(ended)
             expect(page.locator(".chat-item", has_text="윤고객")).to_have_count(0)
         screenshot(english, "console-idle-closed-en-1024")
         code, _, record = http("GET", f"{stack['api']}/chats/{customer.id}", None, _auth(stack, AGENT1))

@@ -231,3 +231,33 @@ def test_queue_changed_tells_each_agent_their_teams_counts_and_admins_all(world:
     assert last("a-tab") == (1, {"billing": 1})
     assert last("b-tab") == (1, {"general": 1})
     assert last("boss-tab") == (2, {"billing": 1, "general": 1})
+
+
+def test_a_schedule_edited_while_chats_wait(world: World) -> None:
+    """An admin edits the hours while chats wait: with `keep` the edit that closes now strands nobody
+    (the queue keeps its order and is served when a seat frees); switching to `close` then ends
+    them at the next sweep, and an edit that opens again lets new chats in."""
+    from chalicelib.services import live_timers
+
+    agent = world.agent()
+    world.store.agents.set_max_chats(agent.user_id, 1)
+    world.clock.now = T0 + 8 * HOUR  # Tuesday 09:00 in Seoul: open
+    routing_settings.save_from_admin({"hours": {"weekly": WEEKDAYS_9_TO_6}}, ADMIN)
+    live = intake.start_chat(START)
+    waiting = [intake.start_chat(START)["conversationId"] for _ in range(2)]
+    closed_today = {"weekly": WEEKDAYS_9_TO_6, "holidays": [{"date": "2025-11-25", "name": "임시 휴무"}]}
+    routing_settings.save_from_admin({"hours": closed_today}, ADMIN)  # the edit: closed from now on
+    with pytest.raises(OutOfHours):
+        intake.start_chat(START)
+    assert "waitingClosed" not in live_timers.sweep()  # keep: nothing ends
+    assert [c.state for c in map(world.store.conversations.get, waiting)] == ["waiting", "waiting"]
+    ending.end_chat(agent, live["conversationId"])  # the seat frees: the oldest waiting chat, out of hours too
+    assert world.store.conversations.get(waiting[0]).agent_id == agent.user_id
+    assert world.store.conversations.get(waiting[1]).state == "waiting"
+
+    routing_settings.save_from_admin({"waitingAtClosing": "close"}, ADMIN)
+    assert live_timers.sweep()["waitingClosed"] == 1
+    assert world.store.conversations.get(waiting[1]).end_reason == "closed"
+    assert world.store.conversations.get(waiting[0]).state == "active"  # a live chat is never cut
+    routing_settings.save_from_admin({"hours": {"weekly": WEEKDAYS_9_TO_6}}, ADMIN)  # the holiday taken back
+    assert intake.start_chat(START)["state"] == "waiting"
