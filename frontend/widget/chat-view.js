@@ -218,6 +218,7 @@ export class ChatSteps {
       ended.replaceChildren(h("p", {}, this.t("ended")), again);
       if (!this.session.rating) ended.append(h("button", { type: "button", onclick: () => this.openRating() }, this.t("rateNow")));
       ended.hidden = false;
+      this.offerTranscript(); // rated already: the transcript by e-mail is asked for on its own
       input.disabled = true;
       send.disabled = true;
       if (hadFocus || this.root.activeElement === null) again.focus();
