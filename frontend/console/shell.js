@@ -6,7 +6,9 @@ import { ApiError } from "../shared/api.js";
 import { el } from "../shared/dom.js";
 import { timeZoneNote } from "../shared/datetime.js";
 import { describeError } from "../shared/errors.js";
+import { translator } from "../shared/i18n.js";
 import { icon } from "../shared/icons.js";
+import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
 import { createProfile } from "./profile.js";
 
 const STATUSES = ["online", "break", "offline"];
@@ -92,7 +94,15 @@ export function createShell(ctx, { root, views, languageButton, toastBox, toggle
   const seats = el("span", { class: "seats" });
   const connection = el("span", { class: "connection", role: "status" });
   // A bell (named for assistive tech and on hover): the sentence would push the top bar onto two rows.
-  const notifyButton = el("button", { type: "button", class: "notify-enable icon-button hidden", "aria-label": t("notifyEnable"), title: t("notifyEnable"), onclick: () => Notification.requestPermission().then(renderNotify) }, icon("bell"));
+  // Asked once: the bell shows only while the browser has no answer (permission "default"); the answer
+  // is said, and focus moves on to the next control of the bar, since the bell itself goes away.
+  const notifyButton = el("button", { type: "button", class: "notify-enable icon-button hidden", "aria-label": t("notifyEnable"), title: t("notifyEnable"), onclick: () => askNotifications() }, icon("bell"));
+  async function askNotifications() {
+    const answer = await Notification.requestPermission();
+    renderNotify();
+    ctx.toast(translator(PRODUCTIVITY_STRINGS, lang)(answer === "granted" ? "notifyOn" : "notifyBlocked"));
+    if (notifyButton.classList.contains("hidden")) profile.button.focus();
+  }
   const navLinks = Object.entries(views).map(([name, view]) =>
     el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
   );

@@ -125,10 +125,12 @@ class Listening(Customer):
         return self.frame("read.ack")
 
 
-def console(stack: dict[str, Any], new_page: Any, lang: str, width: int, username: str = AGENT) -> Page:
+def console(
+    stack: dict[str, Any], new_page: Any, lang: str, width: int, username: str = AGENT, probe: str = PROBE
+) -> Page:
     page: Page = new_page(viewport={"width": width, "height": 720 if width == 1280 else 768})
     page.add_init_script(f"localStorage.setItem('livechat.lang', '{lang}')")
-    page.add_init_script(PROBE)
+    page.add_init_script(probe)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]
