@@ -8,6 +8,7 @@ import { timeZoneNote } from "../shared/datetime.js";
 import { describeError } from "../shared/errors.js";
 import { translator } from "../shared/i18n.js";
 import { icon } from "../shared/icons.js";
+import { ALERT_EVENT } from "./alerts.js";
 import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
 import { createProfile } from "./profile.js";
 
@@ -59,7 +60,9 @@ function statusMenuOf(ctx, { onChosen }) {
   return { button, menu };
 }
 
-/** The chat widget of the status bar: blinks on a new chat, unread count as a badge and in the title. */
+/** The chat widget of the status bar: blinks on every alert (a new or transferred chat, a customer
+ * message in a chat not on screen) until no chat is unread or it is clicked; the unread count as a
+ * badge and in the title. */
 function chatWidgetOf(ctx) {
   const { t, bus } = ctx;
   const badge = el("span", { class: "widget-badge hidden" });
@@ -84,6 +87,8 @@ function chatWidgetOf(ctx) {
   bus.addEventListener("assigned", () => {
     widget.classList.add("blink"); // the sound and desktop notification: alerts.js
   });
+  // Every alert blinks it too: a chat transferred to you, a customer message in a chat not on screen.
+  document.addEventListener(ALERT_EVENT, () => widget.classList.add("blink"));
   return { widget, stopBlinking };
 }
 

@@ -415,6 +415,8 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
             "data-count", "2"
         )
         expect(page).to_have_title(re.compile(r"^\(1\) "))
+        widget = page.locator(".chat-widget")
+        expect(widget).not_to_have_class(re.compile(r"\bblink\b"))  # a fresh page: nothing new yet
 
         # The repeat sound is the agent's choice; a hidden tab gets a notification that opens the chat.
         page.locator(".alert-settings summary").click()
@@ -428,6 +430,7 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
         )
         notified = page.evaluate("window.__notifications.map(n => n.title)")
         assert f"{words['newMessage']}: 최안읽음 {lang}" in notified, notified
+        expect(widget).to_have_class(re.compile(r"\bblink\b"))  # a customer message blinks it too
         assert page.evaluate("window.__alerts.at(-1)") == {
             "kind": "message",
             "conversationId": second.id,
