@@ -218,7 +218,7 @@ export class ChatSteps {
       ended.replaceChildren(h("p", {}, this.t("ended")), again);
       if (!this.session.rating) ended.append(h("button", { type: "button", onclick: () => this.openRating() }, this.t("rateNow")));
       ended.hidden = false;
-      this.offerTranscript(); // rated already: the transcript by e-mail is asked for on its own
+      this.offerTranscript(); // the transcript by e-mail, without having to rate
       input.disabled = true;
       send.disabled = true;
       if (hadFocus || this.root.activeElement === null) again.focus();
@@ -274,8 +274,9 @@ export class ChatSteps {
     const codes = { agent_joined: name ? "agentJoined" : "agentJoinedUnnamed", chat_ended: "ended", returned_to_queue: "returnedToQueue" };
     const key = codes[message.systemCode];
     if (!key) return [message.text];
-    const [before, after = ""] = this.t(key, { name: "\u0000" }).split("\u0000");
-    return name ? [before, h("bdi", { class: "name" }, name), after] : [before];
+    const parts = this.t(key, { name: "\u0000" }).split("\u0000");
+    // Only a line whose words hold {name} gets the name ("The chat has ended." has none).
+    return name && parts.length === 2 ? [parts[0], h("bdi", { class: "name" }, name), parts[1]] : [parts.join("")];
   }
 
   showMessage(message) {

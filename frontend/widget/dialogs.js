@@ -1,6 +1,6 @@
 // The widget's sub-dialogs over the chat: rating (만족 / 불만족, a comment and, once the chat has
 // ended, the transcript by e-mail: a checkbox and the address, prefilled), the transcript by e-mail
-// on its own (after the end, for a customer who rated already: `offerTranscript`) and ending the chat.
+// on its own (a button after the end, rated or not: `offerTranscript`) and ending the chat.
 // Methods of the Widget (app.js mixes them in: `this` is the widget).
 import { h } from "./dom.js";
 import { EMAIL, LIMITS } from "./limits.js";
@@ -103,11 +103,12 @@ export class DialogSteps {
     this.openOverlay(t("ratingHeading"), form);
   }
 
-  /** After the end, once rated (during the chat or just now): the transcript by e-mail still on offer. */
+  /** After the end, until asked: the transcript by e-mail on its own, rated or not (the rating
+   * dialog offers it too, as a checkbox). */
   offerTranscript() {
     const ended = this.chat?.ended;
     const session = this.session;
-    if (!ended || ended.hidden || !session?.rating || session.transcriptRequested) return;
+    if (!ended || ended.hidden || !session || session.transcriptRequested) return;
     if (ended.querySelector(".mail-transcript")) return;
     ended.append(h("button", { type: "button", class: "mail-transcript", onclick: () => this.openTranscript() }, this.t("transcriptWanted")));
   }

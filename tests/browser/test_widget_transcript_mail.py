@@ -58,6 +58,10 @@ def test_the_customer_asks_for_the_transcript_and_it_arrives(stack: dict[str, An
         _rest(stack, "POST", f"/chats/{cid}/notes", agent_token, {"text": NOTE, "clientMessageId": "n-1"})
         _rest(stack, "POST", f"/chats/{cid}/end", agent_token)
         expect(root.locator(".ended")).to_contain_text("상담이 종료되었습니다.")
+    # Not rated yet: 평가하기 and the transcript on its own, side by side (no rating needed for the mail).
+    offer = root.locator(".ended").get_by_role("button", name="상담 내용을 이메일로 받기")
+    expect(offer).to_be_visible()
+    expect(root.locator(".ended").get_by_role("button", name="평가하기")).to_be_visible()
 
     # Keyboard only: the rating dialog, its checkbox, the prefilled address.
     rate = root.locator(".bar").get_by_role("button", name="평가")
@@ -86,6 +90,7 @@ def test_the_customer_asks_for_the_transcript_and_it_arrives(stack: dict[str, An
     dialog.get_by_role("button", name="보내기").click()
     expect(dialog.locator(".note.done")).to_contain_text(f"상담 내용을 {EMAIL}(으)로 보내 드립니다.")
     screenshot(page, "widget-transcript-sent-ko-1280")
+    expect(offer).to_have_count(0)  # asked in the rating dialog: not offered again
 
     # The export function sent it through (moto's) SES: the local outbox page shows it.
     outbox = new_page(viewport={"width": 1024, "height": 800})
@@ -136,7 +141,7 @@ def test_a_note_never_shows_in_the_widget_and_a_rated_customer_still_gets_the_tr
     stack: dict[str, Any], new_page: Any, lang: str, width: int
 ) -> None:
     """A note added while the widget is open never shows there (pushes, nor the sync after a reload);
-    a customer who rated during the chat is offered the transcript after the end on its own, by keyboard."""
+    a customer who rated during the chat is still offered the transcript after the end, by keyboard."""
     words = RATED[lang]
     email = f"rated.{lang}@example.com"
     note = f"{NOTE} ({lang})"
@@ -197,6 +202,8 @@ def test_a_note_never_shows_in_the_widget_and_a_rated_customer_still_gets_the_tr
     # After the end: no rating any more, but the transcript by e-mail on its own, keyboard only.
     ended = root.locator(".ended")
     expect(ended).to_contain_text(words["ended"])
+    # The end's system line in the widget's language, and nothing after it (no agent name appended).
+    expect(log.locator(".msg.system").last).to_have_text(words["ended"])
     expect(ended.get_by_role("button", name=words["rateNow"])).to_have_count(0)
     offer = ended.get_by_role("button", name=words["mail"])
     offer.focus()
