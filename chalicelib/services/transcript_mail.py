@@ -65,6 +65,9 @@ def request_transcript_mail(principal: Principal, conversation_id: str, body: di
             f"at most {mail_rules.MAX_MAILS_PER_ADDRESS_PER_HOUR} transcripts an hour to one address; try later"
         )
     if not store.conversations.record_transcript_request(conv, request.email, request.lang, now):
+        # Asked at the same moment (a double submit, two tabs): the chat's one request is the other's,
+        # so this one does not use up the address's hour either.
+        store.settings.uncount_mail(mail_rules.address_key(request.email), window)
         raise Conflict("the transcript of this chat has been asked for already", field="email")
     try:  # recorded first: the queued message only names the chat
         files.client("sqs").send_message(

@@ -76,3 +76,14 @@ def count_mail(address_key: str, window_start: int, limit: int, expires_at: int)
             return False
         raise
     return True
+
+
+def uncount_mail(address_key: str, window_start: int) -> None:
+    """Give back one count of `count_mail` (a request counted, then refused by the once-per-chat
+    condition): one conditional UpdateItem, nothing when nothing is counted."""
+    item = SettingsModel(keys.mail_quota_setting(address_key, window_start))
+    try:
+        item.update(actions=[SettingsModel.mail_count.add(-1)], condition=SettingsModel.mail_count > 0)
+    except UpdateError as exc:
+        if not is_condition_failure(exc):
+            raise

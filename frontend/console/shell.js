@@ -6,7 +6,10 @@ import { ApiError } from "../shared/api.js";
 import { el } from "../shared/dom.js";
 import { timeZoneNote } from "../shared/datetime.js";
 import { describeError } from "../shared/errors.js";
+import { translator } from "../shared/i18n.js";
 import { icon } from "../shared/icons.js";
+import { ALERT_EVENT } from "./alerts.js";
+import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
 import { createProfile } from "./profile.js";
 
 const STATUSES = ["online", "break", "offline"];
@@ -57,7 +60,9 @@ function statusMenuOf(ctx, { onChosen }) {
   return { button, menu };
 }
 
-/** The chat widget of the status bar: blinks on a new chat, unread count as a badge and in the title. */
+/** The chat widget of the status bar: blinks on every alert (a new or transferred chat, a customer
+ * message in a chat not on screen) until no chat is unread or it is clicked; the unread count as a
+ * badge and in the title. */
 function chatWidgetOf(ctx) {
   const { t, bus } = ctx;
   const badge = el("span", { class: "widget-badge hidden" });
@@ -82,6 +87,8 @@ function chatWidgetOf(ctx) {
   bus.addEventListener("assigned", () => {
     widget.classList.add("blink"); // the sound and desktop notification: alerts.js
   });
+  // Every alert blinks it too: a chat transferred to you, a customer message in a chat not on screen.
+  document.addEventListener(ALERT_EVENT, () => widget.classList.add("blink"));
   return { widget, stopBlinking };
 }
 
@@ -92,7 +99,15 @@ export function createShell(ctx, { root, views, languageButton, toastBox, toggle
   const seats = el("span", { class: "seats" });
   const connection = el("span", { class: "connection", role: "status" });
   // A bell (named for assistive tech and on hover): the sentence would push the top bar onto two rows.
-  const notifyButton = el("button", { type: "button", class: "notify-enable icon-button hidden", "aria-label": t("notifyEnable"), title: t("notifyEnable"), onclick: () => Notification.requestPermission().then(renderNotify) }, icon("bell"));
+  // Asked once: the bell shows only while the browser has no answer (permission "default"); the answer
+  // is said, and focus moves on to the next control of the bar, since the bell itself goes away.
+  const notifyButton = el("button", { type: "button", class: "notify-enable icon-button hidden", "aria-label": t("notifyEnable"), title: t("notifyEnable"), onclick: () => askNotifications() }, icon("bell"));
+  async function askNotifications() {
+    const answer = await Notification.requestPermission();
+    renderNotify();
+    ctx.toast(translator(PRODUCTIVITY_STRINGS, lang)(answer === "granted" ? "notifyOn" : "notifyBlocked"));
+    if (notifyButton.classList.contains("hidden")) profile.button.focus();
+  }
   const navLinks = Object.entries(views).map(([name, view]) =>
     el("a", { href: `#/${name}`, class: "nav-link", dataset: { view: name } }, t(view.label)),
   );

@@ -225,6 +225,7 @@ export class ChatSteps {
       if (unserved) ended.append(h("button", { type: "button", onclick: () => this.leaveInquiry() }, this.t("inquire")));
       else if (!this.session.rating) ended.append(h("button", { type: "button", onclick: () => this.openRating() }, this.t("rateNow")));
       ended.hidden = false;
+      this.offerTranscript(); // the transcript by e-mail, without having to rate
       input.disabled = true;
       send.disabled = true;
       if (hadFocus || this.root.activeElement === null) again.focus();

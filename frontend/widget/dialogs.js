@@ -1,6 +1,7 @@
 // The widget's sub-dialogs over the chat: rating (만족 / 불만족, a comment and, once the chat has
 // ended, the transcript by e-mail: a checkbox and the address, prefilled), the rating request line
-// in the log, and ending the chat.
+// in the log, the transcript by e-mail on its own (a button after the end, rated or not:
+// `offerTranscript`) and ending the chat.
 // Methods of the Widget (app.js mixes them in: `this` is the widget).
 import { h } from "./dom.js";
 import { EMAIL, LIMITS } from "./limits.js";
@@ -103,8 +104,42 @@ export class DialogSteps {
     this.openOverlay(t("ratingHeading"), form);
   }
 
-  /** The transcript-by-e-mail part of the rating dialog: {node, wanted(), check(), send()}. */
-  transcriptChoice() {
+  /** After the end, until asked: the transcript by e-mail on its own, rated or not (the rating
+   * dialog offers it too, as a checkbox). */
+  offerTranscript() {
+    const ended = this.chat?.ended;
+    const session = this.session;
+    if (!ended || ended.hidden || !session || session.transcriptRequested) return;
+    if (ended.querySelector(".mail-transcript")) return;
+    ended.append(h("button", { type: "button", class: "mail-transcript", onclick: () => this.openTranscript() }, this.t("transcriptWanted")));
+  }
+
+  /** The transcript by e-mail on its own: the address (prefilled), 보내기 / 취소. */
+  openTranscript() {
+    const t = this.t;
+    const transcript = this.transcriptChoice({ alone: true });
+    const submit = h("button", { type: "submit", class: "primary" }, t("submit"));
+    const form = h("form", { class: "transcript-form", novalidate: true }, transcript.node,
+      h("div", { class: "row" }, submit, h("button", { type: "button", onclick: () => this.closeOverlay() }, t("cancel"))));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!transcript.check()) return; // a bad address: nothing is sent
+      submit.disabled = true;
+      const sent = await transcript.send();
+      if (sent === null) {
+        submit.disabled = false; // the address can be corrected and sent again
+        return;
+      }
+      this.afterRating(sent, t("transcriptWanted"));
+    });
+    this.openOverlay(t("transcriptWanted"), form);
+  }
+
+  /**
+   * The transcript-by-e-mail part of the rating dialog (a checkbox that shows the address) or, with
+   * `alone`, the address only: {node, wanted(), check(), send()}.
+   */
+  transcriptChoice({ alone = false } = {}) {
     const t = this.t;
     const session = this.session;
     const lang = this.lang === "en" ? "en" : "ko"; // the mail is written in the widget's language
@@ -121,9 +156,10 @@ export class DialogSteps {
       "aria-describedby": `${emailId}-help ${errorId}`,
     });
     const error = h("p", { class: "error", id: errorId, role: "alert" });
+    if (alone) email.setAttribute("data-autofocus", "");
     const address = h(
       "div",
-      { class: "field", hidden: true },
+      { class: "field", hidden: !alone },
       h("label", { for: emailId }, t("transcriptEmail")),
       email,
       h("p", { class: "note", id: `${emailId}-help` }, t("transcriptHelp")),
@@ -144,10 +180,10 @@ export class DialogSteps {
       if (message) email.focus();
     };
     return {
-      node: h("div", { class: "transcript" }, h("div", { class: "field check" }, box, h("label", { for: boxId }, t("transcriptWanted"))), address, error),
-      wanted: () => box.checked,
+      node: h("div", { class: "transcript" }, alone ? null : h("div", { class: "field check" }, box, h("label", { for: boxId }, t("transcriptWanted"))), address, error),
+      wanted: () => alone || box.checked,
       check() {
-        if (!box.checked) return true;
+        if (!alone && !box.checked) return true;
         const value = email.value.trim();
         mark(!value ? t("required") : EMAIL.test(value) ? "" : t("badEmail"));
         return !error.textContent;
@@ -166,13 +202,15 @@ export class DialogSteps {
     };
   }
 
-  afterRating(text) {
+  /** The dialog answered (rated, and the mail asked for if wanted): the sheet says so. */
+  afterRating(text, heading = this.t("ratingHeading")) {
     for (const node of this.chat?.log.querySelectorAll(".rating-request button") || []) node.remove();
     this.chat?.ended.querySelectorAll("button:not(.primary)").forEach((node) => node.remove());
+    this.offerTranscript();
     this.updateHeader();
     const sheet = this.overlay.querySelector(".sheet");
     sheet.replaceChildren(
-      h("h3", { id: sheet.firstChild.id }, this.t("ratingHeading")),
+      h("h3", { id: sheet.firstChild.id }, heading),
       h("p", { class: "note done", role: "status" }, text),
       h("button", { type: "button", class: "primary", "data-autofocus": true, onclick: () => this.closeOverlay() }, this.t("close")),
     );

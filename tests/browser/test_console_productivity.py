@@ -125,10 +125,12 @@ class Listening(Customer):
         return self.frame("read.ack")
 
 
-def console(stack: dict[str, Any], new_page: Any, lang: str, width: int, username: str = AGENT) -> Page:
+def console(
+    stack: dict[str, Any], new_page: Any, lang: str, width: int, username: str = AGENT, probe: str = PROBE
+) -> Page:
     page: Page = new_page(viewport={"width": width, "height": 720 if width == 1280 else 768})
     page.add_init_script(f"localStorage.setItem('livechat.lang', '{lang}')")
-    page.add_init_script(PROBE)
+    page.add_init_script(probe)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]
@@ -413,6 +415,8 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
             "data-count", "2"
         )
         expect(page).to_have_title(re.compile(r"^\(1\) "))
+        widget = page.locator(".chat-widget")
+        expect(widget).not_to_have_class(re.compile(r"\bblink\b"))  # a fresh page: nothing new yet
 
         # The repeat sound is the agent's choice; a hidden tab gets a notification that opens the chat.
         page.locator(".alert-settings summary").click()
@@ -426,6 +430,7 @@ def test_alerts_title_count_and_unread_counts_across_a_reload(
         )
         notified = page.evaluate("window.__notifications.map(n => n.title)")
         assert f"{words['newMessage']}: 최안읽음 {lang}" in notified, notified
+        expect(widget).to_have_class(re.compile(r"\bblink\b"))  # a customer message blinks it too
         assert page.evaluate("window.__alerts.at(-1)") == {
             "kind": "message",
             "conversationId": second.id,

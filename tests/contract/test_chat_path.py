@@ -233,6 +233,11 @@ def test_the_mail_quota_counts_to_its_limit_per_address_and_hour(store: Store) -
     assert [store.settings.count_mail("k1", 3600, 2, 10_800) for _ in range(3)] == [True, True, False]
     assert store.settings.count_mail("k2", 3600, 2, 10_800) is True  # another address
     assert store.settings.count_mail("k1", 7200, 2, 14_400) is True  # the next hour
+    # A count given back frees one place, once; nothing counted: nothing to give back.
+    store.settings.uncount_mail("k1", 3600)
+    assert [store.settings.count_mail("k1", 3600, 2, 10_800) for _ in range(2)] == [True, False]
+    store.settings.uncount_mail("k3", 3600)
+    assert [store.settings.count_mail("k3", 3600, 1, 10_800) for _ in range(2)] == [True, False]
 
 
 # --- messages --------------------------------------------------------------------------------

@@ -77,6 +77,15 @@ def test_a_note_never_reaches_the_customer_on_any_path(world: World) -> None:
     with pytest.raises(InvalidField):
         masking.mask_message(agent, conversation_id, "3", {"spans": [{"start": 0, "end": 2}]})
     assert world.pusher.take("cust-tab") == []
+    # A transfer to another agent: the customer hears the change, never the note (the new agent reads it).
+    from chalicelib.services import transfer
+
+    other = world.agent("agent2@example.com", tab="agent2-tab")
+    transfer.transfer_chat(agent, conversation_id, {"agentId": other.user_id, "note": "인계: 환불 건"})
+    assert not any(_leaks(f) for f in _customer_frames(world, "cust-tab"))
+    staff_view = messages.sync_messages(other, {"conversationId": conversation_id, "afterSeq": 0})
+    assert SECRET in json.dumps(staff_view, ensure_ascii=False)
+    agent = other
     # Rating requested and given, the end (by either side), and notes added after the end.
     ending.request_rating(agent, conversation_id)
     ending.end_chat(customer, conversation_id)
@@ -89,7 +98,7 @@ def test_a_note_never_reaches_the_customer_on_any_path(world: World) -> None:
     assert not _leaks(final) and final["throughSeq"] == final["lastSeq"]
     assert not _leaks(conversation_records.get_conversation(customer, conversation_id))
     # Staff still read both notes in the transcript, as staff of an ended chat may.
-    other = world.agent("agent2@example.com")
+    other = world.agent("agent3@example.com")
     kinds = [m["kind"] for m in records.transcript(other, conversation_id)["messages"]]
     assert kinds.count("note") == 2
 

@@ -168,3 +168,21 @@ def test_one_address_is_rate_limited_across_chats(world: World, aws: dict[str, A
     customer, cid = _ended_chat(world, with_note=False)
     transcript_mail.request_transcript_mail(customer, cid, {"email": ADDRESS})
     assert len(_queued(aws)) == MAX_MAILS_PER_ADDRESS_PER_HOUR + 2
+
+
+def test_a_request_refused_as_asked_already_does_not_use_up_the_address(
+    world: World, aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests for one chat at the same moment (both read it un-asked): the loser's Conflict gives
+    its count back, so the address still has its hour's other requests."""
+    customer, cid = _ended_chat(world, with_note=False)
+    stale = world.store.conversations.get(cid)
+    transcript_mail.request_transcript_mail(customer, cid, {"email": ADDRESS})
+    monkeypatch.setattr(world.store.conversations, "get", lambda _id: stale)  # the other request's read
+    with pytest.raises(Conflict):
+        transcript_mail.request_transcript_mail(customer, cid, {"email": ADDRESS})
+    monkeypatch.undo()
+    for _ in range(MAX_MAILS_PER_ADDRESS_PER_HOUR - 1):
+        other_customer, other = _ended_chat(world, with_note=False)
+        transcript_mail.request_transcript_mail(other_customer, other, {"email": ADDRESS})
+    assert len(_queued(aws)) == MAX_MAILS_PER_ADDRESS_PER_HOUR

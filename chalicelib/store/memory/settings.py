@@ -47,6 +47,12 @@ class MemorySettings:
             self.mail_counts[name] = self.mail_counts.get(name, 0) + 1
         return True
 
+    def uncount_mail(self, address_key: str, window_start: int) -> None:
+        name = keys.mail_quota_setting(address_key, window_start)
+        with self.tables.lock:
+            if self.mail_counts.get(name, 0) > 0:
+                self.mail_counts[name] -= 1
+
 
 def save_versioned(
     tables: Tables, saved: SettingsDocument, expected_version: int | None, conflict: str
