@@ -147,10 +147,12 @@ def ws_message(event: WebsocketEvent) -> None:
         except DomainError as exc:
             malformed = exc
         # Every frame counts against the rate limit, a malformed one too: it still costs an answer.
-        principal = limits.admit_frame(connection_id)
+        # A well-formed ping or typing frame is counted without a write (services/limits.py).
+        action = body.get("action")
+        light = malformed is None and isinstance(action, str) and action in limits.LIGHT_ACTIONS
+        principal = limits.admit_frame(connection_id, light=light)
         if malformed is not None:
             raise malformed
-        action = body.get("action")
         entry = ACTIONS.get(action) if isinstance(action, str) else None
         if entry is None:
             raise UnknownAction(f"unknown action; expected one of: {', '.join(ACTIONS)}")

@@ -41,9 +41,9 @@ ASSUMPTIONS: dict[str, float] = {
     "typing_frames_per_chat": 20,  # one per message typed
     "minutes_per_chat": 10,  # the customer's WebSocket connection
     "ping_interval_minutes": 4,  # frontend/shared/socket.js
-    # The rate limit's first frame in a connection's 10 s window costs one more (refused, billed)
-    # UpdateItem. A message and the typing frame before it share a window; humans rarely send two
-    # within 10 s: so one window start per message, and every ping starts one.
+    # The rate limit's first counted frame in a connection's 10 s window costs one more (refused,
+    # billed) UpdateItem. Pings and typing are not counted in the table (services/limits.py); humans
+    # rarely send two messages within 10 s: so one window start per message.
     "window_starts_per_message": 1.0,
 }
 
@@ -130,7 +130,8 @@ def measure() -> dict[str, dict[str, Any]]:
                 assert status == 201 and chat["state"] == "active", chat
                 customer = h.connected(chat["token"])
             conversation_id = chat["conversationId"]
-            h.send(customer, {"action": "ping"})  # starts the connection's rate window: counted apart
+            # Starts the connection's rate window (counted apart, below); pings and typing start none.
+            h.send(customer, {"action": "messages.sync", "conversationId": conversation_id, "afterSeq": 0})
             frame = {"action": "message.send", "conversationId": conversation_id, "text": TEXT}
             with METER.window() as to_agent:
                 h.send(customer, {**frame, "clientMessageId": uuid.uuid4().hex})
@@ -142,10 +143,9 @@ def measure() -> dict[str, dict[str, Any]]:
             with METER.window() as ping:
                 h.send(customer, {"action": "ping"})
             assert h.frames_of_type(customer, "pong")
-            reset_rate_window(customer)  # the customer's window now lies in the past: the next frame starts one
-            with METER.window() as ping_new_window:
-                h.send(customer, {"action": "ping"})
-            assert h.frames_of_type(customer, "pong")
+            reset_rate_window(customer)  # the customer's window now lies in the past: the next message starts one
+            with METER.window() as to_agent_new_window:
+                h.send(customer, {**frame, "clientMessageId": uuid.uuid4().hex})
             with METER.window() as closing:
                 status, _ = h.rest(
                     "PUT",
@@ -165,8 +165,8 @@ def measure() -> dict[str, dict[str, Any]]:
                     typing=_figures(typing, invocations=1, rest_requests=0, ws_in=1),
                     ping=_figures(ping, invocations=1, rest_requests=0, ws_in=1),
                     window_start_extra=_difference(
-                        _figures(ping_new_window, invocations=1, rest_requests=0, ws_in=1),
-                        _figures(ping, invocations=1, rest_requests=0, ws_in=1),
+                        _figures(to_agent_new_window, invocations=1, rest_requests=0, ws_in=1),
+                        _figures(to_agent, invocations=1, rest_requests=0, ws_in=1),
                     ),
                     chat_close=_figures(closing, invocations=3, rest_requests=2, ws_in=0),
                 )
@@ -251,7 +251,7 @@ def compute(counts: dict[str, dict[str, Any]], prices: dict[str, float]) -> dict
         _scaled(_add(per["chat_open"], per["chat_close"]), chats),
         _scaled(message, chats * a["messages_per_chat"]),
         _scaled(per["typing"], chats * a["typing_frames_per_chat"]),
-        _scaled(_add(per["ping"], per["window_start_extra"]), pings),
+        _scaled(per["ping"], pings),
     )
     month["api_gateway"] += (agent_minutes + customer_minutes) * prices["ws_connection_minute"]
     month["dynamodb_storage_per_month_kept"] = (

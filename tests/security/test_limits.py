@@ -31,9 +31,10 @@ def test_frames_over_the_rate_limit_get_an_error_frame_and_are_not_processed(h, 
     chat = h.start_chat()
     customer = h.connected(chat["token"])
     h.frames(customer)
+    sync = {"action": "messages.sync", "conversationId": chat["conversationId"], "afterSeq": 0}
     for _ in range(5):
-        h.send(customer, {"action": "ping"})
-    assert [f["type"] for f in h.frames(customer)] == ["pong"] * 5
+        h.send(customer, sync)
+    assert [f["type"] for f in h.frames(customer)] == ["messages.batch"] * 5
     before = _stored_texts(chat["conversationId"])
     h.send(customer, _send_text(chat["conversationId"], "너무 많이"))
     frames = h.frames(customer)
@@ -44,6 +45,26 @@ def test_frames_over_the_rate_limit_get_an_error_frame_and_are_not_processed(h, 
     other = h.connected(chat["token"])
     h.send(other, {"action": "ping"})
     assert [f["type"] for f in h.frames(other)] == ["pong"]
+
+
+def test_pings_and_typing_write_nothing_and_are_limited_in_the_container(h, monkeypatch) -> None:
+    monkeypatch.setenv("WS_RATE_LIMIT", "3")
+    monkeypatch.setenv("WS_RATE_WINDOW_SECONDS", "3600")
+    h.agent_online("agent1@example.com")
+    chat = h.start_chat()
+    customer = h.connected(chat["token"])
+    h.frames(customer)
+    typing = {"action": "typing", "conversationId": chat["conversationId"], "isTyping": True}
+    for frame in ({"action": "ping"}, typing, {"action": "ping"}, {"action": "ping"}, typing):
+        h.send(customer, frame)
+    assert [(f["type"], f.get("code")) for f in h.frames(customer)] == [("pong", None), ("pong", None)] + [
+        ("error", "rate_limited")
+    ] * 2
+    stored = store().connections.get(customer)
+    assert stored is not None and stored.rate_count is None, "no light frame was written"
+    # The stored budget is untouched: a message still goes through.
+    h.send(customer, _send_text(chat["conversationId"], "안녕하세요"))
+    assert [f["type"] for f in h.frames(customer)] == ["message.ack"]
 
 
 def test_a_new_window_admits_again(h, monkeypatch) -> None:
