@@ -200,10 +200,14 @@ def transfer_to_agent(
     connection_ids: set[str],
     agent_name: str | None,
     now_ms: int,
+    *,
+    allow_break: bool = False,
 ) -> None:
-    """One transaction: the chat moves to `hop.to_agent_id` (below `max_chats`, online, may chat) from
-    the agent it was read with, that agent's seat is freed, and the hop is added to the record."""
+    """One transaction: the chat moves to `hop.to_agent_id` (below `max_chats`, online — or on break
+    for a supervisor's take-over —, may chat) from the agent it was read with, that agent's seat is
+    freed, and the hop is added to the record."""
     to_agent = hop.to_agent_id or ""
+    statuses = [AgentStatus.ONLINE.value, *([AgentStatus.BREAK.value] if allow_break else [])]
     conv_actions: list[Action] = [
         ConversationModel.agent_id.set(to_agent),
         ConversationModel.agent_name.set(agent_name) if agent_name else ConversationModel.agent_name.remove(),
@@ -223,7 +227,7 @@ def transfer_to_agent(
                 AgentModel(to_agent),
                 actions=[AgentModel.active_chats.add(1), AgentModel.last_assigned_at.set(now_ms)],
                 condition=(AgentModel.active_chats < max_chats)
-                & (AgentModel.status == AgentStatus.ONLINE.value)
+                & AgentModel.status.is_in(*statuses)
                 & (AgentModel.chat_permission == True),  # noqa: E712 - a DynamoDB condition, not a comparison
             )
     except TransactWriteError as exc:
@@ -260,6 +264,11 @@ def idle_candidates(active_at_or_before: int) -> list[Conversation]:
         scan_index_forward=True,
     )
     return _whole(items)
+
+
+def live_chats() -> list[Conversation]:
+    """Every active chat (the whole live-activity index partition), quietest customer first."""
+    return _whole(ConversationModel.live_by_activity.query(keys.LIVE_PARTITION, scan_index_forward=True))
 
 
 def unaccepted(assigned_at_or_before: int) -> list[Conversation]:

@@ -141,14 +141,17 @@ class MemoryLifecycle:
         connection_ids: set[str],
         agent_name: str | None,
         now_ms: int,
+        *,
+        allow_break: bool = False,
     ) -> None:
+        statuses = {AgentStatus.ONLINE.value, *([AgentStatus.BREAK.value] if allow_break else [])}
         with self._tables.lock:
             item = self._same_assignment(conv)
             target = self._agents.get(hop.to_agent_id or "")
             if (
                 target is None
                 or target.active_chats >= max_chats
-                or target.status != AgentStatus.ONLINE.value
+                or target.status not in statuses
                 or target.chat_permission is not True
             ):
                 raise Conflict("the chat or the agent changed meanwhile; reload and try again")
@@ -175,6 +178,10 @@ class MemoryLifecycle:
     def idle_candidates(self, active_at_or_before: int) -> list[Conversation]:
         with self._tables.lock:
             return [copied(c) for c in self._live() if _active_at(c) <= active_at_or_before]
+
+    def live_chats(self) -> list[Conversation]:
+        with self._tables.lock:
+            return [copied(c) for c in sorted(self._live(), key=lambda c: (_active_at(c), c.conversation_id))]
 
     def unaccepted(self, assigned_at_or_before: int) -> list[Conversation]:
         with self._tables.lock:
