@@ -144,7 +144,7 @@ def test_emulated_resources_follow_the_aws_template(stack: dict[str, Any]) -> No
     assert kms.get_key_rotation_status(KeyId=refs["MaskingKey"])["KeyRotationEnabled"]
     cognito = aws_client(stack, "cognito-idp")
     groups = cognito.list_groups(UserPoolId=stack["userPoolId"])["Groups"]
-    assert {g["GroupName"] for g in groups} == {"agents", "admins"}
+    assert {g["GroupName"] for g in groups} == {"agents", "supervisors", "admins"}
     client = cognito.describe_user_pool_client(UserPoolId=stack["userPoolId"], ClientId=stack["clientId"])
     assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
     with urllib.request.urlopen(stack["jwksUrl"], timeout=5) as response:  # what the app verifies with
