@@ -57,7 +57,7 @@ export function createWatchPanel(ctx, { teamName, onTakenOver, onLeft }) {
   const headerId = nextId("monitor-header");
   const header = el("h2", { id: headerId, class: "monitor-header" });
   const notice = el("p", { class: "monitor-notice hidden", role: "status" });
-  const list = el("ol", { class: "messages monitor-messages", role: "log", "aria-label": t("transcript"), tabindex: "0" });
+  const list = el("ol", { class: "messages monitor-messages", "aria-live": "polite", "aria-label": t("transcript"), tabindex: "0" });
   const inputId = nextId("whisper");
   const input = el("textarea", { id: inputId, name: "whisper", rows: 2, autocomplete: "off" });
   const error = el("p", { class: "field-error", role: "alert" });
