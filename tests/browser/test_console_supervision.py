@@ -144,6 +144,7 @@ def test_a_supervisor_watches_whispers_and_takes_over(stack: dict[str, Any], new
         assert code == 200 and WHISPER not in json.dumps(page_of_messages, ensure_ascii=False)
         supervisor.locator(".chat-item", has_text="홍고객").click()
         expect(supervisor.locator(".conversation .msg-system .msg-text", has_text=words["agentChanged"])).to_be_visible()
+        expect(supervisor.locator(".transfer-info")).to_be_hidden()  # their own take-over: no "transferred to you"
         screenshot(supervisor, f"console-taken-over-{lang}-{width}")
 
         # The wallboard: the admin page's 실시간 현황, and nothing else of it.
