@@ -16,12 +16,16 @@ import pytest
 from axe_support import assert_accessible
 from browser_support import screenshot
 from e2e_support import http, local_stack, sign_in
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+from staff_checks import assert_screen
 from test_console import Customer
 from test_console_routing import console
 
 AGENT1, SUPERVISOR, ADMIN = "agent1@example.com", "supervisor1@example.com", "admin@example.com"
 WHISPER = "환불 규정 3조를 안내해 주세요"
+# What people typed or named (shown as typed in either language), for staff_checks' language check.
+DATA = {"홍고객", "김상담", "최감독", WHISPER, "환불하고 싶어요", "주문번호는 123입니다", "확인해 드리겠습니다",
+        SUPERVISOR, AGENT1}
 TEXTS = {
     "ko": {
         "nav": "모니터링",
@@ -84,7 +88,9 @@ def frames_until(customer: Customer, frame_type: str, timeout: float = 10) -> li
 
 
 @pytest.mark.parametrize(("lang", "width"), CASES)
-def test_a_supervisor_watches_whispers_and_takes_over(stack: dict[str, Any], new_page: Any, lang: str, width: int) -> None:
+def test_a_supervisor_watches_whispers_and_takes_over(
+    stack: dict[str, Any], new_page: Any, lang: str, width: int
+) -> None:
     words = TEXTS[lang]
     agent = console(stack, new_page, AGENT1, lang, width)
     customer = Customer(stack, "홍고객")  # agent1 is the only one online: theirs
@@ -123,6 +129,7 @@ def test_a_supervisor_watches_whispers_and_takes_over(stack: dict[str, Any], new
         screenshot(supervisor, f"console-monitor-{lang}-{width}")
         screenshot(agent, f"console-whisper-received-{lang}-{width}")
         assert_accessible(supervisor, f"the monitoring view ({lang})")
+        problems = assert_screen(supervisor, lang, DATA, f"monitoring {lang}-{width}")
 
         # Take over, after a confirmation.
         supervisor.get_by_role("button", name=words["takeOver"], exact=True).click()
@@ -131,6 +138,7 @@ def test_a_supervisor_watches_whispers_and_takes_over(stack: dict[str, Any], new
         expect(dialog).to_contain_text("김상담")
         screenshot(supervisor, f"console-takeover-dialog-{lang}-{width}")
         assert_accessible(supervisor, f"the take-over dialog ({lang})")
+        problems += assert_screen(supervisor, lang, DATA, f"take-over dialog {lang}-{width}")
         dialog.get_by_role("button", name=words["confirm"], exact=True).click()
         expect(supervisor.locator(".toast")).to_have_text(words["taken"])
         expect(supervisor.locator(".chat-item", has_text="홍고객")).to_be_visible()
@@ -143,7 +151,8 @@ def test_a_supervisor_watches_whispers_and_takes_over(stack: dict[str, Any], new
         code, page_of_messages = customer.rest("GET", "/messages?afterSeq=0")
         assert code == 200 and WHISPER not in json.dumps(page_of_messages, ensure_ascii=False)
         supervisor.locator(".chat-item", has_text="홍고객").click()
-        expect(supervisor.locator(".conversation .msg-system .msg-text", has_text=words["agentChanged"])).to_be_visible()
+        changed = supervisor.locator(".conversation .msg-system .msg-text", has_text=words["agentChanged"])
+        expect(changed).to_be_visible()
         expect(supervisor.locator(".transfer-info")).to_be_hidden()  # their own take-over: no "transferred to you"
         screenshot(supervisor, f"console-taken-over-{lang}-{width}")
 
@@ -156,5 +165,7 @@ def test_a_supervisor_watches_whispers_and_takes_over(stack: dict[str, Any], new
         expect(supervisor.locator("#presence-rows")).to_contain_text("최감독")
         screenshot(supervisor, f"admin-supervisor-{lang}-{width}")
         assert_accessible(supervisor, f"the supervisor's admin page ({lang})")
+        problems += assert_screen(supervisor, lang, DATA, f"admin page {lang}-{width}", clip=False)
+        assert problems == [], "\n".join(problems)
     finally:
         customer.close()
