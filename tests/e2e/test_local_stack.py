@@ -159,6 +159,7 @@ def test_the_banner_prints_the_urls_and_the_demo_sign_ins(stack: dict[str, Any])
         ("admin@example.com", "Admin-Passw0rd!"),
         ("agent1@example.com", "Agent1-Passw0rd!"),
         ("agent2@example.com", "Agent2-Passw0rd!"),
+        ("supervisor1@example.com", "Supervisor1-Passw0rd!"),
     ):
         assert any(username in row and password in row for row in log.splitlines()), username
 
