@@ -22,8 +22,11 @@ from chalicelib.domain.model import AgentStatus, ConversationAccess, Conversatio
 from chalicelib.domain.routing import AgentLoad, Team, capacity_for
 from chalicelib.domain.transfer_rules import ChatForTransfer, TransferHop
 
-# Watching: the transcript a supervisor's tab gets at once (the rest with messages.sync).
+# Watching: the transcript a supervisor's tab gets at once (the rest with messages.sync or REST),
+# read up to this many messages and cut to what fits one push: API Gateway refuses a WebSocket
+# message over 128 KB, and 500 long Korean messages run to megabytes.
 WATCH_TRANSCRIPT_LIMIT = 500
+WATCH_FRAME_BUDGET_BYTES = 96_000
 
 
 def check_may_supervise(principal: Principal) -> None:
@@ -74,3 +77,13 @@ def waiting_ms(state: ConversationState, inbound_at: int, first_assigned_at: int
     if state is ConversationState.WAITING or first_assigned_at is None:
         return max(0, now_ms - inbound_at)
     return max(0, first_assigned_at - inbound_at)
+
+
+def fitting_prefix(sizes: list[int], budget: int) -> int:
+    """How many of the first items (their encoded sizes, in order) fit in `budget` bytes together."""
+    total = 0
+    for count, size in enumerate(sizes):
+        total += size
+        if total > budget:
+            return count
+    return len(sizes)

@@ -11,6 +11,7 @@ costs no request more, watched or not. The customer's side is never told.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from chalicelib import observability
@@ -19,7 +20,14 @@ from chalicelib.domain.entities import Conversation
 from chalicelib.domain.errors import ConversationEnded
 from chalicelib.domain.model import ConversationState, Principal
 from chalicelib.domain.notes import visible
-from chalicelib.domain.supervision import WATCH_TRANSCRIPT_LIMIT, check_can_watch, check_may_supervise, waiting_ms
+from chalicelib.domain.supervision import (
+    WATCH_FRAME_BUDGET_BYTES,
+    WATCH_TRANSCRIPT_LIMIT,
+    check_can_watch,
+    check_may_supervise,
+    fitting_prefix,
+    waiting_ms,
+)
 from chalicelib.services.assignment import queue_teams
 from chalicelib.services.routing_settings import load_routing_settings
 from chalicelib.services.views import conversation_view, message_view
@@ -85,15 +93,19 @@ def watch(principal: Principal, connection_id: str, conversation_id: str) -> dic
         raise ConversationEnded("the conversation has ended: read it in history")
     if previous and previous != conversation_id:
         store().conversations.remove_watcher(previous, connection_id)
-    messages = store().messages.after(conversation_id, 0, WATCH_TRANSCRIPT_LIMIT)
+    stored = store().messages.after(conversation_id, 0, WATCH_TRANSCRIPT_LIMIT)
+    views = [message_view(m) for m in visible(principal, stored)]
+    sizes = [len(json.dumps(v, ensure_ascii=False).encode("utf-8")) for v in views]
+    views = views[: fitting_prefix(sizes, WATCH_FRAME_BUDGET_BYTES)]
+    through = views[-1]["seq"] if views else 0
     return {
         "type": "chat.watching",
         "conversationId": conversation_id,
         "conversation": conversation_view(watched),
-        "messages": [message_view(m) for m in visible(principal, messages)],
+        "messages": views,
         "lastSeq": watched.last_seq,
-        "throughSeq": messages[-1].seq if messages else 0,
-        "hasMore": bool(messages) and messages[-1].seq < watched.last_seq,
+        "throughSeq": through,
+        "hasMore": through < watched.last_seq,
     }
 
 

@@ -191,3 +191,20 @@ def test_take_over_racing_the_agents_end_one_wins(h, request_per_thread) -> None
     taken = sum(1 for cid in chats if ConversationModel.get(cid, consistent_read=True).state == "active")
     assert AgentModel.get(SUPERVISOR, consistent_read=True).active_chats == taken
     assert AgentModel.get("agent1@example.com", consistent_read=True).active_chats == 0
+
+
+def test_a_long_transcript_is_cut_to_one_push_and_the_rest_read_after(h) -> None:
+    agent_token, agent_tab, cid, customer = _live_chat(h)
+    token, tab = _supervisor(h)
+    for n in range(24):
+        _send(h, customer if n % 2 else agent_tab, cid, f"{n:02d}" + "가" * 1998)  # ~6 KB each in UTF-8
+    h.send(tab, {"action": "chat.watch", "conversationId": cid})
+    frames = h.frames_of_type(tab, "chat.watching")
+    assert frames, "no chat.watching"
+    watching = frames[-1]
+    assert len(json.dumps(watching, ensure_ascii=False).encode("utf-8")) < 128 * 1024  # API Gateway's limit
+    seqs = [m["seq"] for m in watching["messages"]]
+    assert seqs == list(range(1, len(seqs) + 1)) and 5 < len(seqs) < watching["lastSeq"]
+    assert watching["hasMore"] is True and watching["throughSeq"] == seqs[-1]
+    status, rest = h.rest("GET", f"/chats/{cid}/messages", token=token, query={"afterSeq": str(seqs[-1])})
+    assert status == 200 and rest["messages"][-1]["seq"] == watching["lastSeq"], rest

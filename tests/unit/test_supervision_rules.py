@@ -28,7 +28,7 @@ from chalicelib.domain.model import (
 )
 from chalicelib.domain.notes import is_whisper
 from chalicelib.domain.routing import AgentLoad, Team
-from chalicelib.domain.supervision import check_can_take_over, check_can_watch, waiting_ms
+from chalicelib.domain.supervision import check_can_take_over, check_can_watch, fitting_prefix, waiting_ms
 from chalicelib.domain.transfer_rules import ChatForTransfer
 
 SUPERVISOR = Principal(role=Role.SUPERVISOR, user_id="s1")
@@ -125,3 +125,10 @@ def test_waiting_time_so_far_or_until_the_first_assignment() -> None:
     assert waiting_ms(ConversationState.WAITING, 1_000, None, 4_000) == 3_000
     assert waiting_ms(ConversationState.ACTIVE, 1_000, 2_500, 9_000) == 1_500
     assert waiting_ms(ConversationState.ACTIVE, 5_000, 2_500, 9_000) == 0
+
+
+def test_the_transcript_is_cut_to_what_fits_one_push() -> None:
+    assert fitting_prefix([40, 40, 40], 100) == 2
+    assert fitting_prefix([40, 60], 100) == 2
+    assert fitting_prefix([150, 10], 100) == 0
+    assert fitting_prefix([], 100) == 0
