@@ -146,6 +146,14 @@ def test_watch_refusals_and_leaving(h) -> None:
     assert not h.frames_of_type(tab, "message.new")
     assert not (ConversationModel.get(cid).watcher_connections or set())
 
+    # Closing a watching tab (not the chat's agent's) leaves the chat's watchers: $disconnect reads
+    # the connection's `watching`.
+    second = h.connected(token)
+    h.send(second, {"action": "chat.watch", "conversationId": cid})
+    assert ConversationModel.get(cid).watcher_connections == {second}
+    h.disconnect(second)
+    assert not (ConversationModel.get(cid).watcher_connections or set())
+
     # An ended chat is read in history, not watched; offline, no take-over.
     assert h.rest("POST", f"/chats/{cid}/end", {}, token=agent_token)[0] == 200
     h.send(tab, {"action": "chat.watch", "conversationId": cid})
