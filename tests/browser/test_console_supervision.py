@@ -25,7 +25,7 @@ AGENT1, SUPERVISOR, ADMIN = "agent1@example.com", "supervisor1@example.com", "ad
 WHISPER = "환불 규정 3조를 안내해 주세요"
 # What people typed or named (shown as typed in either language), for staff_checks' language check.
 DATA = {"홍고객", "김상담", "최감독", WHISPER, "환불하고 싶어요", "주문번호는 123입니다", "확인해 드리겠습니다",
-        SUPERVISOR, AGENT1}
+        SUPERVISOR, AGENT1, "관리자"}  # 관리자: the demo admin's display name
 TEXTS = {
     "ko": {
         "nav": "모니터링",
@@ -166,6 +166,13 @@ def test_a_supervisor_watches_whispers_and_takes_over(
         screenshot(supervisor, f"admin-supervisor-{lang}-{width}")
         assert_accessible(supervisor, f"the supervisor's admin page ({lang})")
         problems += assert_screen(supervisor, lang, DATA, f"admin page {lang}-{width}", clip=False)
+
+        # Admins supervise too: their console has 모니터링 (the top bar holds one more link), the chat now 최감독's.
+        admin = console(stack, new_page, ADMIN, lang, width, online=False)
+        admin.get_by_role("link", name=words["nav"], exact=True).click()
+        expect(admin.locator(".monitor-table tbody tr", has_text="홍고객")).to_contain_text("최감독")
+        problems += assert_screen(admin, lang, DATA | {ADMIN}, f"admin's monitoring {lang}-{width}")
+        screenshot(admin, f"console-monitor-admin-{lang}-{width}")
         assert problems == [], "\n".join(problems)
     finally:
         customer.close()
