@@ -24,6 +24,7 @@ from chalicelib.entrypoints.reports import STREAM_ARN_PLACEHOLDER, TICKETS_STREA
 from chalicelib.entrypoints.rest import rest
 from chalicelib.entrypoints.routing import routing_routes
 from chalicelib.entrypoints.sessions import sessions
+from chalicelib.entrypoints.supervision import supervision_routes
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
 from chalicelib.services import (
@@ -35,6 +36,7 @@ from chalicelib.services import (
     notify,
     presence,
     read_receipts,
+    supervision,
     transfer,
 )
 
@@ -48,6 +50,7 @@ app.register_blueprint(canned_routes)
 app.register_blueprint(sessions)
 app.register_blueprint(routing_routes)
 app.register_blueprint(report_routes)
+app.register_blueprint(supervision_routes)
 # Plain log calls (app.log is the `livechat` logger) as JSON lines without exception messages.
 observability.configure_logging(app.log, logging.getLogger("chalicelib"))
 # JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
@@ -108,6 +111,14 @@ def _open(principal: Principal, connection_id: str, body: dict[str, Any]) -> dic
     return live_timers.open_chat(principal, id_field(body, "conversationId"))
 
 
+def _watch(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return supervision.watch(principal, connection_id, id_field(body, "conversationId"))
+
+
+def _unwatch(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return supervision.unwatch(principal, connection_id, id_field(body, "conversationId"))
+
+
 Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]
 # Each action with its audience (chalicelib/domain/access.py), checked before it runs; who may act
 # on one chat is the service's rule.
@@ -120,6 +131,8 @@ ACTIONS: dict[str, tuple[Audience, Action]] = {
     "status.set": (Audience.STAFF, _status),
     "chat.open": (Audience.STAFF, _open),
     "chat.transfer": (Audience.STAFF, _transfer),
+    "chat.watch": (Audience.SUPERVISORS, _watch),  # issue #24: this tab joins a chat's staff pushes
+    "chat.unwatch": (Audience.SUPERVISORS, _unwatch),
 }
 
 

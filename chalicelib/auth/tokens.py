@@ -14,6 +14,7 @@ import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Config, get_config
+from chalicelib.domain.accounts import role_of_groups
 from chalicelib.domain.errors import Forbidden, Unauthorized
 from chalicelib.domain.model import Principal, Role
 from chalicelib.lazy_import import lazy_module
@@ -151,7 +152,7 @@ _customer_keys = CustomerKeys()
 
 
 def verify_staff_token(token: str, config: Config | None = None) -> Principal:
-    """A Cognito ID or access token → agent or admin principal."""
+    """A Cognito ID or access token → agent, supervisor or admin principal (groups: `role_of_groups`)."""
     config = config or get_config()
     try:
         header = jwt.get_unverified_header(token)
@@ -178,13 +179,10 @@ def verify_staff_token(token: str, config: Config | None = None) -> Principal:
     client = claims.get("aud") if token_use == "id" else claims.get("client_id")
     if token_use not in ("id", "access") or client != config.cognito_client_id:
         raise Unauthorized("token not issued for this application")
-    groups = claims.get("cognito:groups") or []
-    if "admins" in groups:
-        role = Role.ADMIN
-    elif "agents" in groups:
-        role = Role.AGENT
-    else:
-        raise Forbidden("the user is neither an agent nor an admin")
+    staff_role = role_of_groups(claims.get("cognito:groups") or [])
+    if staff_role is None:
+        raise Forbidden("the user is neither an agent, a supervisor nor an admin")
+    role = Role(staff_role.value)
     username = claims.get("cognito:username") or claims.get("username") or claims["sub"]
     email = claims.get("email") or (username if "@" in username else "")
     # display_name: only the `name` attribute (the one customers may see), never the e-mail.

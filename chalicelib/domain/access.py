@@ -10,21 +10,23 @@ from __future__ import annotations
 from enum import StrEnum
 
 from chalicelib.domain.errors import Forbidden, Unauthorized
-from chalicelib.domain.model import Principal, Role
+from chalicelib.domain.model import SUPERVISING_ROLES, Principal, Role
 
 
 class Audience(StrEnum):
     PUBLIC = "public"  # anyone: no token is read
     SIGNED_IN = "signed_in"  # a customer session or staff; the service decides per chat
     CUSTOMER = "customer"
-    STAFF = "staff"  # agents and admins whose account is enabled
+    STAFF = "staff"  # agents, supervisors and admins whose account is enabled
+    SUPERVISORS = "supervisors"  # supervisors and admins: watch, whisper, take over, the wallboard
     ADMIN = "admin"
 
 
 ROLES_OF_AUDIENCE: dict[Audience, frozenset[Role]] = {
     Audience.SIGNED_IN: frozenset(Role),
     Audience.CUSTOMER: frozenset({Role.CUSTOMER}),
-    Audience.STAFF: frozenset({Role.AGENT, Role.ADMIN}),
+    Audience.STAFF: frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}),
+    Audience.SUPERVISORS: SUPERVISING_ROLES,
     Audience.ADMIN: frozenset({Role.ADMIN}),
 }
 
@@ -40,6 +42,7 @@ def admit(audience: Audience, principal: Principal | None) -> None:
             {
                 Audience.CUSTOMER: "customers only",
                 Audience.STAFF: "agents and admins only",
+                Audience.SUPERVISORS: "supervisors and admins only",
                 Audience.ADMIN: "admins only",
             }.get(audience, "not allowed")
         )

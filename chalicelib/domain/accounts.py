@@ -13,6 +13,7 @@ from chalicelib.domain.errors import InvalidField
 
 ADMINS_GROUP = "admins"
 AGENTS_GROUP = "agents"
+SUPERVISORS_GROUP = "supervisors"
 MAX_USERNAME_CHARS = 128
 # Cognito usernames: no whitespace or control characters; we also refuse '/' (it is a path separator).
 _USERNAME = re.compile(r"[^\s/\x00-\x1f\x7f]{1,128}")
@@ -21,18 +22,19 @@ _SYMBOLS = "!#$%&*+-=?@^_~"
 
 class StaffRole(StrEnum):
     AGENT = "agent"
+    SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
 
-GROUP_OF_ROLE = {StaffRole.AGENT: AGENTS_GROUP, StaffRole.ADMIN: ADMINS_GROUP}
+GROUP_OF_ROLE = {StaffRole.AGENT: AGENTS_GROUP, StaffRole.SUPERVISOR: SUPERVISORS_GROUP, StaffRole.ADMIN: ADMINS_GROUP}
 
 
-def role_of_groups(groups: set[str]) -> StaffRole | None:
-    """The same precedence as token verification: admins over agents; neither → no role."""
-    if ADMINS_GROUP in groups:
-        return StaffRole.ADMIN
-    if AGENTS_GROUP in groups:
-        return StaffRole.AGENT
+def role_of_groups(groups: set[str] | list[str]) -> StaffRole | None:
+    """The one precedence (token verification and the accounts list): admins over supervisors over
+    agents; none of them → no role."""
+    for role in (StaffRole.ADMIN, StaffRole.SUPERVISOR, StaffRole.AGENT):
+        if GROUP_OF_ROLE[role] in groups:
+            return role
     return None
 
 

@@ -25,6 +25,7 @@ class Connection:
     token_expires_at: int | None = None  # epoch s: frames after it are refused
     rate_window: int | None = None  # start (s) of the frame-rate window (services/limits.py)
     rate_count: int | None = None
+    watching: str | None = None  # a supervisor's tab: the chat it watches (services/supervision.py)
 
 
 @dataclass
@@ -103,6 +104,7 @@ class Conversation:
     # Cached connection ids of both sides: a message is pushed without another query.
     customer_connections: set[str] | None = None
     agent_connections: set[str] | None = None
+    watcher_connections: set[str] | None = None  # supervisors' tabs watching it: staff pushes only
     # Read receipts, one per side (at most one write per 2 s per side).
     customer_read: ReadMark | None = None
     agent_read: ReadMark | None = None
@@ -155,6 +157,7 @@ class Message:
     created_at: int | None = None
     masks: list[Mask] | None = None
     mask_version: int | None = None  # +1 per mask/unmask: optimistic concurrency
+    whisper: bool | None = None  # a note by a supervisor on another agent's live chat (domain/notes.py)
 
 
 @dataclass

@@ -56,17 +56,19 @@ class FirstOnly:
 
 @dataclass(frozen=True)
 class Seat:
-    """A seat the transition takes: the agent must be online, allowed to chat and below `max_chats`."""
+    """A seat the transition takes: the agent must be in one of `statuses` (online; a supervisor
+    taking a chat over may be on break), allowed to chat and below `max_chats`."""
 
     agent_id: str
     max_chats: int
     at: int  # the agent's last assignment time, for the longest-idle rule
+    statuses: tuple[str, ...] = (AgentStatus.ONLINE.value,)
 
     def admits(self, agent: Agent | None) -> bool:
         return (
             agent is not None
             and agent.active_chats < self.max_chats
-            and agent.status == AgentStatus.ONLINE.value
+            and agent.status in self.statuses
             and agent.chat_permission is True
         )
 
@@ -250,16 +252,24 @@ def end(
 
 
 def transfer_to_agent(
-    conv: Conversation, hop: Transfer, max_chats: int, connection_ids: set[str], agent_name: str | None, now_ms: int
+    conv: Conversation,
+    hop: Transfer,
+    max_chats: int,
+    connection_ids: set[str],
+    agent_name: str | None,
+    now_ms: int,
+    *,
+    allow_break: bool = False,
 ) -> Transition:
-    """The chat moves to `hop.to_agent_id` (below `max_chats`, online, may chat) from the agent it was
-    read with, whose seat is freed; the hop is added to the record."""
+    """The chat moves to `hop.to_agent_id` (below `max_chats`, online — or on break for a supervisor's
+    take-over —, may chat) from the agent it was read with, whose seat is freed; the hop is added."""
     to_agent = hop.to_agent_id or ""
+    statuses = (AgentStatus.ONLINE.value, *((AgentStatus.BREAK.value,) if allow_break else ()))
     return Transition(
         precondition=_same_assignment(conv),
         changes=_with_agent(to_agent, agent_name, connection_ids, now_ms),
         refusal="the chat or the agent changed meanwhile; reload and try again",
-        seat_taken=Seat(to_agent, max_chats, now_ms),
+        seat_taken=Seat(to_agent, max_chats, now_ms, statuses),
         seat_freed=conv.agent_id or "",
         hop=hop,
     )

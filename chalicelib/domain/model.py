@@ -12,7 +12,12 @@ from chalicelib.domain.errors import ConversationEnded, Forbidden, NotAssigned
 class Role(StrEnum):
     CUSTOMER = "customer"
     AGENT = "agent"
+    SUPERVISOR = "supervisor"  # an agent who may also watch every live chat, whisper and take over
     ADMIN = "admin"
+
+
+# Who supervises (docs/security.md, Roles): sees every chat, watches live ones, whispers, takes over.
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 class AgentStatus(StrEnum):
@@ -51,7 +56,11 @@ class Principal:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.AGENT, Role.ADMIN)
+        return self.role in (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+
+    @property
+    def supervises(self) -> bool:
+        return self.role in SUPERVISING_ROLES
 
 
 @dataclass(frozen=True)
@@ -86,12 +95,13 @@ def check_can_send(principal: Principal, conv: ConversationAccess) -> None:
 def may_see_chat(principal: Principal, conv: ConversationAccess) -> bool:
     """Who may see a chat's personal data (customer details, transcript, notes, tickets made from it).
 
-    Its own customer; while it is live (waiting or active), the agent it is assigned to and admins;
-    once it has ended, admins and agents with chat permission (history and tickets need that).
+    Its own customer; while it is live (waiting or active), the agent it is assigned to, supervisors
+    and admins; once it has ended, supervisors, admins and agents with chat permission (history and
+    tickets need that).
     """
     if principal.role is Role.CUSTOMER:
         return principal.conversation_id == conv.conversation_id
-    if principal.role is Role.ADMIN:
+    if principal.supervises:
         return True
     if conv.state is ConversationState.ENDED:
         return principal.may_chat
@@ -109,7 +119,16 @@ def check_can_see_chat(principal: Principal, conv: ConversationAccess) -> None:
 
 
 def check_can_edit_record(principal: Principal, conv: ConversationAccess) -> None:
-    """Customer/counsel info and tickets: staff who may see the chat (see `may_see_chat`)."""
+    """Customer/counsel info and tickets: staff who may see the chat (see `may_see_chat`), except a
+    supervisor watching another agent's live chat: read-only until they take it over."""
+    check_can_add_note(principal, conv)
+    if principal.role is Role.SUPERVISOR and conv.state is not ConversationState.ENDED:
+        if conv.agent_id != principal.user_id:
+            raise Forbidden("a watched chat is read-only: take it over to edit it")
+
+
+def check_can_add_note(principal: Principal, conv: ConversationAccess) -> None:
+    """Internal notes (a supervisor's on another agent's live chat is a whisper): staff who may see it."""
     if not principal.is_staff:
         raise Forbidden("only agents and admins edit chat records")
     check_can_see_chat(principal, conv)

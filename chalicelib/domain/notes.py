@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from chalicelib.domain.entities import Message
-from chalicelib.domain.model import Principal
+from chalicelib.domain.model import ConversationAccess, ConversationState, Principal
 
 NOTE_ROLE = "note"
 MAX_NOTE_CHARS = 2000  # as a message
@@ -20,6 +20,12 @@ MAX_NOTE_CHARS = 2000  # as a message
 
 def is_note(message: Message) -> bool:
     return message.sender_role == NOTE_ROLE
+
+
+def is_whisper(author: Principal, conv: ConversationAccess) -> bool:
+    """A whisper (issue #24): a supervisor's or admin's note on a live chat that is not theirs, for
+    its agent (and other watchers); stored and pushed like every note, marked so the console shows it."""
+    return author.supervises and conv.state is not ConversationState.ENDED and conv.agent_id != author.user_id
 
 
 def may_read(principal: Principal, message: Message) -> bool:

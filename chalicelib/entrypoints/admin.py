@@ -1,6 +1,7 @@
 """REST routes of the admin view: staff accounts, chat permission, per-agent maximum, presence.
 
-Admins only (the edge, chalicelib/entrypoints/edge.py). Registered in app.py.
+Admins only (the edge, chalicelib/entrypoints/edge.py), but the presence (the wallboard), which
+supervisors read too. Registered in app.py.
 """
 
 from __future__ import annotations
@@ -79,6 +80,6 @@ def enable(caller: Principal, agent_id: str) -> dict[str, Any]:
 
 
 @admin_routes.route("/admin/presence", methods=["GET"], cors=CORS)
-@edge(admin_routes, Audience.ADMIN)
+@edge(admin_routes, Audience.SUPERVISORS)  # the wallboard (실시간 현황): supervisors too (issue #24)
 def presence(caller: Principal) -> dict[str, Any]:
     return accounts.presence(caller)

@@ -16,6 +16,7 @@ from chalicelib.domain.accounts import GROUP_OF_ROLE, StaffRole
 from chalicelib.domain.entities import Agent
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField
 from chalicelib.domain.model import AgentStatus, Principal, Role, effective_max_chats, now_ms
+from chalicelib.domain.supervision import check_may_supervise
 from chalicelib.domain.validation import (
     MAX_NAME_CHARS,
     bool_field,
@@ -106,23 +107,19 @@ def _ensure_item(user: directory.DirectoryUser, role: StaffRole) -> None:
 
 
 def list_accounts(actor: Principal) -> dict[str, Any]:
-    """Every Cognito user with role, chat permission and presence: ListUsers + ListUsersInGroup ×2 + BatchGet."""
+    """Every Cognito user with role, chat permission and presence: ListUsers + ListUsersInGroup per
+    role's group (admins, supervisors, agents) + BatchGet."""
     require_admin(actor)
     users = directory.list_users()
-    admins = directory.usernames_in_group(rules.ADMINS_GROUP)
-    agents_group = directory.usernames_in_group(rules.AGENTS_GROUP)
+    members = {group: directory.usernames_in_group(group) for group in GROUP_OF_ROLE.values()}
     items = _store().agents.by_ids([u.username for u in users])
     default_max = load_settings().max_chats_per_agent
     accounts = []
     for user in users:
-        role = rules.role_of_groups(_groups(user.username, admins, agents_group))
+        role = rules.role_of_groups({group for group, names in members.items() if user.username in names})
         accounts.append(_account_view(user, role, items.get(user.username), default_max))
     accounts.sort(key=lambda a: (a["role"] is None, a["role"] != "admin", (a["email"] or a["agentId"]).lower()))
     return {"accounts": accounts, "defaultMaxChats": default_max}
-
-
-def _groups(username: str, admins: set[str], agents: set[str]) -> set[str]:
-    return {g for g, members in ((rules.ADMINS_GROUP, admins), (rules.AGENTS_GROUP, agents)) if username in members}
 
 
 def invite(actor: Principal, body: dict[str, Any]) -> dict[str, Any]:
@@ -228,7 +225,8 @@ def set_max_chats(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict
 
 
 def set_role(actor: Principal, agent_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    """Agent ↔ admin. Takes effect at the user's next sign-in or token refresh (groups are in the token)."""
+    """Agent, supervisor or admin. Takes effect at the user's next sign-in or token refresh (groups
+    are in the token)."""
     require_admin(actor)
     only_fields(body, {"role"})
     role = enum_field(body, "role", StaffRole)
@@ -264,8 +262,9 @@ def enable(actor: Principal, agent_id: str) -> dict[str, Any]:
 
 
 def presence(actor: Principal) -> dict[str, Any]:
-    """Who is online / on break / offline with their chat counts, and the queue length."""
-    require_admin(actor)
+    """Who is online / on break / offline with their chat counts, and the queue length: the
+    wallboard's, for admins and supervisors (issue #24)."""
+    check_may_supervise(actor)
     default_max = load_settings().max_chats_per_agent
     agents = [a for a in _store().agents.in_every_status() if not a.disabled]
     order = [s.value for s in AgentStatus]  # online, break, offline

@@ -39,10 +39,10 @@ class QueueUnavailable(DomainError):
 
 
 def check_may_export(principal: Principal) -> None:
-    """Admins always; agents only while the setting `agentsMayExport` is on."""
+    """Admins always; agents and supervisors only while the setting `agentsMayExport` is on."""
     if principal.role is Role.ADMIN:
         return
-    if principal.role is Role.AGENT and load_settings().agents_may_export:
+    if principal.role in (Role.AGENT, Role.SUPERVISOR) and load_settings().agents_may_export:
         return
     raise Forbidden("only admins may export chat history" if principal.is_staff else "agents and admins only")
 

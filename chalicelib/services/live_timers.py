@@ -116,7 +116,8 @@ def _close_waiting_out_of_hours(routing: RoutingSettings, now: int) -> int:
             except Conflict:
                 continue  # taken or ended meanwhile
             closed += 1
-            notify.to_customer(conv, {"type": "message.new", "message": message_view(line)})
+            # Both sides: a waiting chat has no agent, but supervisors may be watching it (issue #24).
+            notify.to_both_sides(conv, {"type": "message.new", "message": message_view(line)})
             frame = {
                 "type": "chat.ended",
                 "conversationId": conv.conversation_id,
@@ -124,7 +125,7 @@ def _close_waiting_out_of_hours(routing: RoutingSettings, now: int) -> int:
                 "endReason": CLOSED_END_REASON,
                 "endedAt": now,
             }
-            notify.to_customer(conv, frame)
+            notify.to_both_sides(conv, frame)
     if closed:
         push_queue_positions(routing.teams)
     return closed

@@ -41,7 +41,9 @@ def _forget(
     if connection is not None:
         conversation_id = conversation_id or connection.conversation_id
         if connection.role != "customer":
-            agent_id = agent_id or connection.user_id
+            agent_id = connection.user_id  # the tab's own staff member (a watcher's is not the chat's agent)
+        if connection.watching and connection.watching != conversation_id:
+            store().conversations.remove_watcher(connection.watching, connection_id)
     if agent_id:
         store().agents.remove_connection(agent_id, connection_id)
         for conv in store().queues.live_of(agent_id):
@@ -63,8 +65,15 @@ def to_customer(conv: Conversation, frame: dict[str, Any], *, skip: str | None =
     send(ids, frame, conversation_id=conv.conversation_id)
 
 
+def chat_staff_connections(conv: Conversation) -> set[str]:
+    """The chat's staff side: its agent's tabs and the tabs of supervisors watching it (both cached
+    on the conversation item every push already reads: no request more, watched or not)."""
+    return set(conv.agent_connections or ()) | set(conv.watcher_connections or ())
+
+
 def to_chat_agent(conv: Conversation, frame: dict[str, Any], *, skip: str | None = None) -> None:
-    ids = [c for c in (conv.agent_connections or set()) if c != skip]
+    """The chat's staff side (`chat_staff_connections`); never its customer."""
+    ids = sorted(c for c in chat_staff_connections(conv) if c != skip)
     send(ids, frame, conversation_id=conv.conversation_id, agent_id=conv.agent_id)
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain.accounts import customer_facing_name, username_field
-from chalicelib.domain.entities import Conversation, Transfer
-from chalicelib.domain.errors import Conflict, InvalidField, NotFound
+from chalicelib.domain.entities import Agent, Conversation, Transfer
+from chalicelib.domain.errors import AgentUnavailable, Conflict, InvalidField, NotFound
 from chalicelib.domain.model import ConversationState, Principal, Role
 from chalicelib.domain.routing import Team, capacity_for
+from chalicelib.domain.supervision import check_can_take_over
 from chalicelib.domain.transfer_rules import (
     ChatForTransfer,
     TransferHop,
@@ -39,7 +40,7 @@ _FIELDS = {"agentId", "teamId", "note", "conversationId", "action"}  # the last 
 
 def check_not_moved_away(principal: Principal, conv: Conversation) -> None:
     """An agent acting on a chat that was just transferred away from them lost a race: 409, not 403."""
-    if principal.role is Role.AGENT and conv.agent_id != principal.user_id and conv.transfers:
+    if principal.role in (Role.AGENT, Role.SUPERVISOR) and conv.agent_id != principal.user_id and conv.transfers:
         if conv.transfers[-1].from_agent_id == principal.user_id:
             raise Conflict("the chat was transferred meanwhile")
 
@@ -98,9 +99,48 @@ def _to_agent(
     hop = check_can_transfer_to_agent(
         principal, chat, load, chat_team=chat_team, default_max_chats=default_max, now_ms=now, note=note
     )
-    name = customer_facing_name(target.display_name)
+    return _move_to_agent(conv, hop, target, capacity_for(load, chat_team, default_max), default_max, now)
+
+
+def take_over_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
+    """A supervisor's take-over (issue #24): the chat transferred to themselves, as a transfer in
+    everything (the race rule, the capacity, the hop on the record, 상담원이 변경되었습니다 for the
+    customer) but the check (`domain/supervision.check_can_take_over`: on break too). The
+    supervisor has the chat on screen, so it is marked opened: no accept window runs."""
+    principal, conv, chat = chat_to_transfer(principal, conversation_id)
+    me = store().agents.get(principal.user_id)
+    if me is None:  # never signed in to the console: no presence, no seat
+        raise AgentUnavailable("set your status to online or break to take a chat over")
+    chat_team = next((t for t in load_routing_settings().teams if t.team_id == conv.team_id), None)
+    default_max = load_settings().max_chats_per_agent
+    load = agent_load(me)
+    now = clock()
+    hop = check_can_take_over(
+        principal, chat, load, chat_team=chat_team, default_max_chats=default_max, now_ms=now
+    )
     limit = capacity_for(load, chat_team, default_max)
-    store().lifecycle.transfer_to_agent(conv, _entity(hop), limit, set(target.connection_ids or ()), name, now)
+    view = _move_to_agent(conv, hop, me, limit, default_max, now, allow_break=True)
+    moved = store().conversations.get(conversation_id)
+    if store().lifecycle.mark_opened(moved, principal.user_id, clock()):
+        view = conversation_view(moved)
+    return view
+
+
+def _move_to_agent(
+    conv: Conversation,
+    hop: TransferHop,
+    target: Agent,
+    limit: int,
+    default_max: int,
+    now: int,
+    *,
+    allow_break: bool = False,
+) -> dict[str, Any]:
+    """Store the move (one conditional transaction), then tell the previous agent, the receiver and the customer."""
+    agent_id = target.agent_id
+    name = customer_facing_name(target.display_name)
+    connection_ids = set(target.connection_ids or ())
+    store().lifecycle.transfer_to_agent(conv, _entity(hop), limit, connection_ids, name, now, allow_break=allow_break)
     _tell_previous_agent(conv, hop)
     # A tab that connected while the chat moved is missing from its push targets: add it (as assignment does).
     target = store().agents.get(agent_id) or target

@@ -50,6 +50,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "kind": message_kind(message),
         "systemCode": message.system_code,
         **masking_view(message),
+        **({"whisper": True} if message.whisper else {}),  # only on a supervisor's note: staff only
     }
 
 

@@ -53,6 +53,19 @@ def delete(connection_id: str) -> None:
     ConnectionModel(connection_id).delete()
 
 
+def set_watching(connection_id: str, conversation_id: str | None) -> bool:
+    """Which chat a supervisor's tab watches (None: none), so closing the tab leaves it. False when
+    the connection is gone (nothing written)."""
+    action = ConnectionModel.watching.set(conversation_id) if conversation_id else ConnectionModel.watching.remove()
+    try:
+        ConnectionModel(connection_id).update(actions=[action], condition=ConnectionModel.connection_id.exists())
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 def of_staff(agent_id: str) -> list[str]:
     """Every connection a staff member opened (the principal index)."""
     return [c.connection_id for c in ConnectionModel.by_principal.query(keys.agent_principal(agent_id))]

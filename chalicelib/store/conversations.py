@@ -73,7 +73,33 @@ def remove_connection(conversation_id: str, connection_id: str) -> None:
         [
             ConversationModel.customer_connections.delete({connection_id}),
             ConversationModel.agent_connections.delete({connection_id}),
+            ConversationModel.watcher_connections.delete({connection_id}),
         ],
+        ConversationModel.conversation_id.exists(),
+    )
+
+
+def add_watcher(conversation_id: str, connection_id: str) -> Conversation | None:
+    """A supervisor's tab joins the chat's staff pushes, only while it is live: the chat as stored
+    after the change (one UpdateItem), or None when it had ended."""
+    item = ConversationModel(conversation_id)
+    try:
+        item.update(
+            actions=[ConversationModel.watcher_connections.add({connection_id})],
+            condition=ConversationModel.conversation_id.exists()
+            & (ConversationModel.state != ConversationState.ENDED.value),
+        )
+    except UpdateError as exc:
+        if is_condition_failure(exc):
+            return None
+        raise
+    return conversation_entity(item)
+
+
+def remove_watcher(conversation_id: str, connection_id: str) -> None:
+    update_unless_refused(
+        conversation_id,
+        [ConversationModel.watcher_connections.delete({connection_id})],
         ConversationModel.conversation_id.exists(),
     )
 

@@ -18,7 +18,7 @@ from chalicelib.domain import lifecycle
 from chalicelib.domain.entities import Conversation, Message, Transfer
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.lifecycle import Transition
-from chalicelib.domain.model import AgentStatus, Role
+from chalicelib.domain.model import Role
 from chalicelib.store import conversations, keys
 from chalicelib.store.conversation_items import rendered, update_unless_refused
 from chalicelib.store.convert import message_item
@@ -43,7 +43,7 @@ def _write(conv: Conversation, transition: Transition) -> None:
                     AgentModel(seat.agent_id),
                     actions=[AgentModel.active_chats.add(1), AgentModel.last_assigned_at.set(seat.at)],
                     condition=(AgentModel.active_chats < seat.max_chats)
-                    & (AgentModel.status == AgentStatus.ONLINE.value)
+                    & AgentModel.status.is_in(*seat.statuses)
                     & (AgentModel.chat_permission == True),  # noqa: E712 - a DynamoDB condition, not a comparison
                 )
     except TransactWriteError as exc:
@@ -95,8 +95,13 @@ def transfer_to_agent(
     connection_ids: set[str],
     agent_name: str | None,
     now_ms: int,
+    *,
+    allow_break: bool = False,
 ) -> None:
-    _write(conv, lifecycle.transfer_to_agent(conv, hop, max_chats, connection_ids, agent_name, now_ms))
+    transition = lifecycle.transfer_to_agent(
+        conv, hop, max_chats, connection_ids, agent_name, now_ms, allow_break=allow_break
+    )
+    _write(conv, transition)
 
 
 def transfer_to_queue(conv: Conversation, hop: Transfer) -> None:
@@ -121,6 +126,11 @@ def idle_candidates(active_at_or_before: int) -> list[Conversation]:
         scan_index_forward=True,
     )
     return _whole(items)
+
+
+def live_chats() -> list[Conversation]:
+    """Every active chat (the whole live-activity index partition), quietest customer first."""
+    return _whole(ConversationModel.live_by_activity.query(keys.LIVE_PARTITION, scan_index_forward=True))
 
 
 def unaccepted(assigned_at_or_before: int) -> list[Conversation]:

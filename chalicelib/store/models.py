@@ -79,6 +79,7 @@ class ConnectionModel(Model):
     rate_count = NumberAttribute(null=True)
     # When the token the connection was opened with expires (epoch s); frames after it are refused.
     token_expires_at = NumberAttribute(null=True)
+    watching = UnicodeAttribute(null=True)  # a supervisor's tab: the chat it watches
 
     by_principal = ConnectionsByPrincipal()
 
@@ -247,9 +248,10 @@ class ConversationModel(Model):
     transcript_lang = UnicodeAttribute(null=True)
     transcript_requested_at = NumberAttribute(null=True)
     transcript_sent_at = NumberAttribute(null=True)
-    # Cached connection ids of both sides: a message is pushed without another query.
+    # Cached connection ids of both sides (and of watching supervisors): a push needs no other query.
     customer_connections = UnicodeSetAttribute(null=True)
     agent_connections = UnicodeSetAttribute(null=True)
+    watcher_connections = UnicodeSetAttribute(null=True)
     # Read receipts: one attribute per side, written at most once per 2 s per side.
     customer_read = ReadMarkAttribute(null=True)
     agent_read = ReadMarkAttribute(null=True)
@@ -307,6 +309,7 @@ class MessageModel(Model):
     # Masking: `text` holds the masked text; the originals are in `masks`, encrypted.
     masks = ListAttribute(of=MaskAttribute, null=True)
     mask_version = NumberAttribute(null=True)  # +1 per mask/unmask: optimistic concurrency
+    whisper = BooleanAttribute(null=True)  # a supervisor's note on another agent's live chat
 
 
 # --- settings ----------------------------------------------------------------------------

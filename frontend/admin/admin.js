@@ -118,6 +118,38 @@ function showAdmin(auth, config, user, restart) {
   socket.connect();
 }
 
+// A supervisor (issue #24) gets the wallboard alone: 실시간 현황, whatever its transport; every other
+// section (and every other /admin route: the server's ADMIN audience) stays admins'.
+function showSupervisor(auth, config, user, restart) {
+  clear(root);
+  const api = createApi(config.api, async () => (await auth.token()) || restart());
+  const socket = new ChatSocket(config.websocket, () => auth.token());
+  const ctx = { api, auth, socket, user, t, lang: i18n.lang, el };
+  const presence = presenceSection(ctx);
+  const signOut = () => {
+    presence.stop();
+    socket.close();
+    auth.signOut();
+    restart();
+  };
+  root.append(
+    el("a", { href: "#main", class: "skip" }, t("skipToContent")),
+    el(
+      "header",
+      { class: "topbar" },
+      el("h1", {}, t("navPresence")),
+      el("span", { class: "tz-note", id: "tz-note" }, timeZoneNote(i18n.lang)),
+      el("span", { class: "who", id: "who" }, user.email),
+      el("a", { href: "/console/" }, t("openConsole")),
+      languageSwitch(),
+      el("button", { type: "button", id: "sign-out", onclick: signOut }, t("signOut")),
+    ),
+    el("main", { id: "main", tabindex: "-1" }, el("p", { class: "help", id: "supervisor-note" }, t("supervisorNote")), presence.node),
+  );
+  presence.start();
+  socket.connect();
+}
+
 async function start() {
   let config;
   try {
@@ -135,6 +167,7 @@ async function start() {
     // The agent id is the Cognito username (ASCII: the e-mail), used to spot the signed-in admin's own row.
     const claims = JSON.parse(atob(auth.session.idToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
     user.username = claims["cognito:username"] || user.email;
+    if (!user.isAdmin && user.supervises) return showSupervisor(auth, config, user, restart);
     if (!user.isAdmin) return showNotAdmin(auth, user, restart);
     // Where admins must have an authenticator app, every API call answers mfa_required until one is set up.
     try {

@@ -10,7 +10,7 @@ function createInviteForm(ctx, { load, onChanged }) {
   const inviteRole = field(
     "invite-role",
     t("role"),
-    el("select", {}, el("option", { value: "agent" }, t("roleAgent")), el("option", { value: "admin" }, t("roleAdmin"))),
+    el("select", {}, el("option", { value: "agent" }, t("roleAgent")), el("option", { value: "supervisor" }, t("roleSupervisor")), el("option", { value: "admin" }, t("roleAdmin"))),
   );
   const inviteMax = field("invite-max", t("maxChats"), el("input", { type: "number", min: "1", max: "50", step: "1" }), t("inviteMaxHelp"));
   const invitePermission = checkbox("invite-permission", t("chatPermission"));
@@ -158,7 +158,7 @@ function accountRow(ctx, account, { defaultMax, message, act }) {
     "tr",
     { dataset: { agent: account.agentId }, class: account.enabled ? "" : "disabled" },
     nameCell(account, name, self, staff, act),
-    el("td", {}, account.role === "admin" ? t("roleAdmin") : account.role === "agent" ? t("roleAgent") : t("roleNone")),
+    el("td", {}, { admin: t("roleAdmin"), supervisor: t("roleSupervisor"), agent: t("roleAgent") }[account.role] || t("roleNone")),
     el("td", {}, accountState),
     el(
       "td",

@@ -34,6 +34,8 @@ const VIEWS = {
   history: { label: "navHistory", key: "3", load: async () => mountHistory },
   canned: { label: "navCanned", key: "4", load: async () => (await import("./canned-view.js")).mount },
 };
+// Supervisors and admins only (issue #24): added once the caller is known, before the shell is built.
+const MONITOR_VIEW = { label: "navMonitor", key: "5", load: async () => (await import("./monitor.js")).mount };
 
 async function mountHistory(container, ctx) {
   const { createHistory } = await import("./history.js");
@@ -138,6 +140,7 @@ async function startConsole(config, auth) {
   const ctx = { config, auth, api, socket, t, lang, user: auth.user(), me, settings, masking, bus, emit, toast, signOut };
   window.consoleContext = ctx; // for modules loaded later and for debugging; holds no secret beyond the page's own
 
+  if (ctx.user.supervises || ["supervisor", "admin"].includes(me.role)) VIEWS.monitor = MONITOR_VIEW;
   const help = createHelp(t, () => [shell.topbar, shell.viewsHost, shell.widget]);
   const shell = createShell(ctx, { root, views: VIEWS, languageButton, toastBox, toggleHelp: () => help.toggle() });
   root.classList.add("console-shell");

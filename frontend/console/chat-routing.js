@@ -78,12 +78,14 @@ export function createRouting(view, { nextId, forget, showNotice, renderList, re
     // The last hop: to this agent, or to a team's queue from which this agent then took it.
     const last = (c.transfers || [])[(c.transfers || []).length - 1];
     const me = ctx.me.agentId;
-    const hop = last && c.agentId === me && last.fromAgentId !== me && (last.toAgentId === me || !last.toAgentId) ? last : null;
+    // Not a take-over (issue #24): a supervisor who took the chat over moved it themselves.
+    const hop = last && c.agentId === me && last.fromAgentId !== me && last.by !== me && (last.toAgentId === me || !last.toAgentId) ? last : null;
     transferInfo.classList.toggle("hidden", !hop);
+    // replaceChildren would write a null as the text "null": only the parts there are.
     transferInfo.replaceChildren(
       ...(hop
         ? [el("p", { class: "transfer-from" }, t("transferredIn", { from: hop.by || hop.fromAgentId || "" })),
-            hop.note ? el("p", { class: "transfer-note" }, t("transferNoteIn", { note: hop.note })) : null]
+            hop.note ? el("p", { class: "transfer-note" }, t("transferNoteIn", { note: hop.note })) : null].filter(Boolean)
         : []),
     );
   }

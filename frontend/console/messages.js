@@ -5,6 +5,7 @@
 import { el, formatTime } from "../shared/dom.js";
 import { translator } from "../shared/i18n.js";
 import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
+import { SUPERVISION_STRINGS } from "./supervision-strings.js";
 
 export const MESSAGES_RENDERED = "console:messages-rendered";
 
@@ -50,16 +51,18 @@ export function renderText(message, ctx) {
 export function renderMessage(message, ctx) {
   // An internal note (kind and role `note`): staff-only, labelled and styled apart from the chat.
   const role = message.kind === "system" ? "system" : message.kind === "note" ? "note" : message.role;
+  // A whisper (issue #24): a supervisor's note to the chat's agent, labelled as such.
+  const whisper = role === "note" && message.whisper === true;
   const item = el(
     "li",
     {
-      class: `msg msg-${role}${message.pending ? " msg-pending" : ""}${message.failed ? " msg-failed" : ""}`,
+      class: `msg msg-${role}${whisper ? " msg-whisper" : ""}${message.pending ? " msg-pending" : ""}${message.failed ? " msg-failed" : ""}`,
       dataset: { seq: message.seq === undefined ? "" : String(message.seq), role },
     },
     role === "system"
       ? null
       : el("span", { class: "msg-sender" }, message.senderName || (role === "customer" ? ctx.t("customerFallback") : ctx.t("agentSide"))),
-    role === "note" ? el("span", { class: "msg-note-label" }, translator(PRODUCTIVITY_STRINGS, ctx.lang)("noteLabel")) : null,
+    role === "note" ? el("span", { class: "msg-note-label" }, whisper ? translator(SUPERVISION_STRINGS, ctx.lang)("whisperTag") : translator(PRODUCTIVITY_STRINGS, ctx.lang)("noteLabel")) : null,
     renderText(message, ctx),
     el("time", { class: "msg-time", dateTime: message.createdAt ? new Date(message.createdAt).toISOString() : "" },
       message.pending ? ctx.t("sending") : formatTime(message.createdAt, ctx.lang)),
@@ -73,7 +76,7 @@ export function renderMessage(message, ctx) {
 function keyOf(message, ctx) {
   const masks = (message.masks || []).map((m) => `${m.start}-${m.end}`).join(",");
   return [message.seq, message.clientMessageId, message.pending, message.failed, message.maskVersion, masks,
-    message.text, ctx.masking?.enabled, ctx.lang].join("|");
+    message.text, message.whisper, ctx.masking?.enabled, ctx.lang].join("|");
 }
 
 /** Fill `list` (an <ol>) with `messages` (ascending seq), reusing unchanged elements, and announce it. */

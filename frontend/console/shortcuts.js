@@ -6,7 +6,7 @@ const ROWS = [
   ["Alt + ↓", "shortcutNext"],
   ["Alt + ↑", "shortcutPrev"],
   ["Alt + M", "shortcutInput"],
-  ["Alt + 1 / 2 / 3 / 4", "shortcutViews"],
+  ["Alt + 1 … 5", "shortcutViews"],
   ["?", "shortcutHelp"],
   ["Esc", "shortcutClose"],
 ];

@@ -148,6 +148,8 @@ export class CognitoAuth {
       name: claims.name || claims.email || claims["cognito:username"],
       groups,
       isAdmin: groups.includes("admins"),
+      // Supervisors (issue #24) and admins watch live chats, whisper and take over (docs/security.md).
+      supervises: groups.includes("supervisors") || groups.includes("admins"),
     };
   }
 

@@ -74,7 +74,7 @@ REPORT_MAX_RETRIES = 50
 EXPORT_EPHEMERAL_STORAGE_MB = 10240
 EXPORT_MAX_ROWS = 3_000_000  # chalicelib/export/options.py's default cap, the figure the storage is sized for
 EXPORT_TMP_BYTES_PER_ROW_BUDGET = 3000  # what the arithmetic above allows per row, with room to spare
-AGENT_GROUPS = ("agents", "admins")
+AGENT_GROUPS = ("agents", "supervisors", "admins")  # chalicelib/domain/accounts.py GROUP_OF_ROLE
 
 # Stateful resources keep their data when the stack is deleted or they are replaced, except when the
 # stack operation that created them rolls back: then nothing survives to block the next attempt

@@ -22,6 +22,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("admin@example.com", "Admin-Passw0rd!", "admins"),
     ("agent1@example.com", "Agent1-Passw0rd!", "agents"),
     ("agent2@example.com", "Agent2-Passw0rd!", "agents"),
+    ("supervisor1@example.com", "Supervisor1-Passw0rd!", "supervisors"),
 )
 
 
@@ -307,6 +308,7 @@ DEMO_DISPLAY_NAMES: dict[str, str] = {
     "admin@example.com": "관리자",
     "agent1@example.com": "김상담",
     "agent2@example.com": "이상담",
+    "supervisor1@example.com": "최감독",  # issue #24: watches, whispers, takes over
 }
 
 

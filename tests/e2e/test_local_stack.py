@@ -144,7 +144,7 @@ def test_emulated_resources_follow_the_aws_template(stack: dict[str, Any]) -> No
     assert kms.get_key_rotation_status(KeyId=refs["MaskingKey"])["KeyRotationEnabled"]
     cognito = aws_client(stack, "cognito-idp")
     groups = cognito.list_groups(UserPoolId=stack["userPoolId"])["Groups"]
-    assert {g["GroupName"] for g in groups} == {"agents", "admins"}
+    assert {g["GroupName"] for g in groups} == {"agents", "supervisors", "admins"}
     client = cognito.describe_user_pool_client(UserPoolId=stack["userPoolId"], ClientId=stack["clientId"])
     assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
     with urllib.request.urlopen(stack["jwksUrl"], timeout=5) as response:  # what the app verifies with
@@ -159,6 +159,7 @@ def test_the_banner_prints_the_urls_and_the_demo_sign_ins(stack: dict[str, Any])
         ("admin@example.com", "Admin-Passw0rd!"),
         ("agent1@example.com", "Agent1-Passw0rd!"),
         ("agent2@example.com", "Agent2-Passw0rd!"),
+        ("supervisor1@example.com", "Supervisor1-Passw0rd!"),
     ):
         assert any(username in row and password in row for row in log.splitlines()), username
 

@@ -71,7 +71,7 @@ class Harness:
             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
             ReadAttributes=["email", "email_verified", "name"],  # as infra/aws/template.py's client
         )["UserPoolClient"]["ClientId"]
-        for group in ("agents", "admins"):
+        for group in ("agents", "supervisors", "admins"):
             self.cognito.create_group(UserPoolId=self.pool_id, GroupName=group)
         os.environ["COGNITO_USER_POOL_ID"] = self.pool_id
         os.environ["COGNITO_CLIENT_ID"] = self.client_id

@@ -1,8 +1,10 @@
-"""Who may do what: every REST route and WebSocket action × seven callers, allow or deny per cell.
+"""Who may do what: every REST route and WebSocket action × eight callers, allow or deny per cell.
 
 The world: chat A (customer A, assigned to agent 1, answered, live) and chat B (customer B,
-assigned to agent 2, answered); chat C (agent 1's, ended); an admin; agent 3, disabled by the
-admin while signed in (their ID token still verifies); and someone with no token. Each row's
+assigned to agent 2, answered); chat C (agent 1's, ended); an admin and a supervisor (issue #24:
+sees every chat, watches, whispers, takes over; both on break, so the queue offers them nothing);
+agent 3, disabled by the admin while signed in (their ID token still verifies); and someone with
+no token. Each row's
 allowed callers are read from the policy: the audience the route or action declares
 (`@edge(..., Audience.X)`, `app.ACTIONS`) gives who passes the request edge, and the row narrows
 that by the per-chat rule (`model.may_see_chat` and friends) where the route acts on chat A.
@@ -34,21 +36,24 @@ from chalicelib.export import files
 from chalicelib.store.schema import create_tables
 from chalicelib.store.tables import ALL_MODELS
 
-ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN, DISABLED = (
+ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, SUPERVISOR, ADMIN, DISABLED = (
     "anonymous",
     "this chat's customer",
     "another chat's customer",
     "assigned agent",
     "another agent",
+    "supervisor",
     "admin",
     "disabled agent",
 )
-CALLERS = (ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, ADMIN, DISABLED)
+CALLERS = (ANON, CUSTOMER, OTHER_CUSTOMER, AGENT, OTHER_AGENT, SUPERVISOR, ADMIN, DISABLED)
 EVERYONE = frozenset(CALLERS)
 # The per-chat narrowing of a row (on chat A, live): who may see it, who take part in it.
 CHAT_PARTIES = frozenset({CUSTOMER, AGENT, ADMIN})  # the chat's own customer, its agent, admins
-CHAT_STAFF = frozenset({AGENT, ADMIN})
-ENDED_CHAT_READERS = frozenset({AGENT, OTHER_AGENT, ADMIN})  # an ended chat: staff with chat permission
+CHAT_STAFF = frozenset({AGENT, ADMIN})  # who acts on it (a watching supervisor is read-only)
+CHAT_READERS = CHAT_PARTIES | {SUPERVISOR}  # who may see it: a supervisor too (model.may_see_chat)
+CHAT_WATCHERS = CHAT_STAFF | {SUPERVISOR}  # staff who may see it (and whisper: a supervisor's note)
+ENDED_CHAT_READERS = frozenset({AGENT, OTHER_AGENT, SUPERVISOR, ADMIN})  # ended: staff with chat permission
 ADMINS = frozenset({ADMIN})
 DENIED_CODES = {"forbidden", "unauthorized"}
 ROLE_OF_CALLER: dict[str, Role | None] = {
@@ -57,6 +62,7 @@ ROLE_OF_CALLER: dict[str, Role | None] = {
     OTHER_CUSTOMER: Role.CUSTOMER,
     AGENT: Role.AGENT,
     OTHER_AGENT: Role.AGENT,
+    SUPERVISOR: Role.SUPERVISOR,
     ADMIN: Role.ADMIN,
     DISABLED: Role.AGENT,
 }
@@ -177,9 +183,9 @@ MATRIX: list[Row] = [
               "title": "문의", "content": "내용"},
     ),
     # --- REST: the chat's own customer, its agent, admins
-    Row("GET /chats/{conversation_id}", CHAT_PARTIES),
+    Row("GET /chats/{conversation_id}", CHAT_READERS),
     Row("GET /chats/{conversation_id}", ENDED_CHAT_READERS, params={"conversation_id": _chat_c}, case="ended chat"),
-    Row("GET /chats/{conversation_id}/messages", CHAT_PARTIES, query={"afterSeq": "0"}),
+    Row("GET /chats/{conversation_id}/messages", CHAT_READERS, query={"afterSeq": "0"}),
     Row("GET /chats/{conversation_id}/messages", ENDED_CHAT_READERS, query={"afterSeq": "0"},
         params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating", frozenset({CUSTOMER}), body={"rating": "satisfied"}, fresh=True),
@@ -193,12 +199,12 @@ MATRIX: list[Row] = [
     Row("PUT /me/profile", body={"displayName": "새 이름"}),
     Row("GET /agent/chats"),
     Row("GET /queue"),
-    Row("GET /chats/{conversation_id}/transcript", CHAT_STAFF),
+    Row("GET /chats/{conversation_id}/transcript", CHAT_WATCHERS),
     Row("GET /chats/{conversation_id}/transcript", ENDED_CHAT_READERS, params={"conversation_id": _chat_c},
         case="ended chat"),
     Row("PUT /chats/{conversation_id}/customer", CHAT_STAFF, body={"name": "홍길동", "phone": "010-1234-5678"}),
     Row("PUT /chats/{conversation_id}/counsel", CHAT_STAFF, body={"inquiryType": "기타", "note": "메모"}),
-    Row("POST /chats/{conversation_id}/notes", CHAT_STAFF, body={"text": "내부 메모"}),
+    Row("POST /chats/{conversation_id}/notes", CHAT_WATCHERS, body={"text": "내부 메모"}),  # a supervisor's: a whisper
     Row("POST /chats/{conversation_id}/notes", ENDED_CHAT_READERS, body={"text": "종료 후 메모"},
         params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating-request", CHAT_STAFF),
@@ -208,8 +214,8 @@ MATRIX: list[Row] = [
         body={"inquiryType": "기타", "title": "티켓", "content": "내용"},
     ),
     Row("GET /tickets"),
-    Row("GET /tickets/{ticket_id}", CHAT_STAFF, case="made from a live chat"),
-    Row("PATCH /tickets/{ticket_id}", CHAT_STAFF, body={"version": 0, "status": "in_progress"}, fresh=True,
+    Row("GET /tickets/{ticket_id}", CHAT_WATCHERS, case="made from a live chat"),
+    Row("PATCH /tickets/{ticket_id}", CHAT_WATCHERS, body={"version": 0, "status": "in_progress"}, fresh=True,
         case="made from a live chat"),
     Row("GET /history"),
     Row("GET /settings"),
@@ -256,22 +262,27 @@ MATRIX: list[Row] = [
     Row("POST /chats/{conversation_id}/open", CHAT_STAFF),
     Row("POST /chats/{conversation_id}/transfer", CHAT_STAFF, body={"agentId": "agent2@example.com"}, fresh=True),
     Row("GET /chats/{conversation_id}/transfer-targets", CHAT_STAFF),
+    # --- REST: supervision (issue #24; the admin and the supervisor are on break: a take-over is allowed)
+    Row("GET /supervision/chats"),
+    Row("POST /chats/{conversation_id}/takeover", body={}, fresh=True),
     # --- REST: sessions
     Row("POST /chats/{conversation_id}/session", frozenset({CUSTOMER})),
     # --- WebSocket
     Row("ws $connect"),
     Row("ws ping", body={"action": "ping"}),
     Row("ws message.send", CHAT_PARTIES, body=lambda w: {"action": "message.send", **_message(w)}),
-    Row("ws messages.sync", CHAT_PARTIES, body=lambda w: {"action": "messages.sync", "conversationId": w.chat_a,
+    Row("ws messages.sync", CHAT_READERS, body=lambda w: {"action": "messages.sync", "conversationId": w.chat_a,
                                                           "afterSeq": 0}),
     Row("ws messages.sync", ENDED_CHAT_READERS, case="ended chat",
         body=lambda w: {"action": "messages.sync", "conversationId": w.chat_c, "afterSeq": 0}),
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
-    Row("ws read", CHAT_PARTIES, body=lambda w: {"action": "read", "conversationId": w.chat_a, "seq": 2}),
+    Row("ws read", CHAT_READERS, body=lambda w: {"action": "read", "conversationId": w.chat_a, "seq": 2}),
     Row("ws status.set", body={"action": "status.set", "status": "online"}),
     Row("ws chat.open", CHAT_STAFF, body=lambda w: {"action": "chat.open", "conversationId": w.chat_a}),
     Row("ws chat.transfer", CHAT_STAFF, fresh=True,
         body=lambda w: {"action": "chat.transfer", "conversationId": w.chat_a, "agentId": "agent2@example.com"}),
+    Row("ws chat.watch", body=lambda w: {"action": "chat.watch", "conversationId": w.chat_a}),
+    Row("ws chat.unwatch", body=lambda w: {"action": "chat.unwatch", "conversationId": w.chat_a}),
 ]
 
 
@@ -294,6 +305,7 @@ def build_world(h: Any) -> World:
     assert detail["agentId"] == "agent2@example.com", detail
     _answer(h, other_conn, chat_b["conversationId"])
     admin_token = h.staff_token("admin@example.com", "admins")
+    supervisor_token = h.staff_token("supervisor1@example.com", "supervisors", name="최감독")
     status, ticket = h.rest(
         "POST", f"/chats/{chat_a['conversationId']}/tickets",
         {"inquiryType": "기타", "title": "기존 티켓", "content": "내용"}, token=agent_token,
@@ -323,6 +335,7 @@ def build_world(h: Any) -> World:
         OTHER_CUSTOMER: chat_b["token"],
         AGENT: agent_token,
         OTHER_AGENT: other_token,
+        SUPERVISOR: supervisor_token,
         ADMIN: admin_token,
         DISABLED: disabled_token,
     }
@@ -332,6 +345,7 @@ def build_world(h: Any) -> World:
         OTHER_CUSTOMER: h.connected(chat_b["token"]),
         AGENT: agent_conn,
         OTHER_AGENT: other_conn,
+        SUPERVISOR: h.connected(supervisor_token),
         ADMIN: h.connected(admin_token),
         DISABLED: disabled_conn,  # closed and forgotten by the disable
     }
@@ -339,7 +353,10 @@ def build_world(h: Any) -> World:
     status, shared = h.rest("POST", "/admin/canned-responses", shared_body, token=admin_token)
     assert status == 201, shared
     personal = {}
-    for caller, token in ((AGENT, agent_token), (OTHER_AGENT, other_token), (ADMIN, admin_token)):
+    for caller in (SUPERVISOR, ADMIN):  # present but on break: a take-over needs a seat, the queue offers none
+        h.send(connections[caller], {"action": "status.set", "status": "break"})
+    for caller, token in ((AGENT, agent_token), (OTHER_AGENT, other_token), (SUPERVISOR, supervisor_token),
+                          (ADMIN, admin_token)):
         own_body = {"title": "내 것", "shortcut": "mine", "text": "네"}
         status, own = h.rest("POST", "/canned-responses", own_body, token=token)
         assert status == 201, own
@@ -488,8 +505,8 @@ def test_listings_show_personal_data_only_of_chats_the_caller_may_see() -> None:
     from integration_harness import Harness
 
     with fresh_world(Harness) as world:
-        for caller in (AGENT, ADMIN, OTHER_AGENT):
-            may_see = caller in CHAT_STAFF  # chat A is live: its agent and admins
+        for caller in (AGENT, ADMIN, SUPERVISOR, OTHER_AGENT):
+            may_see = caller in CHAT_WATCHERS  # chat A is live: its agent, supervisors and admins
             live = _history_row(world, caller, world.chat_a)
             assert (live["userName"] == "고객가") is may_see, (caller, live)
             assert live["email"] is None or may_see, (caller, live)

@@ -33,6 +33,14 @@ class MemoryConnections:
         with self._tables.lock:
             self._items.pop(connection_id, None)
 
+    def set_watching(self, connection_id: str, conversation_id: str | None) -> bool:
+        with self._tables.lock:
+            item = self._items.get(connection_id)
+            if item is None:
+                return False
+            item.watching = conversation_id
+            return True
+
     def of_staff(self, agent_id: str) -> list[str]:
         with self._tables.lock:
             return sorted(

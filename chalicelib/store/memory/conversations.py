@@ -56,6 +56,21 @@ class MemoryConversations:
             if item is not None:
                 item.customer_connections = ((item.customer_connections or set()) - {connection_id}) or None
                 item.agent_connections = ((item.agent_connections or set()) - {connection_id}) or None
+                item.watcher_connections = ((item.watcher_connections or set()) - {connection_id}) or None
+
+    def add_watcher(self, conversation_id: str, connection_id: str) -> Conversation | None:
+        with self._tables.lock:
+            item = self._items.get(conversation_id)
+            if item is None or item.state == ConversationState.ENDED.value:
+                return None
+            item.watcher_connections = (item.watcher_connections or set()) | {connection_id}
+            return copied(item)
+
+    def remove_watcher(self, conversation_id: str, connection_id: str) -> None:
+        with self._tables.lock:
+            item = self._items.get(conversation_id)
+            if item is not None:
+                item.watcher_connections = ((item.watcher_connections or set()) - {connection_id}) or None
 
     # --- records -----------------------------------------------------------------------------
 

@@ -88,8 +88,12 @@ class MemoryLifecycle:
         connection_ids: set[str],
         agent_name: str | None,
         now_ms: int,
+        *,
+        allow_break: bool = False,
     ) -> None:
-        transition = lifecycle.transfer_to_agent(conv, hop, max_chats, connection_ids, agent_name, now_ms)
+        transition = lifecycle.transfer_to_agent(
+            conv, hop, max_chats, connection_ids, agent_name, now_ms, allow_break=allow_break
+        )
         write(self._tables, conv, transition)
 
     def transfer_to_queue(self, conv: Conversation, hop: Transfer) -> None:
@@ -104,6 +108,10 @@ class MemoryLifecycle:
     def idle_candidates(self, active_at_or_before: int) -> list[Conversation]:
         with self._tables.lock:
             return [copied(c) for c in self._live() if _active_at(c) <= active_at_or_before]
+
+    def live_chats(self) -> list[Conversation]:
+        with self._tables.lock:
+            return [copied(c) for c in self._live()]
 
     def unaccepted(self, assigned_at_or_before: int) -> list[Conversation]:
         with self._tables.lock:
