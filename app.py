@@ -26,6 +26,7 @@ from chalicelib.entrypoints.routing import routing_routes
 from chalicelib.entrypoints.sessions import sessions
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
+from chalicelib.realtime.wallboard_queue import queue_name as wallboard_queue_name
 from chalicelib.services import (
     agent_status,
     connections,
@@ -36,6 +37,7 @@ from chalicelib.services import (
     presence,
     read_receipts,
     transfer,
+    wallboard,
 )
 
 app = Chalice(app_name="livechat")
@@ -108,6 +110,10 @@ def _open(principal: Principal, connection_id: str, body: dict[str, Any]) -> dic
     return live_timers.open_chat(principal, id_field(body, "conversationId"))
 
 
+def _wallboard_subscribe(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return wallboard.subscribe(principal, connection_id)  # the full snapshot; pushes follow each change
+
+
 Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]
 # Each action with its audience (chalicelib/domain/access.py), checked before it runs; who may act
 # on one chat is the service's rule.
@@ -120,6 +126,7 @@ ACTIONS: dict[str, tuple[Audience, Action]] = {
     "status.set": (Audience.STAFF, _status),
     "chat.open": (Audience.STAFF, _open),
     "chat.transfer": (Audience.STAFF, _transfer),
+    "wallboard.subscribe": (Audience.WALLBOARD, _wallboard_subscribe),
 }
 
 
@@ -177,6 +184,13 @@ def export_jobs(event: SQSEvent) -> dict[str, Any]:
     return handle_batch([record.to_dict() for record in event], event.context)
 
 
+@app.on_sqs_message(queue=wallboard_queue_name(), batch_size=10, name="wallboard_updates")
+def wallboard_updates(event: SQSEvent) -> dict[str, Any]:
+    """Signals of changes the wallboard shows, and its delayed catch-ups: the snapshot to its viewers,
+    at most once a second each (chalicelib/services/wallboard.py)."""
+    return {"batchItemFailures": wallboard.handle_batch(record.to_dict() for record in event)["batchItemFailures"]}
+
+
 @app.schedule(Rate(2, unit=Rate.MINUTES), name="presence_sweep")
 def presence_sweep(event: CloudWatchEvent) -> dict[str, Any]:
     """Stale connections out, agents without a connection offline (chalicelib/services/presence.py);
@@ -200,5 +214,11 @@ def report_counters(event: DynamoDBEvent) -> dict[str, Any]:
     record once; the first failed record is reported, so Lambda retries from it (not the batch)."""
     from chalicelib.services import reports
 
-    result = reports.apply_stream_batch(record.to_dict() for record in event)
+    records = [record.to_dict() for record in event]
+    result = reports.apply_stream_batch(records)
+    try:  # one wallboard signal per batch, and none for a batch of messages' last_seq and receipts
+        if wallboard.stream_batch_matters(records):
+            wallboard.signal("conversations")
+    except Exception:  # noqa: BLE001 - the counters are in; a wallboard signal missed shows with the next
+        app.log.exception("wallboard signal failed")
     return {"batchItemFailures": result["batchItemFailures"]}

@@ -19,6 +19,9 @@ class Audience(StrEnum):
     CUSTOMER = "customer"
     STAFF = "staff"  # agents and admins whose account is enabled
     ADMIN = "admin"
+    # Who watches the wallboard (실시간 현황판: the `wallboard.subscribe` action and its pushes). One
+    # rule, so a later role (supervisors) joins it here and nowhere else.
+    WALLBOARD = "wallboard"
 
 
 ROLES_OF_AUDIENCE: dict[Audience, frozenset[Role]] = {
@@ -26,6 +29,7 @@ ROLES_OF_AUDIENCE: dict[Audience, frozenset[Role]] = {
     Audience.CUSTOMER: frozenset({Role.CUSTOMER}),
     Audience.STAFF: frozenset({Role.AGENT, Role.ADMIN}),
     Audience.ADMIN: frozenset({Role.ADMIN}),
+    Audience.WALLBOARD: frozenset({Role.ADMIN}),
 }
 
 
@@ -41,5 +45,6 @@ def admit(audience: Audience, principal: Principal | None) -> None:
                 Audience.CUSTOMER: "customers only",
                 Audience.STAFF: "agents and admins only",
                 Audience.ADMIN: "admins only",
+                Audience.WALLBOARD: "the wallboard is for admins",
             }.get(audience, "not allowed")
         )

@@ -25,6 +25,10 @@ class Connection:
     token_expires_at: int | None = None  # epoch s: frames after it are refused
     rate_window: int | None = None  # start (s) of the frame-rate window (services/limits.py)
     rate_count: int | None = None
+    # A wallboard viewer (domain/wallboard.py): subscribed since, last snapshot pushed, a catch-up pending.
+    wallboard_since: int | None = None
+    wallboard_pushed_at: int | None = None
+    wallboard_pending_at: int | None = None
 
 
 @dataclass
