@@ -36,7 +36,9 @@ V = "c1="
         (T - 5000, None, T, True, Decision.NOTHING),  # a push since carried everything
     ],
 )
-def test_throttle_decision(pushed: int | None, pending: int | None, now: int, catch_up: bool, expected: Decision) -> None:
+def test_throttle_decision(
+    pushed: int | None, pending: int | None, now: int, catch_up: bool, expected: Decision
+) -> None:
     assert throttle_decision(now, ViewerMark(V, pushed, pending), catch_up=catch_up) is expected
 
 
@@ -44,7 +46,9 @@ def test_throttle_decision(pushed: int | None, pending: int | None, now: int, ca
     ("pushed", "now", "seconds"),
     [(None, T, 1), (T, T, 1), (T - 999, T, 1), (T - 1, T, 1), (T + 1500, T, 3), (T - 5000, T, 1)],
 )
-def test_trailing_delay_is_whole_seconds_until_the_window_has_passed(pushed: int | None, now: int, seconds: int) -> None:
+def test_trailing_delay_is_whole_seconds_until_the_window_has_passed(
+    pushed: int | None, now: int, seconds: int
+) -> None:
     assert trailing_delay_seconds(now, pushed) == seconds
 
 
