@@ -111,7 +111,7 @@ def _open(principal: Principal, connection_id: str, body: dict[str, Any]) -> dic
 
 
 def _wallboard_subscribe(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return wallboard.subscribe(principal, connection_id)  # the full snapshot; pushes follow each change
+    return wallboard.subscribe(principal, connection_id, body)  # the full snapshot; pushes follow each change
 
 
 Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]

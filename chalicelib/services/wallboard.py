@@ -24,6 +24,7 @@ from chalicelib.domain import wallboard as rules
 from chalicelib.domain.access import Audience, admit
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.model import Principal
+from chalicelib.domain.validation import only_fields
 from chalicelib.domain.wallboard import Decision, ViewerMark
 from chalicelib.realtime import wallboard_queue
 from chalicelib.services import notify
@@ -34,14 +35,16 @@ SNAPSHOT = "wallboard.snapshot"
 MAX_ATTEMPTS = 3  # a write that lost to another function: read the viewer again, decide again
 
 
-def subscribe(principal: Principal, connection_id: str) -> dict[str, Any]:
+def subscribe(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """The connection becomes a viewer; the answer is the full snapshot (also after every reconnect)."""
     from chalicelib.services.wallboard_view import snapshot
 
     admit(Audience.WALLBOARD, principal)  # the action's audience, checked again for direct callers
-    if not store().wallboard.subscribe(connection_id, clock()):
+    only_fields(body, {"action"})  # nothing to choose yet: a field sent by mistake is refused, not ignored
+    now = clock()
+    if not store().wallboard.subscribe(connection_id, now):
         raise NotFound("this connection is gone")
-    return {"type": SNAPSHOT, **snapshot()}
+    return {"type": SNAPSHOT, **snapshot(now)}
 
 
 def signal(reason: str) -> None:
@@ -101,7 +104,7 @@ def push_updates(*, catch_up: bool) -> dict[str, int]:
         decision, mark = settled
         outcomes[decision.value] = outcomes.get(decision.value, 0) + 1
         if decision is Decision.PUSH:
-            frame = frame or {"type": SNAPSHOT, **snapshot()}
+            frame = frame or {"type": SNAPSHOT, **snapshot(now)}
             notify.send([mark.connection_id], frame)
         elif decision in (Decision.MARK_PENDING, Decision.RESCHEDULE):
             wait = rules.trailing_delay_seconds(now, mark.pushed_at)

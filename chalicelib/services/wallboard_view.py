@@ -80,9 +80,9 @@ def _queues(team_names: dict[str, str], team_ids: list[str | None]) -> dict[str,
     return {"waiting": total, "longestWaitSince": longest, "teams": teams}
 
 
-def snapshot() -> dict[str, Any]:
-    """The whole wallboard: `wallboard.snapshot`'s fields (docs/protocol.md#wallboard)."""
-    now = clock()
+def snapshot(now: int | None = None) -> dict[str, Any]:
+    """The whole wallboard as at `now` (default: the clock): the fields of `wallboard.snapshot`."""
+    now = clock() if now is None else now
     settings, routing = load_with_chat_settings()
     tz_name = routing.hours.time_zone if routing.hours is not None else DEFAULT_TIME_ZONE
     default_max = settings.max_chats_per_agent
