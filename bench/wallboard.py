@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bench._support import METER, moto_harness, quick, seed
+from bench._support import METER, moto_harness, quick, seed, seed_conversation
 
 SIZES = ((20, 1), (20, 5), (200, 5))  # (agents, viewers)
 QUICK_SIZES = ((20, 1), (20, 5))
@@ -27,7 +27,6 @@ def _seed(agents: int) -> None:
     from chalicelib.domain.metrics import HOUR_MS, Scope, ScopeKind
     from chalicelib.store.report_models import ReportCounterModel
     from chalicelib.store.reports import _keys
-    from bench._support import seed_conversation
 
     now = int(time.time() * 1000)
     statuses = ("online", "break", "offline")
