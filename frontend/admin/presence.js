@@ -19,6 +19,7 @@ function layout() {
     teamsBody: el("tbody", { id: "wallboard-team-rows" }),
     todayTitle: el("h3", { id: "wallboard-today-title" }),
     today: el("dl", { id: "wallboard-today", class: "counts", "aria-labelledby": "wallboard-today-title" }),
+    todayNote: el("p", { class: "help hidden", id: "wallboard-today-note" }),
     agents: el("tbody", { id: "presence-rows" }),
   };
   const header = (key) => el("th", { scope: "col" }, t(key));
@@ -44,6 +45,7 @@ function layout() {
     parts.teams,
     parts.todayTitle,
     parts.today,
+    parts.todayNote,
     el(
       "table",
       { id: "presence-table", "aria-labelledby": "presence-title" },
@@ -65,7 +67,7 @@ export function presenceSection(ctx) {
     const now = Date.now();
     drawCounts(parts.counts, shown, now);
     drawTeams(parts.teams, parts.teamsBody, shown, now);
-    drawToday(parts.todayTitle, parts.today, shown);
+    drawToday(parts.todayTitle, parts.today, parts.todayNote, shown);
     drawAgents(parts.agents, shown);
   }
 

@@ -24,13 +24,13 @@ export function csatText(today, t) {
   return t("csatValue", { share: Math.round((today.satisfied / rated) * 100), satisfied: today.satisfied, rated });
 }
 
-/** GET /admin/presence as a snapshot without what only the push carries (longest waits, today). */
+/** GET /admin/presence as a snapshot without what only the push carries (longest waits: undefined, today: null). */
 export function snapshotOfPresence(data) {
   const teams = Object.entries(data.queue?.teams || {}).map(([teamId, waiting]) => ({
     teamId,
     name: data.queue?.teamNames?.[teamId] || null,
     waiting,
-    longestWaitSince: null,
+    longestWaitSince: undefined,
   }));
   const online = (data.agents || []).filter((a) => a.status === "online" && a.chatPermission);
   return {
@@ -38,7 +38,7 @@ export function snapshotOfPresence(data) {
     counts: data.counts,
     activeChats: data.activeChats,
     capacity: online.reduce((sum, a) => sum + a.maxChats, 0),
-    queue: { waiting: data.queue?.waiting || 0, longestWaitSince: null, teams },
+    queue: { waiting: data.queue?.waiting || 0, longestWaitSince: undefined, teams },
     agents: data.agents || [],
     today: null,
   };

@@ -1,6 +1,6 @@
 // 실시간 현황판's parts, each drawn from one `wallboard.snapshot` (docs/protocol.md#wallboard) or the
 // fallback read shaped like one (wallboard-rules.js snapshotOfPresence). Text only (dom.js el()).
-import { clear, el } from "/shared/dom.js";
+import { append, clear, el } from "/shared/dom.js";
 import { formatDateTime } from "/shared/datetime.js";
 import { t } from "./page.js";
 import { csatText, longestWaitText, waitText } from "./wallboard-rules.js";
@@ -11,15 +11,18 @@ function count(id, label, value) {
 
 /** The headline counts: agents by status, waiting and the longest wait, seats in use against capacity. */
 export function drawCounts(node, snapshot, now) {
-  clear(node).append(
+  append(clear(node), [
     count("online", t("online"), snapshot.counts.online),
     count("break", t("break"), snapshot.counts.break),
     count("offline", t("offline"), snapshot.counts.offline),
     count("waiting", t("waiting"), snapshot.queue.waiting),
-    count("longest", t("longestWait"), longestWaitText(snapshot.queue.longestWaitSince, now, t)),
+    // Only the push knows since when the oldest chat waits (the fallback read does not: left out).
+    snapshot.queue.longestWaitSince === undefined
+      ? null
+      : count("longest", t("longestWait"), longestWaitText(snapshot.queue.longestWaitSince, now, t)),
     count("active", t("activeChatsTotal"), snapshot.activeChats),
     count("capacity", t("capacityUsed"), `${snapshot.activeChats} / ${snapshot.capacity}`),
-  );
+  ]);
 }
 
 /** Waiting per team, by the team's name, with each team's longest wait; hidden without teams. */
@@ -35,22 +38,22 @@ export function drawTeams(wrapper, body, snapshot, now) {
         { dataset: { team: key } },
         el("th", { scope: "row" }, team.teamId ? team.name || team.teamId : t("noTeam")),
         el("td", { id: `count-team-${key}` }, String(team.waiting)),
-        el("td", { class: "longest-wait" }, longestWaitText(team.longestWaitSince, now, t)),
+        el("td", { class: "longest-wait" }, longestWaitText(team.longestWaitSince ?? null, now, t)),
       ),
     );
   }
 }
 
 /** Today's figures from the report counters; the fallback read has none and says when they return. */
-export function drawToday(title, node, snapshot) {
+export function drawToday(title, node, note, snapshot) {
   const today = snapshot.today;
   const date = formatDateTime(today ? today.from : snapshot.at).slice(0, 10);
   title.textContent = t("todayTitle", { date });
   clear(node);
-  if (!today) {
-    node.append(el("div", { class: "count-note" }, el("dt", {}, t("todayIn")), el("dd", {}, t("fallbackToday"))));
-    return;
-  }
+  node.classList.toggle("hidden", !today);
+  note.classList.toggle("hidden", Boolean(today));
+  note.textContent = today ? "" : t("fallbackToday");
+  if (!today) return;
   const firstResponse = today.firstResponseAverageSeconds;
   node.append(
     count("today-in", t("todayIn"), today.chatsIn),
@@ -76,8 +79,8 @@ export function drawAgents(body, snapshot) {
         el("td", {}, el("span", { class: `badge status-${agent.status}` }, t(agent.status))),
         el(
           "td",
-          { class: "load" },
-          el("span", {}, load),
+          {},
+          el("span", { class: "load" }, load),
           el("meter", {
             min: "0",
             max: String(Math.max(1, agent.maxChats)),

@@ -34,7 +34,7 @@ test("the fallback read has the snapshot's shape, without what only the push car
       { agentId: "b", status: "offline", chatPermission: true, maxChats: 3, activeChats: 0 },
     ],
   });
-  assert.deepEqual(shown.queue, { waiting: 2, longestWaitSince: null, teams: [{ teamId: "t1", name: "결제팀", waiting: 2, longestWaitSince: null }] });
+  assert.deepEqual(shown.queue, { waiting: 2, longestWaitSince: undefined, teams: [{ teamId: "t1", name: "결제팀", waiting: 2, longestWaitSince: undefined }] });
   assert.equal(shown.capacity, 3);
   assert.equal(shown.today, null);
 });
