@@ -95,6 +95,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
         tables_rw=(*CHAT_TABLES, "mask-audit"),
         push=True,
         kms=("kms:GenerateDataKey",),  # autoMaskPii seals detected personal data on send
+        tables_ro=("report-counters",),  # wallboard.subscribe answers the snapshot: today's counters
         wallboard_signal=True,  # status.set (never message.send: docs/reports.md#the-wallboard)
     ),
     "websocket_disconnect": Access(tables_rw=CHAT_TABLES, push=True),

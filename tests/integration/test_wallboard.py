@@ -16,6 +16,7 @@ import pytest
 from chalicelib.bootstrap import store, use
 from chalicelib.config import get_config
 from chalicelib.store.models import ConversationModel
+from infra.local.lambda_context import LambdaContext
 from tests.integration.conftest import REGION, Harness
 from tests.integration.test_report_stream import stream_records
 
@@ -61,7 +62,7 @@ class Wallboard:
             }
             for m in messages
         ]
-        answer = app_module.wallboard_updates({"Records": records}, None)
+        answer = app_module.wallboard_updates({"Records": records}, LambdaContext("livechat-wallboard_updates"))
         assert answer == {"batchItemFailures": []}
         entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)]
         self.sqs.delete_message_batch(QueueUrl=self.url, Entries=entries)
