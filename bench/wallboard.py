@@ -91,7 +91,17 @@ def main() -> dict[str, Any]:
             f"{t['write_units']} WCU, {t['catch_up_messages']} catch-up message",
             flush=True,
         )
-    return {"sizes": results}
+    sizes = " · ".join(f"{r['agents']}a/{r['viewers']}v" for r in results)
+    joined = lambda part, key: " · ".join(str(r[part][key]) for r in results)  # noqa: E731
+    summary = {
+        f"due: requests @{sizes}": joined("due", "requests"),
+        f"due: RCU @{sizes}": joined("due", "read_units"),
+        f"due: WCU @{sizes}": joined("due", "write_units"),
+        f"due: pushes @{sizes}": joined("due", "pushes"),
+        f"throttled: requests @{sizes}": joined("throttled", "requests"),
+        f"throttled: catch-up messages @{sizes}": joined("throttled", "catch_up_messages"),
+    }
+    return {"sizes": results, "summary": summary}
 
 
 if __name__ == "__main__":
