@@ -18,7 +18,9 @@ from chalicelib.config import get_config, table_name
 
 log = logging.getLogger(__name__)
 
-_BOTO_CONFIG = BotoConfig(connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 3})
+# Short and one retry: a status change waits for this send, and a lost signal only delays the wallboard
+# until the next change (or the viewer's next subscribe).
+_BOTO_CONFIG = BotoConfig(connect_timeout=1, read_timeout=2, retries={"mode": "standard", "max_attempts": 2})
 _lock = threading.Lock()
 _clients: dict[str, Any] = {}
 
