@@ -18,7 +18,7 @@ from playwright.sync_api import Page, Request, expect
 from staff_checks import assert_screen, values_of
 
 AGENT = "agent1@example.com"
-NAMES = {"관리자", "김상담", "이상담", "admin@example.com", AGENT, "agent2@example.com"}
+NAMES = {"관리자", "김상담", "이상담", "admin@example.com", AGENT, "agent2@example.com", "결제팀"}
 
 
 def _presence_reads(page: Page) -> list[str]:
@@ -125,6 +125,16 @@ def test_the_wallboard_in_english_at_1024(stack: dict[str, Any], new_page: Any) 
     expect(page.locator("#presence-title")).to_have_text("Live status")
     expect(page.locator("#wallboard-today-title")).to_contain_text("Today")
     expect(page.locator("#presence-rows tr").first).to_be_visible()
+    expect(page.locator("#wallboard-teams")).to_be_hidden()  # no teams yet
+
+    # A team is saved (another admin, REST): the page shows it at once, by name, pushed.
+    auth = {"Authorization": f"Bearer {sign_in(stack, 'admin@example.com')}"}
+    team = {"id": "billing", "name": "결제팀", "memberAgentIds": [AGENT], "inquiryTypes": []}
+    code, _, saved = http("PUT", stack["api"] + "/settings/routing", {"teams": [team]}, auth)
+    assert code == 200, saved
+    expect(page.locator('#wallboard-team-rows tr[data-team="billing"] th')).to_have_text("결제팀", timeout=15_000)
+    expect(page.locator("#count-team-billing")).to_have_text(re.compile(r"^\d+$"))
+    expect(page.locator("#wallboard-teams thead")).to_contain_text("Longest wait")
     page.locator("#presence").scroll_into_view_if_needed()
     problems = assert_screen(page, "en", _data(stack), "wallboard en 1024")
     assert problems == [], problems
