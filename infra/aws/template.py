@@ -62,7 +62,9 @@ EXPORT_FUNCTION_TIMEOUT = 900  # .chalice/config.json lambda_functions.export_jo
 EXPORT_VISIBILITY_SECONDS = 6 * EXPORT_FUNCTION_TIMEOUT  # 6 × the function timeout, as AWS recommends for SQS → Lambda
 EXPORT_FUNCTION = "ExportJobs"  # Chalice's logical id for the `export_jobs` SQS handler in app.py
 WALLBOARD_FUNCTION = "WallboardUpdates"  # Chalice's logical id for the `wallboard_updates` SQS handler
-WALLBOARD_VISIBILITY_SECONDS = 6 * 60  # 6 × the function's timeout (Chalice's default 60 s), as for exports
+WALLBOARD_VISIBILITY_SECONDS = 6 * 20  # 6 × the function's timeout (.chalice/config.json lambda_timeout 20 s)
+# Signals in a burst are batched; two runs at once at most (SQS's minimum), so runs rarely contend on a viewer.
+WALLBOARD_MAX_CONCURRENCY = 2
 REPORT_FUNCTION = "ReportCounters"  # Chalice's logical id for the `report_counters` stream handler
 # A record failing this often is given up (logged with its eventID; the backfill repairs its hour):
 # without a bound one poison record would hold its shard for the stream's whole 24 h retention.
@@ -252,7 +254,10 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
                 "Events": {
                     f"{WALLBOARD_FUNCTION}SqsEventSource": {
                         "Type": "SQS",
-                        "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]},
+                        "Properties": {
+                            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                            "ScalingConfig": {"MaximumConcurrency": WALLBOARD_MAX_CONCURRENCY},
+                        },
                     }
                 },
             },
