@@ -37,10 +37,11 @@ class ViewerMark:
     pending_at: int | None = None
 
 
-def throttle_decision(now_ms: int, viewer: ViewerMark, *, catch_up: bool) -> Decision:
-    """What to do for one viewer on a change at `now_ms` (`catch_up`: this run is a scheduled trailing one)."""
-    if catch_up and viewer.pending_at is None:
-        return Decision.NOTHING
+def throttle_decision(now_ms: int, viewer: ViewerMark, *, catch_up: bool, changed: bool = True) -> Decision:
+    """What one run at `now_ms` does for one viewer. `changed`: the run carries a change signal;
+    `catch_up`: it carries a scheduled trailing one (a batch of signals may carry both)."""
+    if not changed and viewer.pending_at is None:
+        return Decision.NOTHING  # only a catch-up, and this viewer is owed nothing
     if viewer.pushed_at is None or now_ms - viewer.pushed_at >= THROTTLE_MS:
         return Decision.PUSH
     if viewer.pending_at is None:

@@ -67,10 +67,10 @@ def stream_batch_matters(records: Iterable[dict[str, Any]]) -> bool:
     return False
 
 
-def _settle(seen: ViewerMark, now: int, catch_up: bool) -> tuple[Decision, ViewerMark] | None:
+def _settle(seen: ViewerMark, now: int, catch_up: bool, changed: bool) -> tuple[Decision, ViewerMark] | None:
     """Decide for one viewer and make it stick; None when the viewer is gone."""
     for _ in range(MAX_ATTEMPTS):
-        decision = rules.throttle_decision(now, seen, catch_up=catch_up)
+        decision = rules.throttle_decision(now, seen, catch_up=catch_up, changed=changed)
         if decision in (Decision.COVERED, Decision.RESCHEDULE, Decision.NOTHING):
             return decision, seen
         won = (
@@ -87,7 +87,7 @@ def _settle(seen: ViewerMark, now: int, catch_up: bool) -> tuple[Decision, Viewe
     return Decision.COVERED, seen  # still contended: the winner pushes or schedules
 
 
-def push_updates(*, catch_up: bool) -> dict[str, int]:
+def push_updates(*, catch_up: bool, changed: bool = True) -> dict[str, int]:
     """One run of the wallboard function: the snapshot to every viewer whose window has passed, a
     pending mark and one delayed catch-up for the others. The snapshot is read once per run, and only
     if someone gets it."""
@@ -98,7 +98,7 @@ def push_updates(*, catch_up: bool) -> dict[str, int]:
     delay: int | None = None
     outcomes: dict[str, int] = {}
     for seen in store().wallboard.viewers():
-        settled = _settle(seen, now, catch_up)
+        settled = _settle(seen, now, catch_up, changed)
         if settled is None:
             continue
         decision, mark = settled
@@ -116,13 +116,16 @@ def push_updates(*, catch_up: bool) -> dict[str, int]:
 
 
 def handle_batch(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The wallboard function's SQS batch: any number of signals make one run (a catch-up if any is)."""
-    catch_up = False
+    """The wallboard function's SQS batch: any number of signals make one run, which is a catch-up if
+    any of them is, and carries a change if any of them does."""
+    kinds: set[bool] = set()
     for record in records:
         try:
-            catch_up = catch_up or bool(json.loads(record.get("body") or "{}").get("catchUp"))
+            kinds.add(bool(json.loads(record.get("body") or "{}").get("catchUp")))
         except (ValueError, AttributeError):
             log.warning("wallboard: a signal that is not JSON was ignored")
-    outcomes = push_updates(catch_up=catch_up)
+    if not kinds:
+        return {"batchItemFailures": [], "outcomes": {}}
+    outcomes = push_updates(catch_up=True in kinds, changed=False in kinds)
     log.info("wallboard: %s", outcomes)
     return {"batchItemFailures": [], "outcomes": outcomes}

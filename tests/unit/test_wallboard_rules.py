@@ -25,21 +25,27 @@ V = "c1="
 
 
 @pytest.mark.parametrize(
-    ("pushed", "pending", "now", "catch_up", "expected"),
+    ("pushed", "pending", "catch_up", "changed", "expected"),
     [
-        (None, None, T, False, Decision.PUSH),  # never pushed
-        (T - THROTTLE_MS, None, T, False, Decision.PUSH),  # the window has just passed
-        (T - 999, None, T, False, Decision.MARK_PENDING),  # inside it: mark, schedule a catch-up
-        (T - 999, T - 500, T, False, Decision.COVERED),  # a catch-up is on its way already
-        (T - THROTTLE_MS, T - 500, T, True, Decision.PUSH),  # the catch-up, due
-        (T - 200, T - 100, T, True, Decision.RESCHEDULE),  # the catch-up came early: another
-        (T - 5000, None, T, True, Decision.NOTHING),  # a push since carried everything
+        (None, None, False, True, Decision.PUSH),  # never pushed
+        (T - THROTTLE_MS, None, False, True, Decision.PUSH),  # the window has just passed
+        (T - 999, None, False, True, Decision.MARK_PENDING),  # inside it: mark, schedule a catch-up
+        (T - 999, T - 500, False, True, Decision.COVERED),  # a catch-up is on its way already
+        (T - THROTTLE_MS, T - 500, True, False, Decision.PUSH),  # the catch-up, due
+        (T - 200, T - 100, True, False, Decision.RESCHEDULE),  # the catch-up came early: another
+        (T - 5000, None, True, False, Decision.NOTHING),  # a push since carried everything
+        (T - 200, None, True, False, Decision.NOTHING),
+        # A batch with a catch-up and a change: the change counts for every viewer.
+        (T - 5000, None, True, True, Decision.PUSH),
+        (T - 200, None, True, True, Decision.MARK_PENDING),
+        (T - 200, T - 100, True, True, Decision.RESCHEDULE),
     ],
 )
 def test_throttle_decision(
-    pushed: int | None, pending: int | None, now: int, catch_up: bool, expected: Decision
+    pushed: int | None, pending: int | None, catch_up: bool, changed: bool, expected: Decision
 ) -> None:
-    assert throttle_decision(now, ViewerMark(V, pushed, pending), catch_up=catch_up) is expected
+    decision = throttle_decision(T, ViewerMark(V, pushed, pending), catch_up=catch_up, changed=changed)
+    assert decision is expected
 
 
 @pytest.mark.parametrize(
@@ -52,18 +58,23 @@ def test_trailing_delay_is_whole_seconds_until_the_window_has_passed(
     assert trailing_delay_seconds(now, pushed) == seconds
 
 
-def _run(changes: list[int], skew_ms: int) -> list[int]:
-    """One viewer, changes at the given times (ms), each a wallboard run; a scheduled catch-up runs
-    `delay` seconds later (minus a clock skew between functions). The conditional writes are modelled
-    exactly: a run decides on the marks as they are. Returns the push times."""
+def _run(changes: list[int], skew_ms: int, batch_ms: int) -> list[int]:
+    """One viewer, change signals at the given times (ms); a scheduled catch-up arrives `delay` seconds
+    later (minus a clock skew between functions). The signals arriving within `batch_ms` of the first
+    waiting one make one run (an SQS batch: it may mix changes and catch-ups). The conditional writes
+    are modelled exactly: a run decides on the marks as they are. Returns the push times."""
     mark = ViewerMark(V)
     pushes: list[int] = []
     events = [(at, 0, False) for at in changes]  # (time, order, catch_up)
     heapq.heapify(events)
     order = 1
     while events:
-        now, _, catch_up = heapq.heappop(events)
-        decision = throttle_decision(now, mark, catch_up=catch_up)
+        batch = [heapq.heappop(events)]
+        while events and events[0][0] <= batch[0][0] + batch_ms:
+            batch.append(heapq.heappop(events))
+        now = batch[-1][0]
+        kinds = {catch_up for _, _, catch_up in batch}
+        decision = throttle_decision(now, mark, catch_up=True in kinds, changed=False in kinds)
         if decision is Decision.PUSH:
             mark, _ = replace(mark, pushed_at=now, pending_at=None), pushes.append(now)
         elif decision in (Decision.MARK_PENDING, Decision.RESCHEDULE):
@@ -79,18 +90,21 @@ def _run(changes: list[int], skew_ms: int) -> list[int]:
 @given(
     gaps=st.lists(st.integers(min_value=0, max_value=2500), min_size=1, max_size=40),
     skew=st.integers(min_value=0, max_value=50),
+    batch=st.integers(min_value=0, max_value=400),
 )
-def test_at_most_one_push_a_second_and_the_last_change_arrives_within_two_seconds(gaps: list[int], skew: int) -> None:
+def test_at_most_one_push_a_second_and_the_last_change_arrives_within_two_seconds(
+    gaps: list[int], skew: int, batch: int
+) -> None:
     changes, at = [], T
     for gap in gaps:
         at += gap
         changes.append(at)
-    pushes = _run(changes, skew)
+    pushes = _run(changes, skew, batch)
     assert all(b - a >= THROTTLE_MS for a, b in zip(pushes, pushes[1:], strict=False)), pushes
     last = changes[-1]
     after = [p for p in pushes if p >= last]
     assert after, f"the last change at {last} never reached the viewer: {pushes}"
-    assert after[0] - last <= 2 * THROTTLE_MS
+    assert after[0] - last <= 2 * THROTTLE_MS + batch
 
 
 def _chat(**fields: object) -> Conversation:
