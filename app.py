@@ -27,6 +27,7 @@ from chalicelib.entrypoints.sessions import sessions
 from chalicelib.entrypoints.supervision import supervision_routes
 from chalicelib.export.options import export_queue_name
 from chalicelib.realtime.push import pusher
+from chalicelib.realtime.wallboard_queue import queue_name as wallboard_queue_name
 from chalicelib.services import (
     agent_status,
     connections,
@@ -38,6 +39,7 @@ from chalicelib.services import (
     read_receipts,
     supervision,
     transfer,
+    wallboard,
 )
 
 app = Chalice(app_name="livechat")
@@ -117,6 +119,8 @@ def _watch(principal: Principal, connection_id: str, body: dict[str, Any]) -> di
 
 def _unwatch(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
     return supervision.unwatch(principal, connection_id, id_field(body, "conversationId"))
+def _wallboard_subscribe(principal: Principal, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return wallboard.subscribe(principal, connection_id, body)  # the full snapshot; pushes follow each change
 
 
 Action = Callable[[Principal, str, dict[str, Any]], dict[str, Any] | None]
@@ -133,6 +137,7 @@ ACTIONS: dict[str, tuple[Audience, Action]] = {
     "chat.transfer": (Audience.STAFF, _transfer),
     "chat.watch": (Audience.SUPERVISORS, _watch),  # issue #24: this tab joins a chat's staff pushes
     "chat.unwatch": (Audience.SUPERVISORS, _unwatch),
+    "wallboard.subscribe": (Audience.WALLBOARD, _wallboard_subscribe),
 }
 
 
@@ -192,6 +197,13 @@ def export_jobs(event: SQSEvent) -> dict[str, Any]:
     return handle_batch([record.to_dict() for record in event], event.context)
 
 
+@app.on_sqs_message(queue=wallboard_queue_name(), batch_size=10, name="wallboard_updates")
+def wallboard_updates(event: SQSEvent) -> dict[str, Any]:
+    """Signals of changes the wallboard shows, and its delayed catch-ups: the snapshot to its viewers,
+    at most once a second each (chalicelib/services/wallboard.py)."""
+    return {"batchItemFailures": wallboard.handle_batch(record.to_dict() for record in event)["batchItemFailures"]}
+
+
 @app.schedule(Rate(2, unit=Rate.MINUTES), name="presence_sweep")
 def presence_sweep(event: CloudWatchEvent) -> dict[str, Any]:
     """Stale connections out, agents without a connection offline (chalicelib/services/presence.py);
@@ -215,7 +227,13 @@ def report_counters(event: DynamoDBEvent) -> dict[str, Any]:
     record once; the first failed record is reported, so Lambda retries from it (not the batch)."""
     from chalicelib.services import reports
 
-    result = reports.apply_stream_batch(record.to_dict() for record in event)
+    records = [record.to_dict() for record in event]
+    result = reports.apply_stream_batch(records)
+    try:  # one wallboard signal per batch, and none for a batch of messages' last_seq and receipts
+        if wallboard.stream_batch_matters(records):
+            wallboard.signal("conversations")
+    except Exception:  # noqa: BLE001 - the counters are in; a wallboard signal missed shows with the next
+        app.log.exception("wallboard signal failed")
     return {"batchItemFailures": result["batchItemFailures"]}
 
 

@@ -29,6 +29,7 @@ class Config:
     ws_management_endpoint: str | None
     exports_bucket: str
     export_queue_url: str
+    wallboard_queue_url: str  # the wallboard function's signals (realtime/wallboard_queue.py); empty: none
     masking_key_id: str
     admin_mfa_required: bool  # admins must have a TOTP app enrolled (docs/security.md#staff-sign-in-mfa)
 
@@ -54,6 +55,7 @@ def get_config() -> Config:
         ws_management_endpoint=os.environ.get("WS_MANAGEMENT_ENDPOINT") or None,
         exports_bucket=os.environ.get("EXPORTS_BUCKET", ""),
         export_queue_url=os.environ.get("EXPORT_QUEUE_URL", ""),
+        wallboard_queue_url=os.environ.get("WALLBOARD_QUEUE_URL", ""),
         masking_key_id=os.environ.get("MASKING_KEY_ID", ""),
         admin_mfa_required=os.environ.get("ADMIN_MFA_REQUIRED", "false").lower() == "true",
     )

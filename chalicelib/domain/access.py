@@ -20,6 +20,9 @@ class Audience(StrEnum):
     STAFF = "staff"  # agents, supervisors and admins whose account is enabled
     SUPERVISORS = "supervisors"  # supervisors and admins: watch, whisper, take over, the wallboard
     ADMIN = "admin"
+    # Who watches the wallboard (실시간 현황판: the `wallboard.subscribe` action and its pushes). One
+    # rule, so a later role (supervisors) joins it here and nowhere else.
+    WALLBOARD = "wallboard"
 
 
 ROLES_OF_AUDIENCE: dict[Audience, frozenset[Role]] = {
@@ -28,6 +31,7 @@ ROLES_OF_AUDIENCE: dict[Audience, frozenset[Role]] = {
     Audience.STAFF: frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}),
     Audience.SUPERVISORS: SUPERVISING_ROLES,
     Audience.ADMIN: frozenset({Role.ADMIN}),
+    Audience.WALLBOARD: SUPERVISING_ROLES,
 }
 
 
@@ -44,5 +48,6 @@ def admit(audience: Audience, principal: Principal | None) -> None:
                 Audience.STAFF: "agents and admins only",
                 Audience.SUPERVISORS: "supervisors and admins only",
                 Audience.ADMIN: "admins only",
+                Audience.WALLBOARD: "the wallboard is for admins and supervisors",
             }.get(audience, "not allowed")
         )

@@ -26,6 +26,10 @@ class Connection:
     rate_window: int | None = None  # start (s) of the frame-rate window (services/limits.py)
     rate_count: int | None = None
     watching: str | None = None  # a supervisor's tab: the chat it watches (services/supervision.py)
+    # A wallboard viewer (domain/wallboard.py): subscribed since, last snapshot pushed, a catch-up pending.
+    wallboard_since: int | None = None
+    wallboard_pushed_at: int | None = None
+    wallboard_pending_at: int | None = None
 
 
 @dataclass

@@ -26,7 +26,7 @@ from chalicelib.domain.validation import (
     only_fields,
     text_field,
 )
-from chalicelib.services import agent_status, notify
+from chalicelib.services import agent_status, notify, wallboard
 from chalicelib.services.settings import ChatSettings, load_settings
 from chalicelib.services.views import agent_view
 
@@ -283,6 +283,7 @@ def presence(actor: Principal) -> dict[str, Any]:
 def announce_settings(settings: ChatSettings) -> None:
     """Open consoles and admin pages learn the new settings at once; widgets at their next availability check."""
     notify.to_all_staff(_store().agents.in_every_status(), {"type": "settings.changed", "settings": settings.to_api()})
+    wallboard.signal("settings")  # the default maximum: every agent's capacity on the wallboard
 
 
 def _queue_counts() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.model import AgentStatus, Principal
 from chalicelib.domain.routing import queue_team_id
 from chalicelib.domain.validation import enum_field
-from chalicelib.services import notify
+from chalicelib.services import notify, wallboard
 from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions
 from chalicelib.services.messages import append_system_message
 from chalicelib.services.routing_settings import load_routing_settings
@@ -39,6 +39,7 @@ def set_status(principal: Principal, body: dict[str, Any]) -> dict[str, Any]:
     notify.to_agent(agent, {"type": "agent.status", **view})
     if not assign_waiting_chats(settings) and returned:
         push_queue_positions()  # returned chats moved ahead of those already waiting
+    wallboard.signal("agent.status")  # the wallboard shows everyone's status (its chats come by the stream)
     return view
 
 
@@ -81,4 +82,5 @@ def apply_agent_change(agent_id: str) -> int:
     notify.to_agent(agent, {"type": "agent.status", **agent_view(agent, settings.max_chats_per_agent)})
     if not assign_waiting_chats(settings) and returned:
         push_queue_positions()
+    wallboard.signal("agent.account")  # permission, maximum or disabled: the wallboard's rows and capacity
     return returned

@@ -125,6 +125,9 @@ def update_routing_settings(
         updated_by=actor.user_id,
     )
     _move_chats_of_removed_teams(before, after)
+    from chalicelib.services import wallboard  # here: the settings are loaded on the chat path too
+
+    wallboard.signal("routing")  # team names and queues, the service day
     return before, after
 
 

@@ -25,6 +25,8 @@ def item_of(connection: Connection) -> ConnectionModel:
     return ConnectionModel(
         principal=principal,
         expires_at=timedelta(seconds=CONNECTION_TTL_SECONDS),
+        # A viewer stays in the wallboard index when its item is written whole (store/wallboard.py).
+        wallboard=keys.WALLBOARD_PARTITION if connection.wallboard_since is not None else None,
         **attribute_values(connection, ConnectionModel),
     )
 

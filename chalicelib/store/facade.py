@@ -27,10 +27,19 @@ from chalicelib.store import (
 )
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
-    from chalicelib.store import audit, bulk, canned, export_jobs, history, reports, tickets
+    from chalicelib.store import audit, bulk, canned, export_jobs, history, reports, tickets, wallboard
 
-    _LAZY: tuple[ports.Tickets, ports.Canned, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk, ports.Reports]
-    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports)
+    _LAZY: tuple[
+        ports.Tickets,
+        ports.Canned,
+        ports.Audit,
+        ports.History,
+        ports.ExportJobs,
+        ports.Bulk,
+        ports.Reports,
+        ports.Wallboard,
+    ]
+    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports, wallboard)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class Store:
     bulk: ports.Bulk
     routing_settings: ports.RoutingSettings
     reports: ports.Reports
+    wallboard: ports.Wallboard
 
 
 def dynamo_store() -> Store:
@@ -70,4 +80,5 @@ def dynamo_store() -> Store:
         export_jobs=cast(ports.ExportJobs, lazy_module("chalicelib.store.export_jobs")),
         bulk=cast(ports.Bulk, lazy_module("chalicelib.store.bulk")),
         reports=cast(ports.Reports, lazy_module("chalicelib.store.reports")),  # the stream function, GET /reports
+        wallboard=cast(ports.Wallboard, lazy_module("chalicelib.store.wallboard")),  # its viewers and their throttle
     )

@@ -11,9 +11,11 @@ TICKET_PARTITION = "tickets"  # every ticket (tickets created-index)
 EXPORT_PARTITION = "exports"  # every export job (export-jobs created-index)
 LIVE_PARTITION = "live"  # active chats, by the customer's last activity (live-activity-index)
 UNACCEPTED_PARTITION = "unaccepted"  # active chats their agent has not opened nor answered (accept-index)
+WALLBOARD_PARTITION = "viewers"  # connections subscribed to the wallboard (wallboard-index)
 
 # Index names (the pynamodb index classes and any raw boto3 query use these).
 CONNECTIONS_BY_PRINCIPAL = "principal-index"
+CONNECTIONS_ON_WALLBOARD = "wallboard-index"
 AGENTS_BY_STATUS = "status-index"
 CONVERSATIONS_IN_QUEUE = "queue-index"
 CONVERSATIONS_LIVE_BY_AGENT = "agent-live-index"

@@ -25,7 +25,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import table_name
@@ -61,6 +61,18 @@ class ConnectionsByPrincipal(GlobalSecondaryIndex["ConnectionModel"]):
     connection_id = UnicodeAttribute(range_key=True)
 
 
+class ConnectionsOnWallboard(GlobalSecondaryIndex["ConnectionModel"]):
+    """Sparse: only wallboard viewers carry `wallboard`. The throttle's two marks are projected, nothing
+    else, so the per-frame rate-limit writes on a viewer's item never write this index."""
+
+    class Meta:
+        index_name = keys.CONNECTIONS_ON_WALLBOARD
+        projection = IncludeProjection(["wallboard_pushed_at", "wallboard_pending_at"])
+
+    wallboard = UnicodeAttribute(hash_key=True)
+    connection_id = UnicodeAttribute(range_key=True)
+
+
 class ConnectionModel(Model):
     """One open WebSocket connection. principal is `agent#<id>` or `chat#<conversation id>`."""
 
@@ -80,8 +92,14 @@ class ConnectionModel(Model):
     # When the token the connection was opened with expires (epoch s); frames after it are refused.
     token_expires_at = NumberAttribute(null=True)
     watching = UnicodeAttribute(null=True)  # a supervisor's tab: the chat it watches
+    # A wallboard viewer (store/wallboard.py): `wallboard` is the index partition, set on subscribe.
+    wallboard = UnicodeAttribute(null=True)
+    wallboard_since = NumberAttribute(null=True)
+    wallboard_pushed_at = NumberAttribute(null=True)
+    wallboard_pending_at = NumberAttribute(null=True)
 
     by_principal = ConnectionsByPrincipal()
+    on_wallboard = ConnectionsOnWallboard()
 
 
 # --- agents ------------------------------------------------------------------------------

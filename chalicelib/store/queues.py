@@ -39,6 +39,16 @@ def queue_length(team_id: str | None = None) -> int:
     return ConversationModel.in_queue.count(keys.queue_partition(team_id))
 
 
+def queue_summary(team_id: str | None = None) -> tuple[int, int | None]:
+    """A team's queue as the wallboard shows it: how many wait, and since when the longest-waiting chat
+    came in (None: nobody waits). One Query of the queue partition (what a COUNT Query reads too)."""
+    items = ConversationModel.in_queue.query(
+        keys.queue_partition(team_id), attributes_to_get=["conversation_id", "queued_key", "inbound_at"]
+    )
+    arrivals = [int(c.inbound_at) for c in items]
+    return len(arrivals), (min(arrivals) if arrivals else None)
+
+
 def move_waiting(from_team_id: str, to_team_id: str | None) -> int:
     """The chats still waiting in a team's queue move to another's (a team removed from the settings),
     each at its place by first arrival; a chat taken meanwhile is left alone."""

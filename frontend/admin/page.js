@@ -8,7 +8,6 @@ import { strings } from "./strings.js";
 
 export const i18n = createI18n(strings);
 export const { t } = i18n;
-export const PRESENCE_POLL_MS = 5000;
 export const NAME_MAX = 100;
 export const TEXT_LIMITS = { consentText: 5000, absenceMessage: 1000, greeting: 1000, ratingRequestText: 500 };
 // Customer-facing texts: Korean (required) and English (`…En`, optional: empty shows the Korean one).

@@ -1,97 +1,129 @@
-// 실시간 현황 (GET /admin/presence): online/break/offline counts, waiting chats (all and per team) and active chats, each
-// agent's status and `active / max`. Polled every 5 s while the tab is visible (no WebSocket event
-// tells admins about other agents' presence), at once when it becomes visible and on queue.changed /
-// agent.status if this admin's socket gets them.
-import { clear, el, formatTime } from "/shared/dom.js";
-import { PRESENCE_POLL_MS, errorText, i18n, t } from "./page.js";
+// 실시간 현황판 (the wallboard, issue #24), pushed, never polled: on every (re)connect the page's socket
+// sends `wallboard.subscribe` and gets the whole snapshot as the answer; after that the server pushes
+// `wallboard.snapshot` when something shown changes, at most once a second, the last change always
+// (docs/protocol.md#wallboard). While the socket is down the page reads GET /admin/presence once and
+// says so; the live updates resume with the next connection. Waits tick locally, once a second.
+import { el, formatTime } from "/shared/dom.js";
+import { errorText, i18n, t } from "./page.js";
+import { snapshotOfPresence } from "./wallboard-rules.js";
+import { drawAgents, drawCounts, drawTeams, drawToday } from "./wallboard-view.js";
 
-export function presenceSection(ctx) {
-  const counts = el("dl", { id: "presence-counts", class: "counts" });
-  const updated = el("p", { class: "help", id: "presence-updated" });
-  const body = el("tbody", { id: "presence-rows" });
-  const error = el("p", { class: "status error hidden", role: "alert" });
-  let timer = null;
-  let inFlight = false;
+const TICK_MS = 1000; // the longest waits grow on screen between pushes
 
-  function count(id, label, value) {
-    return el("div", { class: `count count-${id}` }, el("dt", {}, label), el("dd", { id: `count-${id}` }, String(value)));
-  }
-
-  async function refresh() {
-    if (inFlight) return;
-    inFlight = true;
-    try {
-      const data = await ctx.api.get("/admin/presence");
-      error.classList.add("hidden");
-      clear(counts);
-      counts.append(
-        count("online", t("online"), data.counts.online),
-        count("break", t("break"), data.counts.break),
-        count("offline", t("offline"), data.counts.offline),
-        count("waiting", t("waiting"), data.queue.waiting),
-        // Per team (issue #21), named as the routing settings name them.
-        ...Object.entries(data.queue.teams || {}).map(([teamId, waiting]) =>
-          count(`team-${teamId}`, t("waitingInTeam", { team: data.queue.teamNames?.[teamId] || teamId }), waiting),
-        ),
-        count("active", t("activeChatsTotal"), data.activeChats),
-      );
-      clear(body);
-      if (!data.agents.length) body.append(el("tr", {}, el("td", { colspan: "3" }, t("noAgents"))));
-      for (const agent of data.agents) {
-        body.append(
-          el(
-            "tr",
-            { dataset: { agent: agent.agentId, status: agent.status } },
-            el("th", { scope: "row" }, agent.displayName, agent.chatPermission ? "" : el("span", { class: "sub" }, t("noPermission"))),
-            el("td", {}, el("span", { class: `badge status-${agent.status}` }, t(agent.status))),
-            el("td", {}, t("chatsOf", { active: agent.activeChats, max: agent.maxChats })),
-          ),
-        );
-      }
-      updated.textContent = t("updatedAt", { time: formatTime(data.at, i18n.lang, true) });
-    } catch (failure) {
-      error.textContent = t("loadFailed", { message: errorText(failure) });
-      error.classList.remove("hidden");
-    } finally {
-      inFlight = false;
-    }
-  }
-
-  // No presence push reaches admins, so poll while the page is visible; the events an online
-  // admin does receive (queue.changed, agent.status) refresh at once.
-  function schedule() {
-    clearInterval(timer);
-    timer = document.visibilityState === "visible" ? setInterval(refresh, PRESENCE_POLL_MS) : null;
-  }
-  document.addEventListener("visibilitychange", () => {
-    schedule();
-    if (document.visibilityState === "visible") refresh();
-  });
-  ctx.socket.on("queue.changed", refresh);
-  ctx.socket.on("agent.status", refresh);
-
-  const node = el(
+function layout() {
+  const parts = {
+    counts: el("dl", { id: "presence-counts", class: "counts" }),
+    updated: el("p", { class: "help", id: "presence-updated" }),
+    notice: el("p", { class: "status", id: "wallboard-notice", role: "status" }, t("connecting")),
+    error: el("p", { class: "status error hidden", role: "alert" }),
+    teamsBody: el("tbody", { id: "wallboard-team-rows" }),
+    todayTitle: el("h3", { id: "wallboard-today-title" }),
+    today: el("dl", { id: "wallboard-today", class: "counts", "aria-labelledby": "wallboard-today-title" }),
+    todayNote: el("p", { class: "help hidden", id: "wallboard-today-note" }),
+    agents: el("tbody", { id: "presence-rows" }),
+  };
+  const header = (key) => el("th", { scope: "col" }, t(key));
+  parts.teams = el(
+    "div",
+    { class: "wallboard-teams hidden" },
+    el("h3", { id: "wallboard-teams-title" }, t("teamsTitle")),
+    el(
+      "table",
+      { id: "wallboard-teams", "aria-labelledby": "wallboard-teams-title" },
+      el("thead", {}, el("tr", {}, header("colTeam"), header("colWaiting"), header("colLongestWait"))),
+      parts.teamsBody,
+    ),
+  );
+  parts.node = el(
     "section",
     { id: "presence", class: "card", "aria-labelledby": "presence-title" },
     el("h2", { id: "presence-title" }, t("presenceTitle")),
-    counts,
-    updated,
-    error,
+    parts.notice,
+    parts.counts,
+    parts.updated,
+    parts.error,
+    parts.teams,
+    parts.todayTitle,
+    parts.today,
+    parts.todayNote,
     el(
       "table",
       { id: "presence-table", "aria-labelledby": "presence-title" },
-      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("colName")), el("th", { scope: "col" }, t("colStatus")), el("th", { scope: "col" }, t("colChats")))),
-      body,
+      el("thead", {}, el("tr", {}, header("colName"), header("colStatus"), header("colChats"))),
+      parts.agents,
     ),
   );
-  return {
-    node,
-    start() {
-      refresh();
-      schedule();
-    },
-    refresh,
-    stop: () => clearInterval(timer),
-  };
+  return parts;
 }
 
+export function presenceSection(ctx) {
+  const parts = layout();
+  let shown = null; // the last snapshot drawn
+  let live = false; // shown came from the socket (not the fallback read)
+  let fellBack = false; // read once since the last live snapshot: the reconnect attempts read no more
+  let ticker = null;
+
+  function draw() {
+    const now = Date.now();
+    drawCounts(parts.counts, shown, now);
+    drawTeams(parts.teams, parts.teamsBody, shown, now);
+    drawToday(parts.todayTitle, parts.today, parts.todayNote, shown);
+    drawAgents(parts.agents, shown);
+  }
+
+  function tick() {
+    if (shown) {
+      drawCounts(parts.counts, shown, Date.now());
+      drawTeams(parts.teams, parts.teamsBody, shown, Date.now());
+    }
+  }
+
+  function showLive(snapshot) {
+    shown = snapshot;
+    live = true;
+    fellBack = false;
+    parts.error.classList.add("hidden");
+    parts.notice.classList.add("hidden");
+    parts.updated.textContent = t("liveUpdated", { time: formatTime(snapshot.at, i18n.lang, true) });
+    draw();
+  }
+
+  // The socket is down: one read of GET /admin/presence, said so on screen (no polling: the push comes back
+  // with the connection, and its subscribe answers the whole snapshot).
+  async function fallBack() {
+    live = false;
+    try {
+      const snapshot = snapshotOfPresence(await ctx.api.get("/admin/presence"));
+      if (live) return; // the socket came back first
+      shown = snapshot;
+      parts.error.classList.add("hidden");
+      parts.notice.textContent = t("fallbackNotice", { time: formatTime(snapshot.at, i18n.lang, true) });
+      parts.notice.classList.remove("hidden");
+      parts.updated.textContent = "";
+      draw();
+    } catch (failure) {
+      parts.error.textContent = t("loadFailed", { message: errorText(failure) });
+      parts.error.classList.remove("hidden");
+    }
+  }
+
+  const subscribe = () => ctx.socket.send("wallboard.subscribe");
+  ctx.socket.on("open", subscribe);
+  ctx.socket.on("wallboard.snapshot", showLive);
+  ctx.socket.on("close", () => {
+    if (fellBack) return;
+    fellBack = true;
+    fallBack();
+  });
+
+  return {
+    node: parts.node,
+    start() {
+      clearInterval(ticker);
+      ticker = setInterval(tick, TICK_MS);
+    },
+    // After an account action: a fresh snapshot (the answer to a new subscribe), or one read while offline.
+    refresh: () => (ctx.socket.online ? subscribe() : fallBack()),
+    stop: () => clearInterval(ticker),
+  };
+}

@@ -1,5 +1,6 @@
 // The admin page's strings, Korean first. One catalogue: createI18n(strings) in admin.js.
 import { ROUTING_STRINGS } from "./routing-strings.js";
+import { WALLBOARD_STRINGS } from "./wallboard-strings.js";
 export const strings = {
   ko: {
     title: "채팅 관리",
@@ -128,12 +129,12 @@ export const strings = {
     waiting: "대기 중인 채팅",
     waitingInTeam: "대기 · {team}",
     activeChatsTotal: "진행 중인 채팅",
-    updatedAt: "{time} 기준 · 5초마다 갱신",
     noAgents: "아직 로그인한 상담원이 없습니다.",
     chatsOf: "{active} / {max}",
     noPermission: "채팅 권한 없음",
     exportsTitle: "최근 추출",
     ...ROUTING_STRINGS.ko, // routing-strings.js (issue #21)
+    ...WALLBOARD_STRINGS.ko, // wallboard-strings.js (issue #24)
   },
   en: {
     title: "Chat administration",
@@ -259,11 +260,11 @@ export const strings = {
     waiting: "Waiting chats",
     waitingInTeam: "Waiting · {team}",
     activeChatsTotal: "Active chats",
-    updatedAt: "As of {time} · refreshed every 5 s",
     noAgents: "No agent has signed in yet.",
     chatsOf: "{active} / {max}",
     noPermission: "no chat permission",
     exportsTitle: "Recent exports",
     ...ROUTING_STRINGS.en,
+    ...WALLBOARD_STRINGS.en,
   },
 };

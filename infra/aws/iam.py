@@ -31,6 +31,8 @@ DYNAMODB_STREAM_READ = (
     "dynamodb:ListStreams",
 )
 
+SQS_CONSUME = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+
 CHAT_TABLES = ("connections", "agents", "conversations", "messages", "settings")
 # What services/notify.forget_connection writes when a push meets a gone connection (410).
 PUSH_CLEANUP_TABLES = ("connections", "agents", "conversations")
@@ -53,6 +55,8 @@ class Access:
     stream_consume: tuple[str, ...] = ()  # tables whose stream is this function's event source
     tables_add: tuple[str, ...] = ()  # only the Put and Update of a transaction (no read, no index)
     events_put: bool = False  # events:PutEvents on this stack's chat-events bus (docs/events.md)
+    wallboard_signal: bool = False  # sqs:SendMessage to the wallboard queue (a change the wallboard shows)
+    wallboard_consume: bool = False  # the wallboard queue as a Lambda event source
 
 
 # Keys are Chalice's function names (app.py): the REST API is `api_handler`, the WebSocket
@@ -66,6 +70,7 @@ FUNCTION_ACCESS: dict[str, Access] = {
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
         sqs_send=True,  # POST /exports queues a job
+        wallboard_signal=True,  # PUT /me/status and the admins' account changes
         token_secret=True,  # POST /chats issues, customer routes verify session tokens
         # The admin view's staff accounts (chalicelib/auth/directory.py).
         cognito_admin=(
@@ -90,12 +95,14 @@ FUNCTION_ACCESS: dict[str, Access] = {
         tables_rw=(*CHAT_TABLES, "mask-audit"),
         push=True,
         kms=("kms:GenerateDataKey",),  # autoMaskPii seals detected personal data on send
+        tables_ro=("report-counters",),  # wallboard.subscribe answers the snapshot: today's counters
+        wallboard_signal=True,  # status.set (never message.send: docs/reports.md#the-wallboard)
     ),
     "websocket_disconnect": Access(tables_rw=CHAT_TABLES, push=True),
     # The presence sweep (helper reliability's `@app.schedule`, chalicelib/services/presence.py):
     # asks the management API which cached connections are gone, sets agents offline and
     # requeues their chats. Entries for functions app.py does not have yet are ignored.
-    "presence_sweep": Access(tables_rw=CHAT_TABLES, push=True),
+    "presence_sweep": Access(tables_rw=CHAT_TABLES, push=True, wallboard_signal=True),  # agents set offline/break
     "export_jobs": Access(
         # connections/agents/conversations: a push that meets a gone connection forgets it
         # everywhere it is cached (services/notify.forget_connection), as every pusher does.
@@ -113,9 +120,23 @@ FUNCTION_ACCESS: dict[str, Access] = {
     # The conversations' stream into the report counters (chalicelib/services/reports.py): it reads
     # only the records' images, never a table, and writes only counters and applied-markers.
     # It also publishes the chat events (docs/events.md) to the stack's bus, and only that bus.
-    "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",), events_put=True),
+    # It also signals the wallboard once per batch that changed something the wallboard shows.
+    "report_counters": Access(
+        tables_add=("report-counters",), stream_consume=("conversations",), events_put=True, wallboard_signal=True
+    ),
+    # The wallboard (chalicelib/services/wallboard.py): finds its viewers (connections' wallboard-index),
+    # writes their throttle marks, reads the snapshot (agents, queues, settings, today's counters),
+    # pushes, and queues its own delayed catch-up. agents/conversations: a push meeting a gone
+    # connection forgets it everywhere it is cached (services/notify.forget_connection).
     # The tickets' stream into the ticket and inquiry events: the records' images, the bus, nothing else.
     "ticket_events": Access(stream_consume=("tickets",), events_put=True),
+    "wallboard_updates": Access(
+        tables_rw=PUSH_CLEANUP_TABLES,
+        tables_ro=("settings", "report-counters"),
+        push=True,
+        wallboard_signal=True,
+        wallboard_consume=True,
+    ),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
@@ -232,23 +253,17 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Resource": {"Fn::Sub": "${ExportsBucket.Arn}/*"},
             }
         )
-    if access.sqs_send or access.sqs_consume:
-        actions = ["sqs:SendMessage"] if access.sqs_send else []
-        if access.sqs_consume:
-            actions += [
-                "sqs:ReceiveMessage",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes",
-                "sqs:ChangeMessageVisibility",
-            ]
-        statements.append(
-            {
-                "Sid": "ExportQueue",
-                "Effect": "Allow",
-                "Action": actions,
-                "Resource": {"Fn::GetAtt": ["ExportQueue", "Arn"]},
-            }
-        )
+    for queue, send, consume in (
+        ("ExportQueue", access.sqs_send, access.sqs_consume),
+        ("WallboardQueue", access.wallboard_signal, access.wallboard_consume),
+    ):
+        if send or consume:
+            actions = ["sqs:SendMessage"] if send else []
+            if consume:  # what the event source mapping does with the function's role
+                actions += SQS_CONSUME
+            statements.append(
+                {"Sid": queue, "Effect": "Allow", "Action": actions, "Resource": {"Fn::GetAtt": [queue, "Arn"]}}
+            )
     if access.tables_add:
         statements.append(
             {

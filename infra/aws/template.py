@@ -61,6 +61,10 @@ EXPORT_MAX_RECEIVES = 5
 EXPORT_FUNCTION_TIMEOUT = 900  # .chalice/config.json lambda_functions.export_jobs.lambda_timeout
 EXPORT_VISIBILITY_SECONDS = 6 * EXPORT_FUNCTION_TIMEOUT  # 6 × the function timeout, as AWS recommends for SQS → Lambda
 EXPORT_FUNCTION = "ExportJobs"  # Chalice's logical id for the `export_jobs` SQS handler in app.py
+WALLBOARD_FUNCTION = "WallboardUpdates"  # Chalice's logical id for the `wallboard_updates` SQS handler
+WALLBOARD_VISIBILITY_SECONDS = 6 * 20  # 6 × the function's timeout (.chalice/config.json lambda_timeout 20 s)
+# Signals in a burst are batched; two runs at once at most (SQS's minimum), so runs rarely contend on a viewer.
+WALLBOARD_MAX_CONCURRENCY = 2
 REPORT_FUNCTION = "ReportCounters"  # Chalice's logical id for the `report_counters` stream handler
 TICKET_EVENTS_FUNCTION = "TicketEvents"  # and for the `ticket_events` one (the tickets' stream)
 # A record failing this often is given up (logged with its eventID; the backfill repairs its hour):
@@ -88,6 +92,7 @@ DELETED_WITH_STACK = {
     "SiteBucket": "the front ends, published again from the repository by make publish-frontend",
     "ExportQueue": "jobs in flight only; their state is in the export-jobs table",
     "ExportDeadLetterQueue": "failed job messages; each job's reason is on its export-jobs item",
+    "WallboardQueue": "signals that something changed, seconds old; the wallboard reads the tables themselves",
     "CustomerTokenSecret": "signs sessions of at most a day; a new stack issues new ones",
     "AWS::Logs::LogGroup": "ids and outcomes only, expiring after LOG_RETENTION_DAYS",
 }
@@ -229,6 +234,32 @@ def _exports(retention_days: int = EXPORT_RETENTION_DAYS) -> dict[str, Any]:
                 "RedrivePolicy": {
                     "deadLetterTargetArn": {"Fn::GetAtt": ["ExportDeadLetterQueue", "Arn"]},
                     "maxReceiveCount": EXPORT_MAX_RECEIVES,
+                },
+            },
+        },
+        # The wallboard function's signals and delayed catch-ups (chalicelib/services/wallboard.py): each
+        # message only says "something changed", so a lost one costs a stale wallboard until the next
+        # change, and a failed run's messages are dropped after a few receives instead of piling up.
+        "WallboardQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": _sub("${AWS::StackName}-wallboard"),
+                "VisibilityTimeout": WALLBOARD_VISIBILITY_SECONDS,
+                "MessageRetentionPeriod": 60,  # SQS's minimum: a signal older than that is worthless
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        WALLBOARD_FUNCTION: {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {
+                "Events": {
+                    f"{WALLBOARD_FUNCTION}SqsEventSource": {
+                        "Type": "SQS",
+                        "Properties": {
+                            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                            "ScalingConfig": {"MaximumConcurrency": WALLBOARD_MAX_CONCURRENCY},
+                        },
+                    }
                 },
             },
         },
@@ -528,6 +559,7 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
         "COGNITO_CLIENT_ID": {"Ref": "UserPoolClient"},
         "EXPORTS_BUCKET": {"Ref": "ExportsBucket"},
         "EXPORT_QUEUE_URL": {"Ref": "ExportQueue"},
+        "WALLBOARD_QUEUE_URL": {"Ref": "WallboardQueue"},  # chalicelib/realtime/wallboard_queue.py
         "EXPORT_RETENTION_DAYS": str(EXPORT_RETENTION_DAYS),
         # The export handler marks a job failed on its last attempt: the queue's last receive.
         "EXPORT_MAX_ATTEMPTS": str(EXPORT_MAX_RECEIVES),

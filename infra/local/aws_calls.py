@@ -86,7 +86,12 @@ def describe(signing_name: str, operation: str, params: dict[str, Any]) -> list[
         action = S3_ACTIONS.get(operation, f"s3:{operation}")
         return [(action, f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
     if signing_name == "sqs":
-        queue = _by_environment("EXPORT_QUEUE_URL", params.get("QueueUrl", ""), "${ExportQueue.Arn}")
+        url = params.get("QueueUrl", "")
+        queue = (
+            "${WallboardQueue.Arn}"
+            if url and url == os.environ.get("WALLBOARD_QUEUE_URL")
+            else _by_environment("EXPORT_QUEUE_URL", url, "${ExportQueue.Arn}")
+        )
         return [(f"sqs:{operation}", queue)]
     if signing_name == "kms":
         # Decrypt names no key: the ciphertext does, and the only key the app wraps with is the masking key.

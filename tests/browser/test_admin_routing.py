@@ -156,9 +156,11 @@ def test_hours_and_a_team_saved_in_korean_then_read_in_english(stack: dict[str, 
     expect(en.get_by_label("김상담 (agent1@example.com)")).to_be_checked()
     expect(en.locator("#routing-closing-close")).to_be_checked()
     expect(en.get_by_text("Monday", exact=True)).to_be_visible()
-    # The wallboard (실시간 현황) counts the team's queue under its name.
+    # The wallboard (실시간 현황판, pushed: a save changes its team list at the next change) counts the
+    # team's queue under its name, with its longest wait.
     expect(en.locator(f"#count-team-{team['id']}")).to_have_text("0")
-    expect(en.locator("#presence-counts dt", has_text="Waiting · 결제팀")).to_be_visible()
+    expect(en.locator(f'#wallboard-team-rows tr[data-team="{team["id"]}"] th')).to_have_text("결제팀")
+    expect(en.locator(f'#wallboard-team-rows tr[data-team="{team["id"]}"] .longest-wait')).to_have_text("—")
     assert_accessible(en, "admin routing editor (en, 1024)")
     en.locator(ROUTING).screenshot(path="tests/artifacts/admin-routing-en-1024.png")
 

@@ -278,6 +278,7 @@ MATRIX: list[Row] = [
     Row("ws typing", CHAT_PARTIES, body=lambda w: {"action": "typing", "conversationId": w.chat_a, "isTyping": True}),
     Row("ws read", CHAT_READERS, body=lambda w: {"action": "read", "conversationId": w.chat_a, "seq": 2}),
     Row("ws status.set", body={"action": "status.set", "status": "online"}),
+    Row("ws wallboard.subscribe", body={"action": "wallboard.subscribe"}),  # Audience.WALLBOARD decides
     Row("ws chat.open", CHAT_STAFF, body=lambda w: {"action": "chat.open", "conversationId": w.chat_a}),
     Row("ws chat.transfer", CHAT_STAFF, fresh=True,
         body=lambda w: {"action": "chat.transfer", "conversationId": w.chat_a, "agentId": "agent2@example.com"}),

@@ -50,6 +50,7 @@ def memory_store() -> Store:
     from chalicelib.store.memory.routing_settings import MemoryRoutingSettings
     from chalicelib.store.memory.settings import MemorySettings
     from chalicelib.store.memory.tickets import MemoryTickets
+    from chalicelib.store.memory.wallboard import MemoryWallboard
 
     tables = Tables()
     return Store(
@@ -68,4 +69,5 @@ def memory_store() -> Store:
         bulk=MemoryBulk(tables),
         routing_settings=MemoryRoutingSettings(tables),
         reports=MemoryReports(tables),
+        wallboard=MemoryWallboard(tables),
     )

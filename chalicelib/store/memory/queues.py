@@ -34,6 +34,11 @@ class MemoryQueues:
         with self._tables.lock:
             return len(self._queue(team_id))
 
+    def queue_summary(self, team_id: str | None = None) -> tuple[int, int | None]:
+        with self._tables.lock:
+            queue = self._queue(team_id)
+            return len(queue), (min(c.inbound_at for c in queue) if queue else None)
+
     def move_waiting(self, from_team_id: str, to_team_id: str | None) -> int:
         with self._tables.lock:
             queue = self._queue(from_team_id)
