@@ -72,6 +72,12 @@ class ConversationAccess:
     agent_id: str | None
 
 
+def check_is_staff(principal: Principal) -> None:
+    """Staff only (agents, supervisors, admins): the services' own guard behind the edge's audience."""
+    if not principal.is_staff:
+        raise Forbidden("agents, supervisors and admins only")
+
+
 def check_can_read(principal: Principal, conv: ConversationAccess) -> None:
     """Customers read only their own chat, agents only chats assigned to them, admins all."""
     if principal.role is Role.ADMIN:

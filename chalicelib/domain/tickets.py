@@ -113,11 +113,6 @@ class TicketHistoryEntry:
     from_value: str | None
     to_value: str | None
 
-    @property
-    def sort_key(self) -> str:
-        """Orders a ticket's history oldest first under one partition: `<version>#<index>`."""
-        return f"{self.version:010d}#{self.index:02d}"
-
 
 class _Unchanged:
     def __repr__(self) -> str:

@@ -15,7 +15,7 @@ from chalicelib.domain import accounts as rules
 from chalicelib.domain.accounts import GROUP_OF_ROLE, StaffRole
 from chalicelib.domain.entities import Agent
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidField
-from chalicelib.domain.model import AgentStatus, Principal, Role, effective_max_chats, now_ms
+from chalicelib.domain.model import AgentStatus, Principal, Role, effective_max_chats
 from chalicelib.domain.supervision import check_may_supervise
 from chalicelib.domain.validation import (
     MAX_NAME_CHARS,
@@ -246,7 +246,7 @@ def disable(actor: Principal, agent_id: str) -> dict[str, Any]:
     directory.disable(agent_id)
     directory.sign_out_everywhere(agent_id)
     _ensure_item(user, role)
-    _store().agents.set_disabled(agent_id, True, now_ms())
+    _store().agents.set_disabled(agent_id, True, bootstrap.clock())
     agent_status.apply_agent_change(agent_id)
     notify.close_agent_connections(agent_id)
     return _one(replace(user, enabled=False), role)
@@ -257,7 +257,7 @@ def enable(actor: Principal, agent_id: str) -> dict[str, Any]:
     user, role = _staff_target(actor, agent_id)
     directory.enable(agent_id)
     _ensure_item(user, role)
-    _store().agents.set_disabled(agent_id, False, now_ms())
+    _store().agents.set_disabled(agent_id, False, bootstrap.clock())
     return _one(replace(user, enabled=True), role)
 
 
@@ -276,7 +276,7 @@ def presence(actor: Principal) -> dict[str, Any]:
         "counts": counts,
         "activeChats": sum(v["activeChats"] for v in views),
         "queue": _queue_counts(),
-        "at": now_ms(),
+        "at": bootstrap.clock(),
     }
 
 

@@ -9,8 +9,8 @@ from chalicelib.bootstrap import clock, store
 from chalicelib.domain import model as rules
 from chalicelib.domain.accounts import customer_facing_name
 from chalicelib.domain.entities import Agent, Conversation
-from chalicelib.domain.errors import Conflict, Forbidden
-from chalicelib.domain.model import AgentCapacity, AgentStatus, Principal
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.model import AgentCapacity, AgentStatus, Principal, check_is_staff
 from chalicelib.domain.routing import (
     AgentLoad,
     Team,
@@ -205,14 +205,9 @@ def push_queue_positions(teams: tuple[Team, ...] | None = None) -> None:
 
 
 def queue(principal: Principal) -> dict[str, Any]:
-    require_staff(principal)
+    check_is_staff(principal)
     chats = []
     for team_id in queue_teams():
         waiting = store().queues.waiting(team_id=team_id)
         chats += [{**conversation_view(c), "position": i} for i, c in enumerate(waiting, start=1)]
     return {"waiting": len(chats), "chats": chats}
-
-
-def require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise Forbidden("agents and admins only")

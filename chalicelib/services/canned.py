@@ -22,7 +22,7 @@ from chalicelib.domain.canned_csv import from_csv, plan_canned_import, to_csv
 from chalicelib.domain.canned_text import DEFAULT_TIME_ZONE, fill, variable_values
 from chalicelib.domain.entities import CannedEntry
 from chalicelib.domain.errors import Forbidden, InvalidField, NotFound
-from chalicelib.domain.model import Principal, Role
+from chalicelib.domain.model import Principal, Role, check_is_staff
 from chalicelib.domain.validation import id_field, only_fields
 from chalicelib.services.views import access_of
 
@@ -31,11 +31,6 @@ MAX_REORDER_IDS = rules.MAX_SHARED_RESPONSES
 
 def _owner(scope: CannedScope, principal: Principal) -> str | None:
     return principal.user_id if scope is CannedScope.PERSONAL else None
-
-
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise Forbidden("only agents and admins keep canned responses")
 
 
 def _require_admin(principal: Principal) -> None:
@@ -66,7 +61,7 @@ def canned_view(entry: CannedEntry, *, with_usage: bool) -> dict[str, Any]:
 
 def usable_responses(principal: Principal) -> dict[str, Any]:
     """What the composer searches: the shared responses and the caller's own, each in its order."""
-    _require_staff(principal)
+    check_is_staff(principal)
     shared = store().canned.of_scope(CannedScope.SHARED, None)
     personal = store().canned.of_scope(CannedScope.PERSONAL, principal.user_id)
     return {
@@ -109,7 +104,7 @@ def _find(principal: Principal, scope: CannedScope, raw_id: str) -> CannedEntry:
 
 
 def edit_response(principal: Principal, scope: CannedScope, raw_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    _require_staff(principal)
+    check_is_staff(principal)
     entry = _find(principal, scope, raw_id)
     rules.check_can_manage(principal, entry.response)
     edited = rules.apply_canned_edit(entry.response, body)
@@ -119,7 +114,7 @@ def edit_response(principal: Principal, scope: CannedScope, raw_id: str, body: d
 
 
 def delete_response(principal: Principal, scope: CannedScope, raw_id: str) -> dict[str, Any]:
-    _require_staff(principal)
+    check_is_staff(principal)
     entry = _find(principal, scope, raw_id)
     rules.check_can_manage(principal, entry.response)
     store().canned.delete(entry)
@@ -128,7 +123,7 @@ def delete_response(principal: Principal, scope: CannedScope, raw_id: str) -> di
 
 def reorder(principal: Principal, scope: CannedScope, body: dict[str, Any]) -> dict[str, Any]:
     """`{"ids": [...]}`: every response of the scope, once each, in the new order."""
-    _require_staff(principal)
+    check_is_staff(principal)
     if scope is CannedScope.SHARED:
         _require_admin(principal)
     only_fields(body, {"ids"})
@@ -153,7 +148,7 @@ def reorder(principal: Principal, scope: CannedScope, body: dict[str, Any]) -> d
 def use_response(principal: Principal, raw_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Count one use of a response (the caller's own, else a shared one) and answer its text filled
     for the chat named (`conversationId`, optional): `{text, emptySpans}` for the composer."""
-    _require_staff(principal)
+    check_is_staff(principal)
     only_fields(body, {"conversationId", "lang"})
     response_id = id_field({"responseId": raw_id}, "responseId")
     lang = body.get("lang") or "ko"
@@ -198,7 +193,7 @@ def _usable(principal: Principal, response_id: str) -> CannedEntry:
 
 
 def export_csv(principal: Principal, scope: CannedScope, params: dict[str, Any]) -> bytes:
-    _require_staff(principal)
+    check_is_staff(principal)
     if scope is CannedScope.SHARED:
         _require_admin(principal)
     lang = params.get("lang") or "ko"
@@ -226,7 +221,7 @@ def _csv_bytes(body: dict[str, Any]) -> bytes:
 def import_csv(principal: Principal, scope: CannedScope, body: dict[str, Any]) -> dict[str, Any]:
     """Every row validated first (one bad row: nothing imported, every row's errors answered); then
     new shortcuts are created at the end and known ones updated. Nothing is deleted."""
-    _require_staff(principal)
+    check_is_staff(principal)
     if scope is CannedScope.SHARED:
         _require_admin(principal)
     drafts = from_csv(_csv_bytes(body))

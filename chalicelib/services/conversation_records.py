@@ -7,7 +7,7 @@ from typing import Any
 from chalicelib.bootstrap import store
 from chalicelib.domain import model as rules
 from chalicelib.domain.entities import Conversation
-from chalicelib.domain.model import Principal, Role
+from chalicelib.domain.model import Principal, Role, check_is_staff
 from chalicelib.domain.validation import (
     MAX_MEMO_CHARS,
     MAX_NAME_CHARS,
@@ -17,13 +17,13 @@ from chalicelib.domain.validation import (
     text_field,
 )
 from chalicelib.services import notify
-from chalicelib.services.assignment import require_staff, waiting_counts
+from chalicelib.services.assignment import waiting_counts
 from chalicelib.services.settings import load_settings
 from chalicelib.services.views import conversation_view, customer_conversation_view
 
 
 def agent_chats(principal: Principal) -> dict[str, Any]:
-    require_staff(principal)
+    check_is_staff(principal)
     live = store().queues.live_of(principal.user_id)
     waiting, _ = waiting_counts()
     return {

@@ -8,10 +8,10 @@ from chalicelib.bootstrap import clock, store
 from chalicelib.domain import model as rules
 from chalicelib.domain.entities import Conversation
 from chalicelib.domain.errors import Conflict, Forbidden
-from chalicelib.domain.model import Principal, Rating, Role
+from chalicelib.domain.model import Principal, Rating, Role, check_is_staff
 from chalicelib.domain.validation import enum_field, text_field
 from chalicelib.services import notify
-from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions, require_staff
+from chalicelib.services.assignment import assign_waiting_chats, push_queue_positions
 from chalicelib.services.messages import system_line
 from chalicelib.services.settings import load_settings
 from chalicelib.services.transfer import check_not_moved_away
@@ -20,7 +20,7 @@ from chalicelib.services.views import agent_view, conversation_view, customer_co
 
 def request_rating(principal: Principal, conversation_id: str) -> dict[str, Any]:
     conv = store().conversations.get(conversation_id)
-    require_staff(principal)
+    check_is_staff(principal)
     rules.check_can_send(principal, conv.access)
     conv = store().conversations.update(conv, {"rating_requested_at": clock()}, allow_ended=False)
     texts = load_settings().texts("rating_request_text")
@@ -77,6 +77,8 @@ def end_chat(principal: Principal, conversation_id: str) -> dict[str, Any]:
             conv = fresh  # the customer leaves whoever has the chat now
     else:
         raise Conflict("the conversation is too busy; try again")
+    # Read once more on purpose: a transaction returns no item, and the pushes must reach the
+    # connections as they are now (a tab may have joined since the first read).
     conv = store().conversations.get(conversation_id)
     notify.to_both_sides(conv, {"type": "message.new", "message": message_view(line)})
     announce_end(conv)

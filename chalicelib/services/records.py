@@ -10,9 +10,9 @@ from chalicelib import bootstrap
 from chalicelib.domain import model as rules
 from chalicelib.domain.accounts import username_field
 from chalicelib.domain.entities import Conversation, Ticket
-from chalicelib.domain.errors import Forbidden, InvalidField
+from chalicelib.domain.errors import InvalidField
 from chalicelib.domain.history import HistoryFilter
-from chalicelib.domain.model import ConversationState, Principal, Rating, TicketChannel
+from chalicelib.domain.model import ConversationState, Principal, Rating, TicketChannel, check_is_staff
 from chalicelib.domain.ticket_list import parse_ticket_filter
 from chalicelib.domain.validation import (
     MAX_CONTENT_CHARS,
@@ -91,14 +91,9 @@ def leave_inquiry(body: dict[str, Any]) -> dict[str, Any]:
     return {"ticketId": ticket.ticket_id, "createdAt": ticket.created_at}
 
 
-def _require_staff(principal: Principal) -> None:
-    if not principal.is_staff:
-        raise Forbidden("agents and admins only")
-
-
 def list_tickets(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
     """Filtered by status, assignee, channel and creation period; newest first, one index Query a page."""
-    _require_staff(principal)
+    check_is_staff(principal)
     only_fields(params, {"status", "assigneeId", "channel", "from", "to", "limit", "cursor"})
     query = parse_ticket_filter(params)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
@@ -124,7 +119,7 @@ def _visible_tickets(principal: Principal, tickets: list[Ticket]) -> list[dict[s
 
 
 def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
-    _require_staff(principal)
+    check_is_staff(principal)
     store = _store()
     ticket = store.tickets.get(ticket_id)
     history = [ticket_history_view(e) for e in store.tickets.history(ticket_id)]
@@ -137,7 +132,7 @@ def ticket_detail(principal: Principal, ticket_id: str) -> dict[str, Any]:
 
 
 def transcript(principal: Principal, conversation_id: str) -> dict[str, Any]:
-    _require_staff(principal)
+    check_is_staff(principal)
     store = _store()
     conv = store.conversations.get(conversation_id)
     rules.check_can_see_chat(principal, access_of(conv))
@@ -192,7 +187,7 @@ def history_filter(params: dict[str, Any]) -> HistoryFilter:
 
 def search_history(principal: Principal, params: dict[str, Any]) -> dict[str, Any]:
     """Newest first, through the month index (or the agent index); never a Scan."""
-    _require_staff(principal)
+    check_is_staff(principal)
     limit = int_field(params, "limit", minimum=1, maximum=PAGE_MAX, default=50)
     query = history_filter(params)
     page = _store().history.search(query, limit, decode_cursor(params.get("cursor")))

@@ -22,7 +22,7 @@ from chalicelib.domain.customer_texts import (
 )
 from chalicelib.domain.entities import SettingsDocument
 from chalicelib.domain.errors import Conflict, InvalidField
-from chalicelib.domain.model import Principal, now_ms
+from chalicelib.domain.model import Principal
 from chalicelib.domain.type_catalog import TypeEntry
 from chalicelib.domain.validation import bool_field, int_field, text_field
 
@@ -203,7 +203,7 @@ def update_settings(body: dict[str, Any], actor: Principal) -> tuple[ChatSetting
         # Either language's text is what a customer agrees to: a change in either is a new version.
         after.consent_version = before.consent_version + 1
     after.version = before.version + 1
-    now = now_ms()
+    now = bootstrap.clock()
     document = {k: v for k, v in asdict(after).items() if k != "version"}
     _store().settings.save_chat_settings(
         json.dumps(document, ensure_ascii=False),

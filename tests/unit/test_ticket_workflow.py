@@ -93,7 +93,7 @@ def test_a_change_records_who_when_what_from_and_to_and_bumps_the_version():
         (TicketField.COMMENT, None, "배송 확인 중"),
     ]
     assert {(e.version, e.at, e.actor_id, e.ticket_id) for e in result.entries} == {(4, NOW, "alice", "t1")}
-    assert [e.sort_key for e in result.entries] == ["0000000004#00", "0000000004#01", "0000000004#02"]
+    assert [(e.version, e.index) for e in result.entries] == [(4, 0), (4, 1), (4, 2)]  # the history's order
 
 
 def test_starting_or_solving_an_unassigned_ticket_assigns_the_actor():
