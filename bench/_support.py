@@ -44,7 +44,7 @@ BENCH_ENVIRONMENT = {
 def set_environment() -> None:
     """Point the app at moto in-process; refuse if the models were already imported with other names."""
     models = sys.modules.get("chalicelib.store.models")
-    if models is not None and not models.ConnectionModel.Meta.table_name.startswith(TABLE_PREFIX):
+    if models is not None and not models.AgentModel.Meta.table_name.startswith(TABLE_PREFIX):
         raise RuntimeError(
             "chalicelib.store.models was imported before bench._support set TABLE_PREFIX; import bench._support first"
         )

@@ -9,9 +9,9 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.domain.entities import Connection
 from chalicelib.domain.model import Principal, Role
 from chalicelib.store import keys
+from chalicelib.store.connection_models import ConnectionModel
 from chalicelib.store.convert import attribute_values, to_entity
 from chalicelib.store.dynamo import is_condition_failure
-from chalicelib.store.models import ConnectionModel
 
 CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway's 2-hour cap plus slack
 

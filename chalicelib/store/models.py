@@ -1,9 +1,10 @@
 """pynamodb models of the chat path: the one place that knows these tables, keys and indexes.
 
-Connections, agents, conversations and messages, with the settings (intake and assignment read
-them) and the mask audit (an automatic mask's entry is written with its message): what a chat
-handler's cold start needs. The ticket, canned-response and export tables are in
-chalicelib/store/record_models.py, loaded on first use; chalicelib/store/tables.py lists all.
+Agents, conversations and messages, with the settings (intake and assignment read them) and the
+mask audit (an automatic mask's entry is written with its message): what a chat handler's cold
+start needs, with the connections (chalicelib/store/connection_models.py). The ticket,
+canned-response and export tables are in chalicelib/store/record_models.py, loaded on first use;
+chalicelib/store/tables.py lists all.
 
 Every request-path access is a GetItem or a Query on a key or an index listed in
 docs/data-model.md. The AWS template and the local stack derive their table
@@ -25,7 +26,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.config import table_name
@@ -47,59 +48,6 @@ def _meta(suffix: str, **extra: Any) -> Any:  # a Meta class: what pynamodb's Me
 
 # The conversations' change stream feeds the report counters (chalicelib/entrypoints/report_stream.py).
 CONVERSATIONS_STREAM_VIEW = "NEW_AND_OLD_IMAGES"
-
-
-# --- connections -------------------------------------------------------------------------
-
-
-class ConnectionsByPrincipal(GlobalSecondaryIndex["ConnectionModel"]):
-    class Meta:
-        index_name = keys.CONNECTIONS_BY_PRINCIPAL
-        projection = AllProjection()
-
-    principal = UnicodeAttribute(hash_key=True)
-    connection_id = UnicodeAttribute(range_key=True)
-
-
-class ConnectionsOnWallboard(GlobalSecondaryIndex["ConnectionModel"]):
-    """Sparse: only wallboard viewers carry `wallboard`. The throttle's two marks are projected, nothing
-    else, so the per-frame rate-limit writes on a viewer's item never write this index."""
-
-    class Meta:
-        index_name = keys.CONNECTIONS_ON_WALLBOARD
-        projection = IncludeProjection(["wallboard_pushed_at", "wallboard_pending_at"])
-
-    wallboard = UnicodeAttribute(hash_key=True)
-    connection_id = UnicodeAttribute(range_key=True)
-
-
-class ConnectionModel(Model):
-    """One open WebSocket connection. principal is `agent#<id>` or `chat#<conversation id>`."""
-
-    Meta = _meta("connections")
-
-    connection_id = UnicodeAttribute(hash_key=True)
-    principal = UnicodeAttribute()
-    role = UnicodeAttribute()  # customer | agent | admin
-    user_id = UnicodeAttribute()
-    conversation_id = UnicodeAttribute(null=True)
-    connected_at = NumberAttribute()
-    # API Gateway closes every connection after 2 hours; the item expires shortly after.
-    expires_at = TTLAttribute()
-    # Rate limit (chalicelib/services/limits.py): frames counted in a fixed window starting at rate_window (s).
-    rate_window = NumberAttribute(null=True)
-    rate_count = NumberAttribute(null=True)
-    # When the token the connection was opened with expires (epoch s); frames after it are refused.
-    token_expires_at = NumberAttribute(null=True)
-    watching = UnicodeAttribute(null=True)  # a supervisor's tab: the chat it watches
-    # A wallboard viewer (store/wallboard.py): `wallboard` is the index partition, set on subscribe.
-    wallboard = UnicodeAttribute(null=True)
-    wallboard_since = NumberAttribute(null=True)
-    wallboard_pushed_at = NumberAttribute(null=True)
-    wallboard_pending_at = NumberAttribute(null=True)
-
-    by_principal = ConnectionsByPrincipal()
-    on_wallboard = ConnectionsOnWallboard()
 
 
 # --- agents ------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pynamodb.models import Model
 
+from chalicelib.store.connection_models import ConnectionModel
 from chalicelib.store.models import (
     AgentModel,
-    ConnectionModel,
     ConversationModel,
     MaskAuditModel,
     MessageModel,

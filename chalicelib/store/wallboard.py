@@ -13,8 +13,8 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.domain.wallboard import ViewerMark
 from chalicelib.store import keys
+from chalicelib.store.connection_models import ConnectionModel
 from chalicelib.store.dynamo import is_condition_failure
-from chalicelib.store.models import ConnectionModel
 
 
 def _mark(item: ConnectionModel) -> ViewerMark:

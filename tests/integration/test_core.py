@@ -10,7 +10,8 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.bootstrap import store
-from chalicelib.store.models import ConnectionModel, ConversationModel
+from chalicelib.store.connection_models import ConnectionModel
+from chalicelib.store.models import ConversationModel
 
 
 def _connections() -> int:

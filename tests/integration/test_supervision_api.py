@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.store.models import AgentModel, ConnectionModel, ConversationModel
+from chalicelib.store.connection_models import ConnectionModel
+from chalicelib.store.models import AgentModel, ConversationModel
 
 SUPERVISOR = "supervisor1@example.com"
 SUPERVISOR_NAME = "최감독"
