@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalicelib.store import keys  # key formats only: imports no model (TABLE_PREFIX is set later)
-
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "export.json"
 REGION = "ap-northeast-2"
@@ -106,56 +104,43 @@ def chats(size: int, per_chat: int) -> Iterator[dict[str, Any]]:
         }
 
 
-def _s(value: str | None) -> dict[str, str] | None:
-    return None if value is None else {"S": value}
+def chat_entities(chat: dict[str, Any]) -> Iterator[Any]:
+    """The ended chat and its messages as the store's entities (chalicelib/store/bulk.py serialises them)."""
+    from chalicelib.domain.entities import Conversation, Message
 
-
-def _n(value: int) -> dict[str, str]:
-    return {"N": str(value)}
-
-
-def chat_item(chat: dict[str, Any]) -> dict[str, Any]:
-    month = datetime.fromtimestamp(chat["inbound"] / 1000, UTC).strftime("%Y-%m")
-    item = {
-        "conversation_id": _s(chat["id"]),
-        "state": _s("ended"),
-        "customer_id": _s("c-" + chat["id"]),
-        "inbound_at": _n(chat["inbound"]),
-        "inbound_key": _s(keys.time_key(chat["inbound"], chat["id"])),
-        "inbound_month": _s(month),
-        "consent_version": _n(1),
-        "consented_at": _n(chat["inbound"]),
-        "agent_id": _s(chat["agent_id"]),
-        "agent_name": _s(chat["agent_name"]),
-        "assigned_at": _n(chat["assigned"]),
-        "first_response_at": _n(chat["first_response"]),
-        "ended_at": _n(chat["ended"]),
-        "ended_by": _s("agent"),
-        "last_seq": _n(len(chat["messages"])),
-        "customer_name": _s(chat["customer"]),
-        "customer_name_lower": _s(chat["customer"].lower()),
-        "customer_email": _s(chat["email"]),
-        "customer_phone": _s(chat["phone"]),
-        "customer_memo": _s(chat["memo"]),
-        "inquiry_type": _s(chat["inquiry"]),
-        "processing_type": _s(chat["processing"]),
-        "counsel_note": _s(chat["note"]),
-        "rating": _s(chat["rating"]),
-        "rating_comment": _s(chat["comment"]),
-    }
-    return {k: v for k, v in item.items() if v is not None}
-
-
-def message_item(chat_id: str, message: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "conversation_id": _s(chat_id),
-        "sort_key": _s(keys.message_sort_key(message["seq"])),
-        "seq": _n(message["seq"]),
-        "sender_role": _s(message["role"]),
-        "sender_name": _s(message["name"]),
-        "text": _s(message["text"]),
-        "created_at": _n(message["at"]),
-    }
+    yield Conversation(
+        chat["id"],
+        "ended",
+        "c-" + chat["id"],
+        inbound_at=chat["inbound"],
+        consent_version=1,
+        consented_at=chat["inbound"],
+        agent_id=chat["agent_id"],
+        agent_name=chat["agent_name"],
+        assigned_at=chat["assigned"],
+        first_response_at=chat["first_response"],
+        ended_at=chat["ended"],
+        ended_by="agent",
+        last_seq=len(chat["messages"]),
+        customer_name=chat["customer"],
+        customer_email=chat["email"],
+        customer_phone=chat["phone"],
+        customer_memo=chat["memo"],
+        inquiry_type=chat["inquiry"],
+        processing_type=chat["processing"],
+        counsel_note=chat["note"],
+        rating=chat["rating"],
+        rating_comment=chat["comment"],
+    )
+    for message in chat["messages"]:
+        yield Message(
+            chat["id"],
+            message["seq"],
+            sender_role=message["role"],
+            sender_name=message["name"],
+            text=message["text"],
+            created_at=message["at"],
+        )
 
 
 # --- processes ----------------------------------------------------------------------------------
@@ -468,7 +453,7 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
 
         from chalicelib import bootstrap
         from chalicelib.domain.entities import ExportJob
-        from chalicelib.store.models import ConversationModel, MessageModel
+        from chalicelib.store import bulk
         from chalicelib.store.schema import create_tables
         from chalicelib.store.tables import ALL_MODELS
 
@@ -478,12 +463,10 @@ def host(size: int, per_chat: int) -> dict[str, Any]:
         )
         backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
         started = time.perf_counter()
-        chat_table, message_table = ConversationModel.Meta.table_name, MessageModel.Meta.table_name
         for chat in chats(size, per_chat):
             # Straight into moto's backend (same process as its server): loading is not what we measure.
-            backend.put_item(chat_table, chat_item(chat))
-            for message in chat["messages"]:
-                backend.put_item(message_table, message_item(chat["id"], message))
+            for table, item in bulk.serialized(chat_entities(chat)):
+                backend.put_item(table, item)
         load_seconds = time.perf_counter() - started
         export_id = f"01BENCHJOB{size:016d}"
         filters = {"from": START_MS - 1, "to": START_MS + SPAN_MS}

@@ -27,39 +27,41 @@ HOUR_MS = 3_600_000
 
 
 def _seed_counters(chats: int, first_hour: int) -> int:
-    """The counter items N chats leave: chat i comes in at hour i % (30 × 24)."""
-    from chalicelib.domain.metrics import Scope, ScopeKind
-    from chalicelib.store.report_models import ReportCounterModel
-    from chalicelib.store.reports import _keys
+    """The counter items N chats leave (chat i comes in at hour i % (30 × 24)), added through the
+    store as the stream function adds them: one applied record an hour, for its three scopes."""
+    from chalicelib.bootstrap import store
+    from chalicelib.domain.metrics import Counters, Scope, ScopeKind
 
     hours = DAYS * 24
     per_hour = [chats // hours + (1 if h < chats % hours else 0) for h in range(hours)]
-    items = []
-    for offset, count in enumerate(per_hour):
-        if not count:
-            continue
-        hour = first_hour + offset
-        agent = f"seed-agent-{hour % AGENTS}"
-        team = f"team-{hour % AGENTS % TEAMS}"
-        answered = count - count // 5
-        values = {
-            "chats_in": count,
-            "answered": answered,
-            "unanswered": count - answered,
-            "first_response_sum_ms": answered * 30_000,
-            "first_response_count": answered,
-            "satisfied": answered // 2,
-        }
-        for scope in (
-            Scope(ScopeKind.ALL, "all", hour),
-            Scope(ScopeKind.TEAM, team, hour),
-            Scope(ScopeKind.AGENT, agent, hour),
-        ):
-            items.append(ReportCounterModel(*_keys(scope), revision=1, **values))
-    with METER.pause(), ReportCounterModel.batch_write() as batch:
-        for item in items:
-            batch.save(item)
-    return len(items)
+    items = 0
+    with METER.pause():
+        for offset, count in enumerate(per_hour):
+            if not count:
+                continue
+            hour = first_hour + offset
+            agent = f"seed-agent-{hour % AGENTS}"
+            team = f"team-{hour % AGENTS % TEAMS}"
+            answered = count - count // 5
+            values = {
+                "chats_in": count,
+                "answered": answered,
+                "unanswered": count - answered,
+                "first_response_sum_ms": answered * 30_000,
+                "first_response_count": answered,
+                "satisfied": answered // 2,
+            }
+            changes: Counters = {
+                scope: dict(values)
+                for scope in (
+                    Scope(ScopeKind.ALL, "", hour),
+                    Scope(ScopeKind.TEAM, team, hour),
+                    Scope(ScopeKind.AGENT, agent, hour),
+                )
+            }
+            store().reports.apply(f"bench-seed-{hour}", changes, hour * HOUR_MS)
+            items += len(changes)
+    return items
 
 
 def measure_size(chats: int) -> dict[str, Any]:
@@ -96,7 +98,7 @@ def main() -> dict[str, Any]:
             for g in ("day", "team", "agent")
         )
         print(f"{r['chats']:>7,} chats ({r['counter_items']} counter items): {line}", flush=True)
-    sizes = "·".join(f"{r['chats'] // 1000}k" for r in results)
+    sizes = "·".join(f"{r['chats']:,}" for r in results)
     summary = {
         f"30-day report, {g}: requests · items read @{sizes} chats": [
             v for r in results for v in (r[g]["requests"], r[g]["items_read"])
