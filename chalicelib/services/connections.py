@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chalicelib.auth.mfa import check_admin_mfa
 from chalicelib.auth.tokens import principal_from_token
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain.errors import Forbidden
@@ -21,6 +22,7 @@ def connect(connection_id: str, token: str | None) -> Principal:
         return principal
     if db.agents.ensure(principal).disabled:
         raise Forbidden("this account is disabled")
+    check_admin_mfa(principal)  # as at the REST edge: an admin without an authenticator app stays out
     db.connections.put(connection_id, principal, now)
     if db.agents.add_connection(principal.user_id, connection_id).disabled:
         # Disabled while this tab connected: the admin's close may have read the agent before this

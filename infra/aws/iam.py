@@ -90,7 +90,10 @@ FUNCTION_ACCESS: dict[str, Access] = {
             "cognito-idp:AdminDeleteUserAttributes",
         ),
     ),
-    "websocket_connect": Access(tables_rw=CHAT_TABLES, push=True, token_secret=True),  # verifies ?token=
+    # Verifies ?token=; an admin's connection needs an authenticator app where MFA is required.
+    "websocket_connect": Access(
+        tables_rw=CHAT_TABLES, push=True, token_secret=True, cognito_admin=("cognito-idp:AdminGetUser",)
+    ),
     "websocket_message": Access(
         tables_rw=(*CHAT_TABLES, "mask-audit"),
         push=True,

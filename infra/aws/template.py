@@ -565,7 +565,7 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
         "EXPORT_MAX_ATTEMPTS": str(EXPORT_MAX_RECEIVES),
         "MASKING_KEY_ID": {"Ref": "MaskingKey"},
         "MAIL_FROM": {"Ref": "MailFrom"},  # the transcript e-mail's sender (services/transcript_mail.py)
-        # Admins must have an authenticator app (chalicelib/entrypoints/edge.py check_admin_mfa).
+        # Admins must have an authenticator app (chalicelib/auth/mfa.py check_admin_mfa, at the REST edge and $connect).
         "ADMIN_MFA_REQUIRED": {"Fn::If": ["AdminMfaRequired", "true", "false"]},
         # The ARN (Ref of a secret), never the value: the functions read it from Secrets Manager at run
         # time (chalicelib/auth/tokens.py), so rotation needs no stack update.

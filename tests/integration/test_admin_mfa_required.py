@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 
+from chalicelib.auth import mfa
 from chalicelib.config import get_config
-from chalicelib.entrypoints import edge
 
 
 @pytest.fixture
 def mfa_required(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ADMIN_MFA_REQUIRED", "true")
     get_config.cache_clear()
-    edge._totp_seen.clear()
+    mfa._totp_seen.clear()
     yield
     get_config.cache_clear()
-    edge._totp_seen.clear()
+    mfa._totp_seen.clear()
 
 
 def _enrol_totp(h: Any, access_token: str) -> None:
@@ -49,3 +49,16 @@ def test_agents_need_no_authenticator_app_and_the_setting_off_asks_none(h: Any, 
     get_config.cache_clear()
     status, body = h.rest("GET", "/admin/agents", token=h.staff_token("admin@example.com", "admins"))
     assert status == 200, body
+
+
+def test_the_websocket_refuses_an_admin_without_an_authenticator_app_until_enrolled(h: Any, mfa_required: None) -> None:
+    # Else the wallboard (wallboard.subscribe) and every staff action would be a way round the REST edge.
+    from chalicelib.bootstrap import store
+
+    admin = h.staff_token("admin@example.com", "admins")
+    connection_id, result = h.connect(admin)
+    assert result["statusCode"] == 403 and "mfa_required" in result["body"], result
+    assert store().connections.get(connection_id) is None, "a refused connection is not stored"
+    h.connected(h.staff_token("agent1@example.com"))  # agents are not asked
+    _enrol_totp(h, h.staff_token("admin@example.com", "admins", token_use="access"))
+    h.connected(admin)
