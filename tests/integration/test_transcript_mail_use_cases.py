@@ -1,4 +1,5 @@
 """The transcript by e-mail: the request's rules (in-memory store) and the mail moto's SES received.
+Here, not in tests/services: it needs moto (SQS, SES, KMS), which the fast tier runs without.
 
 The queue and SES are moto's; the export function's batch handler runs the queued message as the
 export Lambda would, and the sent message is read back from moto's SES backend.
@@ -25,6 +26,7 @@ from chalicelib.export.runner import handle_batch
 from chalicelib.services import connections, ending, intake, masking, messages, notes, transcript_mail
 from chalicelib.services.settings import update_settings
 from tests.services.conftest import World
+from tests.services.conftest import world as world  # noqa: F401 - the in-memory world, a fixture here too
 
 REGION = "us-east-1"
 SENDER = "no-reply@help.example.com"
