@@ -18,7 +18,9 @@ from playwright.sync_api import Page, Request, expect
 from staff_checks import assert_screen, values_of
 
 AGENT = "agent1@example.com"
-NAMES = {"관리자", "김상담", "이상담", "admin@example.com", AGENT, "agent2@example.com", "결제팀"}
+# The demo accounts' names and e-mails and this test's team, shown as typed in any language.
+NAMES = {"관리자", "김상담", "이상담", "최감독", AGENT, "결제팀"}
+NAMES |= {"admin@example.com", "agent2@example.com", "supervisor1@example.com"}
 
 
 def _presence_reads(page: Page) -> list[str]:
