@@ -1,7 +1,8 @@
-"""The one place services get their adapters from: the store, the pusher and the clock.
+"""The one place services get their adapters from: the store, the pusher, the clock and the events out.
 
 In Lambda and the local stack these are DynamoDB (chalicelib/store), the API Gateway management
-API and the wall clock, built on first use. Tests run the same services on the in-memory store
+API, the wall clock and EventBridge (chalicelib/realtime/event_bus.py), built on first use.
+Tests run the same services on the in-memory store
 (`chalicelib/store/memory`), a recording pusher and a clock they move, with `use(...)`.
 """
 
@@ -21,6 +22,7 @@ class Adapters:
     store: Store
     pusher: Any  # realtime.push.Pusher or a test double with send(ids, frame) -> gone ids, close(id)
     clock: Callable[[], int] = now_ms  # epoch ms
+    events: Any = None  # realtime.event_bus (None: loaded on first use) or a double with publish(events, what)
 
 
 _current: Adapters | None = None
@@ -41,6 +43,16 @@ def store() -> Store:
 
 def clock() -> int:
     return adapters().clock()
+
+
+def events() -> Any:
+    """Where the stream functions publish integration events (docs/events.md)."""
+    chosen = adapters().events
+    if chosen is None:
+        from chalicelib.realtime import event_bus
+
+        return event_bus
+    return chosen
 
 
 @contextmanager

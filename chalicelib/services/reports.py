@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from chalicelib import bootstrap
 from chalicelib.bootstrap import clock, store
 from chalicelib.domain import metrics
 from chalicelib.domain.canned_text import DEFAULT_TIME_ZONE
@@ -19,7 +20,6 @@ from chalicelib.domain.errors import Forbidden, InvalidField
 from chalicelib.domain.metrics import HOUR_MS, CounterItem, Scope, ScopeKind
 from chalicelib.domain.model import Principal, Role
 from chalicelib.domain.validation import int_field, only_fields
-from chalicelib.realtime import event_bus
 from chalicelib.services import stream_batch
 
 DAY_MS = 24 * HOUR_MS
@@ -60,7 +60,7 @@ def publish_chat_events(event_id: str, old: Any, new: Any) -> int:
     """PutEvents for the record's chat events; raises if any entry failed. The number published."""
     from chalicelib.domain.chat_events import chat_events
 
-    return event_bus.publish(chat_events(event_id, old, new), f"chat events of record {event_id}")
+    return bootstrap.events().publish(chat_events(event_id, old, new), f"chat events of record {event_id}")
 
 
 def apply_stream_batch(records: Iterable[dict[str, Any]]) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib import bootstrap
 from chalicelib.bootstrap import store
-from chalicelib.realtime import event_bus
 from chalicelib.services import stream_batch
 
 
@@ -26,7 +26,7 @@ def publish_record(record: dict[str, Any]) -> str:
     if record["eventName"] == "REMOVE":
         return "ignored"
     events = ticket_events(event_id, _image(record, "OldImage"), _image(record, "NewImage"))
-    return "published" if event_bus.publish(events, f"ticket events of record {event_id}") else "nothing"
+    return "published" if bootstrap.events().publish(events, f"ticket events of record {event_id}") else "nothing"
 
 
 def apply_stream_batch(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
