@@ -1,4 +1,5 @@
 // The admin page's strings, Korean first. One catalogue: createI18n(strings) in admin.js.
+import { REPORT_STRINGS } from "./report-strings.js";
 import { ROUTING_STRINGS } from "./routing-strings.js";
 export const strings = {
   ko: {
@@ -132,6 +133,7 @@ export const strings = {
     noPermission: "채팅 권한 없음",
     exportsTitle: "최근 추출",
     ...ROUTING_STRINGS.ko, // routing-strings.js (issue #21)
+    ...REPORT_STRINGS.ko, // report-strings.js (issue #24)
   },
   en: {
     title: "Chat administration",
@@ -261,5 +263,6 @@ export const strings = {
     noPermission: "no chat permission",
     exportsTitle: "Recent exports",
     ...ROUTING_STRINGS.en,
+    ...REPORT_STRINGS.en,
   },
 };
