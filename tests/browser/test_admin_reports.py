@@ -38,6 +38,7 @@ WORDS = {
         "ready": "엑셀 파일이 준비되었습니다",
         "chart": "아래 리포트 표",
         "bars": "막대",
+        "loading": "불러오는 중",
     },
     "en": {
         "noTeam": "No team",
@@ -47,6 +48,7 @@ WORDS = {
         "ready": "The Excel file is ready",
         "chart": "report table below",
         "bars": "bars",
+        "loading": "Loading",
     },
 }
 BAR_RGB = (0, 114, 178)  # report-charts.js COLORS.in, the chats-in bars
@@ -216,7 +218,7 @@ def _matches_api(page: Page, report: dict[str, Any]) -> None:
     expect(page.locator("#report-table tbody tr")).to_have_count(len(report["rows"]))
 
 
-@pytest.mark.parametrize(("lang", "width"), [("ko", 1280), ("en", 1024)])
+@pytest.mark.parametrize(("lang", "width"), [("ko", 1280), ("en", 1024), ("ko", 390)])
 def test_admin_reads_the_report_charts_and_exports_it(
     stack: dict[str, Any], seeded: dict[str, Any], new_page: Any, tmp_path: Path, lang: str, width: int
 ) -> None:
@@ -258,10 +260,20 @@ def test_admin_reads_the_report_charts_and_exports_it(
     assert_accessible(page, f"reports by day {tag}")
     _shot(page, f"admin-reports-day-{tag}")
 
-    # By team: chats without a team, named so; the charts become bars with a note.
+    # By team: chats without a team, named so; the charts become bars with a note. The status line
+    # says it is loading first (recorded as it changes).
+    page.evaluate(
+        """() => {
+             window.reportStatuses = [];
+             const status = document.querySelector('#report-status');
+             new MutationObserver(() => window.reportStatuses.push(status.textContent))
+               .observe(status, { childList: true, characterData: true, subtree: true });
+           }"""
+    )
     page.select_option("#report-group", "team")
     expect(page.locator('#report-table tr[data-key="-"] th')).to_have_text(words["noTeam"])
     _matches_api(page, _report(stack, admin, **period, groupBy="team"))
+    assert words["loading"] in page.evaluate("window.reportStatuses")[0]
     expect(page.locator("#report-charts-note")).to_contain_text(words["bars"])
     assert _bar_pixels(page, "report-chart-volume") > 50
     _shot(page, f"admin-reports-team-{tag}")
