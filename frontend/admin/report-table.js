@@ -1,6 +1,6 @@
-// The 리포트 table (issue #24): a real <table> with a caption, two header rows (the groups of
-// columns and each column) and row headers, durations in words, team and agent keys by name; the total
-// in <tfoot>. It is the charts' screen-reader equivalent (their names point to it).
+// The 리포트 tables (issue #24): real <table>s with a caption, two header rows (the groups of columns
+// and each column) and row headers, durations in words, team and agent keys by name; the total in
+// <tfoot>. They are the charts' screen-reader equivalent (the charts' names point to them).
 import { formatDateTime } from "/shared/datetime.js";
 import { el } from "/shared/dom.js";
 import { t } from "./page.js";
@@ -53,51 +53,63 @@ export function orderedRows(report, groupBy, names, { lang, zone }) {
   return rows;
 }
 
-/** fmt: {number, percent} (Intl.NumberFormat of the page's language). */
-export function reportTable(report, params, rows, groupName, { number, percent }) {
+/** One table: caption, the column groups' header row and each column's, a row header per key, the total in <tfoot>. */
+function table({ id, captionText, keyHead, groups, rows, total }) {
   const headCell = (text, attrs = {}) => el("th", { scope: "col", ...attrs }, text);
-  const groupCell = (text, span) => el("th", { scope: "colgroup", colspan: String(span) }, text);
   const thead = el(
     "thead",
     {},
     el(
       "tr",
       {},
-      headCell(t(`reportKey_${params.groupBy}`), { rowspan: "2" }),
-      groupCell(t("reportCounts"), COUNT_COLUMNS.length),
-      groupCell(t("reportCsat"), CSAT_COLUMNS.length),
-      DURATIONS.map((d) => groupCell(t(titleKey(d)), DURATION_PARTS.length)),
+      headCell(keyHead, { rowspan: "2" }),
+      groups.map((g) => el("th", { scope: "colgroup", colspan: String(g.columns.length) }, g.title)),
     ),
-    el(
-      "tr",
-      {},
-      [...COUNT_COLUMNS, ...CSAT_COLUMNS].map((name) => headCell(t(titleKey(name)))),
-      DURATIONS.flatMap(() => DURATION_PARTS.map(([, key]) => headCell(t(key)))),
-    ),
+    el("tr", {}, groups.flatMap((g) => g.columns.map((c) => headCell(c.title)))),
   );
-  const cells = (metrics) => [
-    ...COUNT_COLUMNS.map((name) => el("td", { dataset: { metric: name } }, number.format(metrics[name]))),
-    el("td", { dataset: { metric: "satisfied" } }, number.format(metrics.satisfied)),
-    el("td", { dataset: { metric: "dissatisfied" } }, number.format(metrics.dissatisfied)),
-    el("td", { dataset: { metric: "satisfiedShare" } }, metrics.satisfiedShare == null ? "–" : percent.format(metrics.satisfiedShare)),
-    ...DURATIONS.flatMap((d) =>
-      DURATION_PARTS.map(([part]) => el("td", { dataset: { metric: `${d}.${part}` } }, formatDuration(metrics[d]?.[part]))),
-    ),
-  ];
+  const cells = (metrics) => groups.flatMap((g) => g.columns.map((c) => el("td", { dataset: { metric: c.metric } }, c.value(metrics))));
   const body = el(
     "tbody",
     {},
     rows.map((row) => el("tr", { dataset: { key: row.key } }, el("th", { scope: "row" }, row.label), cells(row))),
   );
-  const foot = el("tfoot", {}, el("tr", { dataset: { key: "total" } }, el("th", { scope: "row" }, t("reportTotal")), cells(report.total)));
-  const caption = el("caption", { id: "report-table-caption" }, t("reportCaption", { from: params.from, to: params.to, group: groupName }));
-  const colgroups = [
-    el("colgroup", {}, el("col", {})),
-    el("colgroup", { span: String(COUNT_COLUMNS.length) }),
-    el("colgroup", { span: String(CSAT_COLUMNS.length) }),
-    ...DURATIONS.map(() => el("colgroup", { span: String(DURATION_PARTS.length) })),
-  ];
-  const table = el("table", { class: "report-table", id: "report-table" }, caption, colgroups, thead, body, foot);
-  // Wide: it scrolls sideways in its own box, which the keyboard can reach (WCAG 2.1.1).
-  return el("div", { class: "report-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "report-table-caption" }, table);
+  const foot = el("tfoot", {}, el("tr", { dataset: { key: "total" } }, el("th", { scope: "row" }, t("reportTotal")), cells(total)));
+  const colgroups = [el("colgroup", {}, el("col", {})), ...groups.map((g) => el("colgroup", { span: String(g.columns.length) }))];
+  const node = el("table", { class: "report-table", id }, el("caption", { id: `${id}-caption` }, captionText), colgroups, thead, body, foot);
+  // Narrow screens: it scrolls sideways in its own box, which the keyboard can reach (WCAG 2.1.1).
+  return el("div", { class: "report-table-wrap", tabindex: "0", role: "region", "aria-labelledby": `${id}-caption` }, node);
+}
+
+/**
+ * The report's numbers as two tables (each fits the page at 1024 px): the counts and the CSAT, then
+ * first response, wait and handle time (average, median, 90th percentile). fmt: {number, percent}.
+ */
+export function reportTable(report, params, rows, groupName, { number, percent }) {
+  const period = { from: params.from, to: params.to, group: groupName };
+  const keyHead = t(`reportKey_${params.groupBy}`);
+  const count = (metric) => ({ metric, title: t(titleKey(metric)), value: (m) => number.format(m[metric]) });
+  const share = { metric: "satisfiedShare", title: t("reportSatisfiedShare"), value: (m) => (m.satisfiedShare == null ? "–" : percent.format(m.satisfiedShare)) };
+  const counts = table({
+    id: "report-table",
+    captionText: t("reportCaption", period),
+    keyHead,
+    rows,
+    total: report.total,
+    groups: [
+      { title: t("reportCounts"), columns: COUNT_COLUMNS.map(count) },
+      { title: t("reportCsat"), columns: [count("satisfied"), count("dissatisfied"), share] },
+    ],
+  });
+  const times = table({
+    id: "report-times-table",
+    captionText: t("reportTimesCaption", period),
+    keyHead,
+    rows,
+    total: report.total,
+    groups: DURATIONS.map((d) => ({
+      title: t(titleKey(d)),
+      columns: DURATION_PARTS.map(([part, key]) => ({ metric: `${d}.${part}`, title: t(key), value: (m) => formatDuration(m[d]?.[part]) })),
+    })),
+  });
+  return el("div", { class: "report-tables" }, counts, times);
 }

@@ -5,7 +5,7 @@
 // through the export flow every screen shares (report-export.js, shared/export-job.js). Dates go to
 // the API as YYYY-MM-DD: the server reads them in its service zone, so the page sends no offset.
 import { ApiError, query } from "/shared/api.js";
-import { serviceTimeZone } from "/shared/datetime.js";
+import { serviceTimeZone, timeZoneNote } from "/shared/datetime.js";
 import { clear, el } from "/shared/dom.js";
 import { errorText, field, i18n, t } from "./page.js";
 import { reportCharts } from "./report-charts.js";
@@ -147,7 +147,7 @@ export function mountReports(container, ctx) {
 
   function show(report, params) {
     clearResults();
-    const groupName = t(`reportGroup_${params.groupBy}`);
+    const groupName = lang === "en" ? t(`reportGroup_${params.groupBy}`).toLowerCase() : t(`reportGroup_${params.groupBy}`); // "by hour"
     const rows = orderedRows(report, params.groupBy, names, fmt);
     status.textContent = t("reportLoaded", { from: params.from, to: params.to, group: groupName, rows: fmt.number.format(rows.length) });
     if (report.timeZone && report.timeZone !== zone) results.append(el("p", { class: "notice" }, t("reportZoneDiffers", { zone: report.timeZone })));
@@ -163,7 +163,7 @@ export function mountReports(container, ctx) {
 
   const exporter = reportExport({ api, socket, button: form.exportButton, request, fieldNames: fields, showFieldError });
   container.append(
-    el("p", { class: "help" }, t("reportIntro", { zone })),
+    el("p", { class: "help" }, t("reportIntro", { zone: timeZoneNote(lang) })),
     form.node,
     el("p", { class: "help", id: "report-export-help" }, t("reportExportHelp")),
     exporter.node,
