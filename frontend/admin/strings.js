@@ -1,4 +1,5 @@
 // The admin page's strings, Korean first. One catalogue: createI18n(strings) in admin.js.
+import { REPORT_STRINGS } from "./report-strings.js";
 import { ROUTING_STRINGS } from "./routing-strings.js";
 import { WALLBOARD_STRINGS } from "./wallboard-strings.js";
 export const strings = {
@@ -135,6 +136,7 @@ export const strings = {
     exportsTitle: "최근 추출",
     ...ROUTING_STRINGS.ko, // routing-strings.js (issue #21)
     ...WALLBOARD_STRINGS.ko, // wallboard-strings.js (issue #24)
+    ...REPORT_STRINGS.ko, // report-strings.js (issue #24)
   },
   en: {
     title: "Chat administration",
@@ -266,5 +268,6 @@ export const strings = {
     exportsTitle: "Recent exports",
     ...ROUTING_STRINGS.en,
     ...WALLBOARD_STRINGS.en,
+    ...REPORT_STRINGS.en,
   },
 };

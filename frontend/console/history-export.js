@@ -1,13 +1,10 @@
 // 데이터 추출 on 채팅기록: POST /exports with the search's conditions, live progress (export.progress /
-// export.ready / export.failed on the console's socket, polling as a fallback), a download link with a
-// fresh signed URL; admins also see the recent exports and can download any again.
+// export.ready / export.failed on the console's socket, polling as a fallback: shared/export-job.js), a
+// download link with a fresh signed URL; admins also see the recent exports and can download any again.
 import { query } from "../shared/api.js";
 import { clear, el, formatTime } from "../shared/dom.js";
 import { describeError } from "../shared/errors.js";
-import { formatSize } from "./history-period.js";
-
-const POLL_MS = 2000;
-const URL_REFRESH_MS = 10 * 60 * 1000; // signed URLs live 15 minutes: refresh well before
+import { exportTracker, formatSize, offerDownload } from "../shared/export-job.js";
 
 /** h: {api, socket, t, lang, role, number, unsubscribe}; search: createSearch's parts. */
 export function createExports(h, search) {
@@ -17,10 +14,15 @@ export function createExports(h, search) {
   const exportProgress = el("progress", { max: 100, value: 0, class: "hidden", "aria-label": t("progressLabel") });
   const exportLink = el("p", { class: "history-export-link" });
   const exportPanel = el("div", { class: "history-export-panel hidden" }, exportStatus, exportProgress, exportLink);
-  let activeExport = null; // {id, timer}
+  const tracker = exportTracker({
+    api,
+    socket,
+    onJob: showJob,
+    onError: (error) => (exportStatus.textContent = t("failed", { message: describeError(error, lang) })),
+  });
+  h.unsubscribe.push(...tracker.unsubscribe);
 
   function showJob(job) {
-    if (!activeExport || job.exportId !== activeExport.id) return;
     exportPanel.classList.remove("hidden");
     const rows = number(job.rows ?? (job.chatRows || 0) + (job.messageRows || 0));
     if (job.status === "queued") {
@@ -35,7 +37,15 @@ export function createExports(h, search) {
       finish();
       exportStatus.textContent = t("exportDone", { rows });
       exportProgress.value = 100;
-      offerDownload(job.exportId, exportLink);
+      offerDownload({
+        api,
+        exportId: job.exportId,
+        target: exportLink,
+        lang,
+        className: "history-download",
+        label: (done) => t("download", { file: done.fileName, size: formatSize(done.size, lang) }),
+        failed: (message) => t("failed", { message }),
+      });
     } else if (job.status === "failed") {
       finish();
       exportProgress.classList.add("hidden");
@@ -44,27 +54,8 @@ export function createExports(h, search) {
   }
 
   function finish() {
-    if (activeExport) clearTimeout(activeExport.timer);
     search.exportButton.disabled = false;
     if (role === "admin") refreshExports();
-  }
-
-  async function poll() {
-    if (!activeExport) return;
-    const id = activeExport.id;
-    try {
-      const job = await api.get(`/exports/${encodeURIComponent(id)}`);
-      if (activeExport?.id !== id) return;
-      if (job.status === "done" || job.status === "failed") {
-        showJob(job);
-        activeExport = null;
-        return;
-      }
-      showJob(job);
-    } catch (error) {
-      exportStatus.textContent = t("failed", { message: describeError(error, lang) });
-    }
-    if (activeExport?.id === id) activeExport.timer = setTimeout(poll, POLL_MS);
   }
 
   async function startExport() {
@@ -79,59 +70,19 @@ export function createExports(h, search) {
     exportStatus.textContent = t("exportQueued");
     try {
       const accepted = await api.post("/exports", filters);
-      if (activeExport) clearTimeout(activeExport.timer);
-      activeExport = { id: accepted.exportId, timer: null };
-      showJob({ exportId: accepted.exportId, status: "queued" });
-      activeExport.timer = setTimeout(poll, POLL_MS);
+      tracker.follow(accepted.exportId);
     } catch (error) {
       search.exportButton.disabled = false;
       exportStatus.textContent = t("exportFailed", { error: describeError(error, lang) });
     }
   }
 
-  /** A link with a fresh signed URL; renewed on click once it is older than 10 minutes. */
-  async function offerDownload(exportId, target) {
-    try {
-      const job = await api.get(`/exports/${encodeURIComponent(exportId)}`);
-      if (!job.downloadUrl) return;
-      let signedAt = Date.now();
-      const link = el(
-        "a",
-        { href: job.downloadUrl, download: job.fileName, class: "history-download", rel: "noopener" },
-        t("download", { file: job.fileName, size: formatSize(job.size, lang) }),
-      );
-      link.addEventListener("click", async (event) => {
-        if (Date.now() - signedAt < URL_REFRESH_MS) return;
-        event.preventDefault();
-        const fresh = await api.get(`/exports/${encodeURIComponent(exportId)}`);
-        link.href = fresh.downloadUrl;
-        signedAt = Date.now();
-        link.click();
-      });
-      clear(target).append(link);
-    } catch (error) {
-      clear(target).append(t("failed", { message: describeError(error, lang) }));
-    }
-  }
-
-  if (socket) {
-    const live = (frame) => {
-      if (!activeExport || frame.exportId !== activeExport.id) return;
-      showJob(frame);
-      if (frame.status === "done" || frame.status === "failed") activeExport = null;
-    };
-    for (const type of ["export.progress", "export.ready", "export.failed"]) h.unsubscribe.push(socket.on(type, live));
-  }
-
-
   return {
     exportPanel,
     recentSection,
     startExport,
     refreshExports,
-    stop() {
-      if (activeExport) clearTimeout(activeExport.timer);
-    },
+    stop: tracker.stop,
   };
 }
 

@@ -28,17 +28,8 @@ export function filtersOf(raw) {
   return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== "" && v != null));
 }
 
-export function formatSize(bytes, lang) {
-  if (bytes == null) return "";
-  const units = ["B", "KB", "MB", "GB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${new Intl.NumberFormat(lang === "en" ? "en" : "ko", { maximumFractionDigits: 1 }).format(value)} ${units[unit]}`;
-}
+// The file size of an export: shared/export-job.js (the admin page's report export uses it too).
+export { formatSize } from "../shared/export-job.js";
 
 /** m:ss (the first response time). */
 export function formatSeconds(seconds) {

@@ -1,6 +1,7 @@
 """Static hosting: a private S3 bucket behind CloudFront with origin access control.
 
-- `/` (help-centre page), `/console/`, `/admin/`, `/shared/`: response headers policy `pages`;
+- `/` (help-centre page), `/console/`, `/admin/`, `/shared/`, `/vendor/` (pinned libraries: uPlot):
+  response headers policy `pages`;
 - `/widget/*`: response headers policy `widget` (CORS, cross-origin resource policy), so other
   sites can load the widget;
 - `/api/*`: the REST API (stage `api`), uncached, so the console calls it same-origin.

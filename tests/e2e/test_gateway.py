@@ -292,7 +292,14 @@ def test_static_hosting(probe: dict[str, Any]) -> None:
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "고객센터" in page
     assert f'data-ws="ws://127.0.0.1:{probe["port"]}/ws"' in page and 'src="/widget/widget.js"' in page
-    pages = (("/console/", "text/html"), ("/admin/", "text/html"), ("/widget/widget.js", "text/javascript"))
+    pages = (
+        ("/console/", "text/html"),
+        ("/admin/", "text/html"),
+        ("/widget/widget.js", "text/javascript"),
+        # The vendored chart library of the admin page's reports (frontend/vendor/uplot/).
+        ("/vendor/uplot/uPlot.esm.js", "text/javascript"),
+        ("/vendor/uplot/uPlot.min.css", "text/css"),
+    )
     for path, content_type in pages:
         with urllib.request.urlopen(probe["base"] + path, timeout=5) as response:
             assert response.headers["Content-Type"].startswith(content_type)

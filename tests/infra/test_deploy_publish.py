@@ -82,6 +82,13 @@ def test_publish_uploads_the_site_and_its_configuration(site: Any) -> None:
     widget = s3.get_object(Bucket="site", Key="widget/widget.js")
     assert widget["ContentType"].startswith("text/javascript")
     assert "max-age=300" in widget["CacheControl"]
+    # The vendored chart library the admin page imports (frontend/vendor/uplot/): shipped, typed as
+    # the browser needs (a module script must be JavaScript; nosniff refuses a CSS file typed otherwise).
+    chart = s3.get_object(Bucket="site", Key="vendor/uplot/uPlot.esm.js")
+    assert chart["ContentType"] == "text/javascript; charset=utf-8" and "max-age=300" in chart["CacheControl"]
+    assert chart["Body"].read() == (ROOT / "frontend" / "vendor" / "uplot" / "uPlot.esm.js").read_bytes()
+    chart_css = s3.get_object(Bucket="site", Key="vendor/uplot/uPlot.min.css")
+    assert chart_css["ContentType"] == "text/css; charset=utf-8"
 
     invalidations = cloudfront.list_invalidations(DistributionId=outputs["SiteDistributionId"])
     assert invalidations["InvalidationList"]["Quantity"] == 1
