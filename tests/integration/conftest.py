@@ -270,3 +270,16 @@ def aws() -> Any:
 @pytest.fixture
 def h(aws: Any) -> Harness:
     return Harness()
+
+
+@pytest.fixture
+def request_per_thread(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chalice keeps the current request on the app (one request at a time per Lambda container);
+    threads in a race test share one app, so each gets its own, as each Lambda invocation does."""
+    local = threading.local()
+    monkeypatch.setattr(
+        type(h.app),
+        "current_request",
+        property(lambda self: getattr(local, "request", None), lambda self, value: setattr(local, "request", value)),
+        raising=False,
+    )

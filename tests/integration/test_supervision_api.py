@@ -6,13 +6,10 @@ racing the agent's end: one wins, the other gets 409."""
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-
-import pytest
 
 from chalicelib.store.connection_models import ConnectionModel
 from chalicelib.store.models import AgentModel, ConversationModel
@@ -164,17 +161,6 @@ def test_watch_refusals_and_leaving(h) -> None:
     status, error = h.rest("POST", f"/chats/{other['conversationId']}/takeover", {}, token=token)
     assert (status, error["code"]) == (409, "agent_unavailable")
 
-
-@pytest.fixture
-def request_per_thread(h: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each thread its own current request, as each Lambda invocation has (test_transfer_race.py)."""
-    local = threading.local()
-    monkeypatch.setattr(
-        type(h.app),
-        "current_request",
-        property(lambda self: getattr(local, "request", None), lambda self, value: setattr(local, "request", value)),
-        raising=False,
-    )
 
 
 def test_take_over_racing_the_agents_end_one_wins(h, request_per_thread) -> None:

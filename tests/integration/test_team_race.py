@@ -4,10 +4,8 @@ counters true, and ending chats drains each queue in order."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 
@@ -18,16 +16,6 @@ BILLING = ["a0@example.com", "a1@example.com", "shared0@example.com", "shared1@e
 GENERAL = ["b0@example.com", "shared0@example.com", "shared1@example.com"]
 CHATS = 40
 
-
-@pytest.fixture
-def request_per_thread(h: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    local = threading.local()
-    monkeypatch.setattr(
-        type(h.app),
-        "current_request",
-        property(lambda self: getattr(local, "request", None), lambda self, value: setattr(local, "request", value)),
-        raising=False,
-    )
 
 
 @pytest.mark.timeout(900)

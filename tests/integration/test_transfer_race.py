@@ -3,12 +3,8 @@ chat (threads, as test_race.py): exactly one wins, the others get 409, the count
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-import pytest
 
 from chalicelib.store.models import AgentModel, ConversationModel
 
@@ -46,18 +42,6 @@ def test_transfer_over_rest_and_websocket(h) -> None:
     errors = h.frames_of_type(second_tab, "error")
     assert errors[-1]["code"] == "conflict"  # moved away from this agent meanwhile
 
-
-@pytest.fixture
-def request_per_thread(h: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chalice keeps the current request on the app (one request at a time per Lambda container);
-    threads here share one app, so each gets its own, as each Lambda invocation does."""
-    local = threading.local()
-    monkeypatch.setattr(
-        type(h.app),
-        "current_request",
-        property(lambda self: getattr(local, "request", None), lambda self, value: setattr(local, "request", value)),
-        raising=False,
-    )
 
 
 def test_racing_transfers_and_an_end_one_wins(h, request_per_thread) -> None:
