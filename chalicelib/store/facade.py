@@ -27,10 +27,13 @@ from chalicelib.store import (
 )
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
-    from chalicelib.store import audit, bulk, canned, export_jobs, history, reports, tickets
+    from chalicelib.store import attachments, audit, bulk, canned, export_jobs, history, reports, tickets
 
-    _LAZY: tuple[ports.Tickets, ports.Canned, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk, ports.Reports]
-    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports)
+    _LAZY: tuple[
+        ports.Tickets, ports.Canned, ports.Audit, ports.History, ports.ExportJobs, ports.Bulk, ports.Reports,
+        ports.Attachments,
+    ]
+    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports, attachments)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Store:
     bulk: ports.Bulk
     routing_settings: ports.RoutingSettings
     reports: ports.Reports
+    attachments: ports.Attachments
 
 
 def dynamo_store() -> Store:
@@ -70,4 +74,5 @@ def dynamo_store() -> Store:
         export_jobs=cast(ports.ExportJobs, lazy_module("chalicelib.store.export_jobs")),
         bulk=cast(ports.Bulk, lazy_module("chalicelib.store.bulk")),
         reports=cast(ports.Reports, lazy_module("chalicelib.store.reports")),  # the stream function, GET /reports
+        attachments=cast(ports.Attachments, lazy_module("chalicelib.store.attachments")),  # uploads, the checker
     )
