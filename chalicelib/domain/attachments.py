@@ -162,7 +162,10 @@ def is_image(content_type: str) -> bool:
 def content_disposition(name: str, content_type: str) -> str:
     """`inline` only for a checked image (shown in an <img>); everything else downloads."""
     kind = "inline" if is_image(content_type) else "attachment"
-    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "file"
+    # The plain `filename` for old clients: ASCII only (a Korean name keeps its extension).
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "").strip()
+    if not ascii_name or ascii_name.startswith("."):
+        ascii_name = "attachment" + ascii_name
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
 
 

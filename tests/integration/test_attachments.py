@@ -152,7 +152,7 @@ def test_an_agent_pdf_downloads_as_an_attachment(h, rig):
     # S3 answers with the signed response-content-* values (moto ignores them: read from the URL).
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(view["url"]).query)
     assert query["response-content-disposition"] == [
-        "attachment; filename=\" .pdf\"; filename*=UTF-8''%EC%8B%A0%EC%B2%AD%EC%84%9C%20%EC%96%91%EC%8B%9D.pdf"
+        "attachment; filename=\"attachment.pdf\"; filename*=UTF-8''%EC%8B%A0%EC%B2%AD%EC%84%9C%20%EC%96%91%EC%8B%9D.pdf"
     ]
     assert query["response-content-type"] == ["application/pdf"]
     assert requests.get(view["url"], timeout=10).content == pdf()
