@@ -31,6 +31,8 @@ DYNAMODB_STREAM_READ = (
     "dynamodb:ListStreams",
 )
 
+SQS_CONSUME = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
+
 CHAT_TABLES = ("connections", "agents", "conversations", "messages", "settings")
 # What services/notify.forget_connection writes when a push meets a gone connection (410).
 PUSH_CLEANUP_TABLES = ("connections", "agents", "conversations")
@@ -47,6 +49,8 @@ class Access:
     s3_exports: tuple[str, ...] = ()  # on objects of the exports bucket
     sqs_send: bool = False  # to the export queue
     sqs_consume: bool = False  # the export queue as a Lambda event source
+    s3_attachments: tuple[str, ...] = ()  # on objects of the attachments bucket
+    attachment_queue: bool = False  # the attachments bucket's notification queue as an event source
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
     token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
     ses_send: bool = False  # ses:SendEmail as MailFrom from the MailIdentity (the transcript e-mail)
@@ -65,6 +69,8 @@ FUNCTION_ACCESS: dict[str, Access] = {
         push=True,
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
+        # Presigned attachment forms (POST, with the pending tag) and views (GET) are signed with this role.
+        s3_attachments=("s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"),
         sqs_send=True,  # POST /exports queues a job
         token_secret=True,  # POST /chats issues, customer routes verify session tokens
         # The admin view's staff accounts (chalicelib/auth/directory.py).
@@ -114,6 +120,17 @@ FUNCTION_ACCESS: dict[str, Access] = {
     # only the records' images, never a table, and writes only counters and applied-markers.
     # It also publishes the chat events (docs/events.md) to the stack's bus, and only that bus.
     "report_counters": Access(tables_add=("report-counters",), stream_consume=("conversations",), events_put=True),
+    # The attachment checker (chalicelib/services/attachments.py): reads the upload and the file, writes
+    # the thumbnail, the accepted tag or deletes the file; stores the message (messages, conversations).
+    "attachment_check": Access(
+        tables_rw=("messages", *PUSH_CLEANUP_TABLES),
+        tables_ro=("settings",),
+        push=True,
+        s3_attachments=(
+            "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging"
+        ),
+        attachment_queue=True,
+    ),
 }
 
 # Wildcards AWS leaves no narrower choice for. The test fails on any other `"Action": "*"`,
@@ -230,15 +247,28 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Resource": {"Fn::Sub": "${ExportsBucket.Arn}/*"},
             }
         )
+    if access.s3_attachments:
+        statements.append(
+            {
+                "Sid": "AttachmentFiles",
+                "Effect": "Allow",
+                "Action": list(access.s3_attachments),
+                "Resource": {"Fn::Sub": "${AttachmentsBucket.Arn}/*"},
+            }
+        )
+    if access.attachment_queue:
+        statements.append(
+            {
+                "Sid": "AttachmentQueue",
+                "Effect": "Allow",
+                "Action": [*SQS_CONSUME],
+                "Resource": {"Fn::GetAtt": ["AttachmentQueue", "Arn"]},
+            }
+        )
     if access.sqs_send or access.sqs_consume:
         actions = ["sqs:SendMessage"] if access.sqs_send else []
         if access.sqs_consume:
-            actions += [
-                "sqs:ReceiveMessage",
-                "sqs:DeleteMessage",
-                "sqs:GetQueueAttributes",
-                "sqs:ChangeMessageVisibility",
-            ]
+            actions += SQS_CONSUME
         statements.append(
             {
                 "Sid": "ExportQueue",
