@@ -7,6 +7,9 @@ from typing import Any
 
 from chalicelib.export.files import client  # one cached S3 client (SigV4) for every S3 edge
 
+# Every upload is tagged pending by its form; the checker retags what it accepts. A lifecycle rule
+# removes what stays pending (a check that never finished): infra/aws/attachments.py.
+PENDING_TAGGING = "<Tagging><TagSet><Tag><Key>state</Key><Value>pending</Value></Tag></TagSet></Tagging>"
 KEY_PREFIX = "chats/"  # chats/<conversation id>/<attachment id>[.thumb.jpg]: a rule can name a chat
 
 
@@ -39,8 +42,12 @@ def upload_form(key: str, content_type: str, max_bytes: int, seconds: int) -> di
     form = client("s3").generate_presigned_post(
         Bucket=bucket_name(),
         Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        Fields={"Content-Type": content_type, "tagging": PENDING_TAGGING},
+        Conditions=[
+            {"Content-Type": content_type},
+            {"tagging": PENDING_TAGGING},
+            ["content-length-range", 1, max_bytes],
+        ],
         ExpiresIn=seconds,
     )
     return {"url": form["url"], "fields": form["fields"]}
@@ -74,6 +81,11 @@ def read(bucket: str, key: str) -> tuple[bytes, int] | None:
 
 def put_thumbnail(bucket: str, key: str, data: bytes) -> None:
     client("s3").put_object(Bucket=bucket, Key=key, Body=data, ContentType="image/jpeg")
+
+
+def mark_checked(bucket: str, key: str) -> None:
+    """Off the pending tag: the lifecycle rule for unchecked uploads no longer applies."""
+    client("s3").put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "state", "Value": "checked"}]})
 
 
 def delete(bucket: str, key: str) -> None:

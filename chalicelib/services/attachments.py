@@ -134,6 +134,7 @@ def check_uploaded(bucket_name: str, key: str) -> dict[str, Any]:
         conv = store().conversations.get(conversation_id)
         return _reject(bucket_name, conv, upload, Rejection.CONVERSATION_ENDED)
     store().attachments.mark_stored(upload, message.seq)
+    bucket.mark_checked(bucket_name, key)
     observability.metric("Attachments")
     notify.to_both_sides(conv, {"type": "message.new", "message": message_view(message)})
     return {"outcome": "stored", "seq": message.seq, "contentType": result.content_type}

@@ -83,6 +83,8 @@ def describe(signing_name: str, operation: str, params: dict[str, Any]) -> list[
         return [(f"dynamodb:{operation}", _table(params.get("TableName", "?"), params.get("IndexName")))]
     if signing_name == "s3":
         bucket = _by_environment("EXPORTS_BUCKET", params.get("Bucket", ""), "${ExportsBucket.Arn}")
+        if params.get("Bucket") and params.get("Bucket") == os.environ.get("ATTACHMENTS_BUCKET"):
+            bucket = "${AttachmentsBucket.Arn}"
         action = S3_ACTIONS.get(operation, f"s3:{operation}")
         return [(action, f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
     if signing_name == "sqs":

@@ -29,6 +29,8 @@ class AttachmentRig:
         self.h = h
         self.s3 = boto3.client("s3", region_name=REGION)
         self.sqs = boto3.client("sqs", region_name=REGION)
+        # Set only after the set-up: the IAM check (tests/infra) reads calls on the bucket as the app's.
+        os.environ.pop("ATTACHMENTS_BUCKET", None)
         self.s3.create_bucket(Bucket=BUCKET)
         self.queue_url = self.sqs.create_queue(QueueName=QUEUE)["QueueUrl"]
         self.queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[

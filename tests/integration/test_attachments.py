@@ -54,6 +54,7 @@ def test_the_form_pins_key_type_and_size_and_expires_in_minutes(h, rig):
     policy = _policy(answer["upload"])
     assert {"key": key} in policy["conditions"] and {"bucket": BUCKET} in policy["conditions"]
     assert {"Content-Type": "image/png"} in policy["conditions"]
+    assert {"tagging": fields["tagging"]} in policy["conditions"] and "pending" in fields["tagging"]
     assert ["content-length-range", 1, len(png())] in policy["conditions"]
     # Nothing that would let the form write another key (no starts-with) or any size.
     assert not [c for c in policy["conditions"] if isinstance(c, list) and c[0] == "starts-with"]
@@ -112,6 +113,8 @@ def test_a_customer_image_is_checked_stored_with_a_thumbnail_and_pushed_to_both(
         }
     assert sorted(rig.keys()) == sorted([f"chats/{conversation_id}/{attachment_id}",
                                          f"chats/{conversation_id}/{attachment_id}.thumb.jpg"])
+    tags = rig.s3.get_object_tagging(Bucket=BUCKET, Key=f"chats/{conversation_id}/{attachment_id}")["TagSet"]
+    assert tags == [{"Key": "state", "Value": "checked"}]  # off the lifecycle rule for unchecked uploads
     status, batch = h.rest("GET", f"/chats/{conversation_id}/messages", token=agent_token)
     assert status == 200 and batch["messages"][-1]["attachment"]["attachmentId"] == attachment_id
 
