@@ -68,10 +68,12 @@ export class ChatSteps {
     if (shownGreeting.text) {
       chat.log.append(h("li", { class: "msg greeting" }, h("p", { class: "bubble", lang: shownGreeting.lang }, shownGreeting.text)));
     }
+    const area = h("div", { class: "chat" });
     const composer = h(
       "form",
       { class: "composer" },
       h("label", { for: inputId, class: "sr-only" }, t("message")),
+      this.attachControls(chat, area),
       chat.input,
       chat.send,
       h("div", { class: "composer-status" }, chat.note, chat.counter),
@@ -93,7 +95,8 @@ export class ChatSteps {
     });
     this.chat = chat;
     const live = h("div", { class: "log-region", role: "log", "aria-live": "polite", "aria-label": t("log") }, chat.log);
-    this.show("chat", h("div", { class: "chat" }, chat.queue, live, chat.typing, chat.ended, composer));
+    area.append(chat.queue, live, chat.uploads, chat.typing, chat.ended, composer);
+    this.show("chat", area);
   }
 
   /** The counter near the limit; over it, the box is marked and says by how much. */
@@ -197,6 +200,9 @@ export class ChatSteps {
       case "rating":
         this.showRatingRequest(detail);
         break;
+      case "attachmentRejected":
+        this.uploadSettled(detail.attachmentId, detail);
+        break;
       case "agentRead":
         this.showReadMark();
         break;
@@ -220,6 +226,7 @@ export class ChatSteps {
       ended.hidden = false;
       input.disabled = true;
       send.disabled = true;
+      if (this.chat.attach) this.chat.attach.disabled = true;
       if (hadFocus || this.root.activeElement === null) again.focus();
     }
     this.updateHeader();
@@ -248,7 +255,7 @@ export class ChatSteps {
       "li",
       { class: `msg ${mine ? "mine" : "agent"}` },
       mine ? h("span", { class: "sr-only" }, `${who}: `) : h("p", { class: "who" }, who),
-      h("p", { class: "bubble" }, message.text),
+      message.kind === "attachment" ? this.attachmentBubble(message) : h("p", { class: "bubble" }, message.text),
       h("p", { class: "meta" }, h("span", {}, time), mine ? h("span", { class: "state" }) : null),
     );
     if (message.seq) li.dataset.seq = message.seq;
