@@ -16,6 +16,7 @@ export const ATTACHMENT_STRINGS = {
     canceled: "{name} 전송을 취소했습니다.",
     open: "{name} 열기",
     download: "{name} 내려받기",
+    downloadHint: "내려받기",
     imageAlt: "{name} 미리보기",
     close: "닫기",
     deleted: "삭제된 파일",
@@ -41,6 +42,7 @@ export const ATTACHMENT_STRINGS = {
     canceled: "Sending {name} was canceled.",
     open: "Open {name}",
     download: "Download {name}",
+    downloadHint: "download",
     imageAlt: "Preview of {name}",
     close: "Close",
     deleted: "Deleted file",
@@ -200,9 +202,11 @@ export function attachmentCard(attachment, { t, lang, view, showImage }) {
     });
     return make("figure", { class: "attachment" }, button, make("figcaption", {}, make("bdi", {}, name)));
   }
-  const download = make("button", { type: "button", class: "attachment-download", "aria-label": t("download", { name }) },
+  // The name is the visible text and so the accessible name (WCAG 2.5.3); what the button does is said after it.
+  const download = make("button", { type: "button", class: "attachment-download", title: t("download", { name }) },
     svgIcon(FILE_ICON), make("span", { class: "attachment-name" }, make("bdi", {}, name)),
-    make("span", { class: "attachment-size" }, sizeText(attachment.size, lang)));
+    make("span", { class: "attachment-size" }, sizeText(attachment.size, lang)),
+    make("span", { class: "sr-only visually-hidden" }, ` ${t("downloadHint")}`));
   download.addEventListener("click", async () => {
     // Content-Disposition: attachment (signed into the URL): the browser saves it, never renders it here.
     const url = await open(false);

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import pytest
+from axe_support import assert_accessible
 from browser_support import screenshot
 from e2e_support import http, sign_in
 from playwright.sync_api import Page, expect
@@ -40,9 +41,9 @@ PASTE_SCREENSHOT = """async () => {
 
 TEXTS = {
     "ko": {"agree": "동의하고 상담 시작", "refused": "보낼 수 없는 형식의 파일입니다", "open": "screenshot.png 열기",
-           "close": "닫기", "download": "안내서.pdf 내려받기"},
+           "close": "닫기", "download": "안내서.pdf 1 KB 내려받기"},
     "en": {"agree": "Agree and start chat", "refused": "This type of file cannot be sent", "open": "Open screenshot.png",
-           "close": "Close", "download": "Download 안내서.pdf"},
+           "close": "Close", "download": "안내서.pdf 1 KB download"},
 }
 
 
@@ -109,6 +110,7 @@ def test_files_both_ways_and_a_refusal_with_its_reason(stack: dict[str, Any], ne
     _image_loaded(full)
     assert full.evaluate("img => img.naturalWidth") == 640  # the full image, not the thumbnail
     screenshot(console, f"attachments-console-lightbox-{lang}-{width}")
+    assert_accessible(console, f"console lightbox {lang} {width}")
     console.get_by_role("button", name=texts["close"], exact=True).click()
     expect(console.locator("dialog.lightbox")).to_have_count(0)
 
@@ -119,8 +121,9 @@ def test_files_both_ways_and_a_refusal_with_its_reason(stack: dict[str, Any], ne
     card = root.locator(".log .msg.agent .attachment-download")
     expect(card).to_be_visible()
     expect(card).to_contain_text("안내서.pdf")
+    expect(card).to_have_accessible_name(texts["download"])
     with customer.expect_download() as downloading:
-        root.get_by_role("button", name=texts["download"], exact=True).click()
+        card.click()
     download = downloading.value
     assert download.suggested_filename == "안내서.pdf"
     with open(download.path(), "rb") as saved:
@@ -136,6 +139,8 @@ def test_files_both_ways_and_a_refusal_with_its_reason(stack: dict[str, Any], ne
     expect(refused).to_contain_text("setup.png")
     screenshot(customer, f"attachments-widget-{lang}-{width}")
     screenshot(console, f"attachments-console-{lang}-{width}")
+    assert_accessible(customer, f"widget with attachments {lang} {width}")
+    assert_accessible(console, f"console with attachments {lang} {width}")
     expect(console.locator(".messages .msg")).not_to_contain_text(["setup.png"])
     assert problems == []
     # The agent's seat back for the next case (the stack is the module's).
