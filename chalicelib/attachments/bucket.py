@@ -83,6 +83,20 @@ def put_thumbnail(bucket: str, key: str, data: bytes) -> None:
     client("s3").put_object(Bucket=bucket, Key=key, Body=data, ContentType="image/jpeg")
 
 
+SCAN_TAG = "GuardDutyMalwareScanStatus"  # what GuardDuty Malware Protection for S3 tags each object with
+
+
+def malware_scan_on() -> bool:
+    """The stack parameter AttachmentMalwareScan (infra/aws/attachments.py); never on locally."""
+    return os.environ.get("ATTACHMENT_MALWARE_SCAN", "off") == "on"
+
+
+def scan_status(bucket: str, key: str) -> str | None:
+    """The object's scan result tag (None: not scanned yet)."""
+    tags = client("s3").get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+    return next((t["Value"] for t in tags if t["Key"] == SCAN_TAG), None)
+
+
 def mark_checked(bucket: str, key: str) -> None:
     """Off the pending tag: the lifecycle rule for unchecked uploads no longer applies."""
     client("s3").put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": [{"Key": "state", "Value": "checked"}]})

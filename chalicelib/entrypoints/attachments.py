@@ -79,6 +79,9 @@ def check_batch(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         try:
             for bucket, key in s3_objects(record["body"]):
                 service.check_uploaded(bucket, key)
+        except service.ScanPending as pending:
+            log.info("attachment not scanned yet; retried after the visibility timeout: %s", pending)
+            failures.append({"itemIdentifier": record["messageId"]})
         except Exception:  # noqa: BLE001 - one bad record must not fail the batch; retried, then dead-lettered
             log.exception("attachment check failed; the message is retried")
             failures.append({"itemIdentifier": record["messageId"]})

@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 _APPEND_ATTEMPTS = 8
 
 
+class ScanPending(Exception):
+    """The malware scan has not tagged the object yet: the check is retried (entrypoints/attachments.py)."""
+
+
 def request_upload(principal: Principal, conversation_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """A presigned POST for one file into this chat, if the caller may send in it now."""
     conv = store().conversations.get(conversation_id)
@@ -116,6 +120,14 @@ def check_uploaded(bucket_name: str, key: str) -> dict[str, Any]:
     conv = store().conversations.get(conversation_id)
     if conv.is_ended:
         return _reject(bucket_name, conv, upload, Rejection.CONVERSATION_ENDED)
+    if bucket.malware_scan_on():
+        scanned = bucket.scan_status(bucket_name, key)
+        if scanned is None:
+            # Not scanned yet: the SQS message comes back after its visibility timeout (a retry, not a failure).
+            raise ScanPending(f"{key} has no GuardDuty scan result yet")
+        if scanned != "NO_THREATS_FOUND":
+            reason = Rejection.MALWARE if scanned == "THREATS_FOUND" else Rejection.NOT_ALLOWED
+            return _reject(bucket_name, conv, upload, reason)
     # Imported here: Pillow loads only in the checking function (docs/security.md#attachments).
     from chalicelib.attachments.inspect import inspect_file
 

@@ -42,8 +42,8 @@ PASTE_SCREENSHOT = """async () => {
 TEXTS = {
     "ko": {"agree": "동의하고 상담 시작", "refused": "보낼 수 없는 형식의 파일입니다", "open": "screenshot.png 열기",
            "close": "닫기", "download": "안내서.pdf 1 KB 내려받기"},
-    "en": {"agree": "Agree and start chat", "refused": "This type of file cannot be sent", "open": "Open screenshot.png",
-           "close": "Close", "download": "안내서.pdf 1 KB download"},
+    "en": {"agree": "Agree and start chat", "refused": "This type of file cannot be sent",
+           "open": "Open screenshot.png", "close": "Close", "download": "안내서.pdf 1 KB download"},
 }
 
 
@@ -70,7 +70,9 @@ def _image_loaded(locator: Any) -> None:
 
 
 @pytest.mark.parametrize(("lang", "width"), [("ko", 1280), ("en", 1024)])
-def test_files_both_ways_and_a_refusal_with_its_reason(stack: dict[str, Any], new_page: Any, lang: str, width: int) -> None:
+def test_files_both_ways_and_a_refusal_with_its_reason(
+    stack: dict[str, Any], new_page: Any, lang: str, width: int
+) -> None:
     texts = TEXTS[lang]
     locale = "ko-KR" if lang == "ko" else "en-US"
     api = stack["api"]

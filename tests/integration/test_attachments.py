@@ -263,3 +263,33 @@ def test_the_file_is_shown_only_to_those_who_may_see_the_chat(h, rig):
     assert h.rest("GET", path)[0] == 401
     assert h.rest("GET", path, token=chat["token"])[0] == 200
     assert h.rest("GET", path, token=h.staff_token("admin@example.com", "admins"))[0] == 200
+
+
+@pytest.mark.parametrize(("tag", "outcome"), [(None, "retried"), ("THREATS_FOUND", "malware"),
+                                              ("NO_THREATS_FOUND", "stored")])
+def test_with_the_malware_scan_on_a_file_waits_for_a_clean_result(h, rig, monkeypatch, tag, outcome):
+    agent_token, agent_conn, chat, customer_conn = _live_chat(h)
+    conversation_id = chat["conversationId"]
+    monkeypatch.setenv("ATTACHMENT_MALWARE_SCAN", "on")
+    attachment_id = rig.upload(chat["token"], conversation_id, "a.png", png(), "image/png")
+    key = f"chats/{conversation_id}/{attachment_id}"
+    if tag:  # what GuardDuty Malware Protection for S3 writes once it has scanned the object
+        rig.s3.put_object_tagging(Bucket=BUCKET, Key=key,
+                                  Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": tag}]})
+    messages = rig.sqs.receive_message(QueueUrl=rig.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+    from infra.local.sqs import _record
+
+    records = [_record(m, rig.queue_arn, "us-east-1") for m in messages]
+    result = rig.handler({"Records": records}, None)
+    upload_record = next(r for r in records if "Records" in json.loads(r["body"]))
+    failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+    if outcome == "retried":
+        assert failed == {upload_record["messageId"]}  # back on the queue; nothing shown, nothing deleted
+        assert h.frames_of_type(agent_conn, "message.new") == [] and key in rig.keys()
+    elif outcome == "malware":
+        assert not failed
+        (rejected,) = h.frames_of_type(customer_conn, "attachment.rejected")
+        assert rejected["reason"] == "malware" and rig.keys() == []
+    else:
+        assert not failed
+        assert [f["message"]["kind"] for f in h.frames_of_type(agent_conn, "message.new")] == ["attachment"]
