@@ -94,3 +94,15 @@ def test_the_setting_lists_known_types_only():
     for bad in (["svg"], [], "png", [1]):
         with pytest.raises(InvalidField):
             rules.type_names(bad)
+
+
+def test_the_transcript_mail_names_a_file_and_links_nothing():
+    from chalicelib.domain.entities import Attachment, Conversation, Message
+    from chalicelib.domain.transcript_mail import compose_transcript
+
+    conv = Conversation("c1", "ended", "cust", 1_704_067_200_000, 1, 1_704_067_200_000)
+    sent = Message("c1", 1, sender_role="customer", created_at=1_704_067_200_000,
+                   attachment=Attachment("a1", "영수증.pdf", 10, "application/pdf"))
+    for lang, line in (("ko", "고객: [첨부 파일] 영수증.pdf"), ("en", "You: [Attachment] 영수증.pdf")):
+        body = compose_transcript(conv, [sent], lang=lang, time_zone="Asia/Seoul").body
+        assert line in body and "http" not in body
