@@ -285,6 +285,14 @@ class ExportedMessage:
     text: str | None  # as stored: masked text where masking applies, never an original
     system_code: str | None
     created_at: int | None
+    attachment: ExportedAttachment | None = None  # kind `attachment`: the file's facts, never a URL
+
+
+@dataclass(frozen=True)
+class ExportedAttachment:
+    name: str
+    content_type: str
+    size: int
 
 
 @dataclass

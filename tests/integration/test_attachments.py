@@ -293,3 +293,32 @@ def test_with_the_malware_scan_on_a_file_waits_for_a_clean_result(h, rig, monkey
     else:
         assert not failed
         assert [f["message"]["kind"] for f in h.frames_of_type(agent_conn, "message.new")] == ["attachment"]
+
+
+def test_the_export_lists_files_on_an_attachments_sheet_without_urls(h, rig):
+    from export_support import ExportRig
+
+    agent_token, agent_conn, chat, customer_conn = _live_chat(h)
+    conversation_id = chat["conversationId"]
+    rig.upload(chat["token"], conversation_id, "영수증.pdf", pdf(), "application/pdf")
+    rig.run_queue()
+    assert h.rest("POST", f"/chats/{conversation_id}/end", token=chat["token"])[0] == 200
+    exports = ExportRig(h)
+    admin = h.staff_token("admin@example.com", "admins")
+    status, accepted = h.rest("POST", "/exports", {}, token=admin)
+    assert status == 202, accepted
+    exports.run_queue()
+    status, job = h.rest("GET", f"/exports/{accepted['exportId']}", token=admin)
+    assert status == 200 and job["status"] == "done", job
+    path = urllib.parse.urlparse(job["downloadUrl"]).path
+    key = urllib.parse.unquote(path.split("/test-exports-bucket/", 1)[-1])
+    book = exports.workbook(key.lstrip("/"))
+    assert book.sheetnames == ["Chats", "Messages", "Attachments"]
+    rows = [list(r) for r in book["Attachments"].iter_rows(min_row=2, values_only=True)]
+    # seq 2: the agent's join line is 1.
+    assert [r[:2] + r[3:] for r in rows] == [
+        [conversation_id, 2, "고객", "영수증.pdf", "application/pdf", len(pdf()), "확인됨"]
+    ]
+    texts = [r[5] for r in book["Messages"].iter_rows(min_row=2, values_only=True)]
+    assert "[첨부 파일] 영수증.pdf" in texts
+    assert not [c for row in book["Attachments"].iter_rows(values_only=True) for c in row if "http" in str(c)]
