@@ -28,7 +28,6 @@ USED_BY_AWS = {
     ("export_jobs", "sqs:DeleteMessage"): "the event source mapping deletes handled messages",
     ("export_jobs", "sqs:GetQueueAttributes"): "the event source mapping reads the queue",
     ("api_handler", "s3:GetObject"): "presigned download URLs are signed with the role's credentials",
-    ("api_handler", "s3:PutObject"): "presigned attachment forms are signed with the role's credentials",
     ("api_handler", "s3:PutObjectTagging"): "the presigned attachment form sets the pending tag",
     ("attachment_check", "sqs:ReceiveMessage"): "the event source mapping polls the queue",
     ("attachment_check", "sqs:DeleteMessage"): "the event source mapping deletes handled messages",

@@ -277,10 +277,11 @@ def test_with_the_malware_scan_on_a_file_waits_for_a_clean_result(h, rig, monkey
         rig.s3.put_object_tagging(Bucket=BUCKET, Key=key,
                                   Tagging={"TagSet": [{"Key": "GuardDutyMalwareScanStatus", "Value": tag}]})
     messages = rig.sqs.receive_message(QueueUrl=rig.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+    from infra.local.lambda_context import LambdaContext
     from infra.local.sqs import _record
 
     records = [_record(m, rig.queue_arn, "us-east-1") for m in messages]
-    result = rig.handler({"Records": records}, None)
+    result = rig.handler({"Records": records}, LambdaContext("livechat-attachment_check", 60))
     upload_record = next(r for r in records if "Records" in json.loads(r["body"]))
     failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
     if outcome == "retried":
