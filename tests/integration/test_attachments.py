@@ -323,3 +323,33 @@ def test_the_export_lists_files_on_an_attachments_sheet_without_urls(h, rig):
     texts = [r[5] for r in book["Messages"].iter_rows(min_row=2, values_only=True)]
     assert "[첨부 파일] 영수증.pdf" in texts
     assert not [c for row in book["Attachments"].iter_rows(values_only=True) for c in row if "http" in str(c)]
+
+
+def test_the_settings_limit_size_and_types(h, rig):
+    _, _, chat, _ = _live_chat(h)
+    conversation_id = chat["conversationId"]
+    admin = h.staff_token("admin@example.com", "admins")
+    bad = (
+        ({"attachmentMaxMb": 21}, "attachmentMaxMb"),
+        ({"attachmentMaxMb": 0}, "attachmentMaxMb"),
+        ({"attachmentTypes": ["svg"]}, "attachmentTypes"),
+        ({"attachmentTypes": []}, "attachmentTypes"),
+    )
+    for body, field in bad:
+        status, error = h.rest("PUT", "/settings", body, token=admin)
+        assert status == 400 and error["field"] == field, (body, error)
+    status, saved = h.rest("PUT", "/settings", {"attachmentMaxMb": 1, "attachmentTypes": ["pdf"]}, token=admin)
+    assert status == 200 and saved["attachmentMaxMb"] == 1 and saved["attachmentTypes"] == ["pdf"]
+    assert h.rest("GET", "/widget/availability")[1]["attachments"] == {
+        "maxBytes": 1024 * 1024, "maxFiles": 20, "types": ["application/pdf"]}
+    status, refused = rig.ask(chat["token"], conversation_id, "a.png", png(), "image/png")
+    assert status == 400 and refused["field"] == "type"
+    big = {"name": "big.pdf", "size": 1024 * 1024 + 1, "type": "application/pdf"}
+    status, refused = h.rest("POST", f"/chats/{conversation_id}/attachments", big, token=chat["token"])
+    assert status == 400 and refused["field"] == "size"
+    # A PNG sent under a PDF's form is refused by the checker: the allow-list is applied to the bytes.
+    status, answer = rig.ask(chat["token"], conversation_id, "a.pdf", png(), "application/pdf")
+    assert status == 201
+    rig.post(answer["upload"], png())
+    rig.run_queue()
+    assert rig.keys() == []
