@@ -16,6 +16,7 @@ from chalicelib.domain.errors import DomainError, UnknownAction
 from chalicelib.domain.model import Principal, now_ms
 from chalicelib.domain.validation import MAX_FRAME_BYTES, id_field, parse_json_object
 from chalicelib.entrypoints.admin import admin_routes
+from chalicelib.entrypoints.attachments import attachment_queue_name, attachment_routes, check_batch
 from chalicelib.entrypoints.canned import canned_routes
 from chalicelib.entrypoints.errors import error_body
 from chalicelib.entrypoints.exports import exports
@@ -53,6 +54,7 @@ app.register_blueprint(sessions)
 app.register_blueprint(routing_routes)
 app.register_blueprint(report_routes)
 app.register_blueprint(supervision_routes)
+app.register_blueprint(attachment_routes)
 # Plain log calls (app.log is the `livechat` logger) as JSON lines without exception messages.
 observability.configure_logging(app.log, logging.getLogger("chalicelib"))
 # JSON logs with request/connection/conversation ids and EMF metrics, for every handler.
@@ -202,6 +204,11 @@ def wallboard_updates(event: SQSEvent) -> dict[str, Any]:
     """Signals of changes the wallboard shows, and its delayed catch-ups: the snapshot to its viewers,
     at most once a second each (chalicelib/services/wallboard.py)."""
     return {"batchItemFailures": wallboard.handle_batch(record.to_dict() for record in event)["batchItemFailures"]}
+@app.on_sqs_message(queue=attachment_queue_name(), batch_size=10, name="attachment_check")
+def attachment_check(event: SQSEvent) -> dict[str, Any]:
+    """S3 ObjectCreated notifications (via SQS): each upload's bytes checked, then its message
+    stored and pushed, or the file deleted and the sender told (chalicelib/services/attachments.py)."""
+    return check_batch(record.to_dict() for record in event)
 
 
 @app.schedule(Rate(2, unit=Rate.MINUTES), name="presence_sweep")

@@ -26,7 +26,7 @@ const noHtmlSinks = {
 };
 
 export default [
-  { ignores: ["node_modules/", ".venv/", "build/", "tests/browser/vendor/", "frontend/vendor/", "tests/artifacts/", "frontend/widget/i18n.js" /* a link to shared/i18n.js */] },
+  { ignores: ["node_modules/", ".venv/", "build/", "tests/browser/vendor/", "frontend/vendor/", "tests/artifacts/", "frontend/widget/i18n.js" /* a link to shared/i18n.js */, "frontend/widget/attachments.js" /* a link to shared/attachments.js */] },
   js.configs.recommended,
   {
     files: ["frontend/**/*.js"],

@@ -120,6 +120,7 @@ class Conversation:
     end_reason: str | None = None  # idle; None when a person ended the chat
     team_id: str | None = None  # the team whose queue the chat waits in (None: no teams)
     transfers: list[Transfer] | None = None  # every hop, oldest first
+    attachment_count: int | None = None  # uploads asked for (domain/attachments.py: at most 20)
 
     @property
     def access(self) -> ConversationAccess:
@@ -162,6 +163,37 @@ class Message:
     masks: list[Mask] | None = None
     mask_version: int | None = None  # +1 per mask/unmask: optimistic concurrency
     whisper: bool | None = None  # a note by a supervisor on another agent's live chat (domain/notes.py)
+    attachment: Attachment | None = None  # kind `attachment`: a checked file (text stays None)
+
+
+@dataclass
+class Attachment:
+    """A checked file of a chat: the type is the one sniffed from its bytes, never the declared one."""
+
+    attachment_id: str
+    name: str
+    size: int
+    content_type: str
+    width: int | None = None  # images
+    height: int | None = None
+    thumbnail: bool = False  # a JPEG thumbnail beside the file (images)
+
+
+@dataclass
+class AttachmentUpload:
+    """An upload a sender asked for (`POST /chats/{id}/attachments`), until the checker decides."""
+
+    conversation_id: str
+    attachment_id: str
+    sender_role: str  # customer | agent (an admin sends as agent)
+    sender_id: str
+    name: str
+    declared_type: str
+    declared_size: int
+    created_at: int
+    status: str = "pending"  # pending | stored | rejected
+    seq: int | None = None  # the attachment message, once stored
+    reason: str | None = None  # domain/attachments.Rejection, once rejected
 
 
 @dataclass
@@ -260,6 +292,14 @@ class ExportedMessage:
     text: str | None  # as stored: masked text where masking applies, never an original
     system_code: str | None
     created_at: int | None
+    attachment: ExportedAttachment | None = None  # kind `attachment`: the file's facts, never a URL
+
+
+@dataclass(frozen=True)
+class ExportedAttachment:
+    name: str
+    content_type: str
+    size: int
 
 
 @dataclass

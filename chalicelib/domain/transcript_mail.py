@@ -79,6 +79,7 @@ _TEXTS = {
         "customer": "고객",
         "agent": "상담원",
         "system": "안내",
+        "attachment": "[첨부 파일] {name}",
         "footer": "이 메일은 발신 전용입니다.",
     },
     "en": {
@@ -87,6 +88,7 @@ _TEXTS = {
         "customer": "You",
         "agent": "Agent",
         "system": "Notice",
+        "attachment": "[Attachment] {name}",
         "footer": "This mailbox is not monitored.",
     },
 }
@@ -117,10 +119,12 @@ def compose_transcript(conv: Conversation, messages: Iterable[Message], *, lang:
 
     lines = [texts["intro"], ""]
     for message in messages:
-        if notes.is_note(message) or not message.text:
+        # A file is named, never linked: a signed URL would expire, and the mail leaves our control.
+        shown = texts["attachment"].format(name=message.attachment.name) if message.attachment else message.text
+        if notes.is_note(message) or not shown:
             continue
         when = local(message.created_at).strftime("%Y-%m-%d %H:%M")
-        lines.append(f"[{when}] {_speaker(message, texts)}: {message.text}")
+        lines.append(f"[{when}] {_speaker(message, texts)}: {shown}")
     lines += ["", texts["footer"]]
     subject = texts["subject"].format(date=local(conv.inbound_at).strftime("%Y-%m-%d"))
     return TranscriptMail(subject, "\n".join(lines))

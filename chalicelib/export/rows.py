@@ -92,6 +92,8 @@ def message_row(message: ExportedMessage, tz: tzinfo) -> list[Any]:
     text = message.text
     if text is None and message.system_code:
         text = f"[{message.system_code}]"
+    if message.attachment is not None:
+        text = f"[첨부 파일] {message.attachment.name}"  # the file itself is on the Attachments sheet
     return [
         message.conversation_id,
         int(message.seq),
@@ -99,4 +101,20 @@ def message_row(message: ExportedMessage, tz: tzinfo) -> list[Any]:
         ROLE_LABELS.get(message.sender_role or "", message.sender_role),
         message.sender_name,
         text,
+    ]
+
+
+def attachment_row(message: ExportedMessage, tz: tzinfo) -> list[Any]:
+    """The Attachments sheet: the file's facts, no URL (a signed one would expire in minutes)."""
+    file = message.attachment
+    assert file is not None
+    return [
+        message.conversation_id,
+        int(message.seq),
+        local_datetime(message.created_at, tz),
+        ROLE_LABELS.get(message.sender_role or "", message.sender_role),
+        file.name,
+        file.content_type,
+        int(file.size),
+        "확인됨",  # only checked files become messages (a refused one never does)
     ]

@@ -32,7 +32,7 @@ from chalicelib.export import files
 from chalicelib.export.options import ExportOptions, export_options
 from chalicelib.export.progress import ExportFailed, ProgressReporter, push_result
 from chalicelib.export.reading import chats_with_messages, export_reader
-from chalicelib.export.rows import chat_row, message_row
+from chalicelib.export.rows import attachment_row, chat_row, message_row
 from chalicelib.export.s3_upload import MultipartUpload
 from chalicelib.export.values import export_file_name, zone
 from chalicelib.export.workbook import ExportWorkbook
@@ -87,6 +87,8 @@ def write_export(
             book.chats.append(chat_row(conv, tickets.get(conv.conversation_id), tz, teams))
             for message in messages:
                 book.messages.append(message_row(message, tz))
+                if message.attachment is not None:
+                    book.attachments.append(attachment_row(message, tz))
             if book.chats.rows + book.messages.rows > options.max_rows:
                 raise ExportFailed(
                     f"more than {options.max_rows:,} rows match; export a shorter period or narrower conditions"

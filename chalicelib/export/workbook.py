@@ -72,6 +72,17 @@ MESSAGE_COLUMNS: tuple[Column, ...] = (
     Column("내용", 80),
 )
 
+ATTACHMENT_COLUMNS: tuple[Column, ...] = (
+    Column("채팅 ID", 28),
+    Column("순번", 8, "number"),
+    Column("시간", 20, "datetime"),
+    Column("보낸 사람 유형", 14),
+    Column("파일 이름", 40),
+    Column("형식", 30),
+    Column("크기(바이트)", 14, "number"),
+    Column("상태", 10),
+)
+
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill(fill_type="solid", start_color="305496", end_color="305496")
 _HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -173,19 +184,24 @@ class ExportWorkbook:
         self.workbook.properties.title = "Chat history"
         self.chats = SheetSeries(self.workbook, "Chats", CHAT_COLUMNS, row_limit)
         self.messages = SheetSeries(self.workbook, "Messages", MESSAGE_COLUMNS, row_limit)
+        self.attachments = SheetSeries(self.workbook, "Attachments", ATTACHMENT_COLUMNS, row_limit)
+
+    def _series(self) -> tuple[WriteOnlyWorksheet, ...]:
+        return (*self.chats.sheets, *self.messages.sheets, *self.attachments.sheets)
 
     def save(self, stream: IO[bytes]) -> None:
         """Zip the sheets into `stream`, which may be unseekable (an S3 multipart upload)."""
         self.chats.finish()
         self.messages.finish()
-        # Sheets were created as rows overflowed; the file lists Chats…, then Messages….
-        for target, sheet in enumerate((*self.chats.sheets, *self.messages.sheets)):
+        self.attachments.finish()
+        # Sheets were created as rows overflowed; the file lists Chats…, then Messages…, then Attachments….
+        for target, sheet in enumerate(self._series()):
             self.workbook.move_sheet(sheet.title, target - self.workbook.worksheets.index(sheet))
         self.workbook.save(stream)
 
     def discard(self) -> None:
         """Remove temporary sheet files left behind (saving removes them; a failure may not)."""
-        for sheet in (*self.chats.sheets, *self.messages.sheets):
+        for sheet in self._series():
             if not sheet.closed:
                 sheet.close()  # ends the sheet's row writer, which would otherwise write on at GC
             path = getattr(getattr(sheet, "_writer", None), "out", None)

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chalicelib import bootstrap
-from chalicelib.domain import type_catalog
+from chalicelib.domain import attachments, type_catalog
 from chalicelib.domain.customer_texts import (
     DEFAULT_TYPE_NAMES_EN,
     DEFAULTS,
@@ -52,6 +52,8 @@ class ChatSettings:
     security_service: bool = False
     agents_may_export: bool = False
     auto_mask_pii: bool = False  # mask detected personal data in customer messages (with security_service)
+    attachment_max_mb: int = attachments.DEFAULT_MAX_MB  # at most attachments.HARD_MAX_MB
+    attachment_types: list[str] = field(default_factory=lambda: list(attachments.DEFAULT_TYPES))
     # The catalogues behind inquiry_types / processing_types (ids, order, retired, former names);
     # the two name lists are always the catalogues' types in use, in order.
     inquiry_type_catalog: list[dict[str, Any]] = field(default_factory=list)
@@ -67,6 +69,9 @@ class ChatSettings:
             self.processing_type_catalog = [
                 e.to_document() for e in type_catalog.catalog_from_names(self.processing_types, DEFAULT_TYPE_NAMES_EN)
             ]
+
+    def attachment_limits(self) -> attachments.AttachmentLimits:
+        return attachments.AttachmentLimits(self.attachment_max_mb * attachments.MIB, tuple(self.attachment_types))
 
     def catalog(self, attr: str) -> list[TypeEntry]:
         return [TypeEntry.from_document(d) for d in getattr(self, attr)]
@@ -94,6 +99,7 @@ class ChatSettings:
             "texts": {"absenceMessage": self.texts("absence_message"), "greeting": self.texts("greeting")},
             "inquiryTypes": list(self.inquiry_types),
             "inquiryTypeNames": self.type_names("inquiry_type_catalog"),
+            "attachments": self.attachment_limits().to_api(),
         }
 
     def to_api(self) -> dict[str, Any]:
@@ -114,6 +120,8 @@ class ChatSettings:
             "securityService": self.security_service,
             "agentsMayExport": self.agents_may_export,
             "autoMaskPii": self.auto_mask_pii,
+            "attachmentMaxMb": self.attachment_max_mb,
+            "attachmentTypes": list(self.attachment_types),
             "inquiryTypeCatalog": [e.to_api() for e in self.catalog("inquiry_type_catalog")],
             "processingTypeCatalog": [e.to_api() for e in self.catalog("processing_type_catalog")],
             "version": self.version,
@@ -152,6 +160,11 @@ _FIELDS = {
     "securityService": ("security_service", lambda b, n: bool_field(b, n)),
     "agentsMayExport": ("agents_may_export", lambda b, n: bool_field(b, n)),
     "autoMaskPii": ("auto_mask_pii", lambda b, n: bool_field(b, n)),
+    "attachmentMaxMb": (
+        "attachment_max_mb",
+        lambda b, n: int_field(b, n, minimum=1, maximum=attachments.HARD_MAX_MB),
+    ),
+    "attachmentTypes": ("attachment_types", lambda b, n: attachments.type_names(b.get(n), n)),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.accounts import customer_facing_name, looks_like_email
-from chalicelib.domain.entities import Agent, Conversation, Message, Ticket, Transfer
+from chalicelib.domain.entities import Agent, Attachment, Conversation, Message, Ticket, Transfer
 from chalicelib.domain.model import ConversationAccess, ConversationState, is_handled
 from chalicelib.domain.notes import NOTE_ROLE
 from chalicelib.domain.pii import detect_pii
@@ -35,7 +35,7 @@ def message_kind(message: Message) -> str:
     """`system` lines, staff-only `note`s (chalicelib/domain/notes.py), and `text` from either side."""
     if message.sender_role in ("system", NOTE_ROLE):
         return str(message.sender_role)
-    return "text"
+    return "attachment" if message.attachment is not None else "text"
 
 
 def message_view(message: Message) -> dict[str, Any]:
@@ -51,6 +51,20 @@ def message_view(message: Message) -> dict[str, Any]:
         "systemCode": message.system_code,
         **masking_view(message),
         **({"whisper": True} if message.whisper else {}),  # only on a supervisor's note: staff only
+        **({"attachment": attachment_view(message.attachment)} if message.attachment else {}),
+    }
+
+
+def attachment_view(attachment: Attachment) -> dict[str, Any]:
+    """A checked file's facts; no URL (it would expire): clients ask GET …/attachments/{id}."""
+    return {
+        "attachmentId": attachment.attachment_id,
+        "name": attachment.name,
+        "size": attachment.size,
+        "contentType": attachment.content_type,
+        "width": attachment.width,
+        "height": attachment.height,
+        "thumbnail": attachment.thumbnail,
     }
 
 

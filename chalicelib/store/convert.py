@@ -37,20 +37,30 @@ def attribute_values(entity: Any, model_type: type[Model], *, skip: tuple[str, .
 
 def message_item(message: Any) -> Any:
     from chalicelib.store import keys
-    from chalicelib.store.models import MaskAttribute, MessageModel
+    from chalicelib.store.models import AttachmentAttribute, MaskAttribute, MessageModel
 
-    values = {f.name: getattr(message, f.name) for f in dataclasses.fields(message) if f.name != "masks"}
+    skip = ("masks", "attachment")
+    values = {f.name: getattr(message, f.name) for f in dataclasses.fields(message) if f.name not in skip}
     item = MessageModel(message.conversation_id, keys.message_sort_key(message.seq), **values)
     if message.masks:
         item.masks = [MaskAttribute(**dataclasses.asdict(m)) for m in message.masks]
+    if message.attachment:
+        item.attachment = AttachmentAttribute(**dataclasses.asdict(message.attachment))
     return item
 
 
 def message_entity(item: Any) -> Any:
-    from chalicelib.domain.entities import Mask, Message
+    from chalicelib.domain.entities import Attachment, Mask, Message
 
     masks = [Mask(**{f.name: getattr(m, f.name) for f in dataclasses.fields(Mask)}) for m in item.masks or []]
-    return to_entity(item, Message, masks=masks or None)
+    stored = getattr(item, "attachment", None)
+    attachment = None
+    if stored is not None:
+        values = {f.name: getattr(stored, f.name) for f in dataclasses.fields(Attachment)}
+        for number in ("size", "width", "height"):
+            values[number] = int(values[number]) if values[number] is not None else None
+        attachment = Attachment(**values)
+    return to_entity(item, Message, masks=masks or None, attachment=attachment)
 
 
 def audit_item(entry: Any) -> Any:

@@ -19,7 +19,7 @@ from botocore.config import Config as BotoConfig
 from pynamodb.exceptions import DoesNotExist, PutError, QueryError, UpdateError
 from pynamodb.expressions.condition import Condition
 
-from chalicelib.domain.entities import ExportedMessage, ExportJob, JobStatus, Page
+from chalicelib.domain.entities import ExportedAttachment, ExportedMessage, ExportJob, JobStatus, Page
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import TicketChannel
 from chalicelib.store import keys
@@ -199,7 +199,7 @@ def release(export_id: str, attempt: int, reason: str) -> bool:
 # --- the export's reads ---------------------------------------------------------------------
 
 
-_MESSAGE_PROJECTION = "conversation_id, seq, sender_role, sender_name, #text, system_code, created_at"
+_MESSAGE_PROJECTION = "conversation_id, seq, sender_role, sender_name, #text, system_code, created_at, attachment"
 MESSAGES_PER_BATCH = 100  # BatchGetItem's limit of keys per request
 BATCH_RETRIES = 8  # rounds of UnprocessedKeys (throttling) before the attempt fails and SQS retries it
 _client_lock = threading.Lock()
@@ -255,7 +255,15 @@ def _exported(item: dict[str, Any]) -> ExportedMessage:
         _s(item, "text"),
         _s(item, "system_code"),
         _n(item, "created_at"),
+        _attachment(item),
     )
+
+
+def _attachment(item: dict[str, Any]) -> ExportedAttachment | None:
+    stored = (item.get("attachment") or {}).get("M")
+    if not stored:
+        return None
+    return ExportedAttachment(_s(stored, "name") or "", _s(stored, "content_type") or "", _n(stored, "size") or 0)
 
 
 def chat_messages(conversation_id: str) -> list[ExportedMessage]:

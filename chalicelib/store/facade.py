@@ -27,7 +27,7 @@ from chalicelib.store import (
 )
 
 if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothing is imported at run time
-    from chalicelib.store import audit, bulk, canned, export_jobs, history, reports, tickets, wallboard
+    from chalicelib.store import attachments, audit, bulk, canned, export_jobs, history, reports, tickets, wallboard
 
     _LAZY: tuple[
         ports.Tickets,
@@ -38,8 +38,9 @@ if TYPE_CHECKING:  # mypy checks the lazy modules against their ports too; nothi
         ports.Bulk,
         ports.Reports,
         ports.Wallboard,
+        ports.Attachments,
     ]
-    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports, wallboard)
+    _LAZY = (tickets, canned, audit, history, export_jobs, bulk, reports, wallboard, attachments)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Store:
     routing_settings: ports.RoutingSettings
     reports: ports.Reports
     wallboard: ports.Wallboard
+    attachments: ports.Attachments
 
 
 def dynamo_store() -> Store:
@@ -81,4 +83,5 @@ def dynamo_store() -> Store:
         bulk=cast(ports.Bulk, lazy_module("chalicelib.store.bulk")),
         reports=cast(ports.Reports, lazy_module("chalicelib.store.reports")),  # the stream function, GET /reports
         wallboard=cast(ports.Wallboard, lazy_module("chalicelib.store.wallboard")),  # its viewers and their throttle
+        attachments=cast(ports.Attachments, lazy_module("chalicelib.store.attachments")),  # uploads, the checker
     )

@@ -48,6 +48,7 @@ _MAIL_QUOTA_PREFIX = "mailquota#"
 # Message items: messages sort as `m#<seq, 10 digits>`, resend markers as `c#<client id>`.
 MESSAGE_PREFIX = "m#"
 _MARKER_PREFIX = "c#"
+_ATTACHMENT_PREFIX = "a#"  # an upload asked for, in the messages table (store/attachments.py)
 MAX_SEQ = 9_999_999_999
 
 
@@ -82,6 +83,11 @@ def message_sort_key(seq: int) -> str:
 
 def client_marker_key(client_message_id: str) -> str:
     return f"{_MARKER_PREFIX}{client_message_id}"
+
+
+def attachment_upload_key(attachment_id: str) -> str:
+    return f"{_ATTACHMENT_PREFIX}{attachment_id}"
+
 
 
 def mail_quota_setting(address_key: str, window_start: int) -> str:

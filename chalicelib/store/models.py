@@ -231,6 +231,7 @@ class ConversationModel(Model):
     end_reason = UnicodeAttribute(null=True)  # idle (auto-close); None for an end by a person
     team_id = UnicodeAttribute(null=True)  # the team whose queue the chat waits in
     transfers = ListAttribute(of=TransferAttribute, null=True)  # every hop, oldest first
+    attachment_count = NumberAttribute(null=True)  # uploads asked for: at most 20 (domain/attachments.py)
 
     in_queue = ConversationsInQueue()
     live_by_agent = ConversationsLiveByAgent()
@@ -257,6 +258,18 @@ class MaskAttribute(MapAttribute):
     created_by = UnicodeAttribute()
 
 
+class AttachmentAttribute(MapAttribute):
+    """A checked file on its message: the sniffed type, never the declared one."""
+
+    attachment_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    size = NumberAttribute()
+    content_type = UnicodeAttribute()
+    width = NumberAttribute(null=True)
+    height = NumberAttribute(null=True)
+    thumbnail = BooleanAttribute(default=False)
+
+
 class MessageModel(Model):
     """Messages (sort key `m#<seq, 10 digits>`) and resend markers (`c#<client id>`) of one chat."""
 
@@ -276,6 +289,27 @@ class MessageModel(Model):
     masks = ListAttribute(of=MaskAttribute, null=True)
     mask_version = NumberAttribute(null=True)  # +1 per mask/unmask: optimistic concurrency
     whisper = BooleanAttribute(null=True)  # a supervisor's note on another agent's live chat
+    attachment = AttachmentAttribute(null=True)  # kind `attachment`
+
+
+class AttachmentUploadModel(Model):
+    """An upload asked for (`a#<attachment id>` in the messages table, beside its chat's messages)
+    until the checking function stores its message or refuses it. Not a table of its own: the
+    messages model creates the table."""
+
+    Meta = _meta("messages")
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    sort_key = UnicodeAttribute(range_key=True)
+    sender_role = UnicodeAttribute()
+    sender_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    declared_type = UnicodeAttribute()
+    declared_size = NumberAttribute()
+    created_at = NumberAttribute()
+    status = UnicodeAttribute()  # pending | stored | rejected
+    seq = NumberAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
 
 
 # --- settings ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # annotations only: importing the ports loads no other module
     from chalicelib.domain.canned import CannedResponse, CannedScope
     from chalicelib.domain.entities import (
         Agent,
+        AttachmentUpload,
         CannedEntry,
         Connection,
         Conversation,
@@ -174,6 +175,15 @@ class Messages(Protocol):
     def by_client_id(self, conversation_id: str, client_message_id: str) -> Message | None: ...
     def after(self, conversation_id: str, after_seq: int, limit: int) -> list[Message]: ...
     def transcript(self, conversation_id: str) -> Iterator[Message]: ...
+
+
+class Attachments(Protocol):
+    """Uploads asked for and the chat's count of them (domain/attachments.py)."""
+
+    def reserve(self, conv: Conversation, upload: AttachmentUpload, max_files: int) -> None: ...
+    def get(self, conversation_id: str, attachment_id: str) -> AttachmentUpload | None: ...
+    def mark_stored(self, upload: AttachmentUpload, seq: int) -> None: ...
+    def mark_rejected(self, upload: AttachmentUpload, reason: str) -> bool: ...
 
 
 class Tickets(Protocol):

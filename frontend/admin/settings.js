@@ -5,6 +5,7 @@
 import { el } from "/shared/dom.js";
 import { ALL_TEXTS, BOOLEANS, ENGLISH, TEXT_LIMITS, TYPE_KINDS, checkbox, errorText, field, t } from "./page.js";
 import { typeEditor } from "./types.js";
+import { attachmentSettings } from "./attachment-settings.js";
 
 /** The settings form's controls (filled and checked by settingsSection). */
 function settingsForm() {
@@ -28,6 +29,7 @@ function settingsForm() {
     el("input", { type: "number", min: "1", max: "50", step: "1", inputmode: "numeric" }),
   );
   const checks = Object.fromEntries(BOOLEANS.map((name) => [name, checkbox(`set-${name}`, t(name))]));
+  const attachments = attachmentSettings();
   const editors = Object.fromEntries(
     TYPE_KINDS.map((kind) => [kind.key, typeEditor(kind.key, t(`${kind.key}Types`))]),
   );
@@ -45,16 +47,17 @@ function settingsForm() {
     checks.securityService.node,
     checks.autoMaskPii.node,
     checks.agentsMayExport.node,
+    attachments.node,
     el("div", { class: "type-editors" }, editors.inquiry.node, editors.processing.node),
     el("div", { class: "actions" }, saveButton, resetButton, status),
   );
-  return { status, consentInfo, texts, max, checks, editors, saveButton, resetButton, form };
+  return { status, consentInfo, texts, max, checks, attachments, editors, saveButton, resetButton, form };
 }
 
 export function settingsSection(ctx) {
   let saved = null;
   let pendingRemote = null;
-  const { status, consentInfo, texts, max, checks, editors, saveButton, resetButton, form } = settingsForm();
+  const { status, consentInfo, texts, max, checks, attachments, editors, saveButton, resetButton, form } = settingsForm();
 
   function fill(settings) {
     saved = settings;
@@ -62,6 +65,7 @@ export function settingsSection(ctx) {
     for (const name of Object.keys(ALL_TEXTS)) texts[name].control.value = settings[name] ?? "";
     max.control.value = String(settings.maxChatsPerAgent);
     for (const name of BOOLEANS) checks[name].control.checked = !!settings[name];
+    attachments.fill(settings);
     for (const kind of TYPE_KINDS) editors[kind.key].set(settings[kind.catalog] || []);
     consentInfo.textContent = t("consentVersion", { version: settings.consentVersion });
     clearErrors();
@@ -74,6 +78,7 @@ export function settingsSection(ctx) {
     }
     if (max.control.value.trim() !== String(saved.maxChatsPerAgent)) body.maxChatsPerAgent = Number(max.control.value);
     for (const name of BOOLEANS) if (checks[name].control.checked !== !!saved[name]) body[name] = checks[name].control.checked;
+    attachments.changes(saved, body);
     for (const kind of TYPE_KINDS) {
       const value = editors[kind.key].value();
       const before = (saved[kind.catalog] || []).map(({ id, name, nameEn, retired }) => ({ id, name, nameEn: nameEn || "", retired }));
@@ -88,10 +93,11 @@ export function settingsSection(ctx) {
       error.textContent = "";
     }
     for (const editor of Object.values(editors)) editor.clearError();
+    attachments.clear();
   }
 
   function mark(fieldName, message) {
-    const target = texts[fieldName] || (fieldName === "maxChatsPerAgent" ? max : null);
+    const target = texts[fieldName] || (fieldName === "maxChatsPerAgent" ? max : fieldName === "attachmentMaxMb" ? attachments.size : null);
     if (target) {
       target.control.setAttribute("aria-invalid", "true");
       target.error.textContent = message;
@@ -112,6 +118,7 @@ export function settingsSection(ctx) {
     if (!/^\d+$/.test(number) || Number(number) < 1 || Number(number) > 50) {
       first = first || mark("maxChatsPerAgent", t("range", { min: 1, max: 50 }));
     }
+    first = first || attachments.validate();
     for (const editor of Object.values(editors)) first = first || editor.validate();
     return first;
   }

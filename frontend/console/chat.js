@@ -20,6 +20,7 @@ import { createRouting } from "./chat-routing.js";
 import { createComposer } from "./chat-composer.js";
 import { createCannedSearch } from "./chat-canned.js";
 import { createNoteMode } from "./chat-notes.js";
+import { createAttachments } from "./chat-attachments.js";
 import { createAlerts } from "./alerts.js";
 import { createReadMarks } from "./read-marks.js";
 import { listenToChatEvents } from "./chat-events.js";
@@ -52,6 +53,7 @@ export function mount(container, ctx) {
       if (note.conversationId === view.selectedId) chat.drawMessages();
     },
   });
+  createAttachments(view, chat.composer); // issue #23: the paperclip, paste, drop
   // After chat-events.js: their push listeners run once a message is stored.
   chat.side.side.append(createAlerts(view, { side: chat.side, select: chat.select }).element);
   createReadMarks(view, { list: chat.messageList, thread: chat.threads.thread });

@@ -6,6 +6,7 @@ import { el, formatTime } from "../shared/dom.js";
 import { translator } from "../shared/i18n.js";
 import { PRODUCTIVITY_STRINGS } from "./productivity-strings.js";
 import { SUPERVISION_STRINGS } from "./supervision-strings.js";
+import { attachmentBody } from "./chat-attachments.js";
 
 export const MESSAGES_RENDERED = "console:messages-rendered";
 
@@ -41,6 +42,7 @@ export function renderText(message, ctx) {
     const korean = ctx.lang === "en" && text === (message.text || "");
     return el("span", { class: "msg-text", lang: korean ? "ko" : undefined }, text);
   }
+  if (message.kind === "attachment" && message.attachment) return attachmentBody(message, ctx);
   const masking = ctx.masking;
   if (masking && masking.enabled) {
     return el("span", { class: "msg-text" }, masking.renderText(message));

@@ -8,6 +8,7 @@ import { createApi } from "./session.js";
 import { localized, pickWidgetLanguage, translator } from "./i18n.js";
 import { STRINGS } from "./strings.js";
 import { ChatSteps } from "./chat-view.js";
+import { AttachSteps } from "./attach-steps.js";
 import { DialogSteps } from "./dialogs.js";
 import { IntakeSteps } from "./intake.js";
 
@@ -274,7 +275,7 @@ class Widget {
 }
 
 // The widget's other rooms, as methods of the one Widget (they share its state through `this`).
-for (const part of [IntakeSteps, ChatSteps, DialogSteps]) {
+for (const part of [IntakeSteps, ChatSteps, DialogSteps, AttachSteps]) {
   for (const name of Object.getOwnPropertyNames(part.prototype)) {
     if (name !== "constructor") Object.defineProperty(Widget.prototype, name, Object.getOwnPropertyDescriptor(part.prototype, name));
   }

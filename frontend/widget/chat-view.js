@@ -69,10 +69,12 @@ export class ChatSteps {
     if (shownGreeting.text) {
       chat.log.append(h("li", { class: "msg greeting" }, h("p", { class: "bubble", lang: shownGreeting.lang }, shownGreeting.text)));
     }
+    const area = h("div", { class: "chat" });
     const composer = h(
       "form",
       { class: "composer" },
       h("label", { for: inputId, class: "sr-only" }, t("message")),
+      this.attachControls(chat, area),
       chat.input,
       chat.send,
       h("div", { class: "composer-status" }, chat.note, chat.counter),
@@ -94,7 +96,8 @@ export class ChatSteps {
     });
     this.chat = chat;
     const live = h("div", { class: "log-region", role: "log", "aria-live": "polite", "aria-label": t("log") }, chat.log);
-    this.show("chat", h("div", { class: "chat" }, chat.queue, live, chat.typing, chat.ended, composer));
+    area.append(chat.queue, live, chat.uploads, chat.typing, chat.ended, composer);
+    this.show("chat", area);
   }
 
   /** The counter near the limit; over it, the box is marked and says by how much. */
@@ -201,6 +204,9 @@ export class ChatSteps {
       case "agentChanged":
         this.showNewAgent(detail);
         break;
+      case "attachmentRejected":
+        this.uploadSettled(detail.attachmentId, detail);
+        break;
       case "agentRead":
         this.showReadMark();
         break;
@@ -228,6 +234,7 @@ export class ChatSteps {
       this.offerTranscript(); // the transcript by e-mail, without having to rate
       input.disabled = true;
       send.disabled = true;
+      if (this.chat.attach) this.chat.attach.disabled = true;
       if (hadFocus || this.root.activeElement === null) again.focus();
     }
     this.updateHeader();
@@ -259,7 +266,7 @@ export class ChatSteps {
       "li",
       { class: `msg ${mine ? "mine" : "agent"}` },
       mine ? h("span", { class: "sr-only" }, `${who}: `) : h("p", { class: "who" }, who),
-      h("p", { class: "bubble" }, message.text),
+      message.kind === "attachment" ? this.attachmentBubble(message) : h("p", { class: "bubble" }, message.text),
       h("p", { class: "meta" }, h("span", {}, time), mine ? h("span", { class: "state" }) : null),
     );
     if (message.seq) li.dataset.seq = message.seq;

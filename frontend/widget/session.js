@@ -231,6 +231,9 @@ export class Session {
       case "read.ack":
         this.reads.acked(frame);
         break;
+      case "attachment.rejected":
+        this.emit("attachmentRejected", frame); // the checker refused a file this customer sent
+        break;
       case "rating.requested":
         this.ratingRequested(frame.texts || frame.text || null); // {ko, en}; the UI picks the language
         break;

@@ -3,6 +3,7 @@
 export const STRINGS = {
   ko: {
     open: "채팅 상담 열기",
+    attach: "파일 첨부",
     close: "채팅 창 닫기",
     title: "고객센터 채팅 상담",
     loading: "불러오는 중…",
@@ -94,6 +95,7 @@ export const STRINGS = {
   },
   en: {
     open: "Open chat",
+    attach: "Attach a file",
     close: "Close chat window",
     title: "Customer Center Chat",
     loading: "Loading…",

@@ -435,6 +435,8 @@ def runtime_config(outputs: dict[str, str], region: str) -> dict[str, Any]:
             "clientId": outputs["UserPoolClientId"],
             "endpoint": f"https://cognito-idp.{region}.amazonaws.com/",
         },
+        # Where attachments go to and come from (the pages' CSP names it: infra/aws/hosting.py).
+        "attachmentsOrigin": f"https://{outputs.get('AttachmentsBucketName', '')}.s3.{region}.amazonaws.com",
     }
 
 

@@ -104,7 +104,13 @@ def headers_policy_config(name: str, headers: dict[str, str]) -> dict[str, Any]:
 
 def deployed_headers(stage: str) -> tuple[dict[str, str], dict[str, str]]:
     """(pages, widget) headers as CloudFront sends them: HTTPS, the API same-origin under /api."""
-    runtime_config = {"api": "/api", "websocket": websocket_url(stage), "cognito": {"region": "${AWS::Region}"}}
+    runtime_config = {
+        "api": "/api",
+        "websocket": websocket_url(stage),
+        "cognito": {"region": "${AWS::Region}"},
+        # The attachments bucket's regional virtual-host origin (infra/aws/attachments.py BUCKET_NAME).
+        "attachmentsOrigin": "https://${AWS::StackName}-attachments-${AWS::AccountId}.s3.${AWS::Region}.amazonaws.com",
+    }
     return security_headers(runtime_config, https=True)
 
 

@@ -49,6 +49,8 @@ class Access:
     s3_exports: tuple[str, ...] = ()  # on objects of the exports bucket
     sqs_send: bool = False  # to the export queue
     sqs_consume: bool = False  # the export queue as a Lambda event source
+    s3_attachments: tuple[str, ...] = ()  # on objects of the attachments bucket
+    attachment_queue: bool = False  # the attachments bucket's notification queue as an event source
     cognito_admin: tuple[str, ...] = ()  # on this stack's user pool
     token_secret: bool = False  # reads the customer-token key (issues or verifies customer sessions)
     ses_send: bool = False  # ses:SendEmail as MailFrom from the MailIdentity (the transcript e-mail)
@@ -69,6 +71,8 @@ FUNCTION_ACCESS: dict[str, Access] = {
         push=True,
         kms=("kms:GenerateDataKey", "kms:Decrypt"),  # mask (seal) and unmask (unseal)
         s3_exports=("s3:GetObject",),  # presigned download URLs are signed with this role
+        # Presigned attachment forms (POST, with the pending tag) and views (GET) are signed with this role.
+        s3_attachments=("s3:PutObject", "s3:PutObjectTagging", "s3:GetObject"),
         sqs_send=True,  # POST /exports queues a job
         wallboard_signal=True,  # PUT /me/status and the admins' account changes
         token_secret=True,  # POST /chats issues, customer routes verify session tokens
@@ -127,18 +131,29 @@ FUNCTION_ACCESS: dict[str, Access] = {
     "report_counters": Access(
         tables_add=("report-counters",), stream_consume=("conversations",), events_put=True, wallboard_signal=True
     ),
+    # The tickets' stream into the ticket and inquiry events: the records' images, the bus, nothing else.
+    "ticket_events": Access(stream_consume=("tickets",), events_put=True),
     # The wallboard (chalicelib/services/wallboard.py): finds its viewers (connections' wallboard-index),
     # writes their throttle marks, reads the snapshot (agents, queues, settings, today's counters),
     # pushes, and queues its own delayed catch-up. agents/conversations: a push meeting a gone
     # connection forgets it everywhere it is cached (services/notify.forget_connection).
-    # The tickets' stream into the ticket and inquiry events: the records' images, the bus, nothing else.
-    "ticket_events": Access(stream_consume=("tickets",), events_put=True),
     "wallboard_updates": Access(
         tables_rw=PUSH_CLEANUP_TABLES,
         tables_ro=("settings", "report-counters"),
         push=True,
         wallboard_signal=True,
         wallboard_consume=True,
+    ),
+    # The attachment checker (chalicelib/services/attachments.py): reads the upload and the file, writes
+    # the thumbnail, the accepted tag or deletes the file; stores the message (messages, conversations).
+    "attachment_check": Access(
+        tables_rw=("messages", *PUSH_CLEANUP_TABLES),
+        tables_ro=("settings",),
+        push=True,
+        s3_attachments=(
+            "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutObjectTagging", "s3:GetObjectTagging"
+        ),
+        attachment_queue=True,
     ),
 }
 
@@ -254,6 +269,24 @@ def policy_statements(access: Access, table_ids: dict[str, str], websocket_stage
                 "Effect": "Allow",
                 "Action": list(access.s3_exports),
                 "Resource": {"Fn::Sub": "${ExportsBucket.Arn}/*"},
+            }
+        )
+    if access.s3_attachments:
+        statements.append(
+            {
+                "Sid": "AttachmentFiles",
+                "Effect": "Allow",
+                "Action": list(access.s3_attachments),
+                "Resource": {"Fn::Sub": "${AttachmentsBucket.Arn}/*"},
+            }
+        )
+    if access.attachment_queue:
+        statements.append(
+            {
+                "Sid": "AttachmentQueue",
+                "Effect": "Allow",
+                "Action": [*SQS_CONSUME],
+                "Resource": {"Fn::GetAtt": ["AttachmentQueue", "Arn"]},
             }
         )
     for queue, send, consume in (

@@ -31,7 +31,7 @@ from pynamodb.models import Model
 from chalicelib.config import table_name
 from chalicelib.store.schema import cloudformation_table
 from chalicelib.store.tables import ALL_MODELS
-from infra.aws import alarms, hosting, iam
+from infra.aws import alarms, attachments, hosting, iam
 
 ROOT = Path(__file__).resolve().parents[2]
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -93,6 +93,8 @@ DELETED_WITH_STACK = {
     "ExportQueue": "jobs in flight only; their state is in the export-jobs table",
     "ExportDeadLetterQueue": "failed job messages; each job's reason is on its export-jobs item",
     "WallboardQueue": "signals that something changed, seconds old; the wallboard reads the tables themselves",
+    "AttachmentQueue": "S3 notifications in flight only; the file and its upload item stay",
+    "AttachmentDeadLetterQueue": "notifications whose check kept failing; the file expires by its pending tag",
     "CustomerTokenSecret": "signs sessions of at most a day; a new stack issues new ones",
     "AWS::Logs::LogGroup": "ids and outcomes only, expiring after LOG_RETENTION_DAYS",
 }
@@ -577,6 +579,7 @@ def function_environment(console_origin: str | None = None) -> dict[str, Any]:
         "STACK_NAME": {"Ref": "AWS::StackName"},  # the dimension of the EMF metrics
         # The chat events' bus (docs/events.md); only the stream function may put events on it.
         "EVENT_BUS_NAME": {"Ref": "ChatEventBus"},
+        **attachments.environment(),  # the attachments bucket (chalicelib/attachments/bucket.py)
     }
     if console_origin:
         # The console's origin, answered by staff REST routes (chalicelib/entrypoints/cors.py); the same
@@ -614,6 +617,7 @@ def build_template(functions: list[str] | None = None, console_origin: str | Non
         **_exports(),
         **(_stream_mapping(REPORT_FUNCTION, "conversations") if "report_counters" in functions else {}),
         **(_stream_mapping(TICKET_EVENTS_FUNCTION, "tickets") if "ticket_events" in functions else {}),
+        **attachments.attachment_resources(with_function="attachment_check" in functions),
         **_chat_event_bus(),
         **_masking_key(),
         **_cognito(),
@@ -649,10 +653,11 @@ def build_template(functions: list[str] | None = None, console_origin: str | Non
         "MaskingKeyId": {"Value": {"Ref": "MaskingKey"}},
         "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
         "ChatEventBusName": {"Value": {"Ref": "ChatEventBus"}},
+        **attachments.OUTPUTS,
     }
     return {
-        "Parameters": {**alarms.PARAMETERS, **PARAMETERS},
-        "Conditions": {**alarms.CONDITIONS, **CONDITIONS},
+        "Parameters": {**alarms.PARAMETERS, **PARAMETERS, **attachments.PARAMETERS},
+        "Conditions": {**alarms.CONDITIONS, **CONDITIONS, **attachments.CONDITIONS},
         "Globals": {"Function": {"Environment": {"Variables": function_environment(console_origin)}}},
         "Resources": resources,
         "Outputs": outputs,

@@ -122,6 +122,8 @@ def runtime_config(status: dict[str, Any]) -> dict[str, Any]:
             # The browser calls InitiateAuth itself, as on AWS; moto's server answers CORS.
             "endpoint": status["awsEndpoint"],
         },
+        # Where attachments are uploaded to and shown from (S3 in moto): the pages' CSP names it.
+        "attachmentsOrigin": status["awsEndpoint"],
     }
 
 

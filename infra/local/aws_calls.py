@@ -36,6 +36,9 @@ S3_ACTIONS = {
     "HeadObject": "s3:GetObject",
     "GetObject": "s3:GetObject",
     "ListParts": "s3:ListMultipartUploadParts",
+    # botocore builds a presigned POST on CreateBucket's operation model (its URL serialises as a POST
+    # form needs): what the form lets the browser do is PutObject. The app never creates a bucket.
+    "CreateBucket": "s3:PutObject",
 }
 CONNECTION_METHODS = {"PostToConnection": "POST", "GetConnection": "GET", "DeleteConnection": "DELETE"}
 TRANSACT_ACTIONS = {
@@ -83,7 +86,11 @@ def describe(signing_name: str, operation: str, params: dict[str, Any]) -> list[
         return [(f"dynamodb:{operation}", _table(params.get("TableName", "?"), params.get("IndexName")))]
     if signing_name == "s3":
         bucket = _by_environment("EXPORTS_BUCKET", params.get("Bucket", ""), "${ExportsBucket.Arn}")
+        if params.get("Bucket") and params.get("Bucket") == os.environ.get("ATTACHMENTS_BUCKET"):
+            bucket = "${AttachmentsBucket.Arn}"
         action = S3_ACTIONS.get(operation, f"s3:{operation}")
+        if operation == "CreateBucket":  # a presigned POST (see S3_ACTIONS): on the key the form pins
+            return [(action, f"{bucket}/presigned-form-key")]
         return [(action, f"{bucket}/{params['Key']}" if "Key" in params else bucket)]
     if signing_name == "sqs":
         url = params.get("QueueUrl", "")

@@ -8,6 +8,7 @@ at moto exactly as it points at cognito-idp.<region>.amazonaws.com on AWS.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -52,6 +53,29 @@ class _OneRequestAtATime:
             return list(self.app(environ, start_response))
 
 
+class _S3ResponseOverrides:
+    """S3 answers a presigned GET with the `response-content-type` / `-disposition` it was signed
+    with (attachments are downloaded, not shown, unless they are checked images); moto ignores them."""
+
+    _HEADERS = {"response-content-type": "Content-Type", "response-content-disposition": "Content-Disposition"}
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        wanted = {header: query[name][0] for name, header in self._HEADERS.items() if name in query}
+        if environ.get("REQUEST_METHOD") != "GET" or "X-Amz-Signature" not in query or not wanted:
+            return self.app(environ, start_response)
+
+        def overriding(status: str, headers: list[tuple[str, str]], *args: Any) -> Any:
+            replaced = {name.lower() for name in wanted}
+            kept = [(k, v) for k, v in headers if k.lower() not in replaced]
+            return start_response(status, kept + list(wanted.items()), *args)
+
+        return self.app(environ, overriding)
+
+
 class LocalMotoServer(ThreadedMotoServer):
     """ThreadedMotoServer on 127.0.0.1; port 0 picks a free port (see `port`)."""
 
@@ -60,7 +84,8 @@ class LocalMotoServer(ThreadedMotoServer):
         self._region = region
 
     def _server_entry(self) -> None:
-        app = _OneRequestAtATime(_CognitoJwksRouting(DomainDispatcherApplication(create_backend_app), self._region))
+        dispatcher = DomainDispatcherApplication(create_backend_app)
+        app = _OneRequestAtATime(_S3ResponseOverrides(_CognitoJwksRouting(dispatcher, self._region)))
         self._server = make_server(self._ip_address, self._port, app, threaded=True)
         self._server_ready_event.set()
         self._server.serve_forever()

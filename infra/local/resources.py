@@ -123,16 +123,43 @@ def _get_att(logical_id: str, attribute: str, stack: LocalStack) -> str:
 
 def _cfn_lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     # CloudFormation's S3 lifecycle shape differs from the S3 API's.
+    tags = rule.get("TagFilters") or []
     api_rule: dict[str, Any] = {
         "ID": rule.get("Id", "rule"),
         "Status": rule["Status"],
-        "Filter": {"Prefix": ""},
+        "Filter": {"Tag": tags[0]} if len(tags) == 1 else {"Prefix": ""},
     }
     if "ExpirationInDays" in rule:
         api_rule["Expiration"] = {"Days": rule["ExpirationInDays"]}
     if "AbortIncompleteMultipartUpload" in rule:
         api_rule["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
     return api_rule
+
+
+def _cfn_cors_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    origins = rule["AllowedOrigins"]
+    api_rule = {
+        "AllowedMethods": rule["AllowedMethods"],
+        # A CommaDelimitedList parameter resolves to its default text here.
+        "AllowedOrigins": origins.split(",") if isinstance(origins, str) else origins,
+        "AllowedHeaders": rule.get("AllowedHeaders", []),
+    }
+    if "MaxAge" in rule:
+        api_rule["MaxAgeSeconds"] = rule["MaxAge"]
+    return api_rule
+
+
+def _cfn_notifications(config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "QueueConfigurations": [
+            {
+                "QueueArn": q["Queue"],
+                "Events": [q["Event"]],
+                "Filter": {"Key": {"FilterRules": q.get("Filter", {}).get("S3Key", {}).get("Rules", [])}},
+            }
+            for q in config.get("QueueConfigurations", [])
+        ]
+    }
 
 
 class _Creator:
@@ -192,6 +219,15 @@ class _Creator:
                 LifecycleConfiguration={
                     "Rules": [_cfn_lifecycle_rule(r) for r in props["LifecycleConfiguration"]["Rules"]]
                 },
+            )
+        if "CorsConfiguration" in props:  # the browser's presigned POST (attachments)
+            s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [
+                _cfn_cors_rule(rule) for rule in props["CorsConfiguration"]["CorsRules"]
+            ]})
+        if "NotificationConfiguration" in props:
+            # moto delivers S3's event document to the queue, as S3 does; infra/local/sqs.py polls it.
+            s3.put_bucket_notification_configuration(
+                Bucket=name, NotificationConfiguration=_cfn_notifications(props["NotificationConfiguration"])
             )
         self.stack.refs[logical_id] = name
         self.stack.arns[logical_id] = f"arn:aws:s3:::{name}"

@@ -99,6 +99,7 @@ def security_headers(runtime_config: dict[str, Any], *, https: bool = False) -> 
         "{api_origin}": _origin(runtime_config.get("api")),
         "{websocket_origin}": _origin(runtime_config.get("websocket")),
         "{cognito_origin}": cognito_origin,
+        "{attachments_origin}": _origin(runtime_config.get("attachmentsOrigin")),
     }
 
     def fill(headers: dict[str, str]) -> dict[str, str]:

@@ -147,6 +147,16 @@ NEUTRAL = {
     "Shift",
     "English",
     "TOTP",
+    # File formats' names (the attachments' allow-list, issue #23): the same in every language.
+    "JPEG",
+    "PNG",
+    "GIF",
+    "WebP",
+    "PDF",
+    "txt",
+    "docx",
+    "xlsx",
+    "pptx",
 }
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -66,7 +66,7 @@ def test_export_runs_on_the_stack_and_downloads(stack: dict[str, Any]) -> None:
     assert disposition == f'attachment; filename="{job["fileName"]}"'
     assert len(data) == job["size"] == ready["size"]
     book = load_workbook(io.BytesIO(data), read_only=True)
-    assert book.sheetnames == ["Chats", "Messages"]
+    assert book.sheetnames == ["Chats", "Messages", "Attachments"]
     chats = [row for row in book["Chats"].iter_rows(min_row=2, values_only=True)]
     assert [row[0] for row in chats] == [conversation_id] and chats[0][6] == "김민수"
     code, _, listed = http("GET", f"{api}/exports?limit=5", headers={"Authorization": f"Bearer {admin}"})

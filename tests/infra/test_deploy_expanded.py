@@ -238,6 +238,8 @@ WIDGET_PATHS = {
     "/chats/{conversation_id}/rating",
     "/chats/{conversation_id}/end",
     "/chats/{conversation_id}/session",
+    "/chats/{conversation_id}/attachments",  # the widget asks for uploads and views too
+    "/chats/{conversation_id}/attachments/{attachment_id}",
     "/chats/{conversation_id}/transcript-mail",
 }
 

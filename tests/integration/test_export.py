@@ -106,7 +106,7 @@ def test_real_chat_exports_every_column_in_seoul_time(h, rig):
     )
 
     book = rig.workbook(_key(job))
-    assert book.sheetnames == ["Chats", "Messages"]
+    assert book.sheetnames == ["Chats", "Messages", "Attachments"]
     chats, messages = book["Chats"], book["Messages"]
     assert [c.value for c in chats[1]] == [c.header for c in CHAT_COLUMNS]
     assert [c.value for c in messages[1]] == [c.header for c in MESSAGE_COLUMNS]
@@ -231,7 +231,9 @@ def test_sheets_split_before_the_row_limit(h, rig, monkeypatch):
         put_chat(f"c-split-{i}", base + i * 1000, [("customer", "고객", f"m{i}-{n}") for n in range(2)])
     job = _export(h, rig, _admin(h), {"from": base - 1, "to": base + 10_000})
     book = rig.workbook(_key(job))
-    assert book.sheetnames == ["Chats", "Chats (2)", "Messages", "Messages (2)", "Messages (3)", "Messages (4)"]
+    assert book.sheetnames == [
+        "Chats", "Chats (2)", "Messages", "Messages (2)", "Messages (3)", "Messages (4)", "Attachments"
+    ]
     for name in book.sheetnames:
         sheet = book[name]
         assert sheet.max_row <= 4 and sheet.freeze_panes == "A2"

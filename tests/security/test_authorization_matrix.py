@@ -102,12 +102,13 @@ class World:
     export_id: str = ""
     shared_response: str = ""  # a shared canned response (the admin's)
     personal_responses: dict[str, str] = field(default_factory=dict)  # each staff caller's own one
+    attachment_id: str = ""  # a checked image in chat A, sent by its customer
 
     @property
     def params(self) -> dict[str, str]:
         # seq 2 of chat A is the agent's answer (seq 1 is the "agent joined" line); it carries one mask.
         return {"conversation_id": self.chat_a, "ticket_id": self.ticket_id, "seq": "2", "mask_id": self.mask_id,
-                "export_id": self.export_id, "agent_id": "agent2@example.com"}
+                "export_id": self.export_id, "agent_id": "agent2@example.com", "attachment_id": self.attachment_id}
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,9 @@ MATRIX: list[Row] = [
     Row("PUT /chats/{conversation_id}/customer", CHAT_STAFF, body={"name": "홍길동", "phone": "010-1234-5678"}),
     Row("PUT /chats/{conversation_id}/counsel", CHAT_STAFF, body={"inquiryType": "기타", "note": "메모"}),
     Row("POST /chats/{conversation_id}/notes", CHAT_WATCHERS, body={"text": "내부 메모"}),  # a supervisor's: a whisper
+    Row("POST /chats/{conversation_id}/attachments", CHAT_PARTIES,
+        body={"name": "a.png", "size": 10, "type": "image/png"}),
+    Row("GET /chats/{conversation_id}/attachments/{attachment_id}", CHAT_PARTIES),
     Row("POST /chats/{conversation_id}/notes", ENDED_CHAT_READERS, body={"text": "종료 후 메모"},
         params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating-request", CHAT_STAFF),
@@ -362,13 +366,34 @@ def build_world(h: Any) -> World:
         status, own = h.rest("POST", "/canned-responses", own_body, token=token)
         assert status == 201, own
         personal[caller] = own["responseId"]
+    attachment_id = _attachment(h, chat_a["conversationId"], chat_a["token"])
     _, availability = h.rest("GET", "/widget/availability")
     for connection_id in connections.values():
         if not connection_id.startswith("never-connected"):
             h.frames(connection_id)  # start reading after the setup's frames
     return World(h, chat_a["conversationId"], chat_b["conversationId"], ticket["ticketId"], tokens, connections,
                  availability["consent"]["version"], chat_c["conversationId"], masked["masks"][0]["maskId"],
-                 export["exportId"], shared["responseId"], personal)
+                 export["exportId"], shared["responseId"], personal, attachment_id)
+
+
+def _attachment(h: Any, conversation_id: str, token: str) -> str:
+    """A PNG the customer sent into chat A, uploaded with its form and checked (services/attachments.py)."""
+    import io
+
+    import requests
+    from PIL import Image
+
+    from chalicelib.services.attachments import check_uploaded
+
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(image, "PNG")
+    data = image.getvalue()
+    body = {"name": "a.png", "size": len(data), "type": "image/png"}
+    status, answer = h.rest("POST", f"/chats/{conversation_id}/attachments", body, token=token)
+    assert status == 201, answer
+    assert requests.post(answer["upload"]["url"], data=answer["upload"]["fields"], files={"file": data}).ok
+    assert check_uploaded("matrix-attachments", answer["upload"]["fields"]["key"])["outcome"] == "stored"
+    return str(answer["attachmentId"])
 
 
 @contextlib.contextmanager
@@ -380,6 +405,8 @@ def fresh_world(harness_class: type) -> Iterator[World]:
         env.setenv("WS_RATE_LIMIT", "1000")
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="matrix-exports")
         env.setenv("EXPORTS_BUCKET", "matrix-exports")
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="matrix-attachments")
+        env.setenv("ATTACHMENTS_BUCKET", "matrix-attachments")
         queue = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="matrix-exports")["QueueUrl"]
         env.setenv("EXPORT_QUEUE_URL", queue)
         get_config.cache_clear()

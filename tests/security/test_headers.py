@@ -103,6 +103,8 @@ WIDGET_ROUTES = {
     ("/chats/{conversation_id}/end", "POST"),
     ("/chats/{conversation_id}/session", "POST"),
     ("/chats/{conversation_id}/transcript-mail", "POST"),
+    ("/chats/{conversation_id}/attachments", "POST"),  # the widget's uploads (and the console's)
+    ("/chats/{conversation_id}/attachments/{attachment_id}", "GET"),
 }
 
 
@@ -128,3 +130,12 @@ def test_rest_cors_answers_only_the_configured_origin(monkeypatch: pytest.Monkey
             else:
                 assert entry.cors is not rest.WIDGET_CORS, f"{method} {resource}: staff only; use CORS"
                 assert entry.cors.allow_origin == rest.CORS.allow_origin, f"{method} {resource}: use CORS"
+
+
+def test_attachments_come_from_s3_never_from_our_origin() -> None:
+    """The CSP lets the bucket's host serve images and take the upload POST, nothing else (issue #23)."""
+    origin = "https://livechat-dev-attachments-123456789012.s3.ap-northeast-2.amazonaws.com"
+    pages, _ = security_headers({"api": "/api", "attachmentsOrigin": origin + "/chats/x"})
+    csp = _csp(pages["Content-Security-Policy"])
+    assert origin in csp["img-src"] and origin in csp["connect-src"]
+    assert origin not in csp["script-src"] + csp["default-src"] + csp.get("frame-src", []) + csp["object-src"]

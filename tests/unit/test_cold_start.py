@@ -41,6 +41,10 @@ NOT_LOADED_BY_IMPORT = (
     "chalicelib.crypto.envelope",
     "chalicelib.services.records",
     "chalicelib.services.sessions",
+    "PIL",  # Pillow: the attachment checking function only
+    "filetype",
+    "chalicelib.attachments.inspect",
+    "chalicelib.services.attachments",  # the attachment routes and the checker
 )
 
 # What the chat handlers need anyway, so loading it at import costs nothing extra.

@@ -36,6 +36,7 @@ def copied(value: T) -> T:
 def memory_store() -> Store:
     # Imported here: each aggregate's module imports Tables from this one.
     from chalicelib.store.memory.agents import MemoryAgents
+    from chalicelib.store.memory.attachments import MemoryAttachments
     from chalicelib.store.memory.audit import MemoryAudit
     from chalicelib.store.memory.bulk import MemoryBulk
     from chalicelib.store.memory.canned import MemoryCanned
@@ -70,4 +71,5 @@ def memory_store() -> Store:
         routing_settings=MemoryRoutingSettings(tables),
         reports=MemoryReports(tables),
         wallboard=MemoryWallboard(tables),
+        attachments=MemoryAttachments(tables),
     )

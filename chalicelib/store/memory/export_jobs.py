@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from chalicelib.domain.entities import ExportedMessage, ExportJob, JobStatus, Page
+from chalicelib.domain.entities import ExportedAttachment, ExportedMessage, ExportJob, JobStatus, Page
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import TicketChannel
 from chalicelib.store import keys
@@ -135,7 +135,9 @@ class MemoryExportJobs:
             messages = [m for (cid, _), m in self.tables.table("messages").items() if cid == conversation_id]
         return [
             ExportedMessage(
-                m.conversation_id, m.seq, m.sender_role, m.sender_name, m.text, m.system_code, m.created_at
+                m.conversation_id, m.seq, m.sender_role, m.sender_name, m.text, m.system_code, m.created_at,
+                ExportedAttachment(m.attachment.name, m.attachment.content_type, m.attachment.size)
+                if m.attachment else None,
             )
             for m in sorted(messages, key=lambda m: m.seq)
         ]

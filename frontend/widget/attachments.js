@@ -1,0 +1,1 @@
+../shared/attachments.js
