@@ -291,6 +291,7 @@ class Bulk(Protocol):
     """Many entities stored at once (seeding for benchmarks, tests and imports)."""
 
     def save_all(self, entities: Iterable[Any]) -> int: ...
+    def serialized(self, entities: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]: ...
 
 
 class Reports(Protocol):

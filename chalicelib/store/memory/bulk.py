@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalicelib.domain.entities import Agent, Connection, Conversation, Message
@@ -13,6 +13,12 @@ from chalicelib.store.memory import Tables, copied
 class MemoryBulk:
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
+
+    def serialized(self, entities: Iterable[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+        # The items as DynamoDB would hold them: the same serialiser, not a second one to drift.
+        from chalicelib.store.bulk import serialized
+
+        return serialized(entities)
 
     def save_all(self, entities: Iterable[Any]) -> int:
         written = 0
