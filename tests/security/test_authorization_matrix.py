@@ -208,7 +208,7 @@ MATRIX: list[Row] = [
     Row("POST /chats/{conversation_id}/notes", CHAT_WATCHERS, body={"text": "내부 메모"}),  # a supervisor's: a whisper
     Row("POST /chats/{conversation_id}/attachments", CHAT_PARTIES,
         body={"name": "a.png", "size": 10, "type": "image/png"}),
-    Row("GET /chats/{conversation_id}/attachments/{attachment_id}", CHAT_PARTIES),
+    Row("GET /chats/{conversation_id}/attachments/{attachment_id}", CHAT_READERS),  # a watching supervisor too
     Row("POST /chats/{conversation_id}/notes", ENDED_CHAT_READERS, body={"text": "종료 후 메모"},
         params={"conversation_id": _chat_c}, case="ended chat"),
     Row("POST /chats/{conversation_id}/rating-request", CHAT_STAFF),
