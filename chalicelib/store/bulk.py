@@ -12,6 +12,7 @@ from typing import Any
 from pynamodb.models import Model
 
 from chalicelib.domain.entities import Agent, Connection, Conversation, Message
+from chalicelib.domain.metrics import CounterItem
 from chalicelib.store import connections, conversation_items, keys
 from chalicelib.store.convert import attribute_values, message_item
 from chalicelib.store.models import AgentModel, MessageModel
@@ -30,6 +31,11 @@ def _items(entity: Any) -> list[Model]:
             marker_key = keys.client_marker_key(entity.client_message_id)
             items.append(MessageModel(entity.conversation_id, marker_key, seq=entity.seq, sender_id=entity.sender_id))
         return items
+    if isinstance(entity, CounterItem):
+        from chalicelib.store.report_models import ReportCounterModel
+        from chalicelib.store.reports import _keys as counter_keys  # within the store
+
+        return [ReportCounterModel(*counter_keys(entity.scope), revision=entity.revision, **entity.values)]
     raise TypeError(f"no bulk store for {type(entity).__name__}")
 
 

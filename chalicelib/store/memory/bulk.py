@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalicelib.domain.entities import Agent, Connection, Conversation, Message
+from chalicelib.domain.metrics import CounterItem
 from chalicelib.store import keys
 from chalicelib.store.memory import Tables, copied
 
@@ -40,6 +41,8 @@ class MemoryBulk:
             if entity.client_message_id:
                 self._tables.table("markers")[(entity.conversation_id, entity.client_message_id)] = entity.seq
                 return 2
+        elif isinstance(entity, CounterItem):
+            self._tables.table("report-counters")[entity.scope] = entity
         else:
             raise TypeError(f"no bulk store for {type(entity).__name__}")
         return 1
