@@ -126,7 +126,11 @@ def current_ids() -> dict[str, str]:
 
 
 def annotate(**ids: Any) -> None:
-    """Add ids (conversation_id, export_id, …) to the current invocation's log context."""
+    """Add ids (conversation_id, export_id, …) to the current invocation's log context. Outside an
+    invocation (`bound`: the middleware binds every one) there is none, and nothing is kept: a
+    service called directly (a test, a script) must not leave ids for whatever logs next."""
+    if _ids.get() is None:
+        return
     merged = current_ids()
     merged.update({k: str(v) for k, v in ids.items() if k in ID_FIELDS and v})
     _ids.set(merged)

@@ -23,6 +23,13 @@ def test_log_record_drops_fields_that_could_carry_personal_data() -> None:
     assert observability.current_ids() == {}  # the binding ends with the block
 
 
+def test_ids_annotated_outside_an_invocation_are_not_kept() -> None:
+    observability.annotate(conversation_id="conv-outside")  # a service called directly, as tests do
+    assert observability.current_ids() == {}
+    with observability.bound(request_id="r-3"):
+        assert observability.current_ids() == {"request_id": "r-3"}
+
+
 def test_long_values_are_cut() -> None:
     record = observability.log_record("x", route="/" + "a" * 500)
     assert len(record["route"]) == observability.MAX_VALUE_CHARS
